@@ -1,0 +1,105 @@
+import { IsOptional } from 'class-validator';
+import { describeValue } from './config-problems';
+import {
+  Check,
+  HttpUrl,
+  IsMapping,
+  NonEmptyString,
+  NonNegativeInt,
+  NonNegativeNumber,
+  NumericInput,
+  OneOf,
+  PositiveInt,
+  PositiveNumber,
+  StringValue,
+} from './config-rules';
+
+/** Routing strategies this release implements; grows with routing issue #5. */
+export const SUPPORTED_ROUTING_STRATEGIES: readonly string[] = ['simple-shuffle'];
+export const DEFAULT_ROUTING_STRATEGY = 'simple-shuffle';
+export const DEFAULT_MAX_REQUEST_SIZE_MB = 10;
+export const MODEL_MODES: readonly string[] = ['chat', 'completion', 'embedding'];
+
+/** Top-level LiteLLM sections this gateway does not implement yet: they warn, never fail. */
+export const UNSUPPORTED_TOP_LEVEL_KEYS: readonly string[] = [
+  'mcp_servers',
+  'guardrails',
+  'callbacks',
+  'credential_list',
+  'files_settings',
+  'finetune_settings',
+  'assistant_settings',
+  'vector_store_registry',
+  'search_tools',
+  'include',
+];
+
+/** `litellm_settings` keys we honour (or harmlessly ignore) without a warning. */
+export const QUIET_LITELLM_SETTINGS: readonly string[] = [
+  'drop_params',
+  'request_timeout',
+  'num_retries',
+  'set_verbose',
+];
+
+/** One `model_list` entry's own keys; its sections are validated by the classes below. */
+export class DeploymentSchema {
+  @NonEmptyString()
+  model_name!: string;
+
+  @IsMapping()
+  litellm_params!: Record<string, unknown>;
+
+  @IsOptional()
+  @IsMapping()
+  model_info?: Record<string, unknown>;
+}
+
+export class LitellmParamsSchema {
+  @NonEmptyString()
+  model!: string;
+
+  @IsOptional() @StringValue() api_key?: string;
+  @IsOptional() @HttpUrl() api_base?: string;
+  @IsOptional() @StringValue() api_version?: string;
+  @IsOptional() @StringValue() organization?: string;
+  @IsOptional() @NumericInput() @PositiveNumber() timeout?: number;
+  @IsOptional() @NumericInput() @PositiveNumber() stream_timeout?: number;
+  @IsOptional() @NumericInput() @NonNegativeInt() rpm?: number;
+  @IsOptional() @NumericInput() @NonNegativeInt() tpm?: number;
+  @IsOptional() @NumericInput() @NonNegativeNumber() weight?: number;
+  @IsOptional() @NumericInput() @NonNegativeInt() max_retries?: number;
+  @IsOptional() @StringValue() mock_response?: string;
+}
+
+export class ModelInfoSchema {
+  @IsOptional() @NonEmptyString() id?: string;
+  @IsOptional() @NumericInput() @NonNegativeNumber() input_cost_per_token?: number;
+  @IsOptional() @NumericInput() @NonNegativeNumber() output_cost_per_token?: number;
+  @IsOptional() @NumericInput() @PositiveInt() max_input_tokens?: number;
+  @IsOptional() @NumericInput() @PositiveInt() max_output_tokens?: number;
+  @IsOptional() @NumericInput() @PositiveInt() max_tokens?: number;
+  @IsOptional() @OneOf(MODEL_MODES) mode?: string;
+}
+
+export class RouterSettingsSchema {
+  @IsOptional()
+  @Check(
+    'routingStrategy',
+    (v) => typeof v === 'string' && SUPPORTED_ROUTING_STRATEGIES.includes(v),
+    (v) =>
+      `unsupported routing strategy ${describeValue(v)} (supported: ${SUPPORTED_ROUTING_STRATEGIES.join(', ')})`,
+  )
+  routing_strategy?: string;
+
+  /** Values are checked by hand: LiteLLM allows a name or `{ model, hidden }`. */
+  @IsOptional() @IsMapping() model_group_alias?: Record<string, unknown>;
+  @IsOptional() @NumericInput() @NonNegativeInt() num_retries?: number;
+  @IsOptional() @NumericInput() @PositiveNumber() timeout?: number;
+}
+
+export class GeneralSettingsSchema {
+  @IsOptional() @StringValue() master_key?: string;
+  @IsOptional() @StringValue() database_url?: string;
+  @IsOptional() @NumericInput() @PositiveNumber() max_request_size_mb?: number;
+}

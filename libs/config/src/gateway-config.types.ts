@@ -1,0 +1,92 @@
+/**
+ * The gateway's YAML config, in LiteLLM's format, after validation and `os.environ/` resolution.
+ * Everything on the request path reads these resolved objects; nothing there reads the
+ * environment or re-parses YAML.
+ */
+
+/** `litellm_params` of one deployment. Unknown keys are kept in `extra` (passed to providers). */
+export interface LitellmParams {
+  /** As written: `<provider>/<model id>`, or a bare OpenAI model name. */
+  readonly model: string;
+  readonly api_key?: string;
+  readonly api_base?: string;
+  readonly api_version?: string;
+  readonly organization?: string;
+  /** Seconds; whole-request deadline for non-streaming calls. */
+  readonly timeout?: number;
+  /** Seconds; deadline for the first byte and for each gap between chunks of a stream. */
+  readonly stream_timeout?: number;
+  readonly rpm?: number;
+  readonly tpm?: number;
+  readonly weight?: number;
+  readonly max_retries?: number;
+  /** LiteLLM's mock: the deployment answers with this text without calling any upstream. */
+  readonly mock_response?: string;
+  /** Every other key, verbatim. */
+  readonly extra: Readonly<Record<string, unknown>>;
+}
+
+/** `model_info` of one deployment. Unknown keys are kept in `extra`. */
+export interface ModelInfo {
+  /** Deployment id: `model_info.id`, or a stable hash of the deployment when absent. */
+  readonly id: string;
+  readonly input_cost_per_token?: number;
+  readonly output_cost_per_token?: number;
+  readonly max_input_tokens?: number;
+  readonly max_output_tokens?: number;
+  readonly max_tokens?: number;
+  /** `chat`, `completion` or `embedding` (LiteLLM's `mode`). */
+  readonly mode?: string;
+  readonly extra: Readonly<Record<string, unknown>>;
+}
+
+/** One entry of `model_list`. Entries sharing `model_name` form a model group. */
+export interface DeploymentConfig {
+  readonly modelName: string;
+  /** Provider prefix of `litellm_params.model` (`openai` when there is none). */
+  readonly provider: string;
+  /** `litellm_params.model` without the provider prefix: the id sent upstream. */
+  readonly upstreamModel: string;
+  readonly litellmParams: LitellmParams;
+  readonly modelInfo: ModelInfo;
+}
+
+export interface RouterSettings {
+  /** Only `simple-shuffle` in this release; more strategies arrive with routing issue #5. */
+  readonly routing_strategy: string;
+  /** Alias → model group, e.g. `{ gpt-4: gpt-4o }`. */
+  readonly model_group_alias: Readonly<Record<string, string>>;
+  readonly num_retries?: number;
+  readonly timeout?: number;
+  readonly extra: Readonly<Record<string, unknown>>;
+}
+
+export interface GeneralSettings {
+  readonly master_key?: string;
+  readonly database_url?: string;
+  /** Request body limit in MB (LiteLLM's name); default 10. */
+  readonly max_request_size_mb: number;
+  readonly extra: Readonly<Record<string, unknown>>;
+}
+
+export interface GatewayConfig {
+  readonly modelList: readonly DeploymentConfig[];
+  readonly routerSettings: RouterSettings;
+  readonly generalSettings: GeneralSettings;
+  readonly litellmSettings: Readonly<Record<string, unknown>>;
+  /**
+   * The environment the config was resolved against: the process environment overlaid with the
+   * config's `environment_variables` (LiteLLM semantics: the config wins). Providers read their
+   * default credentials (`OPENAI_API_KEY`, …) from here at load time, never on the request path.
+   */
+  readonly environment: Readonly<Record<string, string | undefined>>;
+  /** Absolute path of the file this came from. */
+  readonly sourcePath: string;
+}
+
+/** One problem found in a config file, addressed by its path in the document. */
+export interface ConfigProblem {
+  /** e.g. `model_list[2].litellm_params.model` */
+  readonly path: string;
+  readonly message: string;
+}
