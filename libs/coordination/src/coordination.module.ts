@@ -1,0 +1,86 @@
+import {
+  Global,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { CoordinationBus } from './coordination.bus';
+import { coordinationConfig, CoordinationConfig, describeRedis } from './coordination.config';
+import { CoordinationHealth } from './coordination.health';
+import { CoordinationKeys } from './coordination-keys';
+import { InMemoryCoordinationBus, InMemoryCoordinationHealth } from './in-memory-coordination';
+import { RedisConnections } from './redis-connections';
+import { RedisCoordinationBus } from './redis-coordination.bus';
+import { RedisCoordinationHealth } from './redis-coordination.health';
+
+const STARTUP_WAIT_MS = 3000;
+
+/** The Redis connections when Redis is configured; owns their start-up check and shutdown. */
+@Injectable()
+export class CoordinationBackend implements OnModuleInit, OnApplicationShutdown {
+  readonly redis: RedisConnections | undefined;
+  private readonly logger = new Logger('Coordination');
+
+  constructor(private readonly config: CoordinationConfig) {
+    this.redis = config.redisUrl ? new RedisConnections(config.redisUrl) : undefined;
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (!this.redis) {
+      this.logger.log('redis: off (single node, in-memory coordination)');
+      return;
+    }
+    this.logger.log(`redis: on (${describeRedis(this.config)})`);
+    // Start-up goes on without Redis; readiness reports it until it connects.
+    if (!(await this.redis.waitUntilReady(STARTUP_WAIT_MS))) {
+      this.logger.error(`redis unreachable at start-up: ${describeRedis(this.config)}`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis?.close();
+  }
+}
+
+/**
+ * Cross-replica coordination: Redis when `REDIS_URL`/`REDIS_HOST` is set, otherwise in-memory
+ * implementations for a single node. Import once, in the app module.
+ */
+@Global()
+@Module({
+  imports: [ConfigModule.forFeature(coordinationConfig)],
+  providers: [
+    {
+      provide: CoordinationConfig,
+      useFactory: (config: ConfigService) => config.getOrThrow<CoordinationConfig>('coordination'),
+      inject: [ConfigService],
+    },
+    {
+      provide: CoordinationKeys,
+      useFactory: (config: CoordinationConfig) => new CoordinationKeys(config.keyPrefix),
+      inject: [CoordinationConfig],
+    },
+    CoordinationBackend,
+    {
+      provide: CoordinationBus,
+      useFactory: (backend: CoordinationBackend, keys: CoordinationKeys) =>
+        backend.redis
+          ? new RedisCoordinationBus(backend.redis, keys)
+          : new InMemoryCoordinationBus(),
+      inject: [CoordinationBackend, CoordinationKeys],
+    },
+    {
+      provide: CoordinationHealth,
+      useFactory: (backend: CoordinationBackend, config: CoordinationConfig) =>
+        backend.redis
+          ? new RedisCoordinationHealth(backend.redis, describeRedis(config))
+          : new InMemoryCoordinationHealth(),
+      inject: [CoordinationBackend, CoordinationConfig],
+    },
+  ],
+  exports: [CoordinationBus, CoordinationHealth, CoordinationKeys],
+})
+export class CoordinationModule {}

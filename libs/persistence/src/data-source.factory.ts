@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import { DataSource } from 'typeorm';
+import type { DatabaseTarget } from './database-target';
+import { InitialSchema1764320000000 } from './migrations/1764320000000-initial-schema.migration';
+import { RequestLogEntity } from './request-log.entity';
+
+// Explicit lists, never globs: the app is bundled by webpack.
+export const PERSISTENCE_ENTITIES = [RequestLogEntity];
+export const PERSISTENCE_MIGRATIONS = [InitialSchema1764320000000];
+
+/** How long a SQLite writer waits for another process's lock before failing. */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+const POSTGRES_CONNECT_TIMEOUT_MS = 5000;
+
+/** Builds (does not initialise) the TypeORM DataSource for a target. Creates the SQLite directory. */
+export function createDataSource(target: DatabaseTarget): DataSource {
+  const common = {
+    entities: PERSISTENCE_ENTITIES,
+    migrations: PERSISTENCE_MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+  } as const;
+  if (target.kind === 'postgres') {
+    return new DataSource({
+      ...common,
+      type: 'postgres',
+      url: target.url,
+      extra: { connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS },
+    });
+  }
+  mkdirSync(dirname(target.path), { recursive: true, mode: 0o700 });
+  return new DataSource({
+    ...common,
+    type: 'better-sqlite3',
+    database: target.path,
+    timeout: SQLITE_BUSY_TIMEOUT_MS,
+    prepareDatabase: (db: Database.Database) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    },
+  });
+}

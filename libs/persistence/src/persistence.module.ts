@@ -1,0 +1,83 @@
+import { Global, Logger, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { ConfigStore, ServerConfig } from '@routeiq/config';
+import { DataSource } from 'typeorm';
+import { createDataSource } from './data-source.factory';
+import {
+  type DatabaseTarget,
+  describeDatabaseTarget,
+  resolveDatabaseTarget,
+} from './database-target';
+import { DatabaseHealth } from './database.health';
+import { runMigrationsLocked } from './migration.runner';
+import { PersistenceConfig, persistenceConfig } from './persistence.config';
+import { PersistenceLifecycle } from './persistence.lifecycle';
+import { RequestLogQueryService } from './request-log-query.service';
+import { RequestLogRepository } from './request-log.repository';
+import { RequestLogWriter } from './request-log.writer';
+
+/** Resolved database target; internal to this module. */
+abstract class DatabaseTargetToken {}
+
+async function openDataSource(target: DatabaseTarget): Promise<DataSource> {
+  const logger = new Logger('Persistence');
+  const dataSource = createDataSource(target);
+  await dataSource.initialize();
+  try {
+    const applied = await runMigrationsLocked(dataSource, (message) => logger.log(message));
+    logger.log(
+      `database ready: ${describeDatabaseTarget(target)} (${applied.length} migrations applied)`,
+    );
+    return dataSource;
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+}
+
+/**
+ * The database: Postgres when `DATABASE_URL` or `general_settings.database_url` is set, otherwise
+ * SQLite in the data directory. Migrations run at start-up. Import once, in the app module.
+ */
+@Global()
+@Module({
+  imports: [ConfigModule.forFeature(persistenceConfig)],
+  providers: [
+    {
+      provide: PersistenceConfig,
+      useFactory: (config: ConfigService) => config.getOrThrow<PersistenceConfig>('persistence'),
+      inject: [ConfigService],
+    },
+    {
+      provide: DatabaseTargetToken,
+      useFactory: (env: PersistenceConfig, server: ServerConfig, store: ConfigStore) =>
+        resolveDatabaseTarget({
+          envUrl: env.databaseUrl,
+          configUrl: store.current.generalSettings.database_url,
+          dataDir: server.dataDir,
+        }),
+      inject: [PersistenceConfig, ServerConfig, ConfigStore],
+    },
+    { provide: DataSource, useFactory: openDataSource, inject: [DatabaseTargetToken] },
+    {
+      provide: RequestLogRepository,
+      useFactory: (dataSource: DataSource) => new RequestLogRepository(dataSource),
+      inject: [DataSource],
+    },
+    {
+      provide: RequestLogWriter,
+      useFactory: (repository: RequestLogRepository) => new RequestLogWriter(repository),
+      inject: [RequestLogRepository],
+    },
+    {
+      provide: DatabaseHealth,
+      useFactory: (dataSource: DataSource, target: DatabaseTarget) =>
+        new DatabaseHealth(dataSource, target),
+      inject: [DataSource, DatabaseTargetToken],
+    },
+    RequestLogQueryService,
+    PersistenceLifecycle,
+  ],
+  exports: [RequestLogWriter, DatabaseHealth, RequestLogQueryService],
+})
+export class PersistenceModule {}
