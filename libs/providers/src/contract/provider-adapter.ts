@@ -1,0 +1,89 @@
+import type { ConfigProblem, DeploymentConfig } from '@routeiq/config';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  Completion,
+  CompletionRequest,
+  EmbeddingRequest,
+  EmbeddingResponse,
+} from './openai-wire.types';
+
+/** What an adapter can do. Routing and inference check capabilities, never provider names. */
+export type ProviderCapability = 'chat' | 'completion' | 'embedding' | 'streaming';
+
+/** Where and as whom to call a deployment, resolved once when the config is loaded. */
+export interface ProviderConnection {
+  /** Base URL including any path prefix, without a trailing slash, e.g. `https://api.openai.com/v1`. */
+  readonly apiBase: string;
+  readonly apiKey?: string;
+  readonly organization?: string;
+  readonly apiVersion?: string;
+}
+
+/** A deployment ready to be called: its config, its adapter and its connection. */
+export interface ResolvedDeployment {
+  /** `model_info.id` (or its generated stand-in). */
+  readonly id: string;
+  /** The model group (`model_name`). */
+  readonly modelName: string;
+  readonly provider: string;
+  readonly upstreamModel: string;
+  readonly connection: ProviderConnection;
+  /** Whole-request deadline for non-streaming calls, ms. */
+  readonly timeoutMs: number;
+  /** Deadline for a stream's first byte and for each gap between its chunks, ms. */
+  readonly streamTimeoutMs: number;
+  readonly config: DeploymentConfig;
+  readonly adapter: ProviderAdapter;
+}
+
+/** Per-call context. Adapters are stateless: credentials travel here, never on the instance. */
+export interface ProviderCallContext {
+  readonly deployment: ResolvedDeployment;
+  /** Aborted when the client disconnects; adapters add their own timeouts on top. */
+  readonly signal: AbortSignal;
+  readonly requestId: string;
+}
+
+/**
+ * The contract every provider implements (one folder per provider under libs/providers/src).
+ * Streaming methods resolve once the upstream has accepted the request (status and headers are in),
+ * so failures before the first byte surface as exceptions the caller can still turn into an HTTP
+ * error; failures after that are thrown from the iterator.
+ * All failures are `ProviderException`s with a `ProviderErrorCode`.
+ */
+export abstract class ProviderAdapter {
+  /** Provider prefixes this adapter serves, e.g. `['openai']`. */
+  abstract readonly names: readonly string[];
+  abstract readonly capabilities: ReadonlySet<ProviderCapability>;
+
+  /**
+   * Resolves the connection for a deployment from its params and the config's environment
+   * (default api_base, default credential variables). Returns problems instead of throwing, so a
+   * config load can report every bad deployment at once.
+   */
+  abstract resolveConnection(
+    deployment: DeploymentConfig,
+    environment: Readonly<Record<string, string | undefined>>,
+  ): ProviderConnection | ConfigProblem[];
+
+  abstract chat(request: ChatCompletionRequest, ctx: ProviderCallContext): Promise<ChatCompletion>;
+
+  abstract chatStream(
+    request: ChatCompletionRequest,
+    ctx: ProviderCallContext,
+  ): Promise<AsyncIterable<ChatCompletionChunk>>;
+
+  abstract completion(request: CompletionRequest, ctx: ProviderCallContext): Promise<Completion>;
+
+  abstract completionStream(
+    request: CompletionRequest,
+    ctx: ProviderCallContext,
+  ): Promise<AsyncIterable<Completion>>;
+
+  abstract embedding(
+    request: EmbeddingRequest,
+    ctx: ProviderCallContext,
+  ): Promise<EmbeddingResponse>;
+}

@@ -1,0 +1,68 @@
+import { GatewayException, type GatewayErrorInit } from '@routeiq/common';
+
+export enum ProviderErrorCode {
+  /** The upstream answered with an HTTP error; its status is kept. */
+  UpstreamHttpError = 'upstream_error',
+  /** Connection refused, reset, DNS failure: 502. */
+  UpstreamConnection = 'upstream_connection_error',
+  /** No answer (or no next chunk) within the deadline: 504. */
+  UpstreamTimeout = 'upstream_timeout',
+  /** The upstream answered 2xx with a body we cannot read: 502. */
+  UpstreamInvalidResponse = 'upstream_invalid_response',
+  /** The upstream failed after the stream had started. */
+  UpstreamStreamError = 'upstream_stream_error',
+  /** The deployment's provider cannot do what was asked (e.g. embeddings). */
+  UnsupportedOperation = 'unsupported_operation',
+  /** The client went away; nothing is sent back. */
+  ClientClosed = 'client_closed_request',
+}
+
+export class ProviderException extends GatewayException {
+  constructor(init: GatewayErrorInit & { code: ProviderErrorCode | string }) {
+    super(init);
+  }
+
+  static connection(deploymentId: string, cause: unknown): ProviderException {
+    return new ProviderException({
+      status: 502,
+      code: ProviderErrorCode.UpstreamConnection,
+      type: 'api_error',
+      message: `Could not connect to the upstream of deployment ${deploymentId}`,
+      cause,
+    });
+  }
+
+  static timeout(deploymentId: string, afterMs: number): ProviderException {
+    return new ProviderException({
+      status: 504,
+      code: ProviderErrorCode.UpstreamTimeout,
+      type: 'timeout_error',
+      message: `The upstream of deployment ${deploymentId} did not answer within ${afterMs} ms`,
+    });
+  }
+
+  static invalidResponse(deploymentId: string, detail: string): ProviderException {
+    return new ProviderException({
+      status: 502,
+      code: ProviderErrorCode.UpstreamInvalidResponse,
+      type: 'api_error',
+      message: `The upstream of deployment ${deploymentId} sent an invalid response: ${detail}`,
+    });
+  }
+
+  static unsupported(provider: string, operation: string): ProviderException {
+    return new ProviderException({
+      status: 400,
+      code: ProviderErrorCode.UnsupportedOperation,
+      message: `Provider "${provider}" does not support ${operation}`,
+    });
+  }
+
+  static clientClosed(): ProviderException {
+    return new ProviderException({
+      status: 499,
+      code: ProviderErrorCode.ClientClosed,
+      message: 'Client closed the request',
+    });
+  }
+}

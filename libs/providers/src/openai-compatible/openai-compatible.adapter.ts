@@ -1,0 +1,218 @@
+import type { ConfigProblem, DeploymentConfig } from '@routeiq/config';
+import type { Dispatcher } from 'undici';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  Completion,
+  CompletionRequest,
+  EmbeddingRequest,
+  EmbeddingResponse,
+} from '../contract/openai-wire.types';
+import {
+  ProviderAdapter,
+  type ProviderCallContext,
+  type ProviderCapability,
+  type ProviderConnection,
+} from '../contract/provider-adapter';
+import { ProviderException } from '../contract/provider.exception';
+import { withDeadline } from '../http/deadline';
+import { mapTransportError, type TransportErrorContext } from '../http/transport-error.mapper';
+import type { UpstreamHttpClient } from '../http/upstream-http.client';
+import { readOpenAiStream } from './openai-stream.reader';
+import { mapUpstreamError, readCappedText } from './upstream-error.mapper';
+
+type Environment = Readonly<Record<string, string | undefined>>;
+type UpstreamPath = '/chat/completions' | '/completions' | '/embeddings';
+
+export const OPENAI_COMPATIBLE_CAPABILITIES: ReadonlySet<ProviderCapability> = new Set([
+  'chat',
+  'completion',
+  'embedding',
+  'streaming',
+]);
+
+const TRAILING_SLASHES = /\/+$/;
+const HTTP_PROTOCOL = /^https?:$/;
+
+/**
+ * Base for every vendor that speaks OpenAI's wire format: a subclass names itself and says where its
+ * default base URL and key come from. The canonical request goes upstream as is, with `model`
+ * replaced by the deployment's upstream model; nothing from the client's headers is forwarded.
+ */
+export abstract class OpenAiCompatibleAdapter extends ProviderAdapter {
+  readonly capabilities = OPENAI_COMPATIBLE_CAPABILITIES;
+  /** Environment variable holding the default API key, if the vendor has one. */
+  protected abstract readonly apiKeyEnv: string | undefined;
+
+  constructor(protected readonly http: UpstreamHttpClient) {
+    super();
+  }
+
+  /** The base URL when `api_base` is absent; `undefined` makes `api_base` required. */
+  protected defaultApiBase(_environment: Environment): string | undefined {
+    return undefined;
+  }
+
+  resolveConnection(
+    deployment: DeploymentConfig,
+    environment: Environment,
+  ): ProviderConnection | ConfigProblem[] {
+    const params = deployment.litellmParams;
+    const apiBase = params.api_base ?? this.defaultApiBase(environment);
+    if (!apiBase) {
+      return [
+        {
+          path: 'litellm_params.api_base',
+          message: `is required for provider "${deployment.provider}"`,
+        },
+      ];
+    }
+    if (!URL.canParse(apiBase) || !HTTP_PROTOCOL.test(new URL(apiBase).protocol)) {
+      return [
+        { path: 'litellm_params.api_base', message: `must be an http(s) URL, got "${apiBase}"` },
+      ];
+    }
+    return {
+      apiBase: apiBase.replace(TRAILING_SLASHES, ''),
+      apiKey:
+        params.api_key || (this.apiKeyEnv ? environment[this.apiKeyEnv] : undefined) || undefined,
+      organization: params.organization,
+      apiVersion: params.api_version,
+    };
+  }
+
+  chat(request: ChatCompletionRequest, ctx: ProviderCallContext): Promise<ChatCompletion> {
+    return this.postJson<ChatCompletion>('/chat/completions', request, ctx);
+  }
+
+  chatStream(
+    request: ChatCompletionRequest,
+    ctx: ProviderCallContext,
+  ): Promise<AsyncIterable<ChatCompletionChunk>> {
+    return this.postStream<ChatCompletionChunk>('/chat/completions', request, ctx);
+  }
+
+  completion(request: CompletionRequest, ctx: ProviderCallContext): Promise<Completion> {
+    return this.postJson<Completion>('/completions', request, ctx);
+  }
+
+  completionStream(
+    request: CompletionRequest,
+    ctx: ProviderCallContext,
+  ): Promise<AsyncIterable<Completion>> {
+    return this.postStream<Completion>('/completions', request, ctx);
+  }
+
+  embedding(request: EmbeddingRequest, ctx: ProviderCallContext): Promise<EmbeddingResponse> {
+    return this.postJson<EmbeddingResponse>('/embeddings', request, ctx);
+  }
+
+  /** Request headers; subclasses with other auth schemes override this. */
+  protected headers(connection: ProviderConnection, stream: boolean): Record<string, string> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (connection.apiKey) headers.authorization = `Bearer ${connection.apiKey}`;
+    if (connection.organization) headers['openai-organization'] = connection.organization;
+    if (stream) headers.accept = 'text/event-stream';
+    return headers;
+  }
+
+  private async postJson<T>(
+    path: UpstreamPath,
+    request: { model: string; stream?: boolean },
+    ctx: ProviderCallContext,
+  ): Promise<T> {
+    const { timeoutMs, id } = ctx.deployment;
+    const deadline = withDeadline(ctx.signal, timeoutMs);
+    try {
+      const res = await this.send(
+        path,
+        nonStreaming(request, ctx),
+        ctx,
+        deadline.signal,
+        timeoutMs,
+      );
+      if (res.statusCode < 200 || res.statusCode >= 300) {
+        throw mapUpstreamError(res.statusCode, await readCappedText(res.body), res.headers);
+      }
+      return parseJsonObject<T>(await res.body.text(), id);
+    } catch (err) {
+      throw mapTransportError(err, transportContext(id, deadline.signal, timeoutMs));
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  private async postStream<T>(
+    path: UpstreamPath,
+    request: { model: string },
+    ctx: ProviderCallContext,
+  ): Promise<AsyncIterable<T>> {
+    const { streamTimeoutMs, upstreamModel, id } = ctx.deployment;
+    const payload = { ...request, model: upstreamModel, stream: true };
+    const res = await this.send(path, payload, ctx, ctx.signal, streamTimeoutMs, true);
+    const errorCtx = transportContext(id, ctx.signal, streamTimeoutMs);
+    if (res.statusCode >= 200 && res.statusCode < 300)
+      return readOpenAiStream<T>(res.body, errorCtx);
+    let text: string;
+    try {
+      text = await readCappedText(res.body);
+    } catch (err) {
+      throw mapTransportError(err, errorCtx);
+    }
+    throw mapUpstreamError(res.statusCode, text, res.headers);
+  }
+
+  private send(
+    path: UpstreamPath,
+    payload: object,
+    ctx: ProviderCallContext,
+    signal: AbortSignal,
+    timeoutMs: number,
+    stream = false,
+  ): Promise<Dispatcher.ResponseData> {
+    const { connection, id } = ctx.deployment;
+    return this.http.request({
+      url: connection.apiBase + path,
+      method: 'POST',
+      headers: this.headers(connection, stream),
+      body: JSON.stringify(payload),
+      signal,
+      headersTimeoutMs: timeoutMs,
+      bodyTimeoutMs: timeoutMs,
+      label: id,
+    });
+  }
+}
+
+/** The upstream body of a non-streaming call: a shallow copy with the upstream model. */
+function nonStreaming(
+  request: { model: string; stream?: boolean },
+  ctx: ProviderCallContext,
+): Record<string, unknown> {
+  if (request.stream !== true) return { ...request, model: ctx.deployment.upstreamModel };
+  // Asked for a whole answer: never let a stray `stream: true` turn the reply into SSE.
+  const { stream: _stream, stream_options: _options, ...rest } = request as Record<string, unknown>;
+  return { ...rest, model: ctx.deployment.upstreamModel };
+}
+
+function transportContext(
+  label: string,
+  signal: AbortSignal,
+  timeoutMs: number,
+): TransportErrorContext {
+  return { label, signal, headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs };
+}
+
+function parseJsonObject<T>(text: string, deploymentId: string): T {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw ProviderException.invalidResponse(deploymentId, 'the body is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw ProviderException.invalidResponse(deploymentId, 'the body is not a JSON object');
+  }
+  return parsed as T;
+}

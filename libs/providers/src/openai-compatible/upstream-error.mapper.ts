@@ -1,0 +1,116 @@
+import { scrubSecrets, type GatewayErrorType } from '@routeiq/common';
+import type { Readable } from 'node:stream';
+import { ProviderErrorCode, ProviderException } from '../contract/provider.exception';
+import { discardBody } from '../http/discard-body';
+
+/** Error bodies are read up to this size; the rest is discarded. */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+const SNIPPET_CHARS = 200;
+const WHITESPACE_RUNS = /\s+/g;
+
+const KNOWN_ERROR_TYPES: ReadonlySet<string> = new Set<GatewayErrorType>([
+  'invalid_request_error',
+  'authentication_error',
+  'permission_error',
+  'not_found_error',
+  'rate_limit_error',
+  'api_error',
+  'server_error',
+  'timeout_error',
+]);
+
+export type UpstreamHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+interface OpenAiErrorFields {
+  message: string;
+  type?: GatewayErrorType;
+  code?: string;
+  param?: string;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Reads `{ error: { message, type, code, param } }`, or `undefined` if the body is not that shape. */
+export function parseOpenAiError(bodyText: string): OpenAiErrorFields | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bodyText);
+  } catch {
+    return undefined;
+  }
+  const error = asRecord(asRecord(parsed)?.error);
+  const message = optionalString(error?.message);
+  if (!error || message === undefined) return undefined;
+  const type = optionalString(error.type);
+  return {
+    message: scrubSecrets(message),
+    type:
+      type !== undefined && KNOWN_ERROR_TYPES.has(type) ? (type as GatewayErrorType) : undefined,
+    code: optionalString(error.code),
+    param: optionalString(error.param),
+  };
+}
+
+function headerValue(headers: UpstreamHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function snippet(bodyText: string): string {
+  const flat = bodyText
+    .slice(0, SNIPPET_CHARS * 2)
+    .replace(WHITESPACE_RUNS, ' ')
+    .trim();
+  return scrubSecrets(flat.length > SNIPPET_CHARS ? `${flat.slice(0, SNIPPET_CHARS)}…` : flat);
+}
+
+/**
+ * Turns an upstream non-2xx answer into a `ProviderException` that keeps the upstream's status, its
+ * OpenAI-style message/type/code/param when present, and its `retry-after` header.
+ */
+export function mapUpstreamError(
+  status: number,
+  bodyText: string,
+  headers: UpstreamHeaders,
+): ProviderException {
+  const fields = parseOpenAiError(bodyText);
+  const retryAfter = headerValue(headers, 'retry-after');
+  const text = snippet(bodyText);
+  return new ProviderException({
+    status,
+    code: fields?.code ?? ProviderErrorCode.UpstreamHttpError,
+    type: fields?.type,
+    param: fields?.param ?? null,
+    message:
+      fields?.message ??
+      (text ? `Upstream returned HTTP ${status}: ${text}` : `Upstream returned HTTP ${status}`),
+    headers: retryAfter === undefined ? undefined : { 'retry-after': retryAfter },
+  });
+}
+
+/** Reads at most `maxBytes` of a body as UTF-8, then discards the rest. */
+export async function readCappedText(
+  body: Readable,
+  maxBytes = MAX_ERROR_BODY_BYTES,
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+    const room = maxBytes - size;
+    chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+    size += Math.min(chunk.length, room);
+    if (size >= maxBytes) {
+      discardBody(body);
+      break;
+    }
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
