@@ -1,0 +1,32 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { GatewayExceptionFilter } from '@routeiq/common';
+import { GatewayConfigModule, type GatewayFlags } from '@routeiq/config';
+import { CoordinationModule } from '@routeiq/coordination';
+import { HealthModule } from '@routeiq/health';
+import { InferenceModule } from '@routeiq/inference';
+import { LoggingModule } from '@routeiq/observability';
+import { PersistenceModule } from '@routeiq/persistence';
+import { RoutingModule } from '@routeiq/routing';
+import { SecurityModule } from '@routeiq/security';
+
+/** Composition only: which modules make up the gateway. */
+@Module({})
+export class AppModule {
+  static register(flags: GatewayFlags): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        GatewayConfigModule.forRoot(flags),
+        LoggingModule,
+        PersistenceModule,
+        CoordinationModule,
+        SecurityModule,
+        RoutingModule,
+        InferenceModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: GatewayExceptionFilter }],
+    };
+  }
+}

@@ -1,0 +1,83 @@
+import { ConsoleLogger, Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { requestIdMiddleware } from '@routeiq/common';
+import { ServerConfig, type GatewayFlags } from '@routeiq/config';
+import { CoordinationHealth } from '@routeiq/coordination';
+import { DrainService } from '@routeiq/health';
+import { DatabaseHealth } from '@routeiq/persistence';
+import { GatewayLogger } from '@routeiq/observability';
+import { ModelRegistryService } from '@routeiq/routing';
+import type { Server } from 'node:http';
+import { AppModule } from './app.module';
+
+export interface RunningGateway {
+  readonly app: NestExpressApplication;
+  /** Base URL the gateway listens on, e.g. `http://127.0.0.1:4000`. */
+  readonly url: string;
+  /** Drains in-flight requests (up to the drain timeout), then closes everything. */
+  shutdown(reason: string): Promise<void>;
+}
+
+/** Builds the Nest application with the production pipeline (used by main and by e2e tests). */
+export async function createGatewayApp(flags: GatewayFlags): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(flags), {
+    // Bodies are read by JsonBody after the auth guard, once, with the configured limit.
+    bodyParser: false,
+    bufferLogs: true,
+    abortOnError: false,
+    logger: new BootLogger(),
+  });
+  app.useLogger(app.get(GatewayLogger));
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestIdMiddleware);
+  return app;
+}
+
+/**
+ * Logger in place until the pino logger takes over. Nest reports a failed bootstrap through its
+ * ExceptionHandler with a stack trace; the caller reports that failure itself, in one line.
+ */
+class BootLogger extends ConsoleLogger {
+  override error(message: unknown, ...rest: unknown[]): void {
+    if (rest[rest.length - 1] === 'ExceptionHandler') return;
+    super.error(message, ...rest);
+  }
+}
+
+/** Creates the app, listens, and logs the one start-up line. */
+export async function startGateway(flags: GatewayFlags): Promise<RunningGateway> {
+  const app = await createGatewayApp(flags);
+  const server = app.get(ServerConfig);
+  const drain = app.get(DrainService);
+  const httpServer: Server = app.getHttpServer();
+  drain.attach(httpServer);
+  await app.listen(server.port, server.host);
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : server.port;
+  const url = `http://${server.host.includes(':') ? `[${server.host}]` : server.host}:${port}`;
+  new NestLogger('Gateway').log(startupLine(app, url));
+  return {
+    app,
+    url,
+    shutdown: async (reason: string) => {
+      new NestLogger('Gateway').log(`${reason}: shutting down`);
+      await drain.drain(server.drainTimeoutSeconds * 1000);
+      httpServer.closeAllConnections();
+      await app.close();
+    },
+  };
+}
+
+function startupLine(app: NestExpressApplication, url: string): string {
+  const groups = app.get(ModelRegistryService).groups();
+  const deployments = groups.reduce((sum, group) => sum + group.deployments.length, 0);
+  const coordination = app.get(CoordinationHealth);
+  return [
+    `RouteIQ Gateway listening on ${url}`,
+    `${groups.length} model group(s) (${deployments} deployment(s))`,
+    `database: ${app.get(DatabaseHealth).describe()}`,
+    `redis: ${coordination.enabled ? `on (${coordination.describe()})` : 'off'}`,
+  ].join(' | ');
+}

@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import {
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckResult,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
+import { CoordinationHealth } from '@routeiq/coordination';
+import { DatabaseHealth } from '@routeiq/persistence';
+import { DrainService } from './drain.service';
+
+const CHECK_TIMEOUT_MS = 2000;
+
+/**
+ * Readiness: not draining, the database answers `SELECT 1`, Redis answers `PING` when configured;
+ * each check within 2 s. Failure details are sanitised (no URLs, no credentials).
+ */
+@Injectable()
+export class ReadinessService {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly drain: DrainService,
+    private readonly database: DatabaseHealth,
+    private readonly coordination: CoordinationHealth,
+  ) {}
+
+  check(): Promise<HealthCheckResult> {
+    return this.health.check([
+      () => this.drainState(),
+      () => this.probe('database', () => this.database.ping(CHECK_TIMEOUT_MS)),
+      () => this.redis(),
+    ]);
+  }
+
+  private drainState(): HealthIndicatorResult {
+    const indicator = this.indicators.check('drain');
+    return this.drain.isDraining
+      ? indicator.down({ message: 'draining: shutting down' })
+      : indicator.up();
+  }
+
+  private redis(): Promise<HealthIndicatorResult> | HealthIndicatorResult {
+    if (!this.coordination.enabled) return this.indicators.check('redis').up({ mode: 'disabled' });
+    return this.probe('redis', () => this.coordination.ping(CHECK_TIMEOUT_MS));
+  }
+
+  private async probe(key: string, ping: () => Promise<void>): Promise<HealthIndicatorResult> {
+    const indicator = this.indicators.check(key);
+    try {
+      await ping();
+      return indicator.up();
+    } catch (error) {
+      return indicator.down({ message: error instanceof Error ? error.message : 'unavailable' });
+    }
+  }
+}

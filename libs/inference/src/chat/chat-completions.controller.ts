@@ -1,0 +1,18 @@
+import { Controller, Post, Req, Res } from '@nestjs/common';
+import { JsonBody, type GatewayRequest, type GatewayResponse } from '@routeiq/common';
+import { CHAT_OPERATION } from '../inference-operation';
+import { InferenceService } from '../inference.service';
+
+@Controller()
+export class ChatCompletionsController {
+  constructor(private readonly inference: InferenceService) {}
+
+  @Post(['v1/chat/completions', 'chat/completions'])
+  create(
+    @JsonBody() body: unknown,
+    @Req() req: GatewayRequest,
+    @Res() res: GatewayResponse,
+  ): Promise<void> {
+    return this.inference.run(CHAT_OPERATION, body, req, res);
+  }
+}

@@ -1,0 +1,88 @@
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  Completion,
+  CompletionRequest,
+  EmbeddingRequest,
+  EmbeddingResponse,
+  ProviderAdapter,
+  ProviderCallContext,
+  ProviderCapability,
+} from '@routeiq/providers';
+import { parseChatCompletionRequest } from './dto/chat-completion.dto';
+import { parseCompletionRequest } from './dto/completion.dto';
+import { parseEmbeddingRequest } from './dto/embedding.dto';
+
+export type InferenceEndpoint = 'chat' | 'completion' | 'embedding';
+
+export interface TokenUsage {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+}
+
+export interface InferenceRequestShape {
+  model: string;
+  stream?: boolean;
+  mock_response?: unknown;
+}
+
+/**
+ * One OpenAI endpoint described as data, so the orchestration (route, call, stream, record) is
+ * written once for chat, completions and embeddings.
+ */
+export interface InferenceOperation<TRequest extends InferenceRequestShape, TResult, TChunk> {
+  readonly endpoint: InferenceEndpoint;
+  readonly capability: ProviderCapability;
+  parse(body: unknown): TRequest;
+  call(adapter: ProviderAdapter, request: TRequest, ctx: ProviderCallContext): Promise<TResult>;
+  /** Absent when the endpoint cannot stream. */
+  stream?(
+    adapter: ProviderAdapter,
+    request: TRequest,
+    ctx: ProviderCallContext,
+  ): Promise<AsyncIterable<TChunk>>;
+  usage(payload: TResult | TChunk): TokenUsage | undefined;
+}
+
+function readUsage(payload: { usage?: unknown }): TokenUsage | undefined {
+  const usage = payload.usage as { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
+  if (!usage || typeof usage.prompt_tokens !== 'number') return undefined;
+  return {
+    promptTokens: usage.prompt_tokens,
+    completionTokens: typeof usage.completion_tokens === 'number' ? usage.completion_tokens : 0,
+  };
+}
+
+export const CHAT_OPERATION: InferenceOperation<
+  ChatCompletionRequest,
+  ChatCompletion,
+  ChatCompletionChunk
+> = {
+  endpoint: 'chat',
+  capability: 'chat',
+  parse: parseChatCompletionRequest,
+  call: (adapter, request, ctx) => adapter.chat(request, ctx),
+  stream: (adapter, request, ctx) => adapter.chatStream(request, ctx),
+  usage: readUsage,
+};
+
+export const COMPLETION_OPERATION: InferenceOperation<CompletionRequest, Completion, Completion> = {
+  endpoint: 'completion',
+  capability: 'completion',
+  parse: parseCompletionRequest,
+  call: (adapter, request, ctx) => adapter.completion(request, ctx),
+  stream: (adapter, request, ctx) => adapter.completionStream(request, ctx),
+  usage: readUsage,
+};
+
+export const EMBEDDING_OPERATION: InferenceOperation<EmbeddingRequest, EmbeddingResponse, never> = {
+  endpoint: 'embedding',
+  capability: 'embedding',
+  parse: parseEmbeddingRequest,
+  call: (adapter, request, ctx) => adapter.embedding(request, ctx),
+  usage: (payload) => {
+    const usage = payload.usage;
+    return usage ? { promptTokens: usage.prompt_tokens, completionTokens: 0 } : undefined;
+  },
+};

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { ProvidersModule } from '@routeiq/providers';
+import { RoutingModule } from '@routeiq/routing';
+import { ChatCompletionsController } from './chat/chat-completions.controller';
+import { CompletionsController } from './completions/completions.controller';
+import { EmbeddingsController } from './embeddings/embeddings.controller';
+import { InferenceService } from './inference.service';
+import { ModelsController } from './models/models.controller';
+import { ModelsService } from './models/models.service';
+import { UsageRecorder } from './usage-recorder.service';
+
+@Module({
+  imports: [ProvidersModule, RoutingModule],
+  controllers: [
+    ChatCompletionsController,
+    CompletionsController,
+    EmbeddingsController,
+    ModelsController,
+  ],
+  providers: [InferenceService, UsageRecorder, ModelsService],
+})
+export class InferenceModule {}

@@ -1,0 +1,146 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  CommonErrorCode,
+  CommonException,
+  GatewayException,
+  SseWriter,
+  scrubSecrets,
+  sendJson,
+  type GatewayRequest,
+  type GatewayResponse,
+} from '@routeiq/common';
+import { ProviderRegistry, type ResolvedDeployment } from '@routeiq/providers';
+import { RouterService } from '@routeiq/routing';
+import type { InferenceOperation, InferenceRequestShape, TokenUsage } from './inference-operation';
+import { openUpstreamCall, type UpstreamCall } from './upstream-call';
+import { UsageRecorder, type CallOutcome } from './usage-recorder.service';
+
+const DEPLOYMENT_HEADER = 'x-routeiq-deployment-id';
+
+/**
+ * The request path for every OpenAI endpoint: parse → route → call the provider → write the answer
+ * (JSON, or SSE chunks as they arrive) → hand the outcome to the usage recorder. Nothing here waits
+ * on anything but the upstream.
+ */
+@Injectable()
+export class InferenceService {
+  private readonly logger = new Logger('Inference');
+
+  constructor(
+    private readonly router: RouterService,
+    private readonly providers: ProviderRegistry,
+    private readonly recorder: UsageRecorder,
+  ) {}
+
+  async run<TRequest extends InferenceRequestShape, TResult, TChunk>(
+    op: InferenceOperation<TRequest, TResult, TChunk>,
+    body: unknown,
+    req: GatewayRequest,
+    res: GatewayResponse,
+  ): Promise<void> {
+    const startedAt = performance.now();
+    const request = op.parse(body);
+    const deployment = this.pick(op.capability, request);
+    const streaming = request.stream === true && op.stream !== undefined;
+    const outcome: CallOutcome = {
+      requestId: req.id,
+      endpoint: op.endpoint,
+      modelGroup: request.model,
+      deployment,
+      keyId: req.principal?.keyId,
+      statusCode: 200,
+      stream: streaming,
+      startedAt,
+    };
+    const call = openUpstreamCall(req, res, deployment);
+    try {
+      if (streaming) await this.streamed(op, request, call, res, outcome);
+      else await this.unary(op, request, call, res, outcome);
+    } catch (error) {
+      const failure = this.asGatewayException(error, req.id);
+      this.recorder.record({ ...outcome, statusCode: failure.status, errorCode: failure.code });
+      throw failure;
+    } finally {
+      call.dispose();
+    }
+  }
+
+  private pick(
+    capability: InferenceOperation<InferenceRequestShape, unknown, unknown>['capability'],
+    request: InferenceRequestShape,
+  ): ResolvedDeployment {
+    const deployment = this.router.route(request.model, capability);
+    // LiteLLM's per-request `mock_response`: answer offline without calling the upstream.
+    if (typeof request.mock_response !== 'string') return deployment;
+    const mock = this.providers.get('mock');
+    return mock ? { ...deployment, adapter: mock } : deployment;
+  }
+
+  private async unary<TRequest extends InferenceRequestShape, TResult, TChunk>(
+    op: InferenceOperation<TRequest, TResult, TChunk>,
+    request: TRequest,
+    call: UpstreamCall,
+    res: GatewayResponse,
+    outcome: CallOutcome,
+  ): Promise<void> {
+    const result = await op.call(call.ctx.deployment.adapter, request, call.ctx);
+    sendJson(res, 200, result, { [DEPLOYMENT_HEADER]: call.ctx.deployment.id });
+    this.recorder.record({ ...outcome, usage: op.usage(result) });
+  }
+
+  private async streamed<TRequest extends InferenceRequestShape, TResult, TChunk>(
+    op: InferenceOperation<TRequest, TResult, TChunk>,
+    request: TRequest,
+    call: UpstreamCall,
+    res: GatewayResponse,
+    outcome: CallOutcome,
+  ): Promise<void> {
+    const stream = await op.stream!(call.ctx.deployment.adapter, request, call.ctx);
+    const iterator = stream[Symbol.asyncIterator]();
+    // The first chunk is awaited before any byte goes out, so an upstream that fails at once
+    // still gets a proper HTTP error status (and, later, a retry or fallback).
+    const first = await iterator.next();
+    const writer = new SseWriter(res);
+    writer.open({ [DEPLOYMENT_HEADER]: call.ctx.deployment.id });
+    const firstByteAt = performance.now();
+    let usage: TokenUsage | undefined;
+    try {
+      for (let step = first; !step.done; step = await iterator.next()) {
+        usage = op.usage(step.value) ?? usage;
+        const pending = writer.write(JSON.stringify(step.value));
+        if (pending) await pending;
+        if (writer.isClosed) break;
+      }
+      if (writer.isClosed) await iterator.return?.();
+      writer.done();
+      this.recorder.record({
+        ...outcome,
+        usage,
+        firstByteAt,
+        statusCode: call.clientGone() ? 499 : 200,
+      });
+    } catch (error) {
+      const failure = this.asGatewayException(error, call.ctx.requestId);
+      if (!call.clientGone()) writer.fail(failure, call.ctx.requestId);
+      this.recorder.record({
+        ...outcome,
+        usage,
+        firstByteAt,
+        statusCode: call.clientGone() ? 499 : failure.status,
+        errorCode: failure.code,
+      });
+    }
+  }
+
+  private asGatewayException(error: unknown, requestId: string): GatewayException {
+    if (error instanceof GatewayException) return error;
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    this.logger.error({ requestId, err: scrubSecrets(detail) }, 'inference failed');
+    return new CommonException({
+      status: 500,
+      code: CommonErrorCode.Internal,
+      type: 'server_error',
+      message: `Internal server error (request id ${requestId})`,
+    });
+  }
+}

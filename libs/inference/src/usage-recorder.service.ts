@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { RequestLogWriter } from '@routeiq/persistence';
+import type { ResolvedDeployment } from '@routeiq/providers';
+import { randomUUID } from 'node:crypto';
+import type { InferenceEndpoint, TokenUsage } from './inference-operation';
+
+/** What happened to one inference request, known once its response is complete. */
+export interface CallOutcome {
+  readonly requestId: string;
+  readonly endpoint: InferenceEndpoint;
+  readonly modelGroup: string;
+  readonly deployment?: ResolvedDeployment;
+  readonly keyId?: string;
+  readonly statusCode: number;
+  readonly stream: boolean;
+  readonly usage?: TokenUsage;
+  readonly startedAt: number;
+  readonly firstByteAt?: number;
+  readonly errorCode?: string;
+}
+
+/**
+ * Turns outcomes into request-log rows with their cost. `record` only computes a few numbers and
+ * hands the row to the batched writer: nothing here waits for the database.
+ */
+@Injectable()
+export class UsageRecorder {
+  constructor(private readonly writer: RequestLogWriter) {}
+
+  record(outcome: CallOutcome): void {
+    const promptTokens = outcome.usage?.promptTokens ?? 0;
+    const completionTokens = outcome.usage?.completionTokens ?? 0;
+    const now = performance.now();
+    this.writer.record({
+      id: randomUUID(),
+      requestId: outcome.requestId,
+      createdAt: new Date(),
+      endpoint: outcome.endpoint,
+      modelGroup: outcome.modelGroup,
+      deploymentId: outcome.deployment?.id ?? null,
+      provider: outcome.deployment?.provider ?? null,
+      keyId: outcome.keyId ?? null,
+      statusCode: outcome.statusCode,
+      stream: outcome.stream,
+      promptTokens,
+      completionTokens,
+      totalTokens: promptTokens + completionTokens,
+      spend: spendOf(outcome.deployment, promptTokens, completionTokens),
+      latencyMs: Math.round(now - outcome.startedAt),
+      ttftMs:
+        outcome.firstByteAt === undefined
+          ? null
+          : Math.round(outcome.firstByteAt - outcome.startedAt),
+      errorCode: outcome.errorCode ?? null,
+    });
+  }
+}
+
+/** USD cost from `model_info` prices; 0 when the deployment declares none. */
+export function spendOf(
+  deployment: ResolvedDeployment | undefined,
+  promptTokens: number,
+  completionTokens: number,
+): number {
+  const info = deployment?.config.modelInfo;
+  if (!info) return 0;
+  return (
+    promptTokens * (info.input_cost_per_token ?? 0) +
+    completionTokens * (info.output_cost_per_token ?? 0)
+  );
+}

@@ -1,0 +1,3 @@
+export * from './logging.module';
+export * from './log-redaction';
+export * from './gateway.logger';

@@ -1,0 +1,96 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import {
+  ConfigStore,
+  type ConfigProblem,
+  type GatewayConfig,
+  type PreparedConfigChange,
+} from '@routeiq/config';
+import { ProviderRegistry, type ResolvedDeployment } from '@routeiq/providers';
+import { buildModelGroup, type ModelGroup } from './model-group';
+
+/** Default whole-request deadline when neither the deployment nor the router sets one. */
+const DEFAULT_TIMEOUT_SECONDS = 600;
+
+interface ModelTable {
+  readonly groups: ReadonlyMap<string, ModelGroup>;
+  readonly aliases: ReadonlyMap<string, string>;
+  readonly strategy: string;
+}
+
+/**
+ * The model groups of the current config, resolved against the providers. Rebuilt off to the side
+ * on every config (re)load and swapped in one assignment, so a request sees either the old table
+ * or the new one, never a mix.
+ */
+@Injectable()
+export class ModelRegistryService implements OnModuleInit {
+  private table: ModelTable = { groups: new Map(), aliases: new Map(), strategy: 'simple-shuffle' };
+
+  constructor(
+    private readonly store: ConfigStore,
+    private readonly providers: ProviderRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.store.register({ name: 'model-registry', prepare: (config) => this.prepare(config) });
+  }
+
+  /** Looks a requested model up by group name, then by `model_group_alias`. */
+  find(model: string): ModelGroup | undefined {
+    const { groups, aliases } = this.table;
+    const group = groups.get(model);
+    if (group) return group;
+    const target = aliases.get(model);
+    return target === undefined ? undefined : groups.get(target);
+  }
+
+  groups(): readonly ModelGroup[] {
+    return [...this.table.groups.values()];
+  }
+
+  aliases(): ReadonlyMap<string, string> {
+    return this.table.aliases;
+  }
+
+  get strategy(): string {
+    return this.table.strategy;
+  }
+
+  private prepare(config: GatewayConfig): PreparedConfigChange {
+    const problems: ConfigProblem[] = [];
+    const byGroup = new Map<string, ResolvedDeployment[]>();
+    const timeoutSeconds = defaultTimeoutSeconds(config);
+    config.modelList.forEach((deployment, index) => {
+      const resolved = this.providers.resolve(deployment, config.environment, {
+        timeoutMs: timeoutSeconds * 1000,
+      });
+      if (Array.isArray(resolved)) {
+        for (const problem of resolved) {
+          problems.push({ path: `model_list[${index}].${problem.path}`, message: problem.message });
+        }
+        return;
+      }
+      const members = byGroup.get(deployment.modelName) ?? [];
+      members.push(resolved);
+      byGroup.set(deployment.modelName, members);
+    });
+    const created = Math.floor(Date.now() / 1000);
+    const groups = new Map<string, ModelGroup>();
+    for (const [name, members] of byGroup)
+      groups.set(name, buildModelGroup(name, members, created));
+    const table: ModelTable = {
+      groups,
+      aliases: new Map(Object.entries(config.routerSettings.model_group_alias)),
+      strategy: config.routerSettings.routing_strategy,
+    };
+    return { problems, commit: () => (this.table = table) };
+  }
+}
+
+function defaultTimeoutSeconds(config: GatewayConfig): number {
+  const fromLitellm = config.litellmSettings.request_timeout;
+  return (
+    config.routerSettings.timeout ??
+    (typeof fromLitellm === 'number' && fromLitellm > 0 ? fromLitellm : DEFAULT_TIMEOUT_SECONDS)
+  );
+}

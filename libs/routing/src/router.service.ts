@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { scrubSecrets } from '@routeiq/common';
+import type { ProviderCapability, ResolvedDeployment } from '@routeiq/providers';
+import { ModelRegistryService } from './model-registry.service';
+import { RoutingException } from './routing.exception';
+import type { RoutingStrategy } from './strategies/routing-strategy';
+import { SimpleShuffleStrategy } from './strategies/simple-shuffle.strategy';
+
+/** Summary of the routing table for `GET /router/info` (never contains credentials). */
+export interface RouterInfo {
+  routing_strategy: string;
+  model_group_alias: Record<string, string>;
+  model_groups: Array<{
+    model_name: string;
+    deployments: Array<{
+      id: string;
+      provider: string;
+      model: string;
+      api_base: string;
+      weight: number | null;
+      rpm: number | null;
+      tpm: number | null;
+    }>;
+  }>;
+}
+
+/** Chooses the deployment that serves a request for a model group. */
+@Injectable()
+export class RouterService {
+  private readonly strategy: RoutingStrategy = new SimpleShuffleStrategy();
+
+  constructor(private readonly registry: ModelRegistryService) {}
+
+  route(model: string, capability: ProviderCapability): ResolvedDeployment {
+    const group = this.registry.find(model);
+    if (!group) throw RoutingException.modelNotFound(model);
+    const candidates = group.byCapability.get(capability) ?? [];
+    if (candidates.length === 0) throw RoutingException.noCapableDeployment(model, capability);
+    return this.strategy.pick(candidates);
+  }
+
+  info(): RouterInfo {
+    return {
+      routing_strategy: this.registry.strategy,
+      model_group_alias: Object.fromEntries(this.registry.aliases()),
+      model_groups: this.registry.groups().map((group) => ({
+        model_name: group.name,
+        deployments: group.deployments.map((deployment) => {
+          const params = deployment.config.litellmParams;
+          return {
+            id: deployment.id,
+            provider: deployment.provider,
+            model: deployment.upstreamModel,
+            api_base: scrubSecrets(deployment.connection.apiBase),
+            weight: params.weight ?? null,
+            rpm: params.rpm ?? null,
+            tpm: params.tpm ?? null,
+          };
+        }),
+      })),
+    };
+  }
+}
