@@ -1,0 +1,4 @@
+// Shared by unit specs (through @routeiq/testing) and e2e specs. The gateway harness is not
+// exported here: it pulls in the whole app; e2e specs import it from ./gateway-harness.
+export * from './services';
+export * from './openai-stub.server';
