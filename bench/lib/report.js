@@ -1,0 +1,130 @@
+'use strict';
+// Derived figures, verdicts and the markdown report of one benchmark run.
+
+const TARGET_ORDER = ['direct', 'proxy', 'gateway'];
+const TARGET_LABEL = { direct: 'direct', proxy: 'bare proxy', gateway: 'gateway' };
+const LATENCY_RATIO_MAX = 1.6;
+const RPS_RATIO_MIN = 0.4;
+
+function fmtMs(ms) {
+  if (ms === null || ms === undefined) return '–';
+  return ms < 10 ? `${ms.toFixed(2)} ms` : `${ms.toFixed(1)} ms`;
+}
+
+function fmtAdded(ms) {
+  if (ms === null) return '–';
+  return `${ms >= 0 ? '+' : ''}${ms.toFixed(2)} ms`;
+}
+
+function fmtRps(rps) {
+  return rps === null || rps === undefined ? '–' : Math.round(rps).toLocaleString('en-US');
+}
+
+function fmtRatio(ratio) {
+  return ratio === null ? '–' : ratio.toFixed(2);
+}
+
+function hasErrors(cell) {
+  return Boolean(cell && (cell.non2xx > 0 || cell.socketErrors > 0 || cell.errors > 0));
+}
+
+function added(row, target) {
+  const cell = row.results[target];
+  const direct = row.results.direct;
+  return cell && direct ? cell.p50 - direct.p50 : null;
+}
+
+function ratio(numerator, denominator) {
+  return numerator === null || denominator === null || denominator <= 0
+    ? null
+    : numerator / denominator;
+}
+
+// Adds proxyAdded / gatewayAdded / addedRatio / rpsRatio to every scenario row.
+function derive(rows) {
+  for (const row of rows) {
+    row.proxyAdded = added(row, 'proxy');
+    row.gatewayAdded = added(row, 'gateway');
+    row.addedRatio = ratio(row.gatewayAdded, row.proxyAdded);
+    const proxy = row.results.proxy;
+    const gateway = row.results.gateway;
+    row.rpsRatio = proxy?.rps && gateway?.rps ? gateway.rps / proxy.rps : null;
+  }
+  return rows;
+}
+
+function verdict(value, ok, rows) {
+  if (value === null) return 'n/a';
+  const dirty = rows.some((row) => TARGET_ORDER.some((t) => hasErrors(row.results[t])));
+  if (dirty) return 'INVALID (errors during the run)';
+  return ok ? 'PASS' : 'FAIL';
+}
+
+function verdicts(rows) {
+  const latencyRow = rows.find((row) => row.id === 'plain-c1');
+  const rpsRow = rows.find((row) => row.id === 'plain-c64');
+  const latencyRatio = latencyRow?.addedRatio ?? null;
+  const rpsRatio = rpsRow?.rpsRatio ?? null;
+  return {
+    addedLatencyRatio: {
+      value: latencyRatio,
+      target: `≤ ${LATENCY_RATIO_MAX}`,
+      result: verdict(latencyRatio, latencyRatio <= LATENCY_RATIO_MAX, [latencyRow]),
+    },
+    rpsRatioC64: {
+      value: rpsRatio,
+      target: `≥ ${RPS_RATIO_MIN.toFixed(2)}`,
+      result: verdict(rpsRatio, rpsRatio >= RPS_RATIO_MIN, [rpsRow]),
+    },
+  };
+}
+
+function cellText(cell, field) {
+  if (!cell) return '–';
+  const text = field === 'rps' ? fmtRps(cell.rps) : fmtMs(cell[field]);
+  return hasErrors(cell) ? `${text} ⚠` : text;
+}
+
+function markdown({ rows, checks, rss, meta }) {
+  const header = ['Scenario'];
+  for (const target of TARGET_ORDER) {
+    const label = TARGET_LABEL[target];
+    header.push(`${label} req/s`, `${label} p50`, `${label} p99`);
+  }
+  header.push('proxy added p50', 'gateway added p50', 'added p50 ratio', 'req/s ratio');
+  const lines = [
+    `| ${header.join(' | ')} |`,
+    `|${header.map((_, i) => (i ? '---:' : '---')).join('|')}|`,
+  ];
+  for (const row of rows) {
+    const cells = [row.label];
+    for (const target of TARGET_ORDER) {
+      const cell = row.results[target];
+      cells.push(row.kind === 'ttfb' ? '–' : cellText(cell, 'rps'));
+      cells.push(cellText(cell, 'p50'), cellText(cell, 'p99'));
+    }
+    cells.push(fmtAdded(row.proxyAdded), fmtAdded(row.gatewayAdded), fmtRatio(row.addedRatio));
+    cells.push(row.kind === 'ttfb' ? '–' : fmtRatio(row.rpsRatio));
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  const rssText = (mb) => (mb === null || mb === undefined ? '–' : `${Math.round(mb)} MB`);
+  lines.push(
+    '',
+    `- Added p50 ratio, non-streaming c=1 (gateway added / proxy added): ` +
+      `**${fmtRatio(checks.addedLatencyRatio.value)}** (target ${checks.addedLatencyRatio.target}): ` +
+      `**${checks.addedLatencyRatio.result}**`,
+    `- Req/s ratio, non-streaming c=64 (gateway / proxy): ` +
+      `**${fmtRatio(checks.rpsRatioC64.value)}** (target ${checks.rpsRatioC64.target}): ` +
+      `**${checks.rpsRatioC64.result}**`,
+    `- Peak RSS (VmHWM): gateway ${rssText(rss.gateway)}, bare proxy ${rssText(rss.proxy)}`,
+    `- ${meta.date}, commit ${meta.commit}, Node ${meta.node}, ${meta.wrk}, ${meta.cpus}, ` +
+      `${meta.pinned ? 'pinned' : 'NOT pinned'}, ${meta.duration} s per wrk run, ` +
+      `TTFB over ${meta.ttfbRequests} requests, load average ${meta.loadAverage} at start`,
+  );
+  if (rows.some((row) => TARGET_ORDER.some((t) => hasErrors(row.results[t])))) {
+    lines.push('- ⚠ marks runs with non-2xx answers or socket errors; see latest.json');
+  }
+  return lines.join('\n');
+}
+
+module.exports = { TARGET_ORDER, derive, verdicts, markdown };

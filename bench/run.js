@@ -1,0 +1,296 @@
+'use strict';
+// `npm run bench`: the gateway against the floor (a bare node:http proxy) and against the upstream
+// itself, in one run. Method and how to read the output: docs/performance.md.
+// Writes .bench/latest.json and .bench/latest.md; progress goes to stderr, the report to stdout.
+// Env: BENCH_DURATION (s per wrk run, default 10), BENCH_WARMUP (s, default 2),
+//   BENCH_TTFB_REQUESTS (default 500), BENCH_TARGETS (default direct,proxy,gateway),
+//   BENCH_GATEWAY_CMD (replaces the gateway command; {port} {mockPort} {config} {dataDir}),
+//   BENCH_NODE_ENV (gateway NODE_ENV, default production), BENCH_NO_PIN=1 (no taskset).
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const procs = require('./lib/processes');
+const wrk = require('./lib/wrk');
+const report = require('./lib/report');
+
+const root = path.resolve(__dirname, '..');
+const outDir = path.join(root, '.bench');
+const CPU_LOAD = 0; // mock upstream, wrk, ttfb client
+const CPU_TARGET = 1; // bare proxy, gateway
+
+function positiveEnv(name, fallback) {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+}
+
+const DURATION = Math.round(positiveEnv('BENCH_DURATION', 10));
+const WARMUP = Math.round(positiveEnv('BENCH_WARMUP', 2));
+const TTFB_REQUESTS = Math.round(positiveEnv('BENCH_TTFB_REQUESTS', 500));
+const TARGETS = (process.env.BENCH_TARGETS ?? 'direct,proxy,gateway')
+  .split(',')
+  .map((t) => t.trim());
+
+const SCENARIOS = [
+  { id: 'plain-c1', label: 'non-streaming, c=1', kind: 'wrk', body: 'plain', connections: 1 },
+  { id: 'plain-c64', label: 'non-streaming, c=64', kind: 'wrk', body: 'plain', connections: 64 },
+  { id: 'stream-c1', label: 'streaming (full), c=1', kind: 'wrk', body: 'stream', connections: 1 },
+  {
+    id: 'stream-c64',
+    label: 'streaming (full), c=64',
+    kind: 'wrk',
+    body: 'stream',
+    connections: 64,
+  },
+  { id: 'stream-ttfb-c1', label: 'streaming TTFB, c=1', kind: 'ttfb' },
+];
+
+function log(message) {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+async function startHelper(name, script, cpu, args = []) {
+  const child = procs.start(name, cpu, process.execPath, [path.join(__dirname, script), ...args]);
+  const { port } = await procs.firstJsonLine(child);
+  child.stdout.resume();
+  return { child, port };
+}
+
+function gatewayCommand(vars) {
+  const override = process.env.BENCH_GATEWAY_CMD;
+  if (override) {
+    const parts = override
+      .trim()
+      .split(/\s+/)
+      .map((part) => part.replace(/\{(\w+)\}/g, (whole, key) => String(vars[key] ?? whole)));
+    return [parts[0], parts.slice(1)];
+  }
+  const main = path.join(root, 'dist/apps/gateway/main.js');
+  if (!fs.existsSync(main))
+    throw new Error(`${main} missing: run npm run build (or npm run bench)`);
+  const args = [main, '--config', vars.config, '--port', String(vars.port), '--host', '127.0.0.1'];
+  return [process.execPath, args];
+}
+
+// The embedded default: no database or Redis settings leak in from the caller's shell.
+function gatewayEnv(dataDir) {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (/(^|_)DATABASE_URL$|^REDIS_|(^|_)REDIS_URL$/.test(key)) delete env[key];
+  }
+  return {
+    ...env,
+    NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
+    LITELLM_MASTER_KEY: wrk.MASTER_KEY,
+    ROUTEIQ_DATA_DIR: dataDir,
+    LITELLM_LOG: 'info',
+  };
+}
+
+function writeGatewayConfig(tmp, mockPort) {
+  const file = path.join(tmp, 'bench-config.yaml');
+  fs.writeFileSync(
+    file,
+    [
+      'model_list:',
+      '  - model_name: bench',
+      '    litellm_params:',
+      '      model: openai/bench-model',
+      `      api_base: http://127.0.0.1:${mockPort}/v1`,
+      '      api_key: sk-upstream-bench',
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
+
+function tail(file, lines = 30) {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+async function startGateway(mockPort, tmp) {
+  const dataDir = fs.mkdtempSync(path.join(tmp, 'data-'));
+  const port = await procs.freePort();
+  const config = writeGatewayConfig(tmp, mockPort);
+  const [command, args] = gatewayCommand({ port, mockPort, config, dataDir });
+  const logFile = path.join(outDir, 'gateway.log');
+  const logFd = fs.openSync(logFile, 'w');
+  const child = procs.start('gateway', CPU_TARGET, command, args, {
+    cwd: root,
+    env: gatewayEnv(dataDir),
+    stdio: ['ignore', logFd, logFd],
+  });
+  fs.closeSync(logFd);
+  try {
+    await procs.waitForStatus(child, `http://127.0.0.1:${port}/_health/ready`, 60_000);
+  } catch (error) {
+    await procs.stop(child);
+    throw new Error(`${error.message}\n--- ${logFile} (tail) ---\n${tail(logFile)}`);
+  }
+  return { child, port };
+}
+
+// One real request of each kind, so a misconfigured target fails loudly instead of benchmarking
+// its error path.
+async function preflight(name, base) {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${wrk.MASTER_KEY}` };
+  const url = `${base}/v1/chat/completions`;
+  const plain = await procs.request(url, { method: 'POST', headers, body: wrk.BODIES.plain });
+  let message;
+  try {
+    message = JSON.parse(plain.body).choices?.[0]?.message;
+  } catch {
+    message = undefined;
+  }
+  if (plain.status !== 200 || !message) {
+    throw new Error(
+      `${name}: chat completion answered HTTP ${plain.status}: ${plain.body.slice(0, 300)}`,
+    );
+  }
+  const stream = await procs.request(url, { method: 'POST', headers, body: wrk.BODIES.stream });
+  if (stream.status !== 200 || !stream.body.includes('data:') || !stream.body.includes('[DONE]')) {
+    throw new Error(
+      `${name}: streaming answered HTTP ${stream.status}: ${stream.body.slice(0, 300)}`,
+    );
+  }
+}
+
+function runTtfb(base) {
+  const args = ['--url', `${base}/v1/chat/completions`, '--requests', String(TTFB_REQUESTS)];
+  const child = procs.start('ttfb', CPU_LOAD, process.execPath, [
+    path.join(__dirname, 'ttfb.js'),
+    ...args,
+  ]);
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`ttfb client failed (code ${code})`));
+      else resolve(JSON.parse(output));
+    });
+  });
+}
+
+function describe(result) {
+  const rps = result.rps === undefined ? '' : `${Math.round(result.rps)} req/s, `;
+  const errors = (result.non2xx ?? 0) + (result.socketErrors ?? 0) + (result.errors ?? 0);
+  return `${rps}p50 ${result.p50.toFixed(3)} ms, p99 ${result.p99.toFixed(3)} ms${errors ? `, ${errors} ERRORS` : ''}`;
+}
+
+async function measure(target, base, rows, scripts) {
+  await preflight(target, base);
+  const url = `${base}/v1/chat/completions`;
+  log(`${target}: warm-up ${WARMUP} s non-streaming + ${WARMUP} s streaming`);
+  for (const script of [scripts.plain, scripts.stream]) {
+    await wrk.runWrk({ url, script, connections: 64, seconds: WARMUP, cpu: CPU_LOAD });
+  }
+  for (const row of rows) {
+    const result =
+      row.kind === 'ttfb'
+        ? await runTtfb(base)
+        : await wrk.runWrk({
+            url,
+            script: scripts[row.body],
+            connections: row.connections,
+            seconds: DURATION,
+            cpu: CPU_LOAD,
+          });
+    row.results[target] = result;
+    log(`${target}: ${row.label}: ${describe(result)}`);
+  }
+}
+
+function gitCommit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, stdio: 'pipe' })
+      .toString()
+      .trim();
+  } catch {
+    return 'uncommitted';
+  }
+}
+
+async function main() {
+  const wrkVersion = wrk.ensureWrk();
+  const loadAverage = os.loadavg()[0].toFixed(2);
+  if (os.loadavg()[0] > 1)
+    log(`WARNING: 1-min load average ${loadAverage}; other work skews results`);
+  fs.mkdirSync(outDir, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'routeiq-bench-'));
+  process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+  const rows = SCENARIOS.map((scenario) => ({ ...scenario, results: {} }));
+  const rss = {};
+  const failures = [];
+  try {
+    const scripts = wrk.writeScripts(tmp);
+    if (!procs.pinning)
+      log('WARNING: not pinning to CPUs (taskset missing, <2 CPUs or BENCH_NO_PIN)');
+    const mock = await startHelper('mock upstream', 'mock-upstream.js', CPU_LOAD);
+    log(`mock upstream on :${mock.port}; ${DURATION} s per run; targets ${TARGETS.join(', ')}`);
+    for (const target of TARGETS) {
+      let child = null;
+      try {
+        let port = mock.port;
+        if (target === 'proxy') {
+          ({ child, port } = await startHelper('bare proxy', 'bare-proxy.js', CPU_TARGET, [
+            '--upstream',
+            `http://127.0.0.1:${mock.port}`,
+          ]));
+        } else if (target === 'gateway') {
+          ({ child, port } = await startGateway(mock.port, tmp));
+        } else if (target !== 'direct') {
+          throw new Error(`unknown target (BENCH_TARGETS): ${target}`);
+        }
+        log(`${target}: listening on :${port}`);
+        await measure(target, `http://127.0.0.1:${port}`, rows, scripts);
+      } catch (error) {
+        failures.push(`${target}: ${error.message}`);
+        log(`FAILED ${target}: ${error.message}`);
+      } finally {
+        if (child) {
+          rss[target] = procs.peakRssMb(child.pid);
+          await procs.stop(child);
+        }
+      }
+    }
+  } finally {
+    await procs.stopAll();
+  }
+
+  report.derive(rows);
+  const checks = report.verdicts(rows);
+  const meta = {
+    date: new Date().toISOString(),
+    commit: gitCommit(),
+    node: process.version,
+    wrk: wrkVersion,
+    cpus: `${os.availableParallelism()} × ${os.cpus()[0]?.model ?? 'unknown CPU'}`,
+    pinned: procs.pinning,
+    duration: DURATION,
+    warmup: WARMUP,
+    ttfbRequests: TTFB_REQUESTS,
+    loadAverage,
+  };
+  const markdown = report.markdown({ rows, checks, rss, meta });
+  const json = { meta, scenarios: rows, derived: checks, peakRssMb: rss, failures };
+  fs.writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
+  fs.writeFileSync(path.join(outDir, 'latest.md'), `${markdown}\n`);
+  process.stdout.write(`\n${markdown}\n`);
+  if (failures.length > 0) {
+    process.stdout.write(`\nFailed to run:\n${failures.map((f) => `- ${f}`).join('\n')}\n`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch(async (error) => {
+  log(`error: ${error.stack ?? error.message}`);
+  await procs.stopAll();
+  process.exit(1);
+});
