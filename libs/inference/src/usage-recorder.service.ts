@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RequestLogWriter } from '@routeiq/persistence';
 import type { ResolvedDeployment } from '@routeiq/providers';
-import { randomUUID } from 'node:crypto';
 import type { InferenceEndpoint, TokenUsage } from './inference-operation';
 
 /** What happened to one inference request, known once its response is complete. */
@@ -32,7 +31,6 @@ export class UsageRecorder {
     const completionTokens = outcome.usage?.completionTokens ?? 0;
     const now = performance.now();
     this.writer.record({
-      id: randomUUID(),
       requestId: outcome.requestId,
       createdAt: new Date(),
       endpoint: outcome.endpoint,

@@ -68,7 +68,9 @@ describe(PersistenceModule.name, () => {
       kind: 'sqlite',
       path: join(dir, 'data', 'routeiq.sqlite'),
     }).initialize();
-    expect(await new RequestLogRepository(reopened).findByRequestId(rec.requestId)).toEqual([rec]);
+    expect(await new RequestLogRepository(reopened).findByRequestId(rec.requestId)).toEqual([
+      { ...rec, id: expect.any(String) },
+    ]);
     await reopened.destroy();
   });
 

@@ -1,10 +1,10 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { RequestLogEndpoint } from './request-log.types';
 
 // Column types valid on both drivers; `Date` maps to timestamp (Postgres) / datetime (SQLite).
 @Entity({ name: 'request_logs' })
 export class RequestLogEntity {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @PrimaryGeneratedColumn({ type: 'integer' })
   id!: string;
 
   @Index('IDX_request_logs_request_id')

@@ -44,7 +44,10 @@ describe(RequestLogRepository.name, () => {
       });
       await repository.insertMany([sparse, full]);
 
-      expect(await repository.findByRequestId(full.requestId)).toEqual([full, sparse]);
+      expect(await repository.findByRequestId(full.requestId)).toEqual([
+        { ...full, id: expect.stringMatching(/^\d+$/) },
+        { ...sparse, id: expect.stringMatching(/^\d+$/) },
+      ]);
       expect(await repository.findByRequestId('req-unknown')).toEqual([]);
     });
 

@@ -55,7 +55,9 @@ describe(RequestLogWriter.name, () => {
       expect(subject.buffered).toBe(2);
       await subject.flush();
       expect(await repository.count()).toBe(2);
-      expect(await repository.findByRequestId(rec.requestId)).toEqual([rec]);
+      expect(await repository.findByRequestId(rec.requestId)).toEqual([
+        { ...rec, id: expect.any(String) },
+      ]);
       expect(subject.stats).toEqual({ written: 2, droppedOverflow: 0, droppedFailed: 0 });
     });
 
@@ -89,17 +91,17 @@ describe(RequestLogWriter.name, () => {
 
     it('drops and counts a batch whose insert fails, then keeps working', async () => {
       const subject = writer({ flushIntervalMs: 60_000 });
-      const duplicate = requestLogRecord();
-      await repository.insertMany([duplicate]);
+      // model_group is NOT NULL on both databases: the whole batch's insert fails.
+      const invalid = requestLogRecord({ modelGroup: null as unknown as string });
 
-      subject.record(duplicate);
+      subject.record(invalid);
       subject.record(requestLogRecord());
       await expect(subject.flush()).resolves.toBeUndefined();
       expect(subject.stats).toEqual({ written: 0, droppedOverflow: 0, droppedFailed: 2 });
 
       subject.record(requestLogRecord());
       await subject.flush();
-      expect(await repository.count()).toBe(2);
+      expect(await repository.count()).toBe(1);
       expect(subject.stats.written).toBe(1);
     });
 

@@ -28,12 +28,26 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     const res = http.getResponse<ServerResponse>();
     const requestId = req.id ?? resolveRequestId(undefined);
     const error = this.toGatewayException(exception, req, requestId);
+    this.logFailure(req, error, requestId);
 
     if (res.headersSent) {
       this.failStarted(res, error, requestId);
       return;
     }
     sendError(res, error, requestId);
+  }
+
+  /** The access log of failed requests: what failed and where, never bodies or messages. */
+  private logFailure(req: GatewayRequest, error: GatewayException, requestId: string): void {
+    const entry = {
+      requestId,
+      method: req.method,
+      path: (req.url ?? '/').split('?')[0],
+      status: error.status,
+      code: error.code,
+    };
+    if (error.status >= 500) this.logger.warn(entry, 'request failed');
+    else this.logger.log(entry, 'request rejected');
   }
 
   private toGatewayException(

@@ -29,7 +29,6 @@ export async function createTestTarget(kind: DatabaseKind): Promise<TestTarget> 
 
 export function requestLogRecord(overrides: Partial<RequestLogRecord> = {}): RequestLogRecord {
   return {
-    id: randomUUID(),
     requestId: `req-${randomUUID()}`,
     createdAt: new Date('2025-11-28T10:15:30.123Z'),
     endpoint: 'chat',

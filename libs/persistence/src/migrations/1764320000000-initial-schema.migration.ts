@@ -11,7 +11,14 @@ export class InitialSchema1764320000000 implements MigrationInterface {
       new Table({
         name: 'request_logs',
         columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+          // An increasing integer key: appends to the B-tree, no UUID to generate per request.
+          {
+            name: 'id',
+            type: postgres ? 'bigint' : 'integer',
+            isPrimary: true,
+            isGenerated: true,
+            generationStrategy: 'increment',
+          },
           { name: 'request_id', type: 'varchar', length: '128' },
           // timestamptz stores an instant, so replicas in different time zones agree.
           { name: 'created_at', type: postgres ? 'timestamptz' : 'datetime' },
