@@ -3,7 +3,7 @@
 // itself, in one run. Method and how to read the output: docs/performance.md.
 // Writes .bench/latest.json and .bench/latest.md; progress goes to stderr, the report to stdout.
 // Env: BENCH_DURATION (s per wrk run, default 10), BENCH_WARMUP (s, default 2),
-//   BENCH_TTFB_REQUESTS (default 500), BENCH_TARGETS (default direct,proxy,gateway),
+//   BENCH_TTFB_REQUESTS (default 500), BENCH_TARGETS (default direct,proxy,nest,gateway),
 //   BENCH_GATEWAY_CMD (replaces the gateway command; {port} {mockPort} {config} {dataDir}),
 //   BENCH_NODE_ENV (gateway NODE_ENV, default production), BENCH_NO_PIN=1 (no taskset).
 const fs = require('node:fs');
@@ -17,7 +17,7 @@ const report = require('./lib/report');
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, '.bench');
 const CPU_LOAD = 0; // mock upstream, wrk, ttfb client
-const CPU_TARGET = 1; // bare proxy, gateway
+const CPU_TARGET = 1; // bare proxy, Nest floor, gateway
 
 function positiveEnv(name, fallback) {
   const value = Number(process.env[name] ?? fallback);
@@ -28,7 +28,7 @@ function positiveEnv(name, fallback) {
 const DURATION = Math.round(positiveEnv('BENCH_DURATION', 10));
 const WARMUP = Math.round(positiveEnv('BENCH_WARMUP', 2));
 const TTFB_REQUESTS = Math.round(positiveEnv('BENCH_TTFB_REQUESTS', 500));
-const TARGETS = (process.env.BENCH_TARGETS ?? 'direct,proxy,gateway')
+const TARGETS = (process.env.BENCH_TARGETS ?? 'direct,proxy,nest,gateway')
   .split(',')
   .map((t) => t.trim());
 
@@ -57,6 +57,11 @@ async function startHelper(name, script, cpu, args = []) {
   return { child, port };
 }
 
+// The node flags `npm start` uses (see docs/performance.md): the gateway is measured as deployed.
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=32')
+  .split(/\s+/)
+  .filter(Boolean);
+
 function gatewayCommand(vars) {
   const override = process.env.BENCH_GATEWAY_CMD;
   if (override) {
@@ -70,7 +75,7 @@ function gatewayCommand(vars) {
   if (!fs.existsSync(main))
     throw new Error(`${main} missing: run npm run build (or npm run bench)`);
   const args = [main, '--config', vars.config, '--port', String(vars.port), '--host', '127.0.0.1'];
-  return [process.execPath, args];
+  return [process.execPath, [...NODE_FLAGS, ...args]];
 }
 
 // The embedded default: no database or Redis settings leak in from the caller's shell.
@@ -240,6 +245,11 @@ async function main() {
         let port = mock.port;
         if (target === 'proxy') {
           ({ child, port } = await startHelper('bare proxy', 'bare-proxy.js', CPU_TARGET, [
+            '--upstream',
+            `http://127.0.0.1:${mock.port}`,
+          ]));
+        } else if (target === 'nest') {
+          ({ child, port } = await startHelper('Nest floor', 'nest-floor.js', CPU_TARGET, [
             '--upstream',
             `http://127.0.0.1:${mock.port}`,
           ]));

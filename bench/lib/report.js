@@ -1,8 +1,13 @@
 'use strict';
 // Derived figures, verdicts and the markdown report of one benchmark run.
 
-const TARGET_ORDER = ['direct', 'proxy', 'gateway'];
-const TARGET_LABEL = { direct: 'direct', proxy: 'bare proxy', gateway: 'gateway' };
+const TARGET_ORDER = ['direct', 'proxy', 'nest', 'gateway'];
+const TARGET_LABEL = {
+  direct: 'direct',
+  proxy: 'bare proxy',
+  nest: 'Nest floor',
+  gateway: 'gateway',
+};
 const LATENCY_RATIO_MAX = 1.6;
 const RPS_RATIO_MIN = 0.4;
 
@@ -49,6 +54,10 @@ function derive(rows) {
     const proxy = row.results.proxy;
     const gateway = row.results.gateway;
     row.rpsRatio = proxy?.rps && gateway?.rps ? gateway.rps / proxy.rps : null;
+    const nest = row.results.nest;
+    row.nestAdded = added(row, 'nest');
+    row.nestRpsRatio = proxy?.rps && nest?.rps ? nest.rps / proxy.rps : null;
+    row.gatewayVsNest = nest?.rps && gateway?.rps ? gateway.rps / nest.rps : null;
   }
   return rows;
 }
@@ -78,6 +87,9 @@ function verdicts(rows) {
     },
   };
 }
+
+const plainC1 = (rows) => rows.find((row) => row.id === 'plain-c1');
+const plainC64 = (rows) => rows.find((row) => row.id === 'plain-c64');
 
 function cellText(cell, field) {
   if (!cell) return '–';
@@ -116,7 +128,13 @@ function markdown({ rows, checks, rss, meta }) {
     `- Req/s ratio, non-streaming c=64 (gateway / proxy): ` +
       `**${fmtRatio(checks.rpsRatioC64.value)}** (target ${checks.rpsRatioC64.target}): ` +
       `**${checks.rpsRatioC64.result}**`,
-    `- Peak RSS (VmHWM): gateway ${rssText(rss.gateway)}, bare proxy ${rssText(rss.proxy)}`,
+    `- The framework ceiling (Nest floor: Nest + Express with a guard and an undici pool, nothing ` +
+      `else): added p50 at c=1 ${fmtAdded(plainC1(rows)?.nestAdded ?? null)} ` +
+      `(ratio to the bare proxy ${fmtRatio(ratio(plainC1(rows)?.nestAdded ?? null, plainC1(rows)?.proxyAdded ?? null))}); ` +
+      `req/s at c=64 ${fmtRatio(plainC64(rows)?.nestRpsRatio ?? null)} of the bare proxy. ` +
+      `The gateway serves ${fmtRatio(plainC64(rows)?.gatewayVsNest ?? null)} of the Nest floor's req/s at c=64.`,
+    `- Peak RSS (VmHWM): gateway ${rssText(rss.gateway)}, Nest floor ${rssText(rss.nest)}, ` +
+      `bare proxy ${rssText(rss.proxy)}`,
     `- ${meta.date}, commit ${meta.commit}, Node ${meta.node}, ${meta.wrk}, ${meta.cpus}, ` +
       `${meta.pinned ? 'pinned' : 'NOT pinned'}, ${meta.duration} s per wrk run, ` +
       `TTFB over ${meta.ttfbRequests} requests, load average ${meta.loadAverage} at start`,

@@ -11,7 +11,7 @@ import {
 } from '@routeiq/common';
 import { ProviderRegistry, type ResolvedDeployment } from '@routeiq/providers';
 import { RouterService } from '@routeiq/routing';
-import type { InferenceOperation, InferenceRequestShape, TokenUsage } from './inference-operation';
+import type { InferenceOperation, InferenceRequestShape } from './inference-operation';
 import { openUpstreamCall, type UpstreamCall } from './upstream-call';
 import { UsageRecorder, type CallOutcome } from './usage-recorder.service';
 
@@ -48,9 +48,12 @@ export class InferenceService {
       modelGroup: request.model,
       deployment,
       keyId: req.principal?.keyId,
-      statusCode: 200,
       stream: streaming,
       startedAt,
+      statusCode: 200,
+      usage: undefined,
+      firstByteAt: undefined,
+      errorCode: undefined,
     };
     const call = openUpstreamCall(req, res, deployment);
     try {
@@ -58,7 +61,9 @@ export class InferenceService {
       else await this.unary(op, request, call, res, outcome);
     } catch (error) {
       const failure = this.asGatewayException(error, req.id);
-      this.recorder.record({ ...outcome, statusCode: failure.status, errorCode: failure.code });
+      outcome.statusCode = failure.status;
+      outcome.errorCode = failure.code;
+      this.recorder.record(outcome);
       throw failure;
     } finally {
       call.dispose();
@@ -85,7 +90,8 @@ export class InferenceService {
   ): Promise<void> {
     const result = await op.call(call.ctx.deployment.adapter, request, call.ctx);
     sendJson(res, 200, result, { [DEPLOYMENT_HEADER]: call.ctx.deployment.id });
-    this.recorder.record({ ...outcome, usage: op.usage(result) });
+    outcome.usage = op.usage(result);
+    this.recorder.record(outcome);
   }
 
   private async streamed<TRequest extends InferenceRequestShape, TResult, TChunk>(
@@ -102,34 +108,24 @@ export class InferenceService {
     const first = await iterator.next();
     const writer = new SseWriter(res);
     writer.open({ [DEPLOYMENT_HEADER]: call.ctx.deployment.id });
-    const firstByteAt = performance.now();
-    let usage: TokenUsage | undefined;
+    outcome.firstByteAt = performance.now();
     try {
       for (let step = first; !step.done; step = await iterator.next()) {
-        usage = op.usage(step.value) ?? usage;
+        outcome.usage = op.usage(step.value) ?? outcome.usage;
         const pending = writer.write(JSON.stringify(step.value));
         if (pending) await pending;
         if (writer.isClosed) break;
       }
       if (writer.isClosed) await iterator.return?.();
       writer.done();
-      this.recorder.record({
-        ...outcome,
-        usage,
-        firstByteAt,
-        statusCode: call.clientGone() ? 499 : 200,
-      });
+      if (call.clientGone()) outcome.statusCode = 499;
     } catch (error) {
       const failure = this.asGatewayException(error, call.ctx.requestId);
       if (!call.clientGone()) writer.fail(failure, call.ctx.requestId);
-      this.recorder.record({
-        ...outcome,
-        usage,
-        firstByteAt,
-        statusCode: call.clientGone() ? 499 : failure.status,
-        errorCode: failure.code,
-      });
+      outcome.statusCode = call.clientGone() ? 499 : failure.status;
+      outcome.errorCode = failure.code;
     }
+    this.recorder.record(outcome);
   }
 
   private asGatewayException(error: unknown, requestId: string): GatewayException {

@@ -3,19 +3,22 @@ import { RequestLogWriter } from '@routeiq/persistence';
 import type { ResolvedDeployment } from '@routeiq/providers';
 import type { InferenceEndpoint, TokenUsage } from './inference-operation';
 
-/** What happened to one inference request, known once its response is complete. */
+/**
+ * What happened to one inference request. Created once per request and completed in place as the
+ * response goes out (no copies on the hot path).
+ */
 export interface CallOutcome {
   readonly requestId: string;
   readonly endpoint: InferenceEndpoint;
   readonly modelGroup: string;
-  readonly deployment?: ResolvedDeployment;
-  readonly keyId?: string;
-  readonly statusCode: number;
+  readonly deployment: ResolvedDeployment;
+  readonly keyId: string | undefined;
   readonly stream: boolean;
-  readonly usage?: TokenUsage;
   readonly startedAt: number;
-  readonly firstByteAt?: number;
-  readonly errorCode?: string;
+  statusCode: number;
+  usage: TokenUsage | undefined;
+  firstByteAt: number | undefined;
+  errorCode: string | undefined;
 }
 
 /**
@@ -35,8 +38,8 @@ export class UsageRecorder {
       createdAt: new Date(),
       endpoint: outcome.endpoint,
       modelGroup: outcome.modelGroup,
-      deploymentId: outcome.deployment?.id ?? null,
-      provider: outcome.deployment?.provider ?? null,
+      deploymentId: outcome.deployment.id,
+      provider: outcome.deployment.provider,
       keyId: outcome.keyId ?? null,
       statusCode: outcome.statusCode,
       stream: outcome.stream,

@@ -1,7 +1,6 @@
 export * from './contract/openai-wire.types';
 export * from './contract/provider-adapter';
 export * from './contract/provider.exception';
-export * from './http/deadline';
 export * from './http/transport-error.mapper';
 export * from './http/upstream-http.client';
 export * from './sse/sse.decoder';

@@ -4,7 +4,7 @@ import type { ProviderAdapter, ResolvedDeployment } from './contract/provider-ad
 import { MockAdapter } from './mock/mock.adapter';
 
 export interface ResolveDefaults {
-  /** Non-streaming deadline when `litellm_params.timeout` is absent, ms. */
+  /** Non-streaming timeout when `litellm_params.timeout` is absent, ms. */
   readonly timeoutMs: number;
 }
 

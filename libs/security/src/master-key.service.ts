@@ -14,6 +14,8 @@ import { SecurityConfig } from './security.config';
 export type MasterKeySource = 'environment' | 'config' | 'data file' | 'generated';
 
 const MASTER_KEY_FILE = 'master_key';
+/** Verified tokens remembered so the request path skips a SHA-256 per call; bounded. */
+const VERIFIED_CACHE_SIZE = 1024;
 
 /**
  * The user-plane master key. The gateway never runs open: when neither `LITELLM_MASTER_KEY` nor
@@ -26,6 +28,8 @@ export class MasterKeyService implements OnModuleInit {
   private digests: readonly Buffer[] = [];
   private currentSource: MasterKeySource = 'generated';
   private currentKeyId = '';
+  // Only tokens that verified are remembered, so garbage keys cannot fill the cache.
+  private readonly verified = new Set<string>();
 
   constructor(
     private readonly security: SecurityConfig,
@@ -47,7 +51,11 @@ export class MasterKeyService implements OnModuleInit {
   }
 
   verify(presented: string): boolean {
-    return matchesDigest(presented, this.digests);
+    if (this.verified.has(presented)) return true;
+    if (!matchesDigest(presented, this.digests)) return false;
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
+    this.verified.add(presented);
+    return true;
   }
 
   private prepare(config: GatewayConfig): PreparedConfigChange {
@@ -57,6 +65,7 @@ export class MasterKeyService implements OnModuleInit {
       commit: () => {
         const digest = digestKey(key);
         this.digests = [digest];
+        this.verified.clear();
         this.currentKeyId = keyId(digest);
         if (source !== this.currentSource) this.logger.log(`master key: from ${source}`);
         this.currentSource = source;

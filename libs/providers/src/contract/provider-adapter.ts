@@ -30,7 +30,7 @@ export interface ResolvedDeployment {
   readonly provider: string;
   readonly upstreamModel: string;
   readonly connection: ProviderConnection;
-  /** Whole-request deadline for non-streaming calls, ms. */
+  /** Non-streaming: longest wait for the response headers, then between body chunks, ms. */
   readonly timeoutMs: number;
   /** Deadline for a stream's first byte and for each gap between its chunks, ms. */
   readonly streamTimeoutMs: number;

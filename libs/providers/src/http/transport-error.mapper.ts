@@ -1,5 +1,4 @@
 import { ProviderErrorCode, ProviderException } from '../contract/provider.exception';
-import { DeadlineExceededError } from './deadline';
 
 /** What error mapping needs to know about the call that failed. */
 export interface TransportErrorContext {
@@ -22,14 +21,7 @@ function mapTimeoutOrAbort(
   err: unknown,
   ctx: TransportErrorContext,
 ): ProviderException | undefined {
-  if (err instanceof DeadlineExceededError)
-    return ProviderException.timeout(ctx.label, err.timeoutMs);
-  if (ctx.signal.aborted) {
-    const reason: unknown = ctx.signal.reason;
-    return reason instanceof DeadlineExceededError
-      ? ProviderException.timeout(ctx.label, reason.timeoutMs)
-      : ProviderException.clientClosed();
-  }
+  if (ctx.signal.aborted) return ProviderException.clientClosed();
   const code = errorCode(err);
   if (code === 'UND_ERR_HEADERS_TIMEOUT')
     return ProviderException.timeout(ctx.label, ctx.headersTimeoutMs);

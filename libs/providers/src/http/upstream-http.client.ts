@@ -9,7 +9,7 @@ export interface UpstreamRequest {
   readonly method: 'GET' | 'POST';
   readonly headers: Record<string, string>;
   readonly body?: string;
-  /** The caller's signal (possibly combined with a `withDeadline`). */
+  /** The caller's signal: aborted when the client goes away. */
   readonly signal: AbortSignal;
   readonly headersTimeoutMs: number;
   /** Longest allowed gap between two body chunks. */

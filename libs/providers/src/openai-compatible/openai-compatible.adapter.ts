@@ -16,7 +16,6 @@ import {
   type ProviderConnection,
 } from '../contract/provider-adapter';
 import { ProviderException } from '../contract/provider.exception';
-import { withDeadline } from '../http/deadline';
 import { mapTransportError, type TransportErrorContext } from '../http/transport-error.mapper';
 import type { UpstreamHttpClient } from '../http/upstream-http.client';
 import { readOpenAiStream } from './openai-stream.reader';
@@ -122,24 +121,18 @@ export abstract class OpenAiCompatibleAdapter extends ProviderAdapter {
     request: { model: string; stream?: boolean },
     ctx: ProviderCallContext,
   ): Promise<T> {
+    // `timeout` bounds each wait (for the response headers, then between body chunks), as
+    // LiteLLM's httpx timeouts do; undici's own timers cost nothing per request, unlike an extra
+    // AbortController and setTimeout.
     const { timeoutMs, id } = ctx.deployment;
-    const deadline = withDeadline(ctx.signal, timeoutMs);
     try {
-      const res = await this.send(
-        path,
-        nonStreaming(request, ctx),
-        ctx,
-        deadline.signal,
-        timeoutMs,
-      );
+      const res = await this.send(path, nonStreaming(request, ctx), ctx, ctx.signal, timeoutMs);
       if (res.statusCode < 200 || res.statusCode >= 300) {
         throw mapUpstreamError(res.statusCode, await readCappedText(res.body), res.headers);
       }
       return parseJsonObject<T>(await res.body.text(), id);
     } catch (err) {
-      throw mapTransportError(err, transportContext(id, deadline.signal, timeoutMs));
-    } finally {
-      deadline.dispose();
+      throw mapTransportError(err, transportContext(id, ctx.signal, timeoutMs));
     }
   }
 

@@ -193,7 +193,7 @@ describe(OpenAiAdapter.name, () => {
     expect(err.message).toContain('200 ms');
   });
 
-  it('applies the deadline to the body too', async () => {
+  it('applies the timeout to gaps in the body too', async () => {
     stub.reply((res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       setTimeout(() => res.write('{"id":'), 100);
