@@ -76,6 +76,9 @@ async function main() {
   const app = await NestFactory.create(FloorModule, { bodyParser: false, logger: false });
   await app.listen(Number(arg('--port', '0')), '127.0.0.1');
   process.stdout.write(`${JSON.stringify({ port: app.getHttpServer().address().port })}\n`);
+  // Exit through process.exit so profilers (node --cpu-prof) write their output.
+  process.once('SIGINT', () => process.exit(0));
+  process.once('SIGTERM', () => process.exit(0));
 }
 
 main().catch((error) => {
