@@ -1,6 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { call, userHeaders, type ErrorEnvelope } from './support/http';
-import { startTestGateway, TEST_ADMIN_KEY, type TestGateway } from './support/gateway-harness';
+import {
+  freePort,
+  startTestGateway,
+  TEST_ADMIN_KEY,
+  type TestGateway,
+} from './support/gateway-harness';
 
 const YAML = [
   'model_list:',
@@ -201,5 +206,31 @@ describe('HTTP contract: bad input, errors, request ids, config reload, health',
     expect(ready.status).toBe(200);
     expect(ready.body.status).toBe('ok');
     expect(Object.keys(ready.body.info).sort()).toEqual(['database', 'drain', 'redis']);
+  });
+});
+
+describe('Readiness when Redis is configured but unreachable', () => {
+  it('answers 503 naming the redis check, without the URL or password', async () => {
+    const port = await freePort();
+    const gw = await startTestGateway({
+      yaml: YAML,
+      env: {
+        REDIS_URL: `redis://:hunter2-secret@127.0.0.1:${port}`,
+        REDIS_KEY_PREFIX: 'routeiq-dead:',
+      },
+    });
+    try {
+      const ready = await call<{ status: string; error: Record<string, { status: string }> }>(
+        `${gw.url}/_health/ready`,
+      );
+      expect(ready.status).toBe(503);
+      expect(ready.body.status).toBe('error');
+      expect(ready.body.error.redis!.status).toBe('down');
+      expect(JSON.stringify(ready.body)).not.toContain('hunter2-secret');
+      expect(JSON.stringify(ready.body)).not.toContain(String(port));
+      expect((await call(`${gw.url}/_health/live`)).status).toBe(200);
+    } finally {
+      await gw.close();
+    }
   });
 });

@@ -155,6 +155,50 @@ describe('The gateway process', () => {
     expect((await ask(key!)).status).toBe(200);
   });
 
+  it('never writes keys or prompt text to its logs, even at debug level', async () => {
+    const stub = new OpenAiStubServer();
+    const apiBase = await stub.start();
+    try {
+      const upstreamKey = 'sk-upstream-SECRET-0123456789';
+      const wrongKey = 'sk-wrong-client-key-0123456789';
+      const canary = 'PROMPT-CANARY-7f3a';
+      stub.script('/v1/chat/completions', {
+        kind: 'json',
+        status: 500,
+        body: {
+          error: { message: 'upstream exploded', type: 'server_error', code: null, param: null },
+        },
+      });
+      const yaml = `model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/m\n      api_base: ${apiBase}\n      api_key: ${upstreamKey}\n`;
+      const port = await freePort();
+      const proc = start(
+        ['--config', writeConfig(yaml), '--port', String(port), '--host', '127.0.0.1'],
+        {
+          LITELLM_LOG: 'trace',
+        },
+      );
+      await proc.waitFor(/listening on/);
+      const send = (key: string) =>
+        fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: canary }] }),
+        });
+      expect((await send(wrongKey)).status).toBe(401);
+      expect((await send(TEST_MASTER_KEY)).status).toBe(500);
+      expect((await send(TEST_MASTER_KEY)).status).toBe(200);
+      await proc.waitFor(/request rejected/);
+      proc.child.kill('SIGTERM');
+      expect(await proc.exited).toBe(0);
+      const logs = proc.output() + proc.errors();
+      for (const secret of [TEST_MASTER_KEY, upstreamKey, wrongKey, canary]) {
+        expect(logs).not.toContain(secret);
+      }
+    } finally {
+      await stub.stop();
+    }
+  });
+
   it('drains on SIGTERM: readiness 503 at once, an open stream completes, exit 0', async () => {
     const stub = new OpenAiStubServer();
     const apiBase = await stub.start();

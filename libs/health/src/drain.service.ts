@@ -27,7 +27,10 @@ export class DrainService {
   /** Counts requests on the raw server (health probes excluded), before any routing. */
   attach(server: Server): void {
     this.server = server;
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.track(req, res));
+    // First listener: the app may answer synchronously, and the drain header must go out with it.
+    server.prependListener('request', (req: IncomingMessage, res: ServerResponse) =>
+      this.track(req, res),
+    );
   }
 
   /** Starts draining and resolves once idle or after `timeoutMs`; true when fully drained. */
