@@ -16,7 +16,13 @@ describe('OpenAI-compatible inference through the gateway (openai SDK)', () => {
 
   beforeAll(async () => {
     const apiBase = await stub.start();
-    gw = await startTestGateway({ yaml: stubConfig(apiBase) });
+    const slashGroup = [
+      '  - model_name: team/llama-3',
+      '    litellm_params:',
+      '      model: hosted_vllm/meta-llama/Meta-Llama-3-8B-Instruct',
+      `      api_base: ${apiBase}`,
+    ].join('\n');
+    gw = await startTestGateway({ yaml: stubConfig(apiBase, slashGroup) });
     client = new OpenAI({ apiKey: TEST_MASTER_KEY, baseURL: `${gw.url}/v1`, maxRetries: 0 });
     direct = new OpenAI({ apiKey: 'sk-upstream-secret-key', baseURL: apiBase, maxRetries: 0 });
   });
@@ -180,9 +186,13 @@ describe('OpenAI-compatible inference through the gateway (openai SDK)', () => {
 
   it('lists and retrieves model groups; an unknown model is 404 model_not_found', async () => {
     const models = await client.models.list();
-    expect(models.data.map((m) => m.id).sort()).toEqual(['demo', 'gpt-4o-mini']);
+    expect(models.data.map((m) => m.id).sort()).toEqual(['demo', 'gpt-4o-mini', 'team/llama-3']);
     const one = await client.models.retrieve('gpt-4o-mini');
     expect(one).toMatchObject({ id: 'gpt-4o-mini', object: 'model' });
+    const slashed = await fetch(`${gw.url}/v1/models/team/llama-3`, {
+      headers: { authorization: `Bearer ${TEST_MASTER_KEY}` },
+    });
+    expect(await slashed.json()).toMatchObject({ id: 'team/llama-3', object: 'model' });
 
     await expect(client.models.retrieve('nope')).rejects.toMatchObject({
       status: 404,
@@ -191,6 +201,15 @@ describe('OpenAI-compatible inference through the gateway (openai SDK)', () => {
     await expect(
       client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }),
     ).rejects.toMatchObject({ status: 404, code: 'model_not_found', param: 'model' });
+  });
+
+  it('sends an OpenAI-compatible server the model id after the provider prefix', async () => {
+    await client.chat.completions.create({
+      model: 'team/llama-3',
+      messages: [{ role: 'user', content: 'x' }],
+    });
+    expect(stub.last().body.model).toBe('meta-llama/Meta-Llama-3-8B-Instruct');
+    expect(stub.last().headers.authorization).toBeUndefined();
   });
 
   it('answers from the offline demo model, streamed and not, with usage', async () => {
