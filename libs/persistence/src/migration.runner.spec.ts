@@ -46,10 +46,12 @@ describe('runMigrationsLocked', () => {
       ]);
       expect(logged).toEqual(['applied migration InitialSchema1764320000000']);
       expect(await hasRequestLogs(dataSource)).toBe(true);
-      expect(await requestLogIndexes(dataSource)).toEqual([
-        'IDX_request_logs_created_at',
-        'IDX_request_logs_request_id',
-      ]);
+      // The request-id index exists on Postgres only (random keys are costly on the event loop).
+      expect(await requestLogIndexes(dataSource)).toEqual(
+        kind === 'postgres'
+          ? ['IDX_request_logs_created_at', 'IDX_request_logs_request_id']
+          : ['IDX_request_logs_created_at'],
+      );
 
       expect(await runMigrationsLocked(dataSource)).toEqual([]);
 

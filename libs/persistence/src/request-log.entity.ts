@@ -7,7 +7,7 @@ export class RequestLogEntity {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: string;
 
-  @Index('IDX_request_logs_request_id')
+  // Indexed on Postgres only (see the initial migration): not declared here.
   @Column({ name: 'request_id', type: 'varchar', length: 128 })
   requestId!: string;
 
