@@ -64,6 +64,27 @@ describe('OpenAI-compatible inference through the gateway (openai SDK)', () => {
     expect(streamed.join('')).toBe(STUB_TEXT);
   });
 
+  it('relays the upstream JSON byte for byte, streamed and not', async () => {
+    const body = JSON.stringify({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    const raw = async (url: string, key: string, payload: string): Promise<string> => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: payload,
+      });
+      return res.text();
+    };
+    const direct = await raw(`${stub.origin}/v1/chat/completions`, 'k', body);
+    expect(await raw(`${gw.url}/v1/chat/completions`, TEST_MASTER_KEY, body)).toBe(direct);
+    const streamBody = body.replace('}]}', '}],"stream":true}');
+    expect(await raw(`${gw.url}/v1/chat/completions`, TEST_MASTER_KEY, streamBody)).toBe(
+      await raw(`${stub.origin}/v1/chat/completions`, 'k', streamBody),
+    );
+  });
+
   it('streams usage as the final chunk when stream_options.include_usage is set', async () => {
     const stream = await client.chat.completions.create({
       model: 'gpt-4o-mini',

@@ -31,7 +31,11 @@ export interface InferenceRequestShape {
  * One OpenAI endpoint described as data, so the orchestration (route, call, stream, record) is
  * written once for chat, completions and embeddings.
  */
-export interface InferenceOperation<TRequest extends InferenceRequestShape, TResult, TChunk> {
+export interface InferenceOperation<
+  TRequest extends InferenceRequestShape,
+  TResult extends object,
+  TChunk extends object,
+> {
   readonly endpoint: InferenceEndpoint;
   readonly capability: ProviderCapability;
   parse(body: unknown): TRequest;

@@ -9,7 +9,7 @@ import {
   type GatewayRequest,
   type GatewayResponse,
 } from '@routeiq/common';
-import { ProviderRegistry, type ResolvedDeployment } from '@routeiq/providers';
+import { ProviderRegistry, toJson, type ResolvedDeployment } from '@routeiq/providers';
 import { RouterService } from '@routeiq/routing';
 import type { InferenceOperation, InferenceRequestShape } from './inference-operation';
 import { openUpstreamCall, type UpstreamCall } from './upstream-call';
@@ -32,7 +32,7 @@ export class InferenceService {
     private readonly recorder: UsageRecorder,
   ) {}
 
-  async run<TRequest extends InferenceRequestShape, TResult, TChunk>(
+  async run<TRequest extends InferenceRequestShape, TResult extends object, TChunk extends object>(
     op: InferenceOperation<TRequest, TResult, TChunk>,
     body: unknown,
     req: GatewayRequest,
@@ -71,7 +71,7 @@ export class InferenceService {
   }
 
   private pick(
-    capability: InferenceOperation<InferenceRequestShape, unknown, unknown>['capability'],
+    capability: InferenceOperation<InferenceRequestShape, object, object>['capability'],
     request: InferenceRequestShape,
   ): ResolvedDeployment {
     const deployment = this.router.route(request.model, capability);
@@ -81,7 +81,11 @@ export class InferenceService {
     return mock ? { ...deployment, adapter: mock } : deployment;
   }
 
-  private async unary<TRequest extends InferenceRequestShape, TResult, TChunk>(
+  private async unary<
+    TRequest extends InferenceRequestShape,
+    TResult extends object,
+    TChunk extends object,
+  >(
     op: InferenceOperation<TRequest, TResult, TChunk>,
     request: TRequest,
     call: UpstreamCall,
@@ -89,12 +93,16 @@ export class InferenceService {
     outcome: CallOutcome,
   ): Promise<void> {
     const result = await op.call(call.ctx.deployment.adapter, request, call.ctx);
-    sendJson(res, 200, result, { [DEPLOYMENT_HEADER]: call.ctx.deployment.id });
+    sendJson(res, 200, toJson(result), { [DEPLOYMENT_HEADER]: call.ctx.deployment.id });
     outcome.usage = op.usage(result);
     this.recorder.record(outcome);
   }
 
-  private async streamed<TRequest extends InferenceRequestShape, TResult, TChunk>(
+  private async streamed<
+    TRequest extends InferenceRequestShape,
+    TResult extends object,
+    TChunk extends object,
+  >(
     op: InferenceOperation<TRequest, TResult, TChunk>,
     request: TRequest,
     call: UpstreamCall,
@@ -112,7 +120,7 @@ export class InferenceService {
     try {
       for (let step = first; !step.done; step = await iterator.next()) {
         outcome.usage = op.usage(step.value) ?? outcome.usage;
-        const pending = writer.write(JSON.stringify(step.value));
+        const pending = writer.write(toJson(step.value));
         if (pending) await pending;
         if (writer.isClosed) break;
       }

@@ -11,3 +11,4 @@ export * from './openai/openai.adapter';
 export * from './mock/mock.adapter';
 export * from './provider.registry';
 export * from './providers.module';
+export * from './contract/raw-json';

@@ -20,6 +20,7 @@ import { mapTransportError, type TransportErrorContext } from '../http/transport
 import type { UpstreamHttpClient } from '../http/upstream-http.client';
 import { readOpenAiStream } from './openai-stream.reader';
 import { mapUpstreamError, readCappedText } from './upstream-error.mapper';
+import { withRawJson } from '../contract/raw-json';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 type UpstreamPath = '/chat/completions' | '/completions' | '/embeddings';
@@ -207,5 +208,6 @@ function parseJsonObject<T>(text: string, deploymentId: string): T {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw ProviderException.invalidResponse(deploymentId, 'the body is not a JSON object');
   }
-  return parsed as T;
+  // OpenAI's wire format is ours: the answer goes on to the client as the upstream wrote it.
+  return withRawJson(parsed, text) as T;
 }

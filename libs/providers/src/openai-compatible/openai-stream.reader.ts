@@ -7,6 +7,7 @@ import {
   type TransportErrorContext,
 } from '../http/transport-error.mapper';
 import { decodeSse, type SseEvent } from '../sse/sse.decoder';
+import { withRawJson } from '../contract/raw-json';
 
 type ResponseBody = Dispatcher.ResponseData['body'];
 
@@ -51,7 +52,10 @@ function parseChunk<T>(event: SseEvent, label: string): T {
   }
   const failure = inStreamError(parsed, event, label);
   if (failure) throw failure;
-  return parsed as T;
+  // OpenAI's wire format is ours: the chunk goes on to the client as the upstream wrote it.
+  return (
+    typeof parsed === 'object' && parsed !== null ? withRawJson(parsed, event.data) : parsed
+  ) as T;
 }
 
 async function* readChunks<T>(body: ResponseBody, ctx: TransportErrorContext): AsyncGenerator<T> {
