@@ -138,6 +138,11 @@ describe('HTTP contract: bad input, errors, request ids, config reload, health',
     expect(res.body.error.code).toBe('route_not_found');
   });
 
+  it('keeps idle connections open longer than a load balancer does (65 s)', async () => {
+    const res = await call(`${gw.url}/_health/live`);
+    expect(res.headers.get('keep-alive')).toBe('timeout=65');
+  });
+
   it('keeps a sane incoming X-Request-ID and replaces an unsafe one', async () => {
     const kept = await call(`${gw.url}/_health/live`, {
       headers: { 'x-request-id': 'trace-abc.123:x' },

@@ -11,6 +11,8 @@ import { ModelRegistryService } from '@routeiq/routing';
 import type { Server } from 'node:http';
 import { AppModule } from './app.module';
 
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export interface RunningGateway {
   readonly app: NestExpressApplication;
   /** Base URL the gateway listens on, e.g. `http://127.0.0.1:4000`. */
@@ -53,6 +55,11 @@ export async function startGateway(flags: GatewayFlags): Promise<RunningGateway>
   const drain = app.get(DrainService);
   const httpServer: Server = app.getHttpServer();
   drain.attach(httpServer);
+  // Behind nginx or a cloud load balancer (idle timeouts around 60 s) the gateway must not be the
+  // side that closes an idle keep-alive connection first, or the balancer may send a request into
+  // a closing socket and answer 502.
+  httpServer.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  httpServer.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
   await app.listen(server.port, server.host);
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : server.port;
