@@ -100,7 +100,8 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       dataDir,
       database: stack.database,
       close: async () => {
-        await gateway.app.close();
+        // As in production: drain, close every connection, then the app.
+        await gateway.shutdown('test finished');
         process.env = saved;
         await stack.database?.drop();
         rmSync(dir, { recursive: true, force: true });
