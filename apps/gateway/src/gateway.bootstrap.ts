@@ -1,7 +1,7 @@
 import { ConsoleLogger, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { requestIdMiddleware } from '@routeiq/common';
+import { attachRequestIds } from '@routeiq/common';
 import { ServerConfig, type GatewayFlags } from '@routeiq/config';
 import { CoordinationHealth } from '@routeiq/coordination';
 import { DrainService } from '@routeiq/health';
@@ -33,7 +33,7 @@ export async function createGatewayApp(flags: GatewayFlags): Promise<NestExpress
   app.useLogger(app.get(GatewayLogger));
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(requestIdMiddleware);
+  attachRequestIds(app.getHttpServer());
   return app;
 }
 
