@@ -10,6 +10,11 @@ export class CoordinationKeys {
     return `${this.prefix}bus:${topic}`;
   }
 
+  /** Quota counter `name` (built by the quota service), e.g. `routeiq:quota:team:t1:requests:minute:0`. */
+  quotaCounter(name: string): string {
+    return `${this.prefix}quota:${name}`;
+  }
+
   /** The topic of a channel built by `channel()`, or undefined for a foreign channel. */
   topicOf(channel: string): string | undefined {
     const head = `${this.prefix}bus:`;

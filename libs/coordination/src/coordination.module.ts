@@ -11,6 +11,7 @@ import { CoordinationBus } from './coordination.bus';
 import { coordinationConfig, CoordinationConfig, describeRedis } from './coordination.config';
 import { CoordinationHealth } from './coordination.health';
 import { CoordinationKeys } from './coordination-keys';
+import { QuotaCounterStore, createQuotaCounterStore } from './counters';
 import { InMemoryCoordinationBus, InMemoryCoordinationHealth } from './in-memory-coordination';
 import { RedisConnections } from './redis-connections';
 import { RedisCoordinationBus } from './redis-coordination.bus';
@@ -73,6 +74,12 @@ export class CoordinationBackend implements OnModuleInit, OnApplicationShutdown 
       inject: [CoordinationBackend, CoordinationKeys],
     },
     {
+      provide: QuotaCounterStore,
+      useFactory: (backend: CoordinationBackend, keys: CoordinationKeys) =>
+        createQuotaCounterStore(backend.redis, keys),
+      inject: [CoordinationBackend, CoordinationKeys],
+    },
+    {
       provide: CoordinationHealth,
       useFactory: (backend: CoordinationBackend, config: CoordinationConfig) =>
         backend.redis
@@ -81,6 +88,6 @@ export class CoordinationBackend implements OnModuleInit, OnApplicationShutdown 
       inject: [CoordinationBackend, CoordinationConfig],
     },
   ],
-  exports: [CoordinationBus, CoordinationHealth, CoordinationKeys],
+  exports: [CoordinationBus, CoordinationHealth, CoordinationKeys, QuotaCounterStore],
 })
 export class CoordinationModule {}

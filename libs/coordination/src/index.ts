@@ -8,3 +8,4 @@ export * from './redis-coordination.bus';
 export * from './redis-coordination.health';
 export * from './in-memory-coordination';
 export * from './coordination.module';
+export * from './counters';

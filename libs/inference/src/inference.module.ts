@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ProvidersModule } from '@routeiq/providers';
 import { RoutingModule } from '@routeiq/routing';
+import { SecurityModule } from '@routeiq/security';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
 import { CompletionsController } from './completions/completions.controller';
 import { EmbeddingsController } from './embeddings/embeddings.controller';
@@ -10,7 +11,7 @@ import { ModelsService } from './models/models.service';
 import { UsageRecorder } from './usage-recorder.service';
 
 @Module({
-  imports: [ProvidersModule, RoutingModule],
+  imports: [ProvidersModule, RoutingModule, SecurityModule],
   controllers: [
     ChatCompletionsController,
     CompletionsController,

@@ -11,8 +11,10 @@ import {
 } from '@routeiq/common';
 import { ProviderRegistry, toJson, type ResolvedDeployment } from '@routeiq/providers';
 import { RouterService } from '@routeiq/routing';
+import { AdmissionService, type Admission } from '@routeiq/security';
 import type { InferenceOperation, InferenceRequestShape } from './inference-operation';
 import { openUpstreamCall, type UpstreamCall } from './upstream-call';
+import { estimateUsage } from './usage-estimate';
 import { UsageRecorder, type CallOutcome } from './usage-recorder.service';
 
 const DEPLOYMENT_HEADER = 'x-routeiq-deployment-id';
@@ -30,6 +32,7 @@ export class InferenceService {
     private readonly router: RouterService,
     private readonly providers: ProviderRegistry,
     private readonly recorder: UsageRecorder,
+    private readonly admission: AdmissionService,
   ) {}
 
   async run<TRequest extends InferenceRequestShape, TResult extends object, TChunk extends object>(
@@ -41,6 +44,11 @@ export class InferenceService {
     const startedAt = performance.now();
     const request = op.parse(body);
     const deployment = this.pick(op.capability, request);
+    const admission = await this.admission.admit(
+      req,
+      request.model,
+      estimateUsage(req, request, deployment),
+    );
     const streaming = request.stream === true && op.stream !== undefined;
     const outcome: CallOutcome = {
       requestId: req.id,
@@ -54,6 +62,7 @@ export class InferenceService {
       usage: undefined,
       firstByteAt: undefined,
       errorCode: undefined,
+      admission,
     };
     const call = openUpstreamCall(req, res, deployment);
     try {
@@ -93,7 +102,7 @@ export class InferenceService {
     outcome: CallOutcome,
   ): Promise<void> {
     const result = await op.call(call.ctx.deployment.adapter, request, call.ctx);
-    sendJson(res, 200, toJson(result), { [DEPLOYMENT_HEADER]: call.ctx.deployment.id });
+    sendJson(res, 200, toJson(result), responseHeaders(call, outcome.admission));
     outcome.usage = op.usage(result);
     this.recorder.record(outcome);
   }
@@ -115,7 +124,7 @@ export class InferenceService {
     // still gets a proper HTTP error status (and, later, a retry or fallback).
     const first = await iterator.next();
     const writer = new SseWriter(res);
-    writer.open({ [DEPLOYMENT_HEADER]: call.ctx.deployment.id });
+    writer.open(responseHeaders(call, outcome.admission));
     outcome.firstByteAt = performance.now();
     try {
       for (let step = first; !step.done; step = await iterator.next()) {
@@ -147,4 +156,9 @@ export class InferenceService {
       message: `Internal server error (request id ${requestId})`,
     });
   }
+}
+
+function responseHeaders(call: UpstreamCall, admission: Admission): Record<string, string> {
+  const deployment = { [DEPLOYMENT_HEADER]: call.ctx.deployment.id };
+  return admission.headers ? { ...admission.headers, ...deployment } : deployment;
 }

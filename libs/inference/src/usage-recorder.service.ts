@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RequestLogWriter } from '@routeiq/persistence';
 import type { ResolvedDeployment } from '@routeiq/providers';
+import type { Admission } from '@routeiq/security';
 import type { InferenceEndpoint, TokenUsage } from './inference-operation';
 
 /**
@@ -19,6 +20,8 @@ export interface CallOutcome {
   usage: TokenUsage | undefined;
   firstByteAt: number | undefined;
   errorCode: string | undefined;
+  /** Quota reservation and spend accounting of the caller; settled here. */
+  readonly admission: Admission;
 }
 
 /**
@@ -33,6 +36,14 @@ export class UsageRecorder {
     const promptTokens = outcome.usage?.promptTokens ?? 0;
     const completionTokens = outcome.usage?.completionTokens ?? 0;
     const now = performance.now();
+    const spend = spendOf(outcome.deployment, promptTokens, completionTokens);
+    if (outcome.usage === undefined && outcome.errorCode !== undefined) outcome.admission.release();
+    else
+      outcome.admission.settle({
+        inputTokens: promptTokens,
+        outputTokens: completionTokens,
+        spendUsd: spend,
+      });
     this.writer.record({
       requestId: outcome.requestId,
       createdAt: new Date(),
@@ -46,7 +57,7 @@ export class UsageRecorder {
       promptTokens,
       completionTokens,
       totalTokens: promptTokens + completionTokens,
-      spend: spendOf(outcome.deployment, promptTokens, completionTokens),
+      spend,
       latencyMs: Math.round(now - outcome.startedAt),
       ttftMs:
         outcome.firstByteAt === undefined

@@ -5,10 +5,26 @@ import { DataSource } from 'typeorm';
 import type { DatabaseTarget } from './database-target';
 import { InitialSchema1764320000000 } from './migrations/1764320000000-initial-schema.migration';
 import { RequestLogEntity } from './request-log.entity';
+import { TeamEntity } from './keys/team.entity';
+import { UserSpendEntity } from './keys/user-spend.entity';
+import { VirtualKeyEntity } from './keys/virtual-key.entity';
+import { KeysAndTeams1764400000000 } from './migrations/1764400000000-keys-and-teams.migration';
+import { AuditLogEntity } from './audit-log.entity';
+import { AuditLog1764400100000 } from './migrations/1764400100000-audit-log.migration';
 
 // Explicit lists, never globs: the app is bundled by webpack.
-export const PERSISTENCE_ENTITIES = [RequestLogEntity];
-export const PERSISTENCE_MIGRATIONS = [InitialSchema1764320000000];
+export const PERSISTENCE_ENTITIES = [
+  RequestLogEntity,
+  TeamEntity,
+  VirtualKeyEntity,
+  UserSpendEntity,
+  AuditLogEntity,
+];
+export const PERSISTENCE_MIGRATIONS = [
+  InitialSchema1764320000000,
+  KeysAndTeams1764400000000,
+  AuditLog1764400100000,
+];
 
 /** How long a SQLite writer waits for another process's lock before failing. */
 const SQLITE_BUSY_TIMEOUT_MS = 5000;

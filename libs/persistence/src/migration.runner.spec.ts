@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { createDataSource } from './data-source.factory';
+import { createDataSource, PERSISTENCE_MIGRATIONS } from './data-source.factory';
 import { revertLastMigration, runMigrationsLocked } from './migration.runner';
 import { createTestTarget, DATABASE_KINDS, type TestTarget } from './__fixtures__/test-databases';
+
+const ALL = PERSISTENCE_MIGRATIONS.map((migration) => migration.name);
 
 async function hasRequestLogs(dataSource: DataSource): Promise<boolean> {
   const runner = dataSource.createQueryRunner();
@@ -39,12 +41,10 @@ describe('runMigrationsLocked', () => {
       await db.cleanup();
     });
 
-    it('applies, reverts and re-applies the initial schema', async () => {
+    it('applies every migration in order, reverts each with its down(), and re-applies them', async () => {
       const logged: string[] = [];
-      expect(await runMigrationsLocked(dataSource, (m) => logged.push(m))).toEqual([
-        'InitialSchema1764320000000',
-      ]);
-      expect(logged).toEqual(['applied migration InitialSchema1764320000000']);
+      expect(await runMigrationsLocked(dataSource, (m) => logged.push(m))).toEqual(ALL);
+      expect(logged).toEqual(ALL.map((name) => `applied migration ${name}`));
       expect(await hasRequestLogs(dataSource)).toBe(true);
       // The request-id index exists on Postgres only (random keys are costly on the event loop).
       expect(await requestLogIndexes(dataSource)).toEqual(
@@ -55,11 +55,13 @@ describe('runMigrationsLocked', () => {
 
       expect(await runMigrationsLocked(dataSource)).toEqual([]);
 
-      expect(await revertLastMigration(dataSource)).toBe('InitialSchema1764320000000');
+      for (const name of [...ALL].reverse()) {
+        expect(await revertLastMigration(dataSource)).toBe(name);
+      }
       expect(await hasRequestLogs(dataSource)).toBe(false);
       expect(await revertLastMigration(dataSource)).toBeUndefined();
 
-      expect(await runMigrationsLocked(dataSource)).toEqual(['InitialSchema1764320000000']);
+      expect(await runMigrationsLocked(dataSource)).toEqual(ALL);
       expect(await hasRequestLogs(dataSource)).toBe(true);
     });
   });
@@ -84,10 +86,10 @@ describe('runMigrationsLocked', () => {
         sources.map(async (source) => runMigrationsLocked(await source.initialize())),
       );
 
-      expect(results.flat()).toEqual(['InitialSchema1764320000000']);
+      expect(results.flat()).toEqual(ALL);
       const [first] = sources;
-      const rows: unknown[] = await first!.query('SELECT name FROM migrations');
-      expect(rows).toEqual([{ name: 'InitialSchema1764320000000' }]);
+      const rows: unknown[] = await first!.query('SELECT name FROM migrations ORDER BY id');
+      expect(rows).toEqual(ALL.map((name) => ({ name })));
     });
   });
 });

@@ -15,6 +15,7 @@ import { PersistenceLifecycle } from './persistence.lifecycle';
 import { RequestLogQueryService } from './request-log-query.service';
 import { RequestLogRepository } from './request-log.repository';
 import { RequestLogWriter } from './request-log.writer';
+import { SpendStore, SpendWriter, TeamStore, VirtualKeyStore } from './keys';
 
 /** Resolved database target; internal to this module. */
 abstract class DatabaseTargetToken {}
@@ -77,7 +78,20 @@ async function openDataSource(target: DatabaseTarget): Promise<DataSource> {
     },
     RequestLogQueryService,
     PersistenceLifecycle,
+    VirtualKeyStore,
+    TeamStore,
+    SpendStore,
+    SpendWriter,
   ],
-  exports: [RequestLogWriter, DatabaseHealth, RequestLogQueryService],
+  exports: [
+    DataSource,
+    RequestLogWriter,
+    DatabaseHealth,
+    RequestLogQueryService,
+    VirtualKeyStore,
+    TeamStore,
+    SpendStore,
+    SpendWriter,
+  ],
 })
 export class PersistenceModule {}

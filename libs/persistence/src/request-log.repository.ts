@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { DataSource, Repository } from 'typeorm';
 import { RequestLogEntity } from './request-log.entity';
+import { toSqliteDatetime } from './sql-values';
 import type { RequestLogRecord, StoredRequestLog } from './request-log.types';
 
 // Keeps each INSERT well under the bound-parameter limits of both drivers (16 columns per row).
@@ -123,8 +124,4 @@ function toRecord(row: RequestLogEntity): StoredRequestLog {
     ttftMs: row.ttftMs,
     errorCode: row.errorCode,
   };
-}
-
-function toSqliteDatetime(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace('Z', '');
 }

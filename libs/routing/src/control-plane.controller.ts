@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { AdminOnly } from '@routeiq/common';
+import { Audited, RequirePermission } from '@routeiq/common';
 import { ConfigStore, type ConfigReloadResult } from '@routeiq/config';
 import { RouterService, type RouterInfo } from './router.service';
 
@@ -17,7 +17,8 @@ export class ControlPlaneController {
   }
 
   /** Re-reads the config file; an invalid file answers 400 and the old config keeps serving. */
-  @AdminOnly()
+  @RequirePermission('system.config.reload')
+  @Audited('config.reload', 'config')
   @Post('config/reload')
   @HttpCode(200)
   reload(): Promise<ConfigReloadResult & { status: 'reloaded' }> {

@@ -1,7 +1,9 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
+  MODEL_SCOPED_METADATA,
   ROUTE_ACCESS_METADATA,
+  ROUTE_PERMISSION_METADATA,
   RouteAccess,
   type GatewayRequest,
   type Principal,
@@ -9,67 +11,135 @@ import {
 import { AdminKeyService } from './admin-key.service';
 import { bearerToken } from './bearer-token';
 import { digestKey, keyId } from './key-digest';
-import { MasterKeyService } from './master-key.service';
+import { resolvedKeyOf } from './keys/request-identity';
+import { UserKeyAuthenticator } from './keys/user-key.authenticator';
+import { PolicyEnforcer } from './policy/policy.enforcer';
+import { grants } from './rbac/permission';
 import { SecurityException } from './security.exception';
 
 const ADMIN_HEADER = 'x-admin-api-key';
 
+interface RouteRule {
+  readonly access: RouteAccess;
+  readonly permission?: string;
+  /** Inference routes: the policy's final decision waits for the model in the body. */
+  readonly modelScoped: boolean;
+}
+
 /**
- * The one global guard. Deny by default: routes need a user key unless marked `@Public()` or
- * `@AdminOnly()`. Route metadata is resolved once per handler and cached.
+ * The one global guard. Deny by default: routes need a user key unless marked `@Public()`,
+ * `@AdminOnly()` or `@RequirePermission()`. Route metadata is resolved once per handler and cached;
+ * a cached virtual key keeps the whole check synchronous.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly accessByHandler = new WeakMap<object, RouteAccess>();
+  private readonly rules = new WeakMap<object, RouteRule>();
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly masterKey: MasterKeyService,
     private readonly adminKeys: AdminKeyService,
+    private readonly users: UserKeyAuthenticator,
+    private readonly policy: PolicyEnforcer,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const req = context.switchToHttp().getRequest<GatewayRequest>();
-    switch (this.accessFor(context)) {
+    const rule = this.ruleFor(context);
+    switch (rule.access) {
       case RouteAccess.Public:
         return true;
       case RouteAccess.Admin:
         req.principal = this.authenticateAdmin(req);
+        this.policy.enforce(req);
         return true;
+      case RouteAccess.Permission:
+        return this.authorizePermission(req, rule.permission ?? '*');
       default:
-        req.principal = this.authenticateUser(req);
-        return true;
+        return this.authenticateUser(req, rule);
     }
   }
 
-  private accessFor(context: ExecutionContext): RouteAccess {
+  private ruleFor(context: ExecutionContext): RouteRule {
     const handler = context.getHandler();
-    let access = this.accessByHandler.get(handler);
-    if (access === undefined) {
-      access =
-        this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS_METADATA, [
-          handler,
-          context.getClass(),
-        ]) ?? RouteAccess.User;
-      this.accessByHandler.set(handler, access);
+    let rule = this.rules.get(handler);
+    if (rule === undefined) {
+      const targets = [handler, context.getClass()];
+      rule = {
+        access:
+          this.reflector.getAllAndOverride<RouteAccess | undefined>(
+            ROUTE_ACCESS_METADATA,
+            targets,
+          ) ?? RouteAccess.User,
+        permission: this.reflector.getAllAndOverride<string | undefined>(
+          ROUTE_PERMISSION_METADATA,
+          targets,
+        ),
+        modelScoped:
+          this.reflector.getAllAndOverride<boolean | undefined>(MODEL_SCOPED_METADATA, targets) ===
+          true,
+      };
+      this.rules.set(handler, rule);
     }
-    return access;
+    return rule;
   }
 
-  private authenticateUser(req: GatewayRequest): Principal {
+  private authenticateUser(req: GatewayRequest, rule: RouteRule): boolean | Promise<boolean> {
     const token = bearerToken(req.headers);
     if (!token) throw SecurityException.missingApiKey();
-    if (!this.masterKey.verify(token)) throw SecurityException.invalidApiKey();
-    return { kind: 'master', keyId: this.masterKey.id };
+    const principal = this.users.authenticate(req, token);
+    if (principal instanceof Promise) {
+      return principal.then((resolved) => this.admitUser(req, resolved, rule));
+    }
+    return this.admitUser(req, principal, rule);
+  }
+
+  private admitUser(req: GatewayRequest, principal: Principal, rule: RouteRule): boolean {
+    req.principal = principal;
+    if (rule.modelScoped) this.policy.precheck(req);
+    else this.policy.enforce(req);
+    return true;
   }
 
   private authenticateAdmin(req: GatewayRequest): Principal {
     if (!this.adminKeys.enforced) return { kind: 'admin', keyId: 'admin-auth-disabled' };
     if (!this.adminKeys.configured) throw SecurityException.controlPlaneNotConfigured();
-    const header = req.headers[ADMIN_HEADER];
-    const token = (typeof header === 'string' ? header.trim() : '') || bearerToken(req.headers);
+    const token = this.adminToken(req);
     if (!token) throw SecurityException.missingAdminKey();
     if (!this.adminKeys.verify(token)) throw SecurityException.invalidAdminKey();
     return { kind: 'admin', keyId: keyId(digestKey(token)) };
+  }
+
+  /**
+   * An admin key holds every permission. Otherwise a user key (sent as Bearer) must hold the
+   * permission: 401 without a valid credential, 403 `permission_denied` with one.
+   */
+  private async authorizePermission(req: GatewayRequest, permission: string): Promise<boolean> {
+    const header = req.headers[ADMIN_HEADER];
+    const bearer = bearerToken(req.headers);
+    if (!this.adminKeys.enforced || (typeof header === 'string' && header.trim() !== '')) {
+      req.principal = this.authenticateAdmin(req);
+      this.policy.enforce(req);
+      return true;
+    }
+    if (bearer && this.adminKeys.verify(bearer)) {
+      req.principal = { kind: 'admin', keyId: keyId(digestKey(bearer)) };
+      this.policy.enforce(req);
+      return true;
+    }
+    if (!bearer) {
+      throw this.adminKeys.configured
+        ? SecurityException.missingAdminKey()
+        : SecurityException.controlPlaneNotConfigured();
+    }
+    req.principal = await this.users.authenticate(req, bearer);
+    const held = resolvedKeyOf(req)?.key.permissions ?? [];
+    if (!grants(held, permission)) throw SecurityException.permissionDenied(permission);
+    this.policy.enforce(req);
+    return true;
+  }
+
+  private adminToken(req: GatewayRequest): string | undefined {
+    const header = req.headers[ADMIN_HEADER];
+    return (typeof header === 'string' ? header.trim() : '') || bearerToken(req.headers);
   }
 }

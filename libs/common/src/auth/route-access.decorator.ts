@@ -1,10 +1,12 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
 
 /** How a route is protected. Deny by default: a route without a decorator needs a user key. */
 export enum RouteAccess {
   User = 'user',
   Public = 'public',
   Admin = 'admin',
+  /** An admin key, or a user key that holds the route's permission. */
+  Permission = 'permission',
 }
 
 export const ROUTE_ACCESS_METADATA = 'routeiq:route-access';
@@ -16,3 +18,40 @@ export const Public = (): MethodDecorator & ClassDecorator =>
 /** Control plane: needs an admin key (`X-Admin-API-Key` or Bearer). */
 export const AdminOnly = (): MethodDecorator & ClassDecorator =>
   SetMetadata(ROUTE_ACCESS_METADATA, RouteAccess.Admin);
+
+export const ROUTE_PERMISSION_METADATA = 'routeiq:route-permission';
+
+/**
+ * Control plane, also open to a user key that holds `permission` (e.g. `system.config.reload`).
+ * An admin key holds every permission.
+ */
+export const RequirePermission = (permission: string): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    SetMetadata(ROUTE_ACCESS_METADATA, RouteAccess.Permission),
+    SetMetadata(ROUTE_PERMISSION_METADATA, permission),
+  );
+
+export const AUDITED_METADATA = 'routeiq:audited';
+
+export interface AuditedRoute {
+  /** e.g. `key.generate`, `config.reload`. */
+  readonly action: string;
+  /** e.g. `key`, `team`, `config`. */
+  readonly resourceType: string;
+}
+
+/**
+ * The route is a control-plane action: the audit interceptor records who did it, to what, and the
+ * outcome. The handler names the resource with `noteAuditResource(req, id)`.
+ */
+export const Audited = (action: string, resourceType: string): MethodDecorator =>
+  SetMetadata(AUDITED_METADATA, { action, resourceType } satisfies AuditedRoute);
+
+export const MODEL_SCOPED_METADATA = 'routeiq:model-scoped';
+
+/**
+ * The route names a model in its body (inference): the guard only pre-checks the policy, and the
+ * final decision is made once the model is known.
+ */
+export const ModelScoped = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(MODEL_SCOPED_METADATA, true);

@@ -2,10 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Who is calling: resolved by the auth guard, read by everything after it. */
 export interface Principal {
-  /** `master` for the master key; virtual keys arrive with the security issue. */
+  /** `master` for the master key, `admin` for an admin key, `virtual` for a key made by /key/generate. */
   readonly kind: 'master' | 'admin' | 'virtual';
-  /** Stable, non-secret identifier of the credential (e.g. a key hash prefix). */
+  /** Stable, non-secret identifier of the credential (a key hash prefix, or the virtual key's id). */
   readonly keyId: string;
+  /** The virtual key's alias, when it has one. */
+  readonly keyAlias?: string;
+  /** Team and user of a virtual key, from the verified key record (never from client headers). */
+  readonly teamId?: string;
+  readonly userId?: string;
 }
 
 /**
@@ -18,6 +23,23 @@ export interface GatewayRequest extends IncomingMessage {
   principal?: Principal;
   /** Express-provided path without the query string. */
   path?: string;
+  /** What an audited control-plane handler acted on, for the audit record. */
+  audit?: AuditNote;
+}
+
+export interface AuditNote {
+  resourceId?: string;
+  /** Small, non-secret facts (never bodies, keys or tokens). */
+  metadata?: Record<string, unknown>;
+}
+
+/** Names the resource an audited handler acted on (see `@Audited`). */
+export function noteAuditResource(
+  req: GatewayRequest,
+  resourceId: string,
+  metadata?: Record<string, unknown>,
+): void {
+  req.audit = { resourceId, ...(metadata && { metadata }) };
 }
 
 export type GatewayResponse = ServerResponse;

@@ -1,8 +1,9 @@
 import { Controller, Post, Req, Res } from '@nestjs/common';
-import { JsonBody, type GatewayRequest, type GatewayResponse } from '@routeiq/common';
+import { JsonBody, ModelScoped, type GatewayRequest, type GatewayResponse } from '@routeiq/common';
 import { CHAT_OPERATION } from '../inference-operation';
 import { InferenceService } from '../inference.service';
 
+@ModelScoped()
 @Controller()
 export class ChatCompletionsController {
   constructor(private readonly inference: InferenceService) {}

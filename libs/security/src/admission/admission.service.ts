@@ -1,0 +1,137 @@
+import { Injectable } from '@nestjs/common';
+import type { GatewayRequest } from '@routeiq/common';
+import { SpendWriter } from '@routeiq/persistence';
+import { currentBudgetPeriod } from '../keys/budget-period';
+import { resolvedKeyOf } from '../keys/request-identity';
+import type { ResolvedKey } from '../keys/resolved-key';
+import { normaliseIp } from '../policy/policy-ip';
+import { PolicyEnforcer } from '../policy/policy.enforcer';
+import { QuotaException } from '../quota/quota.exception';
+import { QuotaService } from '../quota/quota.service';
+import type { QuotaRequest, QuotaReservation, SubjectLimits } from '../quota/quota.types';
+import { SecurityException } from '../security.exception';
+import type { Admission, ActualUsage, UsageEstimate } from './admission.types';
+import { keyAllowsModel } from './model-access';
+
+/**
+ * Everything that decides whether a model (or tool, or agent) call may run, after authentication:
+ * the key's model access, the policy with the model known, budgets and quotas (reserved now,
+ * reconciled when the call ends), and spend accounting.
+ */
+@Injectable()
+export class AdmissionService {
+  constructor(
+    private readonly policy: PolicyEnforcer,
+    private readonly quota: QuotaService,
+    private readonly spend: SpendWriter,
+  ) {}
+
+  /** May this caller use `model`? (For listings: no policy, no quota.) */
+  allowsModel(req: GatewayRequest, model: string): boolean {
+    return keyAllowsModel(resolvedKeyOf(req), model);
+  }
+
+  async admit(req: GatewayRequest, model: string, estimate: UsageEstimate): Promise<Admission> {
+    const resolved = resolvedKeyOf(req);
+    if (!keyAllowsModel(resolved, model)) throw SecurityException.modelNotAllowed(model);
+    this.policy.enforce(req, model);
+    if (resolved) assertBudgetLeft(resolved);
+    const reservation = await this.quota.reserve(quotaRequest(req, resolved, estimate));
+    return new ReservedAdmission(reservation, resolved, this.spend);
+  }
+}
+
+class ReservedAdmission implements Admission {
+  readonly headers: Readonly<Record<string, string>> | undefined;
+  private done = false;
+
+  constructor(
+    private readonly reservation: QuotaReservation,
+    private readonly resolved: ResolvedKey | undefined,
+    private readonly spend: SpendWriter,
+  ) {
+    const headers = reservation.headers();
+    this.headers = Object.keys(headers).length > 0 ? headers : undefined;
+  }
+
+  settle(actual: ActualUsage): void {
+    if (this.done) return;
+    this.done = true;
+    void this.reservation.settle(actual);
+    const key = this.resolved?.key;
+    if (key && actual.spendUsd > 0) {
+      this.spend.add({
+        keyToken: key.token,
+        ...(key.teamId !== null && { teamId: key.teamId }),
+        ...(key.userId !== null && { userId: key.userId }),
+        amount: actual.spendUsd,
+      });
+    }
+  }
+
+  release(): void {
+    if (this.done) return;
+    this.done = true;
+    void this.reservation.release();
+  }
+}
+
+/**
+ * The persisted spend is checked too: counters held in memory (single node) start from zero
+ * after a restart, the database does not.
+ */
+function assertBudgetLeft({ key, team }: ResolvedKey): void {
+  if (overBudget(key)) throw budgetExceeded('key', key);
+  if (team && overBudget(team)) throw budgetExceeded('team', team);
+}
+
+/** Only spend of the current period counts (a rolled period not yet reset in the database is 0). */
+function overBudget(record: ResolvedKey['key'] | NonNullable<ResolvedKey['team']>): boolean {
+  if (record.maxBudget === null || record.spend < record.maxBudget) return false;
+  return record.budgetResetAt === null || record.budgetResetAt.getTime() > Date.now();
+}
+
+function budgetExceeded(
+  subject: 'key' | 'team',
+  record: ResolvedKey['key'] | NonNullable<ResolvedKey['team']>,
+): QuotaException {
+  const now = Date.now();
+  const period = currentBudgetPeriod(record.budgetDuration, record.budgetResetAt, now);
+  return QuotaException.quotaExceeded({
+    metric: 'spend_usd',
+    window: 'budget',
+    limit: record.maxBudget ?? 0,
+    subject,
+    retryAfterSeconds: period ? Math.max(1, Math.ceil((period.endMs - now) / 1000)) : undefined,
+  });
+}
+
+function limitsOf(record: ResolvedKey['key'] | NonNullable<ResolvedKey['team']>): SubjectLimits {
+  const period = currentBudgetPeriod(record.budgetDuration, record.budgetResetAt, Date.now());
+  return {
+    ...(record.rpmLimit !== null && { rpm: record.rpmLimit }),
+    ...(record.tpmLimit !== null && { tpm: record.tpmLimit }),
+    ...(record.maxBudget !== null && { maxBudget: record.maxBudget }),
+    ...(period && { budgetPeriod: period }),
+  };
+}
+
+function quotaRequest(
+  req: GatewayRequest,
+  resolved: ResolvedKey | undefined,
+  estimate: UsageEstimate,
+): QuotaRequest {
+  const key = resolved?.key;
+  const ip = normaliseIp(req.socket?.remoteAddress);
+  return {
+    subjects: {
+      ...(key?.teamId && { team: key.teamId }),
+      ...(key?.userId && { user: key.userId }),
+      ...(req.principal && { key: req.principal.keyId }),
+      ...(ip && { ip }),
+    },
+    ...(key && { keyLimits: limitsOf(key) }),
+    ...(resolved?.team && { teamLimits: limitsOf(resolved.team) }),
+    estimate,
+  };
+}

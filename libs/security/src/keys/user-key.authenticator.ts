@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import type { GatewayRequest, Principal } from '@routeiq/common';
+import { MasterKeyService } from '../master-key.service';
+import { SecurityException } from '../security.exception';
+import { KeyCacheService } from './key-cache.service';
+import { attachResolvedKey } from './request-identity';
+import type { ResolvedKey } from './resolved-key';
+
+/**
+ * User-plane credentials: the master key, or a virtual key (from memory on a hit). A blocked or
+ * expired key, or a key of a blocked team, is refused here, before anything else runs.
+ */
+@Injectable()
+export class UserKeyAuthenticator {
+  constructor(
+    private readonly masterKey: MasterKeyService,
+    private readonly cache: KeyCacheService,
+  ) {}
+
+  /** The principal for `token`; synchronous for the master key and cached virtual keys. */
+  authenticate(req: GatewayRequest, token: string): Principal | Promise<Principal> {
+    if (this.masterKey.verify(token)) return { kind: 'master', keyId: this.masterKey.id };
+    const resolved = this.cache.resolve(token);
+    if (resolved instanceof Promise) return resolved.then((key) => this.admit(req, key));
+    return this.admit(req, resolved);
+  }
+
+  private admit(req: GatewayRequest, resolved: ResolvedKey | null): Principal {
+    if (!resolved) throw SecurityException.invalidApiKey();
+    const { key, team } = resolved;
+    if (key.blocked) throw SecurityException.keyBlocked('key');
+    if (team?.blocked) throw SecurityException.keyBlocked('team');
+    if (key.expiresAt && key.expiresAt.getTime() <= Date.now())
+      throw SecurityException.keyExpired();
+    attachResolvedKey(req, resolved);
+    return {
+      kind: 'virtual',
+      keyId: resolved.keyId,
+      ...(key.keyAlias !== null && { keyAlias: key.keyAlias }),
+      ...(key.teamId !== null && { teamId: key.teamId }),
+      ...(key.userId !== null && { userId: key.userId }),
+    };
+  }
+}
