@@ -120,6 +120,13 @@ describe('Virtual keys, teams and RBAC', () => {
     const denied = await chat(key, 'other');
     expect(denied.status).toBe(403);
     expect(denied.body.error).toMatchObject({ code: 'model_not_allowed', param: 'model' });
+    const listed = await call<{ data: Array<{ id: string }> }>(`${gw.url}/v1/models`, {
+      headers: userHeaders(key),
+    });
+    expect(listed.body.data.map((m) => m.id)).toEqual(['demo']);
+    expect((await call(`${gw.url}/v1/models/other`, { headers: userHeaders(key) })).status).toBe(
+      404,
+    );
 
     const team = await admin('/team/new', { team_alias: 'Data Science', models: ['other'] });
     expect(team.status).toBe(200);
@@ -157,6 +164,23 @@ describe('Virtual keys, teams and RBAC', () => {
     expect(deleted.body).toEqual({ deleted_teams: ['team-ops'], deleted_keys: [member.token] });
     expect((await chat(member.key)).status).toBe(401);
     expect((await admin('/team/info?team_id=team-ops')).status).toBe(404);
+  });
+
+  it('refuses a client-supplied upstream URL (SSRF) before any call', async () => {
+    for (const field of ['api_base', 'base_url']) {
+      const res = await call<ErrorEnvelope>(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: userHeaders(),
+        body: JSON.stringify({
+          model: 'demo',
+          messages: [{ role: 'user', content: 'hi' }],
+          [field]: 'http://169.254.169.254/latest/meta-data',
+        }),
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('ssrf_blocked');
+      expect(res.body.error.message).toContain(field);
+    }
   });
 
   it('enforces RBAC on a permission route: 401 without credential, 403 without permission', async () => {

@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@routeiq/testing';
+import { PERSISTENCE_MIGRATIONS } from '@routeiq/persistence';
 import { runCli, USAGE } from './cli.runner';
+
+const MIGRATIONS = PERSISTENCE_MIGRATIONS.map((migration) => migration.name);
+const LAST = MIGRATIONS[MIGRATIONS.length - 1] as string;
 
 interface Run {
   code: number;
@@ -60,15 +64,14 @@ describe(runCli.name, () => {
       code: 0,
       out: [
         `database: sqlite:${join(dir, 'state', 'routeiq.sqlite')}`,
-        'applied InitialSchema1764320000000',
-        '1 migrations applied',
+        ...MIGRATIONS.map((name) => `applied ${name}`),
+        `${MIGRATIONS.length} migrations applied`,
       ],
       err: [],
     });
     expect((await run(['migrate'], env)).out).toContain('no pending migrations');
-    expect((await run(['migrate:revert'], env)).out).toContain(
-      'reverted InitialSchema1764320000000',
-    );
+    expect((await run(['migrate:revert'], env)).out).toContain(`reverted ${LAST}`);
+    for (let i = 1; i < MIGRATIONS.length; i++) await run(['migrate:revert'], env);
     expect((await run(['migrate:revert'], env)).out).toContain('no migration to revert');
   });
 

@@ -1,7 +1,7 @@
 import { ConsoleLogger, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { attachRequestIds } from '@routeiq/common';
+import { attachClientErrorHandling, attachRequestIds } from '@routeiq/common';
 import { ServerConfig, type GatewayFlags } from '@routeiq/config';
 import { CoordinationHealth } from '@routeiq/coordination';
 import { DrainService } from '@routeiq/health';
@@ -34,6 +34,7 @@ export async function createGatewayApp(flags: GatewayFlags): Promise<NestExpress
   app.disable('x-powered-by');
   app.set('etag', false);
   attachRequestIds(app.getHttpServer());
+  attachClientErrorHandling(app.getHttpServer());
   return app;
 }
 

@@ -4,6 +4,7 @@ export * from './errors/gateway-exception.filter';
 export * from './http/gateway-request';
 export * from './http/request-id';
 export * from './http/request-id.listener';
+export * from './http/client-error.listener';
 export * from './http/reply';
 export * from './http/sse-writer';
 export * from './http/json-body';

@@ -27,6 +27,8 @@ const DEPLOYMENT_HEADER = 'x-routeiq-deployment-id';
 @Injectable()
 export class InferenceService {
   private readonly logger = new Logger('Inference');
+  private readonly estimateOutput = (maxTokens: number | undefined): number =>
+    this.admission.outputTokensEstimate(maxTokens);
 
   constructor(
     private readonly router: RouterService,
@@ -43,11 +45,12 @@ export class InferenceService {
   ): Promise<void> {
     const startedAt = performance.now();
     const request = op.parse(body);
+    this.admission.refuseClientUpstream(body as Record<string, unknown>);
     const deployment = this.pick(op.capability, request);
     const admission = await this.admission.admit(
       req,
       request.model,
-      estimateUsage(req, request, deployment),
+      estimateUsage(req, request, deployment, this.estimateOutput),
     );
     const streaming = request.stream === true && op.stream !== undefined;
     const outcome: CallOutcome = {

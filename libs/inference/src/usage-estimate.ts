@@ -6,8 +6,6 @@ import { spendOf } from './usage-recorder.service';
 
 /** Roughly four bytes of JSON per token: cheap, and on the safe (high) side for prose. */
 const BYTES_PER_TOKEN = 4;
-/** Output reserved when the request sets no `max_tokens` (reconciled with actual usage after). */
-export const DEFAULT_OUTPUT_TOKENS = 256;
 
 /**
  * What a request may cost, for the quota reservation made before the upstream call: input tokens
@@ -17,12 +15,14 @@ export function estimateUsage(
   req: GatewayRequest,
   request: InferenceRequestShape,
   deployment: ResolvedDeployment,
+  outputTokensEstimate: (maxTokens: number | undefined) => number,
 ): UsageEstimate {
   const bytes = Number(req.headers['content-length']) || 0;
   const inputTokens = Math.ceil(bytes / BYTES_PER_TOKEN);
   const fields = request as { max_tokens?: unknown; max_completion_tokens?: unknown };
   const cap = fields.max_completion_tokens ?? fields.max_tokens;
-  const outputTokens =
-    typeof cap === 'number' && Number.isFinite(cap) && cap >= 0 ? cap : DEFAULT_OUTPUT_TOKENS;
+  const outputTokens = outputTokensEstimate(
+    typeof cap === 'number' && Number.isFinite(cap) && cap >= 0 ? cap : undefined,
+  );
   return { inputTokens, outputTokens, spendUsd: spendOf(deployment, inputTokens, outputTokens) };
 }

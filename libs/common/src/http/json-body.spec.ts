@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { CommonErrorCode } from '../errors/common.exception';
 import type { GatewayRequest } from './gateway-request';
-import { readJsonBody } from './json-body';
+import { MAX_JSON_DEPTH, readJsonBody } from './json-body';
 
 function request(headers: Record<string, string>, chunks: string[]): GatewayRequest {
   const stream = new PassThrough();
@@ -68,5 +68,69 @@ describe(readJsonBody.name, () => {
     const error = await readJsonBody(request(json, chunks), 1024).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 400, code: CommonErrorCode.InvalidJson });
     expect((error as Error).message).not.toContain('{"a":');
+  });
+});
+
+describe('readJsonBody on hostile bodies', () => {
+  const read = (body: Buffer | string): Promise<unknown> => {
+    const stream = new PassThrough();
+    Object.assign(stream, { headers: json });
+    stream.end(body);
+    return readJsonBody(stream as unknown as GatewayRequest, 1 << 20);
+  };
+  const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+  it(`accepts nesting up to ${MAX_JSON_DEPTH} levels and refuses one more with 400`, async () => {
+    await expect(read(nested(MAX_JSON_DEPTH))).resolves.toBeInstanceOf(Array);
+    await expect(read(`{"a":${nested(MAX_JSON_DEPTH - 1)}}`)).resolves.toBeInstanceOf(Object);
+    await expect(read(nested(MAX_JSON_DEPTH + 1))).rejects.toMatchObject({
+      status: 400,
+      code: CommonErrorCode.InvalidRequest,
+    });
+    await expect(read(`{"a":${nested(MAX_JSON_DEPTH)}}`)).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('refuses 100 000 levels without overflowing the stack', async () => {
+    await expect(read(nested(100_000))).rejects.toMatchObject({ status: 400 });
+  });
+
+  it.each([
+    ['at the top', '{"__proto__":{"polluted":true}}'],
+    ['deep inside', '{"messages":[{"role":"user","x":{"__proto__":{"polluted":true}}}]}'],
+    ['as constructor.prototype', '{"a":{"constructor":{"prototype":{"polluted":true}}}}'],
+  ])('refuses a prototype-pollution key %s with 400', async (_name, body) => {
+    await expect(read(body)).rejects.toMatchObject({
+      status: 400,
+      code: CommonErrorCode.InvalidRequest,
+    });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('keeps a plain "constructor" key (a JSON schema may name a property so)', async () => {
+    const body = '{"properties":{"constructor":{"type":"string"},"prototype":{"type":"string"}}}';
+    await expect(read(body)).resolves.toEqual(JSON.parse(body));
+  });
+
+  it.each([
+    [
+      'a lone continuation byte',
+      Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0x80, 0x22, 0x7d]),
+    ],
+    ['an overlong slash', Buffer.from('{"a":"\xc0\xaf"}', 'latin1')],
+    ['an encoded surrogate', Buffer.from('{"a":"\xed\xa0\x80"}', 'latin1')],
+    ['a truncated sequence', Buffer.from('{"a":"\xe2\x82"}', 'latin1')],
+  ])('refuses invalid UTF-8 (%s) with 400 invalid_json', async (_name, body) => {
+    await expect(read(body)).rejects.toMatchObject({
+      status: 400,
+      code: CommonErrorCode.InvalidJson,
+      message: expect.stringContaining('UTF-8') as unknown,
+    });
+  });
+
+  it('refuses a byte order mark as invalid JSON and accepts escaped lone surrogates', async () => {
+    await expect(read(Buffer.from('\ufeff{}', 'utf8'))).rejects.toMatchObject({
+      code: CommonErrorCode.InvalidJson,
+    });
+    await expect(read('{"a":"\\ud800 \\u202e 😀"}')).resolves.toEqual({ a: '\ud800 \u202e 😀' });
   });
 });

@@ -99,3 +99,45 @@ describe(parseEmbeddingRequest.name, () => {
     expect(rejection(() => parseEmbeddingRequest(body))).toMatchObject({ status: 400, param });
   });
 });
+
+describe('model name checks', () => {
+  const parsers = [parseChatCompletionRequest, parseCompletionRequest, parseEmbeddingRequest];
+  const body = (model: string) => ({ model, messages, prompt: 'p', input: 'i' });
+
+  it.each([
+    ['a NUL', 'gpt\u0000'],
+    ['a newline (log forging)', 'gpt\n[ERROR] forged'],
+    ['an ANSI escape', '\u001b[31mgpt'],
+    ['a C1 control', 'gpt\u0085'],
+    ['a lone high surrogate', 'gpt-\ud800'],
+    ['a lone low surrogate', '\udc00gpt'],
+    ['an RTL override', 'gpt-\u202e4o'],
+    ['a zero-width space', 'gpt\u200b'],
+    ['a zero-width joiner', 'gpt\u200d'],
+    ['a BOM', '\ufeffgpt'],
+    ['a line separator', 'gpt\u2028'],
+    ['a replacement character (invalid UTF-8)', 'gpt\ufffd'],
+    ['257 characters', 'm'.repeat(257)],
+  ])('refuses a model with %s on every endpoint', (_name, model) => {
+    for (const parse of parsers) {
+      expect(rejection(() => parse(body(model)))).toMatchObject({
+        status: 400,
+        code: CommonErrorCode.InvalidRequest,
+        param: 'model',
+      });
+    }
+  });
+
+  it.each([
+    'gpt-4o-mini',
+    'openai/gpt-4o',
+    'bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0',
+    'azure/my deployment',
+    'モデル-日本語',
+    'emoji-😀',
+    "gpt' OR '1'='1",
+    'm'.repeat(256),
+  ])('accepts the model name %j', (model) => {
+    for (const parse of parsers) expect(() => parse(body(model))).not.toThrow();
+  });
+});

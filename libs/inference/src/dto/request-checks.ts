@@ -20,11 +20,26 @@ export function requireBodyObject(body: unknown): JsonObject {
   return body;
 }
 
+/** Longer than any real model name or alias; a longer one is abuse, not a typo. */
+export const MAX_MODEL_NAME_LENGTH = 256;
+
+// Characters no model name has, refused before the name reaches a log line, an error message or
+// a header: controls (CR/LF log forging, ANSI escapes, NUL), format characters (zero-width, bidi
+// overrides, BOM), lone surrogates, line/paragraph separators, and U+FFFD (what invalid UTF-8
+// decodes to).
+const UNSAFE_MODEL_CHAR = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\uFFFD]/u;
+
 export function requireModel(body: JsonObject): string {
   const model = body.model;
   if (model === undefined || model === null) fail('Missing required parameter: "model"', 'model');
   if (typeof model !== 'string' || model.trim().length === 0) {
     fail('"model" must be a non-empty string', 'model');
+  }
+  if (model.length > MAX_MODEL_NAME_LENGTH) {
+    fail(`"model" must be at most ${MAX_MODEL_NAME_LENGTH} characters`, 'model');
+  }
+  if (UNSAFE_MODEL_CHAR.test(model)) {
+    fail('"model" contains control, invisible or invalid characters', 'model');
   }
   return model;
 }

@@ -4,6 +4,7 @@ import { SpendWriter } from '@routeiq/persistence';
 import { currentBudgetPeriod } from '../keys/budget-period';
 import { resolvedKeyOf } from '../keys/request-identity';
 import type { ResolvedKey } from '../keys/resolved-key';
+import { OutboundException, SsrfBlockReason } from '../outbound/outbound.exception';
 import { normaliseIp } from '../policy/policy-ip';
 import { PolicyEnforcer } from '../policy/policy.enforcer';
 import { QuotaException } from '../quota/quota.exception';
@@ -12,6 +13,8 @@ import type { QuotaRequest, QuotaReservation, SubjectLimits } from '../quota/quo
 import { SecurityException } from '../security.exception';
 import type { Admission, ActualUsage, UsageEstimate } from './admission.types';
 import { keyAllowsModel } from './model-access';
+
+const CLIENT_UPSTREAM_FIELDS = ['api_base', 'base_url'] as const;
 
 /**
  * Everything that decides whether a model (or tool, or agent) call may run, after authentication:
@@ -26,9 +29,29 @@ export class AdmissionService {
     private readonly spend: SpendWriter,
   ) {}
 
+  /** Output tokens to reserve: `max_tokens`, else `ROUTEIQ_QUOTA_DEFAULT_OUTPUT_TOKENS`. */
+  outputTokensEstimate(maxTokens: number | undefined): number {
+    return this.quota.outputTokensEstimate(maxTokens);
+  }
+
   /** May this caller use `model`? (For listings: no policy, no quota.) */
   allowsModel(req: GatewayRequest, model: string): boolean {
     return keyAllowsModel(resolvedKeyOf(req), model);
+  }
+
+  /**
+   * A client-supplied upstream URL would let any caller make the gateway connect anywhere (SSRF)
+   * with the operator's credentials: refused.
+   */
+  refuseClientUpstream(body: Readonly<Record<string, unknown>>): void {
+    for (const field of CLIENT_UPSTREAM_FIELDS) {
+      if (body[field] !== undefined) {
+        throw OutboundException.blocked(
+          SsrfBlockReason.ClientApiBase,
+          `"${field}" in the request body is not accepted; upstreams come from the gateway config`,
+        );
+      }
+    }
   }
 
   async admit(req: GatewayRequest, model: string, estimate: UsageEstimate): Promise<Admission> {

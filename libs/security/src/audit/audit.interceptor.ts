@@ -41,7 +41,7 @@ export class AuditInterceptor implements NestInterceptor {
       ...(req.audit?.metadata && { metadata: req.audit.metadata }),
     });
     if (this.audit.failClosed) {
-      return from(this.audit.guard(event(), () => lastValueFrom(next.handle())));
+      return from(this.audit.guard(event, () => lastValueFrom(next.handle())));
     }
     return next.handle().pipe(
       tap({

@@ -64,16 +64,29 @@ export class AuditService {
    * the error code as reason and `metadata.intent_id` naming the first record supersedes it, and
    * the action's error is rethrown unchanged.
    */
-  async guard<T>(event: AuditEvent, action: () => Promise<T>): Promise<T> {
+  async guard<T>(event: AuditEvent | (() => AuditEvent), action: () => Promise<T>): Promise<T> {
     if (!this.config.enabled) return action();
-    const intent = toAuditLogRecord({ ...event, outcome: 'success' });
+    const build = typeof event === 'function' ? event : () => event;
+    const intent = toAuditLogRecord({ ...build(), outcome: 'success' });
     await this.write(intent);
+    let result: T;
     try {
-      return await action();
+      result = await action();
     } catch (error) {
-      await this.recordFailure(event, intent.id, error);
+      await this.recordFailure(build(), intent.id, error);
       throw error;
     }
+    // The resource may be known only once the action ran (a generated key): the change already
+    // happened, so this completion record is buffered.
+    const completed = build();
+    if (completed.resourceId && !intent.resourceId) {
+      this.record({
+        ...completed,
+        outcome: 'success',
+        metadata: { ...completed.metadata, intent_id: intent.id },
+      });
+    }
+    return result;
   }
 
   /** Rows newest first, for `GET /audit/logs`. */

@@ -6,6 +6,8 @@ import { isPermission } from '../rbac/permission';
 export type JsonObject = Record<string, unknown>;
 
 const MAX_ID_LENGTH = 255;
+/** `teams.team_id` is varchar(128). */
+export const MAX_TEAM_ID_LENGTH = 128;
 const MAX_LIST = 256;
 const MAX_METADATA_BYTES = 16_384;
 // Ids end up in logs, headers and Redis keys: printable ASCII without spaces or quotes.
@@ -23,11 +25,15 @@ export function requireObject(body: unknown): JsonObject {
 }
 
 /** An id-like string (team_id, user_id, key_alias); undefined when absent, null when null. */
-export function idField(body: JsonObject, name: string): string | null | undefined {
+export function idField(
+  body: JsonObject,
+  name: string,
+  maxLength = MAX_ID_LENGTH,
+): string | null | undefined {
   const value = body[name];
   if (value === undefined || value === null) return value;
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID_LENGTH) {
-    fail(`"${name}" must be a string of 1 to ${MAX_ID_LENGTH} characters`, name);
+  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) {
+    fail(`"${name}" must be a string of 1 to ${maxLength} characters`, name);
   }
   if (!SAFE_ID.test(value)) {
     fail(`"${name}" may contain only letters, digits and . _ : @ + - /`, name);

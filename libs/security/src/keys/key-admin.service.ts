@@ -13,6 +13,7 @@ import {
   expiryField,
   governancePatch,
   idField,
+  MAX_TEAM_ID_LENGTH,
   labelField,
   pageParams,
   permissionList,
@@ -151,7 +152,7 @@ export class KeyAdminService {
     const patch: VirtualKeyPatch = governancePatch(body);
     const alias = labelField(body, 'key_alias');
     if (alias !== undefined) patch.keyAlias = alias;
-    const teamId = idField(body, 'team_id');
+    const teamId = idField(body, 'team_id', MAX_TEAM_ID_LENGTH);
     if (teamId !== undefined) patch.teamId = teamId;
     const userId = idField(body, 'user_id');
     if (userId !== undefined) patch.userId = userId;

@@ -7,6 +7,7 @@ import { addBudgetDuration } from './budget-period';
 import {
   governancePatch,
   idField,
+  MAX_TEAM_ID_LENGTH,
   labelField,
   pageParams,
   requireObject,
@@ -31,7 +32,7 @@ export class TeamAdminService {
   async create(input: unknown): Promise<Record<string, unknown>> {
     const body = requireObject(input);
     const now = new Date();
-    const teamId = idField(body, 'team_id') ?? randomUUID();
+    const teamId = idField(body, 'team_id', MAX_TEAM_ID_LENGTH) ?? randomUUID();
     if (await this.teams.find(teamId))
       throw SecurityException.alreadyExists(`Team "${teamId}"`, 'team_id');
     const record: TeamRecord = {

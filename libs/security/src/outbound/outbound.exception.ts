@@ -29,6 +29,8 @@ export enum SsrfBlockReason {
   RedirectRefused = 'redirect_refused',
   /** A pinned dispatcher was asked to connect to an origin the guard did not check. */
   OriginNotChecked = 'origin_not_checked',
+  /** An inference body named its own upstream (`api_base`/`base_url`): refused by default. */
+  ClientApiBase = 'client_api_base_refused',
 }
 
 /**

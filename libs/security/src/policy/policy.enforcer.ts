@@ -26,10 +26,21 @@ const EVALUATION_FAILED_CLOSED: PolicyDecision = Object.freeze({
 
 /** The request's path without the query string: Express's `req.path`, else from `req.url`. */
 export function requestRoute(req: GatewayRequest): string {
-  if (req.path !== undefined) return req.path;
-  const url = req.url ?? '/';
+  return normaliseRoute(req.path ?? pathOf(req.url ?? '/'));
+}
+
+function pathOf(url: string): string {
   const query = url.indexOf('?');
   return query === -1 ? url : url.slice(0, query);
+}
+
+/**
+ * Express routes ignore case and a trailing slash: rules must see the path the router matched,
+ * or `/V1/Chat/Completions/` would slip past a rule on `/v1/chat/*`.
+ */
+function normaliseRoute(path: string): string {
+  const lower = path.toLowerCase();
+  return lower.length > 1 && lower.endsWith('/') ? lower.replace(/\/+$/, '') || '/' : lower;
 }
 
 /** The policy input of a request; identity only from the verified principal, IP from the socket. */
