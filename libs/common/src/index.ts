@@ -10,3 +10,4 @@ export * from './http/sse-writer';
 export * from './http/json-body';
 export * from './logging/redact';
 export * from './auth/route-access.decorator';
+export * from './auth/audited-route.interceptor';

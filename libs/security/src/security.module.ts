@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { AdmissionService } from './admission/admission.service';
-import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuditPolicyDenyListener } from './audit/audit-policy-deny.listener';
 import { AuditModule } from './audit/audit.module';
 import { OutboundModule } from './outbound/outbound.module';
@@ -40,7 +39,6 @@ import { securityConfig, securityConfigProvider } from './security.config';
     BudgetResetJob,
     AdmissionService,
     { provide: APP_GUARD, useClass: AuthGuard },
-    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
   ],
   exports: [MasterKeyService, KeyCacheService, AdmissionService, AuditModule, OutboundModule],
 })

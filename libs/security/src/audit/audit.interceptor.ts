@@ -1,17 +1,10 @@
+import { Injectable } from '@nestjs/common';
 import {
-  Injectable,
-  type CallHandler,
-  type ExecutionContext,
-  type NestInterceptor,
-} from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import {
-  AUDITED_METADATA,
+  ControlPlaneAuditor,
   GatewayException,
   type AuditedRoute,
   type GatewayRequest,
 } from '@routeiq/common';
-import { from, lastValueFrom, tap, type Observable } from 'rxjs';
 import { auditContext, type AuditEvent } from './audit-event';
 import { AuditService } from './audit.service';
 
@@ -21,18 +14,12 @@ import { AuditService } from './audit.service';
  * otherwise it is buffered after the handler, with the resource the handler noted.
  */
 @Injectable()
-export class AuditInterceptor implements NestInterceptor {
-  private readonly routes = new WeakMap<object, AuditedRoute | null>();
+export class AuditRecordingAuditor extends ControlPlaneAuditor {
+  constructor(private readonly audit: AuditService) {
+    super();
+  }
 
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly audit: AuditService,
-  ) {}
-
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const route = this.routeFor(context);
-    if (!route) return next.handle();
-    const req = context.switchToHttp().getRequest<GatewayRequest>();
+  async around<T>(req: GatewayRequest, route: AuditedRoute, run: () => Promise<T>): Promise<T> {
     const event = (): AuditEvent => ({
       ...auditContext(req),
       action: route.action,
@@ -40,26 +27,15 @@ export class AuditInterceptor implements NestInterceptor {
       resourceId: req.audit?.resourceId ?? null,
       ...(req.audit?.metadata && { metadata: req.audit.metadata }),
     });
-    if (this.audit.failClosed) {
-      return from(this.audit.guard(event, () => lastValueFrom(next.handle())));
+    if (this.audit.failClosed) return this.audit.guard(event, run);
+    try {
+      const result = await run();
+      this.audit.record(event());
+      return result;
+    } catch (error) {
+      this.audit.record({ ...event(), outcome: 'failure', reason: reasonOf(error) });
+      throw error;
     }
-    return next.handle().pipe(
-      tap({
-        next: () => this.audit.record(event()),
-        error: (error: unknown) =>
-          this.audit.record({ ...event(), outcome: 'failure', reason: reasonOf(error) }),
-      }),
-    );
-  }
-
-  private routeFor(context: ExecutionContext): AuditedRoute | null {
-    const handler = context.getHandler();
-    let route = this.routes.get(handler);
-    if (route === undefined) {
-      route = this.reflector.get<AuditedRoute | undefined>(AUDITED_METADATA, handler) ?? null;
-      this.routes.set(handler, route);
-    }
-    return route;
   }
 }
 

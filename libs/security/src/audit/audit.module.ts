@@ -1,4 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { ControlPlaneAuditor } from '@routeiq/common';
+import { AuditRecordingAuditor } from './audit.interceptor';
 import { ConfigModule } from '@nestjs/config';
 import { AuditLogStore } from '@routeiq/persistence';
 import { DataSource } from 'typeorm';
@@ -12,6 +14,7 @@ import { AuditService } from './audit.service';
  * The audit log: `AuditService` for other modules, `GET /audit/logs` for admins. Needs the
  * `DataSource` of the (global) PersistenceModule.
  */
+@Global()
 @Module({
   imports: [ConfigModule.forFeature(auditConfig)],
   controllers: [AuditController],
@@ -29,7 +32,8 @@ import { AuditService } from './audit.service';
     },
     AuditService,
     AuditPolicyDenyListener,
+    { provide: ControlPlaneAuditor, useClass: AuditRecordingAuditor },
   ],
-  exports: [AuditService, AuditPolicyDenyListener],
+  exports: [AuditService, AuditPolicyDenyListener, ControlPlaneAuditor],
 })
 export class AuditModule {}
