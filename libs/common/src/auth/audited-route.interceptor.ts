@@ -7,7 +7,15 @@ import {
 import { Reflector } from '@nestjs/core';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { GatewayRequest } from '../http/gateway-request';
-import type { AuditedRoute } from './route-access.decorator';
+
+export const AUDITED_METADATA = 'routeiq:audited';
+
+export interface AuditedRoute {
+  /** e.g. `key.generate`, `config.reload`. */
+  readonly action: string;
+  /** e.g. `key`, `team`, `config`. */
+  readonly resourceType: string;
+}
 
 /**
  * Port the security lib implements (provided globally): records one control-plane action around
@@ -26,9 +34,8 @@ export class AuditedRouteInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    // Metadata key duplicated as a literal to avoid an import cycle with the decorator file.
     const route = this.reflector.get<AuditedRoute | undefined>(
-      'routeiq:audited',
+      AUDITED_METADATA,
       context.getHandler(),
     );
     if (!route) return next.handle();

@@ -1,5 +1,11 @@
 import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
-import { AuditedRouteInterceptor } from './audited-route.interceptor';
+import {
+  AUDITED_METADATA,
+  AuditedRouteInterceptor,
+  type AuditedRoute,
+} from './audited-route.interceptor';
+
+export { AUDITED_METADATA, type AuditedRoute };
 
 /** How a route is protected. Deny by default: a route without a decorator needs a user key. */
 export enum RouteAccess {
@@ -31,15 +37,6 @@ export const RequirePermission = (permission: string): MethodDecorator & ClassDe
     SetMetadata(ROUTE_ACCESS_METADATA, RouteAccess.Permission),
     SetMetadata(ROUTE_PERMISSION_METADATA, permission),
   );
-
-export const AUDITED_METADATA = 'routeiq:audited';
-
-export interface AuditedRoute {
-  /** e.g. `key.generate`, `config.reload`. */
-  readonly action: string;
-  /** e.g. `key`, `team`, `config`. */
-  readonly resourceType: string;
-}
 
 /**
  * The route is a control-plane action: the audit interceptor records who did it, to what, and the

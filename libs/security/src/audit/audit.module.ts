@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ControlPlaneAuditor } from '@routeiq/common';
-import { AuditRecordingAuditor } from './audit.interceptor';
+import { AuditRecordingAuditor } from './audit-recording.auditor';
 import { ConfigModule } from '@nestjs/config';
 import { AuditLogStore } from '@routeiq/persistence';
 import { DataSource } from 'typeorm';

@@ -169,3 +169,35 @@ function positiveInt(value: unknown, fallback: number, name: string, max: number
   }
   return number;
 }
+
+/** A new key's or team's governance before the request's fields apply. */
+export function newGovernance(now: Date): GovernanceFields {
+  return {
+    models: [],
+    maxBudget: null,
+    budgetDuration: null,
+    budgetResetAt: null,
+    spend: 0,
+    rpmLimit: null,
+    tpmLimit: null,
+    blocked: false,
+    metadata: {},
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/**
+ * A new record, or a changed `budget_duration`, starts a budget period now: sets `budgetResetAt`
+ * on `patch` (null without a duration).
+ */
+export function startBudgetPeriod(
+  patch: { budgetDuration?: string | null; budgetResetAt?: Date | null },
+  now: Date,
+  current?: { budgetDuration: string | null },
+): void {
+  if (patch.budgetDuration === undefined && current) return;
+  const duration =
+    patch.budgetDuration === undefined ? current?.budgetDuration : patch.budgetDuration;
+  patch.budgetResetAt = duration ? addBudgetDuration(now, duration) : null;
+}

@@ -8,13 +8,14 @@ import {
   type VirtualKeyRecord,
 } from '@routeiq/persistence';
 import { SecurityException } from '../security.exception';
-import { addBudgetDuration } from './budget-period';
 import {
   expiryField,
   governancePatch,
   idField,
   MAX_TEAM_ID_LENGTH,
   labelField,
+  newGovernance,
+  startBudgetPeriod,
   pageParams,
   permissionList,
   requireObject,
@@ -59,17 +60,7 @@ export class KeyAdminService {
       userId: null,
       permissions: [],
       expiresAt: null,
-      models: [],
-      maxBudget: null,
-      budgetDuration: null,
-      budgetResetAt: null,
-      spend: 0,
-      rpmLimit: null,
-      tpmLimit: null,
-      blocked: false,
-      metadata: {},
-      createdAt: now,
-      updatedAt: now,
+      ...newGovernance(now),
       ...patch,
     };
     await this.keys.insert(record);
@@ -168,11 +159,7 @@ export class KeyAdminService {
       if (holder)
         throw SecurityException.alreadyExists(`Key alias "${patch.keyAlias}"`, 'key_alias');
     }
-    const duration =
-      patch.budgetDuration === undefined ? current?.budgetDuration : patch.budgetDuration;
-    if (patch.budgetDuration !== undefined || !current) {
-      patch.budgetResetAt = duration ? addBudgetDuration(now, duration) : null;
-    }
+    startBudgetPeriod(patch, now, current);
     return patch;
   }
 }

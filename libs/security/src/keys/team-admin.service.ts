@@ -3,12 +3,13 @@ import { CommonException } from '@routeiq/common';
 import { TeamStore, VirtualKeyStore, type TeamPatch, type TeamRecord } from '@routeiq/persistence';
 import { randomUUID } from 'node:crypto';
 import { SecurityException } from '../security.exception';
-import { addBudgetDuration } from './budget-period';
 import {
   governancePatch,
   idField,
   MAX_TEAM_ID_LENGTH,
   labelField,
+  newGovernance,
+  startBudgetPeriod,
   pageParams,
   requireObject,
   stringList,
@@ -38,17 +39,7 @@ export class TeamAdminService {
     const record: TeamRecord = {
       teamId,
       teamAlias: null,
-      models: [],
-      maxBudget: null,
-      budgetDuration: null,
-      budgetResetAt: null,
-      spend: 0,
-      rpmLimit: null,
-      tpmLimit: null,
-      blocked: false,
-      metadata: {},
-      createdAt: now,
-      updatedAt: now,
+      ...newGovernance(now),
       ...this.patchFrom(body, now),
     };
     await this.teams.insert(record);
@@ -104,11 +95,7 @@ export class TeamAdminService {
     const patch: TeamPatch = governancePatch(body);
     const alias = labelField(body, 'team_alias');
     if (alias !== undefined) patch.teamAlias = alias;
-    const duration =
-      patch.budgetDuration === undefined ? current?.budgetDuration : patch.budgetDuration;
-    if (patch.budgetDuration !== undefined || !current) {
-      patch.budgetResetAt = duration ? addBudgetDuration(now, duration) : null;
-    }
+    startBudgetPeriod(patch, now, current);
     return patch;
   }
 }
