@@ -271,4 +271,32 @@ describe('OpenAI-compatible inference through the gateway (openai SDK)', () => {
     });
     expect(rows[0]!.spend).toBeCloseTo(11 * 0.000001 + 7 * 0.000002, 12);
   });
+
+  it('records the tokens of a stream whose client did not ask for usage, and hides the usage from it', async () => {
+    const { data: stream, response } = await client.chat.completions
+      .create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'count me' }],
+        stream: true,
+      })
+      .withResponse();
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const chunk of chunks) {
+      expect(chunk.choices).toHaveLength(1);
+      expect(chunk).not.toHaveProperty('usage');
+    }
+    const stubRequest = stub.requests[stub.requests.length - 1]!;
+    expect(stubRequest.body).toMatchObject({
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    await gw.gateway.app.get(RequestLogWriter).flush();
+    const rows = await gw.gateway.app
+      .get(RequestLogQueryService)
+      .findByRequestId(response.headers.get('x-request-id')!);
+    // The stub's streamed usage chunk: 11 prompt and 5 completion tokens.
+    expect(rows[0]).toMatchObject({ stream: true, promptTokens: 11, completionTokens: 5 });
+  });
 });

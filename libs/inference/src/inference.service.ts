@@ -121,7 +121,11 @@ export class InferenceService {
     res: GatewayResponse,
     outcome: CallOutcome,
   ): Promise<void> {
-    const stream = await op.stream!(call.ctx.deployment.adapter, request, call.ctx);
+    const clientWantsUsage = wantsUsage(request);
+    // Quotas and spend need the real token counts: the upstream is always asked for them, and
+    // the usage-only chunk is kept from a client that did not ask for it.
+    const upstreamRequest = clientWantsUsage ? request : withUsageRequested(request);
+    const stream = await op.stream!(call.ctx.deployment.adapter, upstreamRequest, call.ctx);
     const iterator = stream[Symbol.asyncIterator]();
     // The first chunk is awaited before any byte goes out, so an upstream that fails at once
     // still gets a proper HTTP error status (and, later, a retry or fallback).
@@ -131,8 +135,13 @@ export class InferenceService {
     outcome.firstByteAt = performance.now();
     try {
       for (let step = first; !step.done; step = await iterator.next()) {
-        outcome.usage = op.usage(step.value) ?? outcome.usage;
-        const pending = writer.write(toJson(step.value));
+        const usage = op.usage(step.value);
+        if (usage) {
+          outcome.usage = usage;
+          if (!clientWantsUsage && isUsageOnly(step.value)) continue;
+        }
+        const text = toJson(step.value);
+        const pending = writer.write(clientWantsUsage ? text : withoutNullUsage(text));
         if (pending) await pending;
         if (writer.isClosed) break;
       }
@@ -164,4 +173,30 @@ export class InferenceService {
 function responseHeaders(call: UpstreamCall, admission: Admission): Record<string, string> {
   const deployment = { [DEPLOYMENT_HEADER]: call.ctx.deployment.id };
   return admission.headers ? { ...admission.headers, ...deployment } : deployment;
+}
+
+function wantsUsage(request: InferenceRequestShape): boolean {
+  const options = (request as { stream_options?: { include_usage?: unknown } }).stream_options;
+  return options?.include_usage === true;
+}
+
+function withUsageRequested<TRequest extends InferenceRequestShape>(request: TRequest): TRequest {
+  const options = (request as { stream_options?: object }).stream_options;
+  return { ...request, stream_options: { ...options, include_usage: true } };
+}
+
+const NULL_USAGE_TAIL = ',"usage":null}';
+
+/**
+ * Asked for usage, OpenAI adds `"usage":null` to every chunk; a client that did not ask gets the
+ * chunks it would have had (the field is last on the wire, so this is one string check).
+ */
+function withoutNullUsage(text: string): string {
+  return text.endsWith(NULL_USAGE_TAIL) ? `${text.slice(0, -NULL_USAGE_TAIL.length)}}` : text;
+}
+
+/** OpenAI's final usage chunk: `choices` is empty, only `usage` is filled in. */
+function isUsageOnly(chunk: object): boolean {
+  const choices = (chunk as { choices?: unknown }).choices;
+  return Array.isArray(choices) && choices.length === 0;
 }

@@ -86,6 +86,15 @@ describe(PolicyEnforcer.name, () => {
     );
   });
 
+  it.each([
+    ['/V1/Chat/Completions', '/v1/chat/completions'],
+    ['/v1/chat/completions/', '/v1/chat/completions'],
+    ['/KEY/generate//?x=1', '/key/generate'],
+    ['/', '/'],
+  ])('matches %s as the router does: %s', (url, route) => {
+    expect(policyInputFor(request({ url, principal: intern })).route).toBe(route);
+  });
+
   it('throws 403 policy_denied naming the rule and tells the listener', () => {
     const listener = new RecordingListener();
     const enforcer = new PolicyEnforcer(engineFor(), listener);
