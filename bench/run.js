@@ -3,7 +3,7 @@
 // itself, in one run. Method and how to read the output: docs/performance.md.
 // Writes .bench/latest.json and .bench/latest.md; progress goes to stderr, the report to stdout.
 // Env: BENCH_DURATION (s per wrk run, default 10), BENCH_WARMUP (s, default 2),
-//   BENCH_TTFB_REQUESTS (default 500), BENCH_TARGETS (default direct,proxy,nest,gateway),
+//   BENCH_TTFB_REQUESTS (default 500), BENCH_TARGETS (default direct,proxy,nest,gateway,quota),
 //   BENCH_GATEWAY_CMD (replaces the gateway command; {port} {mockPort} {config} {dataDir}),
 //   BENCH_NODE_ENV (gateway NODE_ENV, default production), BENCH_NO_PIN=1 (no taskset).
 const fs = require('node:fs');
@@ -28,7 +28,7 @@ function positiveEnv(name, fallback) {
 const DURATION = Math.round(positiveEnv('BENCH_DURATION', 10));
 const WARMUP = Math.round(positiveEnv('BENCH_WARMUP', 2));
 const TTFB_REQUESTS = Math.round(positiveEnv('BENCH_TTFB_REQUESTS', 500));
-const TARGETS = (process.env.BENCH_TARGETS ?? 'direct,proxy,nest,gateway')
+const TARGETS = (process.env.BENCH_TARGETS ?? 'direct,proxy,nest,gateway,quota')
   .split(',')
   .map((t) => t.trim());
 
@@ -78,8 +78,26 @@ function gatewayCommand(vars) {
   return [process.execPath, [...NODE_FLAGS, ...args]];
 }
 
+const ADMIN_KEY = 'bench-admin-key-0123456789';
+// The `quota` target: the same gateway, called with a virtual key of a team, with key, team and
+// environment limits all counting (limits high enough never to refuse).
+const QUOTA_ENV = {
+  ADMIN_API_KEYS: ADMIN_KEY,
+  ROUTEIQ_QUOTA_LIMITS_JSON: JSON.stringify([
+    { metric: 'requests', window: 'minute', limit: 100_000_000 },
+    { metric: 'total_tokens', window: 'hour', limit: 1_000_000_000 },
+    { metric: 'spend_usd', window: 'day', limit: 1_000_000 },
+  ]),
+};
+const QUOTA_LIMITS = {
+  rpm_limit: 100_000_000,
+  tpm_limit: 1_000_000_000,
+  max_budget: 1_000_000,
+  budget_duration: '30d',
+};
+
 // The embedded default: no database or Redis settings leak in from the caller's shell.
-function gatewayEnv(dataDir) {
+function gatewayEnv(dataDir, extra = {}) {
   const env = { ...process.env };
   for (const key of Object.keys(env)) {
     if (/(^|_)DATABASE_URL$|^REDIS_|(^|_)REDIS_URL$/.test(key)) delete env[key];
@@ -90,6 +108,7 @@ function gatewayEnv(dataDir) {
     LITELLM_MASTER_KEY: wrk.MASTER_KEY,
     ROUTEIQ_DATA_DIR: dataDir,
     LITELLM_LOG: 'info',
+    ...extra,
   };
 }
 
@@ -118,7 +137,7 @@ function tail(file, lines = 30) {
   }
 }
 
-async function startGateway(mockPort, tmp) {
+async function startGateway(mockPort, tmp, extraEnv = {}) {
   const dataDir = fs.mkdtempSync(path.join(tmp, 'data-'));
   const port = await procs.freePort();
   const config = writeGatewayConfig(tmp, mockPort);
@@ -127,7 +146,7 @@ async function startGateway(mockPort, tmp) {
   const logFd = fs.openSync(logFile, 'w');
   const child = procs.start('gateway', CPU_TARGET, command, args, {
     cwd: root,
-    env: gatewayEnv(dataDir),
+    env: gatewayEnv(dataDir, extraEnv),
     stdio: ['ignore', logFd, logFd],
   });
   fs.closeSync(logFd);
@@ -140,10 +159,31 @@ async function startGateway(mockPort, tmp) {
   return { child, port };
 }
 
+// A team and a virtual key in it, both with limits, through the admin API.
+async function createQuotaKey(base) {
+  const headers = { 'content-type': 'application/json', 'x-admin-api-key': ADMIN_KEY };
+  const post = async (path, body) => {
+    const res = await procs.request(`${base}${path}`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+    });
+    if (res.status !== 200) throw new Error(`${path} answered HTTP ${res.status}: ${res.body}`);
+    return JSON.parse(res.body);
+  };
+  await post('/team/new', { team_id: 'bench-team', ...QUOTA_LIMITS });
+  const created = await post('/key/generate', {
+    team_id: 'bench-team',
+    user_id: 'bench-user',
+    ...QUOTA_LIMITS,
+  });
+  return created.key;
+}
+
 // One real request of each kind, so a misconfigured target fails loudly instead of benchmarking
 // its error path.
-async function preflight(name, base) {
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${wrk.MASTER_KEY}` };
+async function preflight(name, base, key) {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
   const url = `${base}/v1/chat/completions`;
   const plain = await procs.request(url, { method: 'POST', headers, body: wrk.BODIES.plain });
   let message;
@@ -165,8 +205,11 @@ async function preflight(name, base) {
   }
 }
 
-function runTtfb(base) {
-  const args = ['--url', `${base}/v1/chat/completions`, '--requests', String(TTFB_REQUESTS)];
+function runTtfb(base, key) {
+  const args = [
+    ...['--url', `${base}/v1/chat/completions`],
+    ...['--requests', String(TTFB_REQUESTS), '--auth', key],
+  ];
   const child = procs.start('ttfb', CPU_LOAD, process.execPath, [
     path.join(__dirname, 'ttfb.js'),
     ...args,
@@ -189,8 +232,8 @@ function describe(result) {
   return `${rps}p50 ${result.p50.toFixed(3)} ms, p99 ${result.p99.toFixed(3)} ms${errors ? `, ${errors} ERRORS` : ''}`;
 }
 
-async function measure(target, base, rows, scripts) {
-  await preflight(target, base);
+async function measure(target, base, rows, scripts, key) {
+  await preflight(target, base, key);
   const url = `${base}/v1/chat/completions`;
   log(`${target}: warm-up ${WARMUP} s non-streaming + ${WARMUP} s streaming`);
   for (const script of [scripts.plain, scripts.stream]) {
@@ -199,7 +242,7 @@ async function measure(target, base, rows, scripts) {
   for (const row of rows) {
     const result =
       row.kind === 'ttfb'
-        ? await runTtfb(base)
+        ? await runTtfb(base, key)
         : await wrk.runWrk({
             url,
             script: scripts[row.body],
@@ -243,6 +286,8 @@ async function main() {
       let child = null;
       try {
         let port = mock.port;
+        let key = wrk.MASTER_KEY;
+        let targetScripts = scripts;
         if (target === 'proxy') {
           ({ child, port } = await startHelper('bare proxy', 'bare-proxy.js', CPU_TARGET, [
             '--upstream',
@@ -255,11 +300,15 @@ async function main() {
           ]));
         } else if (target === 'gateway') {
           ({ child, port } = await startGateway(mock.port, tmp));
+        } else if (target === 'quota') {
+          ({ child, port } = await startGateway(mock.port, tmp, QUOTA_ENV));
+          key = await createQuotaKey(`http://127.0.0.1:${port}`);
+          targetScripts = wrk.writeScripts(tmp, key, 'quota');
         } else if (target !== 'direct') {
           throw new Error(`unknown target (BENCH_TARGETS): ${target}`);
         }
         log(`${target}: listening on :${port}`);
-        await measure(target, `http://127.0.0.1:${port}`, rows, scripts);
+        await measure(target, `http://127.0.0.1:${port}`, rows, targetScripts, key);
       } catch (error) {
         failures.push(`${target}: ${error.message}`);
         log(`FAILED ${target}: ${error.message}`);

@@ -1,12 +1,13 @@
 'use strict';
 // Derived figures, verdicts and the markdown report of one benchmark run.
 
-const TARGET_ORDER = ['direct', 'proxy', 'nest', 'gateway'];
+const TARGET_ORDER = ['direct', 'proxy', 'nest', 'gateway', 'quota'];
 const TARGET_LABEL = {
   direct: 'direct',
   proxy: 'bare proxy',
   nest: 'Nest floor',
   gateway: 'gateway',
+  quota: 'gateway, key + quota',
 };
 const LATENCY_RATIO_MAX = 1.6;
 const RPS_RATIO_MIN = 0.4;
@@ -58,6 +59,14 @@ function derive(rows) {
     row.nestAdded = added(row, 'nest');
     row.nestRpsRatio = proxy?.rps && nest?.rps ? nest.rps / proxy.rps : null;
     row.gatewayVsNest = nest?.rps && gateway?.rps ? gateway.rps / nest.rps : null;
+    // What a virtual key with key, team and environment quotas costs over the master key.
+    const quota = row.results.quota;
+    row.quotaAdded = added(row, 'quota');
+    row.quotaOverhead =
+      row.quotaAdded === null || row.gatewayAdded === null
+        ? null
+        : row.quotaAdded - row.gatewayAdded;
+    row.quotaVsGateway = gateway?.rps && quota?.rps ? quota.rps / gateway.rps : null;
   }
   return rows;
 }
@@ -133,6 +142,10 @@ function markdown({ rows, checks, rss, meta }) {
       `(ratio to the bare proxy ${fmtRatio(ratio(plainC1(rows)?.nestAdded ?? null, plainC1(rows)?.proxyAdded ?? null))}); ` +
       `req/s at c=64 ${fmtRatio(plainC64(rows)?.nestRpsRatio ?? null)} of the bare proxy. ` +
       `The gateway serves ${fmtRatio(plainC64(rows)?.gatewayVsNest ?? null)} of the Nest floor's req/s at c=64.`,
+    `- Quota enforcement (a virtual key of a team, key + team + environment limits reserved and ` +
+      `reconciled on every request, vs the master key): added p50 at c=1 ` +
+      `${fmtAdded(plainC1(rows)?.quotaOverhead ?? null)}; req/s at c=64 ` +
+      `${fmtRatio(plainC64(rows)?.quotaVsGateway ?? null)} of the master key's.`,
     `- Peak RSS (VmHWM): gateway ${rssText(rss.gateway)}, Nest floor ${rssText(rss.nest)}, ` +
       `bare proxy ${rssText(rss.proxy)}`,
     `- ${meta.date}, commit ${meta.commit}, Node ${meta.node}, ${meta.wrk}, ${meta.cpus}, ` +

@@ -41,18 +41,18 @@ function luaString(text) {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-// Writes one Lua script per body kind into dir; returns { plain, stream } paths.
-function writeScripts(dir) {
+// Writes one Lua script per body kind into dir, sending `key`; returns { plain, stream } paths.
+function writeScripts(dir, key = MASTER_KEY, name = 'chat') {
   const scripts = {};
   for (const [kind, body] of Object.entries(BODIES)) {
-    const file = path.join(dir, `chat-${kind}.lua`);
+    const file = path.join(dir, `${name}-${kind}.lua`);
     fs.writeFileSync(
       file,
       [
         'wrk.method = "POST"',
         `wrk.body = ${luaString(body)}`,
         'wrk.headers["Content-Type"] = "application/json"',
-        `wrk.headers["Authorization"] = "Bearer ${MASTER_KEY}"`,
+        `wrk.headers["Authorization"] = "Bearer ${key}"`,
         '',
       ].join('\n'),
     );

@@ -10,7 +10,11 @@ export function digestKey(key: string): Buffer {
  * bytes) keeps the key's length from leaking through timing.
  */
 export function matchesDigest(presented: string, digests: readonly Buffer[]): boolean {
-  const candidate = digestKey(presented);
+  return matchesDigestOf(digestKey(presented), digests);
+}
+
+/** `matchesDigest` for a key whose digest the caller already computed. */
+export function matchesDigestOf(candidate: Buffer, digests: readonly Buffer[]): boolean {
   let matched = false;
   for (const digest of digests) matched = timingSafeEqual(candidate, digest) || matched;
   return matched;

@@ -8,7 +8,7 @@ import {
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { digestKey, keyId, matchesDigest } from './key-digest';
+import { digestKey, keyId, matchesDigestOf } from './key-digest';
 import { SecurityConfig } from './security.config';
 
 export type MasterKeySource = 'environment' | 'config' | 'data file' | 'generated';
@@ -50,9 +50,15 @@ export class MasterKeyService implements OnModuleInit {
     return this.currentKeyId;
   }
 
-  verify(presented: string): boolean {
+  /** True when `presented` already verified (no hashing). */
+  isVerified(presented: string): boolean {
+    return this.verified.has(presented);
+  }
+
+  /** Pass the presented key's digest when it is already computed (one SHA-256 per request). */
+  verify(presented: string, digest?: Buffer): boolean {
     if (this.verified.has(presented)) return true;
-    if (!matchesDigest(presented, this.digests)) return false;
+    if (!matchesDigestOf(digest ?? digestKey(presented), this.digests)) return false;
     if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
     this.verified.add(presented);
     return true;

@@ -109,15 +109,12 @@ function assertBudgetLeft({ key, team }: ResolvedKey): void {
 }
 
 /** Only spend of the current period counts (a rolled period not yet reset in the database is 0). */
-function overBudget(record: ResolvedKey['key'] | NonNullable<ResolvedKey['team']>): boolean {
+function overBudget(record: LimitedRecord): boolean {
   if (record.maxBudget === null || record.spend < record.maxBudget) return false;
   return record.budgetResetAt === null || record.budgetResetAt.getTime() > Date.now();
 }
 
-function budgetExceeded(
-  subject: 'key' | 'team',
-  record: ResolvedKey['key'] | NonNullable<ResolvedKey['team']>,
-): QuotaException {
+function budgetExceeded(subject: 'key' | 'team', record: LimitedRecord): QuotaException {
   const now = Date.now();
   const period = currentBudgetPeriod(record.budgetDuration, record.budgetResetAt, now);
   return QuotaException.quotaExceeded({
@@ -129,14 +126,26 @@ function budgetExceeded(
   });
 }
 
-function limitsOf(record: ResolvedKey['key'] | NonNullable<ResolvedKey['team']>): SubjectLimits {
-  const period = currentBudgetPeriod(record.budgetDuration, record.budgetResetAt, Date.now());
-  return {
+type LimitedRecord = ResolvedKey['key'] | NonNullable<ResolvedKey['team']>;
+
+/** Limits of a cached key or team record, computed once per budget period, not per request. */
+const limitsByRecord = new WeakMap<LimitedRecord, SubjectLimits>();
+
+function limitsOf(record: LimitedRecord): SubjectLimits {
+  const now = Date.now();
+  const cached = limitsByRecord.get(record);
+  if (cached && (cached.budgetPeriod === undefined || now < cached.budgetPeriod.endMs)) {
+    return cached;
+  }
+  const period = currentBudgetPeriod(record.budgetDuration, record.budgetResetAt, now);
+  const limits: SubjectLimits = {
     ...(record.rpmLimit !== null && { rpm: record.rpmLimit }),
     ...(record.tpmLimit !== null && { tpm: record.tpmLimit }),
     ...(record.maxBudget !== null && { maxBudget: record.maxBudget }),
     ...(period && { budgetPeriod: period }),
   };
+  limitsByRecord.set(record, limits);
+  return limits;
 }
 
 function quotaRequest(

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { CoordinationBus, type BusMessage } from '@routeiq/coordination';
 import { TeamStore, VirtualKeyStore } from '@routeiq/persistence';
 import { KEYS_CHANGED_TOPIC, type KeysChangedPayload, type ResolvedKey } from './resolved-key';
-import { hashKey, virtualKeyId } from './virtual-key';
+import { virtualKeyId } from './virtual-key';
 
 /**
  * Entries live this long even without an invalidation: the safety net for a bus message lost
@@ -41,9 +41,11 @@ export class KeyCacheService implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe?.();
   }
 
-  /** The key for a presented plaintext: synchronous on a hit, a promise on a miss. */
-  resolve(plaintext: string): ResolvedKey | null | Promise<ResolvedKey | null> {
-    const token = hashKey(plaintext);
+  /**
+   * The key with this token (the SHA-256 hex of the presented key): synchronous on a hit, a
+   * promise on a miss.
+   */
+  resolve(token: string): ResolvedKey | null | Promise<ResolvedKey | null> {
     const entry = this.entries.get(token);
     if (
       entry &&

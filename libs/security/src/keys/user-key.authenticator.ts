@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { GatewayRequest, Principal } from '@routeiq/common';
+import { digestKey } from '../key-digest';
 import { MasterKeyService } from '../master-key.service';
 import { SecurityException } from '../security.exception';
 import { KeyCacheService } from './key-cache.service';
@@ -19,10 +20,17 @@ export class UserKeyAuthenticator {
 
   /** The principal for `token`; synchronous for the master key and cached virtual keys. */
   authenticate(req: GatewayRequest, token: string): Principal | Promise<Principal> {
-    if (this.masterKey.verify(token)) return { kind: 'master', keyId: this.masterKey.id };
-    const resolved = this.cache.resolve(token);
+    if (this.masterKey.isVerified(token)) return this.master();
+    // One SHA-256 serves both checks: the master key's digest and the virtual key's token.
+    const digest = digestKey(token);
+    if (this.masterKey.verify(token, digest)) return this.master();
+    const resolved = this.cache.resolve(digest.toString('hex'));
     if (resolved instanceof Promise) return resolved.then((key) => this.admit(req, key));
     return this.admit(req, resolved);
+  }
+
+  private master(): Principal {
+    return { kind: 'master', keyId: this.masterKey.id };
   }
 
   private admit(req: GatewayRequest, resolved: ResolvedKey | null): Principal {
