@@ -1,4 +1,5 @@
 import { GatewayException, type GatewayErrorInit } from '@routeiq/common';
+import { classifyUpstreamError, ProviderErrorKind } from './provider-error-kind';
 
 export enum ProviderErrorCode {
   /** The upstream answered with an HTTP error; its status is kept. */
@@ -18,8 +19,15 @@ export enum ProviderErrorCode {
 }
 
 export class ProviderException extends GatewayException {
-  constructor(init: GatewayErrorInit & { code: ProviderErrorCode | string }) {
+  /** Normalised cause, for retry and fallback decisions. */
+  readonly kind: ProviderErrorKind;
+
+  constructor(
+    init: GatewayErrorInit & { code: ProviderErrorCode | string },
+    kind?: ProviderErrorKind,
+  ) {
     super(init);
+    this.kind = kind ?? defaultKind(init.status, init.code);
   }
 
   static connection(deploymentId: string, cause: unknown): ProviderException {
@@ -65,4 +73,12 @@ export class ProviderException extends GatewayException {
       message: 'Client closed the request',
     });
   }
+}
+
+function defaultKind(status: number, code: string): ProviderErrorKind {
+  if (code === ProviderErrorCode.UpstreamTimeout) return ProviderErrorKind.Timeout;
+  if (code === ProviderErrorCode.UpstreamConnection) return ProviderErrorKind.Unavailable;
+  if (code === ProviderErrorCode.UpstreamInvalidResponse) return ProviderErrorKind.Unavailable;
+  if (code === ProviderErrorCode.UpstreamStreamError) return ProviderErrorKind.Unavailable;
+  return classifyUpstreamError(status, { code });
 }

@@ -1,5 +1,6 @@
 import { scrubSecrets, type GatewayErrorType } from '@routeiq/common';
 import type { Readable } from 'node:stream';
+import { classifyUpstreamError } from '../contract/provider-error-kind';
 import { ProviderErrorCode, ProviderException } from '../contract/provider.exception';
 import { discardBody } from '../http/discard-body';
 
@@ -84,16 +85,20 @@ export function mapUpstreamError(
   const fields = parseOpenAiError(bodyText);
   const retryAfter = headerValue(headers, 'retry-after');
   const text = snippet(bodyText);
-  return new ProviderException({
-    status,
-    code: fields?.code ?? ProviderErrorCode.UpstreamHttpError,
-    type: fields?.type,
-    param: fields?.param ?? null,
-    message:
-      fields?.message ??
-      (text ? `Upstream returned HTTP ${status}: ${text}` : `Upstream returned HTTP ${status}`),
-    headers: retryAfter === undefined ? undefined : { 'retry-after': retryAfter },
-  });
+  const kind = classifyUpstreamError(status, fields);
+  return new ProviderException(
+    {
+      status,
+      code: fields?.code ?? ProviderErrorCode.UpstreamHttpError,
+      type: fields?.type,
+      param: fields?.param ?? null,
+      message:
+        fields?.message ??
+        (text ? `Upstream returned HTTP ${status}: ${text}` : `Upstream returned HTTP ${status}`),
+      headers: retryAfter === undefined ? undefined : { 'retry-after': retryAfter },
+    },
+    kind,
+  );
 }
 
 /** Reads at most `maxBytes` of a body as UTF-8, then discards the rest. */
