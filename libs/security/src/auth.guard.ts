@@ -9,7 +9,7 @@ import {
   type Principal,
 } from '@routeiq/common';
 import { AdminKeyService } from './admin-key.service';
-import { bearerToken } from './bearer-token';
+import { bearerToken, userToken } from './bearer-token';
 import { digestKey, keyId } from './key-digest';
 import { resolvedKeyOf } from './keys/request-identity';
 import { UserKeyAuthenticator } from './keys/user-key.authenticator';
@@ -84,7 +84,7 @@ export class AuthGuard implements CanActivate {
   }
 
   private authenticateUser(req: GatewayRequest, rule: RouteRule): boolean | Promise<boolean> {
-    const token = bearerToken(req.headers);
+    const token = userToken(req.headers);
     if (!token) throw SecurityException.missingApiKey();
     const principal = this.users.authenticate(req, token);
     if (principal instanceof Promise) {

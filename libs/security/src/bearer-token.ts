@@ -9,3 +9,16 @@ export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
   const token = value.slice(7).trim();
   return token.length > 0 ? token : undefined;
 }
+
+/**
+ * The user key of a request: `Authorization: Bearer <key>`, or Anthropic's `x-api-key: <key>`
+ * (so the Anthropic SDK and Claude Code work against the gateway unchanged).
+ */
+export function userToken(headers: IncomingHttpHeaders): string | undefined {
+  const bearer = bearerToken(headers);
+  if (bearer) return bearer;
+  const apiKey = headers['x-api-key'];
+  if (typeof apiKey !== 'string') return undefined;
+  const token = apiKey.trim();
+  return token.length > 0 ? token : undefined;
+}
