@@ -47,6 +47,26 @@ export interface InferenceOperation<
     ctx: ProviderCallContext,
   ): Promise<AsyncIterable<TChunk>>;
   usage(payload: TResult | TChunk): TokenUsage | undefined;
+  /** Capabilities this request needs beyond `capability` (streaming, tools, vision). */
+  needs?(request: TRequest): readonly ProviderCapability[];
+}
+
+const STREAMING: readonly ProviderCapability[] = ['streaming'];
+const NOTHING: readonly ProviderCapability[] = [];
+
+/** What a chat request needs of a provider: one pass over the messages, no allocation usually. */
+export function chatNeeds(request: ChatCompletionRequest): readonly ProviderCapability[] {
+  const tools = Array.isArray(request.tools) && request.tools.length > 0;
+  const vision = request.messages.some(
+    (message) =>
+      Array.isArray(message.content) &&
+      (message.content as Array<{ type?: unknown }>).some((part) => part?.type === 'image_url'),
+  );
+  if (!tools && !vision) return request.stream === true ? STREAMING : NOTHING;
+  const needs: ProviderCapability[] = request.stream === true ? ['streaming'] : [];
+  if (tools) needs.push('tools');
+  if (vision) needs.push('vision');
+  return needs;
 }
 
 function readUsage(payload: { usage?: unknown }): TokenUsage | undefined {
@@ -69,6 +89,7 @@ export const CHAT_OPERATION: InferenceOperation<
   call: (adapter, request, ctx) => adapter.chat(request, ctx),
   stream: (adapter, request, ctx) => adapter.chatStream(request, ctx),
   usage: readUsage,
+  needs: chatNeeds,
 };
 
 export const COMPLETION_OPERATION: InferenceOperation<CompletionRequest, Completion, Completion> = {

@@ -9,7 +9,12 @@ import {
   type GatewayRequest,
   type GatewayResponse,
 } from '@routeiq/common';
-import { ProviderRegistry, toJson, type ResolvedDeployment } from '@routeiq/providers';
+import {
+  ProviderRegistry,
+  toJson,
+  type ProviderCapability,
+  type ResolvedDeployment,
+} from '@routeiq/providers';
 import { RouterService } from '@routeiq/routing';
 import { AdmissionService, type Admission } from '@routeiq/security';
 import type { InferenceOperation, InferenceRequestShape } from './inference-operation';
@@ -46,7 +51,7 @@ export class InferenceService {
     const startedAt = performance.now();
     const request = op.parse(body);
     this.admission.refuseClientUpstream(body as Record<string, unknown>);
-    const deployment = this.pick(op.capability, request);
+    const deployment = this.pick(op.capability, request, op.needs?.(request));
     const admission = await this.admission.admit(
       req,
       request.model,
@@ -85,8 +90,9 @@ export class InferenceService {
   private pick(
     capability: InferenceOperation<InferenceRequestShape, object, object>['capability'],
     request: InferenceRequestShape,
+    needs: readonly ProviderCapability[] | undefined,
   ): ResolvedDeployment {
-    const deployment = this.router.route(request.model, capability);
+    const deployment = this.router.route(request.model, capability, needs);
     // LiteLLM's per-request `mock_response`: answer offline without calling the upstream.
     if (typeof request.mock_response !== 'string') return deployment;
     const mock = this.providers.get('mock');

@@ -1,4 +1,8 @@
-import type { ProviderCapability, ResolvedDeployment } from '@routeiq/providers';
+import {
+  PROVIDER_CAPABILITIES,
+  type ProviderCapability,
+  type ResolvedDeployment,
+} from '@routeiq/providers';
 
 /**
  * Deployments sharing one `model_name`, with everything a strategy needs precomputed at config
@@ -13,20 +17,13 @@ export interface ModelGroup {
   readonly created: number;
 }
 
-const CAPABILITIES: readonly ProviderCapability[] = [
-  'chat',
-  'completion',
-  'embedding',
-  'streaming',
-];
-
 export function buildModelGroup(
   name: string,
   deployments: readonly ResolvedDeployment[],
   created: number,
 ): ModelGroup {
   const byCapability = new Map<ProviderCapability, readonly ResolvedDeployment[]>();
-  for (const capability of CAPABILITIES) {
+  for (const capability of PROVIDER_CAPABILITIES) {
     byCapability.set(
       capability,
       deployments.filter((deployment) => deployment.adapter.capabilities.has(capability)),

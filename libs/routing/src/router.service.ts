@@ -24,6 +24,8 @@ export interface RouterInfo {
   }>;
 }
 
+const NO_NEEDS: readonly ProviderCapability[] = [];
+
 /** Chooses the deployment that serves a request for a model group. */
 @Injectable()
 export class RouterService {
@@ -31,10 +33,26 @@ export class RouterService {
 
   constructor(private readonly registry: ModelRegistryService) {}
 
-  route(model: string, capability: ProviderCapability): ResolvedDeployment {
+  /**
+   * Picks a deployment of `model` whose provider can serve `capability` and every one of `needs`
+   * (streaming, tools, vision); none → 400 before any upstream call.
+   */
+  route(
+    model: string,
+    capability: ProviderCapability,
+    needs: readonly ProviderCapability[] = NO_NEEDS,
+  ): ResolvedDeployment {
     const group = this.registry.find(model);
     if (!group) throw RoutingException.modelNotFound(model);
-    const candidates = group.byCapability.get(capability) ?? [];
+    let candidates = group.byCapability.get(capability) ?? [];
+    for (const need of needs) {
+      if (candidates.length === 0) break;
+      const able = group.byCapability.get(need);
+      if (able && able.length !== group.deployments.length) {
+        candidates = candidates.filter((deployment) => able.includes(deployment));
+      }
+      if (candidates.length === 0) throw RoutingException.noCapableDeployment(model, need);
+    }
     if (candidates.length === 0) throw RoutingException.noCapableDeployment(model, capability);
     return this.strategy.pick(candidates);
   }

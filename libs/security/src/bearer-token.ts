@@ -11,14 +11,17 @@ export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
 }
 
 /**
- * The user key of a request: `Authorization: Bearer <key>`, or Anthropic's `x-api-key: <key>`
- * (so the Anthropic SDK and Claude Code work against the gateway unchanged).
+ * The user key of a request: `Authorization: Bearer <key>`, Anthropic's `x-api-key: <key>` (the
+ * Anthropic SDK, Claude Code) or Azure's `api-key: <key>` (the Azure OpenAI SDKs).
  */
 export function userToken(headers: IncomingHttpHeaders): string | undefined {
-  const bearer = bearerToken(headers);
-  if (bearer) return bearer;
-  const apiKey = headers['x-api-key'];
-  if (typeof apiKey !== 'string') return undefined;
-  const token = apiKey.trim();
+  return (
+    bearerToken(headers) ?? plainHeader(headers['x-api-key']) ?? plainHeader(headers['api-key'])
+  );
+}
+
+function plainHeader(value: string | string[] | undefined): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const token = value.trim();
   return token.length > 0 ? token : undefined;
 }

@@ -20,7 +20,7 @@ export class SecurityException extends GatewayException {
     return new SecurityException({
       status: 401,
       code: SecurityErrorCode.MissingApiKey,
-      message: 'Missing API key: send "Authorization: Bearer <key>" (or "x-api-key: <key>")',
+      message: 'Missing API key: send "Authorization: Bearer <key>" (or "x-api-key" or "api-key")',
     });
   }
 

@@ -10,7 +10,25 @@ import type {
 } from './openai-wire.types';
 
 /** What an adapter can do. Routing and inference check capabilities, never provider names. */
-export type ProviderCapability = 'chat' | 'completion' | 'embedding' | 'streaming';
+export type ProviderCapability =
+  | 'chat'
+  | 'completion'
+  | 'embedding'
+  | 'streaming'
+  /** Function tools and tool calls in chat. */
+  | 'tools'
+  /** Image inputs in chat messages. */
+  | 'vision';
+
+/** Every capability, in the order routing indexes them. */
+export const PROVIDER_CAPABILITIES: readonly ProviderCapability[] = [
+  'chat',
+  'completion',
+  'embedding',
+  'streaming',
+  'tools',
+  'vision',
+];
 
 /** Where and as whom to call a deployment, resolved once when the config is loaded. */
 export interface ProviderConnection {

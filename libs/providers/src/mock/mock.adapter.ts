@@ -12,6 +12,7 @@ import type {
 import {
   ProviderAdapter,
   type ProviderCallContext,
+  PROVIDER_CAPABILITIES,
   type ProviderCapability,
   type ProviderConnection,
 } from '../contract/provider-adapter';
@@ -39,12 +40,7 @@ async function* paced<T>(chunks: Iterable<T>, ctx: ProviderCallContext): AsyncGe
 @Injectable()
 export class MockAdapter extends ProviderAdapter {
   readonly names = ['mock'] as const;
-  readonly capabilities: ReadonlySet<ProviderCapability> = new Set<ProviderCapability>([
-    'chat',
-    'completion',
-    'embedding',
-    'streaming',
-  ]);
+  readonly capabilities: ReadonlySet<ProviderCapability> = new Set(PROVIDER_CAPABILITIES);
 
   resolveConnection(
     _deployment: DeploymentConfig,
