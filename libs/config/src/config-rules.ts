@@ -88,6 +88,15 @@ export const HttpUrl = (): PropertyDecorator =>
 export const AbsolutePath = (): PropertyDecorator =>
   rule('absolutePath', 'must be an absolute path', (v) => typeof v === 'string' && isAbsolute(v));
 
+/** A mapping of header names to string values (`extra_headers`). */
+export const StringMap = (): PropertyDecorator =>
+  rule(
+    'stringMap',
+    'must be a mapping of header names to strings',
+    (v) => isMapping(v) && Object.values(v).every((value) => typeof value === 'string'),
+    describeType,
+  );
+
 export const BooleanValue = (text = 'must be a boolean'): PropertyDecorator =>
   rule('boolean', text, (v) => typeof v === 'boolean');
 

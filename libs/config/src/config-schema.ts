@@ -1,6 +1,7 @@
 import { IsOptional } from 'class-validator';
 import { describeValue } from './config-problems';
 import {
+  BooleanValue,
   Check,
   HttpUrl,
   IsMapping,
@@ -11,6 +12,7 @@ import {
   OneOf,
   PositiveInt,
   PositiveNumber,
+  StringMap,
   StringValue,
 } from './config-rules';
 
@@ -70,6 +72,8 @@ export class LitellmParamsSchema {
   @IsOptional() @NumericInput() @NonNegativeNumber() weight?: number;
   @IsOptional() @NumericInput() @NonNegativeInt() max_retries?: number;
   @IsOptional() @StringValue() mock_response?: string;
+  @IsOptional() @StringMap() extra_headers?: Record<string, string>;
+  @IsOptional() @BooleanValue() drop_params?: boolean;
 }
 
 export class ModelInfoSchema {

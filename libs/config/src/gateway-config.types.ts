@@ -22,6 +22,10 @@ export interface LitellmParams {
   readonly max_retries?: number;
   /** LiteLLM's mock: the deployment answers with this text without calling any upstream. */
   readonly mock_response?: string;
+  /** Headers added to every upstream request of this deployment (after the provider's own). */
+  readonly extra_headers?: Readonly<Record<string, string>>;
+  /** Drop request parameters the provider cannot take instead of failing (LiteLLM semantics). */
+  readonly drop_params?: boolean;
   /** Every other key, verbatim. */
   readonly extra: Readonly<Record<string, unknown>>;
 }

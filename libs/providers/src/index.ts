@@ -13,3 +13,5 @@ export * from './mock/mock.adapter';
 export * from './provider.registry';
 export * from './providers.module';
 export * from './contract/raw-json';
+export * from './azure/azure.adapter';
+export * from './azure/azure-error.mapper';

@@ -6,7 +6,11 @@ import { MockAdapter } from './mock/mock.adapter';
 export interface ResolveDefaults {
   /** Non-streaming timeout when `litellm_params.timeout` is absent, ms. */
   readonly timeoutMs: number;
+  /** `litellm_settings.drop_params`, when the deployment does not say. */
+  readonly dropParams?: boolean;
 }
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Every adapter, keyed by the provider prefixes it serves. */
 @Injectable()
@@ -63,6 +67,8 @@ export class ProviderRegistry {
         params.stream_timeout !== undefined ? params.stream_timeout * 1000 : timeoutMs,
       config: deployment,
       adapter,
+      dropParams: params.drop_params ?? defaults.dropParams ?? false,
+      extraHeaders: params.extra_headers ?? NO_HEADERS,
     };
   }
 }

@@ -12,7 +12,18 @@ describe(ProvidersModule.name, () => {
     const registry = moduleRef.get(ProviderRegistry);
     expect(registry.get('openai')).toBe(moduleRef.get(OpenAiAdapter));
     expect(registry.get('mock')).toBeInstanceOf(MockAdapter);
-    expect(moduleRef.get<readonly ProviderAdapter[]>(PROVIDER_ADAPTERS)).toHaveLength(5);
+    const adapters = moduleRef.get<readonly ProviderAdapter[]>(PROVIDER_ADAPTERS);
+    expect(adapters.flatMap((adapter) => adapter.names)).toEqual(
+      expect.arrayContaining([
+        'openai',
+        'hosted_vllm',
+        'lm_studio',
+        'openai_like',
+        'azure',
+        'mock',
+      ]),
+    );
+    expect(registry.names()).toHaveLength(adapters.flatMap((adapter) => adapter.names).length);
     const http = moduleRef.get(UpstreamHttpClient);
     const openAi: unknown = moduleRef.get(OpenAiAdapter);
     expect((openAi as { http: unknown }).http).toBe(http);

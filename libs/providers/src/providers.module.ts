@@ -1,6 +1,7 @@
 import { Module, type Provider } from '@nestjs/common';
 import type { ProviderAdapter } from './contract/provider-adapter';
 import { UpstreamHttpClient } from './http/upstream-http.client';
+import { AzureOpenAiAdapter } from './azure/azure.adapter';
 import { MockAdapter } from './mock/mock.adapter';
 import {
   HostedVllmAdapter,
@@ -18,6 +19,7 @@ const ADAPTER_CLASSES = [
   HostedVllmAdapter,
   LmStudioAdapter,
   OpenAiLikeAdapter,
+  AzureOpenAiAdapter,
   MockAdapter,
 ] as const;
 

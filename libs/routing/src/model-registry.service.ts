@@ -63,6 +63,7 @@ export class ModelRegistryService implements OnModuleInit {
     config.modelList.forEach((deployment, index) => {
       const resolved = this.providers.resolve(deployment, config.environment, {
         timeoutMs: timeoutSeconds * 1000,
+        dropParams: config.litellmSettings.drop_params === true,
       });
       if (Array.isArray(resolved)) {
         for (const problem of resolved) {

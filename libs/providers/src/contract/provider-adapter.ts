@@ -54,6 +54,13 @@ export interface ResolvedDeployment {
   readonly streamTimeoutMs: number;
   readonly config: DeploymentConfig;
   readonly adapter: ProviderAdapter;
+  /**
+   * `drop_params` (the deployment's, else `litellm_settings.drop_params`): request parameters the
+   * provider cannot take are dropped instead of failing the request with a 400.
+   */
+  readonly dropParams: boolean;
+  /** `extra_headers`: added to every upstream request after the provider's own headers. */
+  readonly extraHeaders: Readonly<Record<string, string>>;
 }
 
 /** Per-call context. Adapters are stateless: credentials travel here, never on the instance. */

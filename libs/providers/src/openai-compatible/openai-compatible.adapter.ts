@@ -12,6 +12,7 @@ import type {
 import {
   ProviderAdapter,
   type ProviderCallContext,
+  PROVIDER_CAPABILITIES,
   type ProviderCapability,
   type ProviderConnection,
 } from '../contract/provider-adapter';
@@ -19,18 +20,16 @@ import { ProviderException } from '../contract/provider.exception';
 import { mapTransportError, type TransportErrorContext } from '../http/transport-error.mapper';
 import type { UpstreamHttpClient } from '../http/upstream-http.client';
 import { readOpenAiStream } from './openai-stream.reader';
-import { mapUpstreamError, readCappedText } from './upstream-error.mapper';
+import { mapUpstreamError, readCappedText, type UpstreamHeaders } from './upstream-error.mapper';
 import { withRawJson } from '../contract/raw-json';
 
 type Environment = Readonly<Record<string, string | undefined>>;
-type UpstreamPath = '/chat/completions' | '/completions' | '/embeddings';
+/** The OpenAI endpoint a call goes to, relative to the deployment's base URL. */
+export type UpstreamPath = '/chat/completions' | '/completions' | '/embeddings';
 
-export const OPENAI_COMPATIBLE_CAPABILITIES: ReadonlySet<ProviderCapability> = new Set([
-  'chat',
-  'completion',
-  'embedding',
-  'streaming',
-]);
+export const OPENAI_COMPATIBLE_CAPABILITIES: ReadonlySet<ProviderCapability> = new Set(
+  PROVIDER_CAPABILITIES,
+);
 
 const TRAILING_SLASHES = /\/+$/;
 const HTTP_PROTOCOL = /^https?:$/;
@@ -117,6 +116,20 @@ export abstract class OpenAiCompatibleAdapter extends ProviderAdapter {
     return headers;
   }
 
+  /** The upstream URL of an endpoint; subclasses with another URL scheme (Azure) override this. */
+  protected upstreamUrl(path: UpstreamPath, ctx: ProviderCallContext): string {
+    return ctx.deployment.connection.apiBase + path;
+  }
+
+  /** Maps a non-2xx answer; subclasses whose vendor flags errors its own way override this. */
+  protected mapHttpError(
+    status: number,
+    bodyText: string,
+    headers: UpstreamHeaders,
+  ): ProviderException {
+    return mapUpstreamError(status, bodyText, headers);
+  }
+
   private async postJson<T>(
     path: UpstreamPath,
     request: { model: string; stream?: boolean },
@@ -129,7 +142,7 @@ export abstract class OpenAiCompatibleAdapter extends ProviderAdapter {
     try {
       const res = await this.send(path, nonStreaming(request, ctx), ctx, ctx.signal, timeoutMs);
       if (res.statusCode < 200 || res.statusCode >= 300) {
-        throw mapUpstreamError(res.statusCode, await readCappedText(res.body), res.headers);
+        throw this.mapHttpError(res.statusCode, await readCappedText(res.body), res.headers);
       }
       return parseJsonObject<T>(await res.body.text(), id);
     } catch (err) {
@@ -154,7 +167,7 @@ export abstract class OpenAiCompatibleAdapter extends ProviderAdapter {
     } catch (err) {
       throw mapTransportError(err, errorCtx);
     }
-    throw mapUpstreamError(res.statusCode, text, res.headers);
+    throw this.mapHttpError(res.statusCode, text, res.headers);
   }
 
   private send(
@@ -167,9 +180,9 @@ export abstract class OpenAiCompatibleAdapter extends ProviderAdapter {
   ): Promise<Dispatcher.ResponseData> {
     const { connection, id } = ctx.deployment;
     return this.http.request({
-      url: connection.apiBase + path,
+      url: this.upstreamUrl(path, ctx),
       method: 'POST',
-      headers: this.headers(connection, stream),
+      headers: withExtraHeaders(this.headers(connection, stream), ctx.deployment.extraHeaders),
       body: JSON.stringify(payload),
       signal,
       headersTimeoutMs: timeoutMs,
@@ -177,6 +190,15 @@ export abstract class OpenAiCompatibleAdapter extends ProviderAdapter {
       label: id,
     });
   }
+}
+
+/** The deployment's `extra_headers` go last, so an operator can override a provider header. */
+export function withExtraHeaders(
+  headers: Record<string, string>,
+  extra: Readonly<Record<string, string>>,
+): Record<string, string> {
+  for (const name in extra) headers[name.toLowerCase()] = extra[name] as string;
+  return headers;
 }
 
 /** The upstream body of a non-streaming call: a shallow copy with the upstream model. */
