@@ -2,3 +2,7 @@
 // exported here: it pulls in the whole app; e2e specs import it from ./gateway-harness.
 export * from './services';
 export * from './openai-stub.server';
+export * from './gemini-stub.server';
+export * from './anthropic-stub.server';
+export * from './bedrock-stub.server';
+export * from './azure-stub.server';

@@ -1,3 +1,4 @@
+import type { GatewayException, GatewayResponse } from '@routeiq/common';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -49,6 +50,18 @@ export interface InferenceOperation<
   usage(payload: TResult | TChunk): TokenUsage | undefined;
   /** Capabilities this request needs beyond `capability` (streaming, tools, vision). */
   needs?(request: TRequest): readonly ProviderCapability[];
+  /** Frames the streamed chunks for the client; absent: OpenAI's SSE (`data:` events, `[DONE]`). */
+  streamWriter?(res: GatewayResponse): StreamWriter<TChunk>;
+}
+
+/** Writes a streamed answer to the client; `SseWriter` is the OpenAI framing. */
+export interface StreamWriter<TChunk> {
+  readonly isClosed: boolean;
+  open(headers?: Readonly<Record<string, string>>): void;
+  /** `payload` is `chunk` serialised. */
+  write(payload: string, chunk: TChunk): Promise<void> | void;
+  done(): void;
+  fail(error: GatewayException, requestId: string): void;
 }
 
 const STREAMING: readonly ProviderCapability[] = ['streaming'];

@@ -6,6 +6,8 @@ import { ChatCompletionsController } from './chat/chat-completions.controller';
 import { CompletionsController } from './completions/completions.controller';
 import { EmbeddingsController } from './embeddings/embeddings.controller';
 import { InferenceService } from './inference.service';
+import { MessagesController } from './messages/messages.controller';
+import { MessagesTokenCounter } from './messages/messages-token-counter.service';
 import { ModelsController } from './models/models.controller';
 import { ModelsService } from './models/models.service';
 import { UsageRecorder } from './usage-recorder.service';
@@ -17,7 +19,8 @@ import { UsageRecorder } from './usage-recorder.service';
     CompletionsController,
     EmbeddingsController,
     ModelsController,
+    MessagesController,
   ],
-  providers: [InferenceService, UsageRecorder, ModelsService],
+  providers: [InferenceService, UsageRecorder, ModelsService, MessagesTokenCounter],
 })
 export class InferenceModule {}

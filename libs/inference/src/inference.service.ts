@@ -17,7 +17,11 @@ import {
 } from '@routeiq/providers';
 import { RouterService } from '@routeiq/routing';
 import { AdmissionService, type Admission } from '@routeiq/security';
-import type { InferenceOperation, InferenceRequestShape } from './inference-operation';
+import type {
+  InferenceOperation,
+  InferenceRequestShape,
+  StreamWriter,
+} from './inference-operation';
 import { openUpstreamCall, type UpstreamCall } from './upstream-call';
 import { estimateUsage } from './usage-estimate';
 import { UsageRecorder, type CallOutcome } from './usage-recorder.service';
@@ -136,7 +140,7 @@ export class InferenceService {
     // The first chunk is awaited before any byte goes out, so an upstream that fails at once
     // still gets a proper HTTP error status (and, later, a retry or fallback).
     const first = await iterator.next();
-    const writer = new SseWriter(res);
+    const writer: StreamWriter<TChunk> = op.streamWriter?.(res) ?? new SseWriter(res);
     writer.open(responseHeaders(call, outcome.admission));
     outcome.firstByteAt = performance.now();
     try {
@@ -147,7 +151,7 @@ export class InferenceService {
           if (!clientWantsUsage && isUsageOnly(step.value)) continue;
         }
         const text = toJson(step.value);
-        const pending = writer.write(clientWantsUsage ? text : withoutNullUsage(text));
+        const pending = writer.write(clientWantsUsage ? text : withoutNullUsage(text), step.value);
         if (pending) await pending;
         if (writer.isClosed) break;
       }

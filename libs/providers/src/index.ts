@@ -15,3 +15,7 @@ export * from './providers.module';
 export * from './contract/raw-json';
 export * from './azure/azure.adapter';
 export * from './azure/azure-error.mapper';
+export * from './gemini/gemini.adapter';
+export * from './anthropic';
+export * from './bedrock/bedrock.adapter';
+export * from './bedrock/bedrock-connection';

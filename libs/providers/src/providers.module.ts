@@ -2,6 +2,9 @@ import { Module, type Provider } from '@nestjs/common';
 import type { ProviderAdapter } from './contract/provider-adapter';
 import { UpstreamHttpClient } from './http/upstream-http.client';
 import { AzureOpenAiAdapter } from './azure/azure.adapter';
+import { AnthropicAdapter } from './anthropic/anthropic.adapter';
+import { BedrockAdapter } from './bedrock/bedrock.adapter';
+import { GeminiAdapter } from './gemini/gemini.adapter';
 import { MockAdapter } from './mock/mock.adapter';
 import {
   HostedVllmAdapter,
@@ -20,6 +23,9 @@ const ADAPTER_CLASSES = [
   LmStudioAdapter,
   OpenAiLikeAdapter,
   AzureOpenAiAdapter,
+  AnthropicAdapter,
+  BedrockAdapter,
+  GeminiAdapter,
   MockAdapter,
 ] as const;
 

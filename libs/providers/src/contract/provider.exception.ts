@@ -75,10 +75,13 @@ export class ProviderException extends GatewayException {
   }
 }
 
+const KIND_BY_CODE: ReadonlyMap<string, ProviderErrorKind> = new Map<string, ProviderErrorKind>([
+  [ProviderErrorCode.UpstreamTimeout, ProviderErrorKind.Timeout],
+  [ProviderErrorCode.UpstreamConnection, ProviderErrorKind.Unavailable],
+  [ProviderErrorCode.UpstreamInvalidResponse, ProviderErrorKind.Unavailable],
+  [ProviderErrorCode.UpstreamStreamError, ProviderErrorKind.Unavailable],
+]);
+
 function defaultKind(status: number, code: string): ProviderErrorKind {
-  if (code === ProviderErrorCode.UpstreamTimeout) return ProviderErrorKind.Timeout;
-  if (code === ProviderErrorCode.UpstreamConnection) return ProviderErrorKind.Unavailable;
-  if (code === ProviderErrorCode.UpstreamInvalidResponse) return ProviderErrorKind.Unavailable;
-  if (code === ProviderErrorCode.UpstreamStreamError) return ProviderErrorKind.Unavailable;
-  return classifyUpstreamError(status, { code });
+  return KIND_BY_CODE.get(code) ?? classifyUpstreamError(status, { code });
 }

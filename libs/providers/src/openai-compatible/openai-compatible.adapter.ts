@@ -18,6 +18,7 @@ import {
 } from '../contract/provider-adapter';
 import { ProviderException } from '../contract/provider.exception';
 import { mapTransportError, type TransportErrorContext } from '../http/transport-error.mapper';
+import { withExtraHeaders } from '../http/extra-headers';
 import type { UpstreamHttpClient } from '../http/upstream-http.client';
 import { readOpenAiStream } from './openai-stream.reader';
 import { mapUpstreamError, readCappedText, type UpstreamHeaders } from './upstream-error.mapper';
@@ -190,15 +191,6 @@ export abstract class OpenAiCompatibleAdapter extends ProviderAdapter {
       label: id,
     });
   }
-}
-
-/** The deployment's `extra_headers` go last, so an operator can override a provider header. */
-export function withExtraHeaders(
-  headers: Record<string, string>,
-  extra: Readonly<Record<string, string>>,
-): Record<string, string> {
-  for (const name in extra) headers[name.toLowerCase()] = extra[name] as string;
-  return headers;
 }
 
 /** The upstream body of a non-streaming call: a shallow copy with the upstream model. */

@@ -1,0 +1,183 @@
+import { Injectable } from '@nestjs/common';
+import type { ConfigProblem, DeploymentConfig } from '@routeiq/config';
+import type { Dispatcher } from 'undici';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  Completion,
+  EmbeddingResponse,
+} from '../contract/openai-wire.types';
+import {
+  ProviderAdapter,
+  type ProviderCallContext,
+  type ProviderCapability,
+  type ProviderConnection,
+} from '../contract/provider-adapter';
+import { ProviderException } from '../contract/provider.exception';
+import { mapTransportError, type TransportErrorContext } from '../http/transport-error.mapper';
+import { withExtraHeaders } from '../http/extra-headers';
+import { UpstreamHttpClient } from '../http/upstream-http.client';
+import { readCappedText } from '../openai-compatible/upstream-error.mapper';
+import { mapAnthropicError } from './anthropic-error.mapper';
+import { toAnthropicRequest } from './anthropic-request.mapper';
+import { fromAnthropicMessage } from './anthropic-response.mapper';
+import { readAnthropicStream } from './anthropic-stream.reader';
+import type { AnthropicMessage } from './anthropic-wire.types';
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+export const ANTHROPIC_DEFAULT_API_BASE = 'https://api.anthropic.com';
+export const ANTHROPIC_VERSION = '2023-06-01';
+const TRAILING_SLASHES = /\/+$/;
+const HTTP_PROTOCOL = /^https?:$/;
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/**
+ * Claude through Anthropic's Messages API (`POST {api_base}/v1/messages`). Requests and answers are
+ * translated to and from OpenAI chat; text completions and embeddings do not exist there.
+ */
+@Injectable()
+export class AnthropicAdapter extends ProviderAdapter {
+  readonly names = ['anthropic'] as const;
+  readonly capabilities: ReadonlySet<ProviderCapability> = new Set<ProviderCapability>([
+    'chat',
+    'streaming',
+    'tools',
+    'vision',
+  ]);
+
+  constructor(private readonly http: UpstreamHttpClient) {
+    super();
+  }
+
+  resolveConnection(
+    deployment: DeploymentConfig,
+    environment: Environment,
+  ): ProviderConnection | ConfigProblem[] {
+    const params = deployment.litellmParams;
+    const problems: ConfigProblem[] = [];
+    const apiBase = params.api_base || environment.ANTHROPIC_API_BASE || ANTHROPIC_DEFAULT_API_BASE;
+    if (!URL.canParse(apiBase) || !HTTP_PROTOCOL.test(new URL(apiBase).protocol)) {
+      problems.push({
+        path: 'litellm_params.api_base',
+        message: `must be an http(s) URL, got "${apiBase}"`,
+      });
+    }
+    const apiKey = params.api_key || environment.ANTHROPIC_API_KEY;
+    if (!apiKey) {
+      problems.push({
+        path: 'litellm_params.api_key',
+        message: 'is required for provider "anthropic" (or set ANTHROPIC_API_KEY)',
+      });
+    }
+    if (problems.length > 0 || !apiKey) return problems;
+    return { apiBase: apiBase.replace(TRAILING_SLASHES, ''), apiKey };
+  }
+
+  async chat(request: ChatCompletionRequest, ctx: ProviderCallContext): Promise<ChatCompletion> {
+    const body = toAnthropicRequest(request, ctx.deployment.upstreamModel, false);
+    const { timeoutMs, id } = ctx.deployment;
+    const errorCtx = transportContext(id, ctx.signal, timeoutMs);
+    try {
+      const res = await this.send(body, ctx, timeoutMs);
+      if (res.statusCode < 200 || res.statusCode >= 300) {
+        throw mapAnthropicError(res.statusCode, await readCappedText(res.body), res.headers);
+      }
+      return fromAnthropicMessage(parseMessage(await res.body.text(), id), nowSeconds());
+    } catch (err) {
+      throw mapTransportError(err, errorCtx);
+    }
+  }
+
+  async chatStream(
+    request: ChatCompletionRequest,
+    ctx: ProviderCallContext,
+  ): Promise<AsyncIterable<ChatCompletionChunk>> {
+    const body = toAnthropicRequest(request, ctx.deployment.upstreamModel, true);
+    const { streamTimeoutMs, id } = ctx.deployment;
+    const errorCtx = transportContext(id, ctx.signal, streamTimeoutMs);
+    const res = await this.send(body, ctx, streamTimeoutMs);
+    if (res.statusCode >= 200 && res.statusCode < 300) {
+      const includeUsage = request.stream_options?.include_usage === true;
+      return readAnthropicStream(
+        res.body,
+        { includeUsage, createdSeconds: nowSeconds(), label: id },
+        errorCtx,
+      );
+    }
+    let text: string;
+    try {
+      text = await readCappedText(res.body);
+    } catch (err) {
+      throw mapTransportError(err, errorCtx);
+    }
+    throw mapAnthropicError(res.statusCode, text, res.headers);
+  }
+
+  completion(): Promise<Completion> {
+    return Promise.reject(ProviderException.unsupported('anthropic', 'text completions'));
+  }
+
+  completionStream(): Promise<AsyncIterable<Completion>> {
+    return Promise.reject(ProviderException.unsupported('anthropic', 'text completions'));
+  }
+
+  embedding(): Promise<EmbeddingResponse> {
+    return Promise.reject(ProviderException.unsupported('anthropic', 'embeddings'));
+  }
+
+  private send(
+    body: object,
+    ctx: ProviderCallContext,
+    timeoutMs: number,
+  ): Promise<Dispatcher.ResponseData> {
+    const { connection, id } = ctx.deployment;
+    const headers = {
+      'x-api-key': connection.apiKey ?? '',
+      'anthropic-version': ANTHROPIC_VERSION,
+      'content-type': 'application/json',
+    };
+    return this.http.request({
+      url: `${connection.apiBase}/v1/messages`,
+      method: 'POST',
+      // Configured by the operator (e.g. `anthropic-beta`), so they may override the defaults.
+      headers: withExtraHeaders(headers, ctx.deployment.extraHeaders),
+      body: JSON.stringify(body),
+      signal: ctx.signal,
+      headersTimeoutMs: timeoutMs,
+      bodyTimeoutMs: timeoutMs,
+      label: id,
+    });
+  }
+}
+
+function transportContext(
+  label: string,
+  signal: AbortSignal,
+  timeoutMs: number,
+): TransportErrorContext {
+  return { label, signal, headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs };
+}
+
+function parseMessage(text: string, deploymentId: string): AnthropicMessage {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw ProviderException.invalidResponse(deploymentId, 'the body is not JSON');
+  }
+  const message = parsed as Partial<AnthropicMessage> | null;
+  if (
+    typeof message !== 'object' ||
+    message === null ||
+    !Array.isArray(message.content) ||
+    typeof message.id !== 'string'
+  ) {
+    throw ProviderException.invalidResponse(deploymentId, 'the body is not an Anthropic message');
+  }
+  return message as AnthropicMessage;
+}

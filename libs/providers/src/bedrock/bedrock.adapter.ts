@@ -1,0 +1,189 @@
+import { Injectable } from '@nestjs/common';
+import type { ConfigProblem, DeploymentConfig } from '@routeiq/config';
+import { randomUUID } from 'node:crypto';
+import type { Dispatcher } from 'undici';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  Completion,
+  EmbeddingResponse,
+} from '../contract/openai-wire.types';
+import {
+  ProviderAdapter,
+  type ProviderCallContext,
+  type ProviderCapability,
+  type ProviderConnection,
+} from '../contract/provider-adapter';
+import { ProviderException } from '../contract/provider.exception';
+import { mapTransportError, type TransportErrorContext } from '../http/transport-error.mapper';
+import { UpstreamHttpClient } from '../http/upstream-http.client';
+import { readCappedText } from '../openai-compatible/upstream-error.mapper';
+import {
+  isBedrockConnection,
+  resolveBedrockConnection,
+  type BedrockConnection,
+} from './bedrock-connection';
+import { mapBedrockHttpError } from './bedrock-error.mapper';
+import { toConverseRequest } from './bedrock-request.mapper';
+import { signBedrockRequest } from './bedrock-request.signer';
+import { toChatCompletion, type CompletionIdentity } from './bedrock-response.mapper';
+import { BedrockStreamMapper } from './bedrock-stream.mapper';
+import { readBedrockStream } from './bedrock-stream.reader';
+import type { ConverseResponse } from './bedrock.types';
+
+type Operation = 'converse' | 'converse-stream';
+
+export const BEDROCK_CAPABILITIES: ReadonlySet<ProviderCapability> = new Set<ProviderCapability>([
+  'chat',
+  'streaming',
+  'tools',
+  'vision',
+]);
+
+const EVENT_STREAM = 'application/vnd.amazon.eventstream';
+
+/** `POST /model/{modelId}/converse[-stream]`; ids such as `…-v1:0` or ARNs must be escaped. */
+export function bedrockPath(modelId: string, operation: Operation): string {
+  return `/model/${encodeURIComponent(modelId)}/${operation}`;
+}
+
+/**
+ * AWS Bedrock Runtime through the Converse API (`bedrock/<model id or inference profile>`), signed
+ * with SigV4. Chat and streaming chat; completions and embeddings are not supported yet.
+ */
+@Injectable()
+export class BedrockAdapter extends ProviderAdapter {
+  readonly names = ['bedrock'] as const;
+  readonly capabilities = BEDROCK_CAPABILITIES;
+
+  constructor(private readonly http: UpstreamHttpClient) {
+    super();
+  }
+
+  resolveConnection(
+    deployment: DeploymentConfig,
+    environment: Readonly<Record<string, string | undefined>>,
+  ): ProviderConnection | ConfigProblem[] {
+    return resolveBedrockConnection(deployment, environment);
+  }
+
+  async chat(request: ChatCompletionRequest, ctx: ProviderCallContext): Promise<ChatCompletion> {
+    const { timeoutMs, id } = ctx.deployment;
+    const body = toConverseRequest(request);
+    try {
+      const res = await this.send('converse', body, 'application/json', ctx, timeoutMs);
+      if (res.statusCode < 200 || res.statusCode >= 300) {
+        throw mapBedrockHttpError(res.statusCode, await readCappedText(res.body), res.headers);
+      }
+      const answer = parseConverseResponse(await res.body.text(), id);
+      return toChatCompletion(answer, identity(res.headers, ctx));
+    } catch (err) {
+      throw mapTransportError(err, transportContext(id, ctx.signal, timeoutMs));
+    }
+  }
+
+  async chatStream(
+    request: ChatCompletionRequest,
+    ctx: ProviderCallContext,
+  ): Promise<AsyncIterable<ChatCompletionChunk>> {
+    const { streamTimeoutMs, id } = ctx.deployment;
+    const body = toConverseRequest(request);
+    const errorCtx = transportContext(id, ctx.signal, streamTimeoutMs);
+    const res = await this.send('converse-stream', body, EVENT_STREAM, ctx, streamTimeoutMs);
+    if (res.statusCode >= 200 && res.statusCode < 300) {
+      const includeUsage = request.stream_options?.include_usage === true;
+      const mapper = new BedrockStreamMapper(identity(res.headers, ctx), includeUsage);
+      return readBedrockStream(res.body, mapper, errorCtx);
+    }
+    let text: string;
+    try {
+      text = await readCappedText(res.body);
+    } catch (err) {
+      throw mapTransportError(err, errorCtx);
+    }
+    throw mapBedrockHttpError(res.statusCode, text, res.headers);
+  }
+
+  completion(): Promise<Completion> {
+    return Promise.reject(ProviderException.unsupported('bedrock', 'text completions'));
+  }
+
+  completionStream(): Promise<AsyncIterable<Completion>> {
+    return Promise.reject(ProviderException.unsupported('bedrock', 'text completions'));
+  }
+
+  embedding(): Promise<EmbeddingResponse> {
+    return Promise.reject(ProviderException.unsupported('bedrock', 'embeddings'));
+  }
+
+  private async send(
+    operation: Operation,
+    payload: object,
+    accept: string,
+    ctx: ProviderCallContext,
+    timeoutMs: number,
+  ): Promise<Dispatcher.ResponseData> {
+    const { id, upstreamModel } = ctx.deployment;
+    const signed = await signBedrockRequest(
+      bedrockConnection(ctx),
+      bedrockPath(upstreamModel, operation),
+      JSON.stringify(payload),
+      accept,
+      undefined,
+      ctx.deployment.extraHeaders,
+    );
+    return this.http.request({
+      url: signed.url,
+      method: 'POST',
+      headers: signed.headers,
+      body: signed.body,
+      signal: ctx.signal,
+      headersTimeoutMs: timeoutMs,
+      bodyTimeoutMs: timeoutMs,
+      label: id,
+    });
+  }
+}
+
+function bedrockConnection(ctx: ProviderCallContext): BedrockConnection {
+  const { connection, id } = ctx.deployment;
+  if (!isBedrockConnection(connection)) {
+    // Only possible if a deployment was resolved by another adapter: a wiring bug, not user input.
+    throw new Error(`Deployment ${id} has no Bedrock connection (region and credentials)`);
+  }
+  return connection;
+}
+
+function identity(
+  headers: Dispatcher.ResponseData['headers'],
+  ctx: ProviderCallContext,
+): CompletionIdentity {
+  const requestId = headers['x-amzn-requestid'];
+  return {
+    id: `chatcmpl-${typeof requestId === 'string' ? requestId : randomUUID()}`,
+    created: Math.floor(Date.now() / 1000),
+    model: ctx.deployment.upstreamModel,
+  };
+}
+
+function transportContext(
+  label: string,
+  signal: AbortSignal,
+  timeoutMs: number,
+): TransportErrorContext {
+  return { label, signal, headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs };
+}
+
+function parseConverseResponse(text: string, deploymentId: string): ConverseResponse {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw ProviderException.invalidResponse(deploymentId, 'the body is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw ProviderException.invalidResponse(deploymentId, 'the body is not a JSON object');
+  }
+  return parsed;
+}

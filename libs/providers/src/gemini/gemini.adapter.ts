@@ -1,0 +1,204 @@
+import { Injectable } from '@nestjs/common';
+import type { ConfigProblem, DeploymentConfig } from '@routeiq/config';
+import type { Dispatcher } from 'undici';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  Completion,
+  CompletionRequest,
+  EmbeddingRequest,
+  EmbeddingResponse,
+} from '../contract/openai-wire.types';
+import {
+  ProviderAdapter,
+  type ProviderCallContext,
+  type ProviderCapability,
+  type ProviderConnection,
+} from '../contract/provider-adapter';
+import { ProviderException } from '../contract/provider.exception';
+import { mapTransportError, type TransportErrorContext } from '../http/transport-error.mapper';
+import { withExtraHeaders } from '../http/extra-headers';
+import { UpstreamHttpClient } from '../http/upstream-http.client';
+import { readCappedText } from '../openai-compatible/upstream-error.mapper';
+import { toEmbeddingResponse, toGeminiEmbedRequest } from './gemini-embedding.mapper';
+import { mapGeminiError } from './gemini-error.mapper';
+import { toGeminiRequest } from './gemini-request.mapper';
+import { newCompletionId, toChatCompletion, type GeminiAnswerMeta } from './gemini-response.mapper';
+import { GeminiStreamMapper } from './gemini-stream.mapper';
+import { readGeminiStream } from './gemini-stream.reader';
+import type { GeminiBatchEmbedResponse, GeminiGenerateContentResponse } from './gemini.types';
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+export const GEMINI_DEFAULT_API_BASE = 'https://generativelanguage.googleapis.com/v1beta';
+/** Checked in order when `api_key` is absent. */
+export const GEMINI_API_KEY_ENVS = ['GEMINI_API_KEY', 'GOOGLE_API_KEY'] as const;
+
+const TRAILING_SLASHES = /\/+$/;
+const HTTP_PROTOCOL = /^https?:$/;
+const MODELS_PREFIX = /^models\//;
+
+function modelPath(upstreamModel: string, method: string): string {
+  return `/models/${encodeURIComponent(upstreamModel.replace(MODELS_PREFIX, ''))}:${method}`;
+}
+
+function transportContext(ctx: ProviderCallContext, timeoutMs: number): TransportErrorContext {
+  return {
+    label: ctx.deployment.id,
+    signal: ctx.signal,
+    headersTimeoutMs: timeoutMs,
+    bodyTimeoutMs: timeoutMs,
+  };
+}
+
+function answerMeta(ctx: ProviderCallContext): GeminiAnswerMeta {
+  return {
+    id: newCompletionId(),
+    created: Math.floor(Date.now() / 1000),
+    model: ctx.deployment.upstreamModel,
+  };
+}
+
+/**
+ * Google's Gemini API (`gemini/<model>`): OpenAI chat requests become `generateContent` /
+ * `streamGenerateContent?alt=sse` calls and their answers OpenAI completions and chunks. The key
+ * travels in `x-goog-api-key`, never in the URL, so it cannot reach access logs.
+ */
+@Injectable()
+export class GeminiAdapter extends ProviderAdapter {
+  readonly names = ['gemini'] as const;
+  readonly capabilities: ReadonlySet<ProviderCapability> = new Set<ProviderCapability>([
+    'chat',
+    'streaming',
+    'embedding',
+    'tools',
+    'vision',
+  ]);
+
+  constructor(private readonly http: UpstreamHttpClient) {
+    super();
+  }
+
+  resolveConnection(
+    deployment: DeploymentConfig,
+    environment: Environment,
+  ): ProviderConnection | ConfigProblem[] {
+    const params = deployment.litellmParams;
+    const apiBase = params.api_base ?? GEMINI_DEFAULT_API_BASE;
+    if (!URL.canParse(apiBase) || !HTTP_PROTOCOL.test(new URL(apiBase).protocol)) {
+      return [
+        { path: 'litellm_params.api_base', message: `must be an http(s) URL, got "${apiBase}"` },
+      ];
+    }
+    const envKey = GEMINI_API_KEY_ENVS.map((name) => environment[name]).find(Boolean);
+    return { apiBase: apiBase.replace(TRAILING_SLASHES, ''), apiKey: params.api_key || envKey };
+  }
+
+  async chat(request: ChatCompletionRequest, ctx: ProviderCallContext): Promise<ChatCompletion> {
+    const path = modelPath(ctx.deployment.upstreamModel, 'generateContent');
+    const body = await this.postJson<GeminiGenerateContentResponse>(
+      path,
+      toGeminiRequest(request),
+      ctx,
+    );
+    return toChatCompletion(body, answerMeta(ctx));
+  }
+
+  async chatStream(
+    request: ChatCompletionRequest,
+    ctx: ProviderCallContext,
+  ): Promise<AsyncIterable<ChatCompletionChunk>> {
+    const { streamTimeoutMs, upstreamModel } = ctx.deployment;
+    const path = `${modelPath(upstreamModel, 'streamGenerateContent')}?alt=sse`;
+    const errorCtx = transportContext(ctx, streamTimeoutMs);
+    const res = await this.send(path, toGeminiRequest(request), ctx, streamTimeoutMs, true);
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      throw await this.readError(res, errorCtx);
+    }
+    const includeUsage = request.stream_options?.include_usage === true;
+    const mapper = new GeminiStreamMapper(answerMeta(ctx), includeUsage);
+    return readGeminiStream(res.body, mapper, errorCtx);
+  }
+
+  completion(_request: CompletionRequest, _ctx: ProviderCallContext): Promise<Completion> {
+    return Promise.reject(ProviderException.unsupported('gemini', 'text completions'));
+  }
+
+  completionStream(
+    _request: CompletionRequest,
+    _ctx: ProviderCallContext,
+  ): Promise<AsyncIterable<Completion>> {
+    return Promise.reject(ProviderException.unsupported('gemini', 'text completions'));
+  }
+
+  async embedding(request: EmbeddingRequest, ctx: ProviderCallContext): Promise<EmbeddingResponse> {
+    const { upstreamModel } = ctx.deployment;
+    const model = upstreamModel.replace(MODELS_PREFIX, '');
+    const body = await this.postJson<GeminiBatchEmbedResponse>(
+      modelPath(upstreamModel, 'batchEmbedContents'),
+      toGeminiEmbedRequest(request, model),
+      ctx,
+    );
+    return toEmbeddingResponse(body, request, model);
+  }
+
+  private async postJson<T>(path: string, payload: object, ctx: ProviderCallContext): Promise<T> {
+    const { timeoutMs, id } = ctx.deployment;
+    const errorCtx = transportContext(ctx, timeoutMs);
+    try {
+      const res = await this.send(path, payload, ctx, timeoutMs);
+      if (res.statusCode < 200 || res.statusCode >= 300) throw await this.readError(res, errorCtx);
+      return parseJsonObject<T>(await res.body.text(), id);
+    } catch (err) {
+      throw mapTransportError(err, errorCtx);
+    }
+  }
+
+  private async readError(
+    res: Dispatcher.ResponseData,
+    errorCtx: TransportErrorContext,
+  ): Promise<ProviderException> {
+    try {
+      return mapGeminiError(res.statusCode, await readCappedText(res.body), res.headers);
+    } catch (err) {
+      return mapTransportError(err, errorCtx);
+    }
+  }
+
+  private send(
+    path: string,
+    payload: object,
+    ctx: ProviderCallContext,
+    timeoutMs: number,
+    stream = false,
+  ): Promise<Dispatcher.ResponseData> {
+    const { connection, id } = ctx.deployment;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (connection.apiKey) headers['x-goog-api-key'] = connection.apiKey;
+    if (stream) headers.accept = 'text/event-stream';
+    return this.http.request({
+      url: connection.apiBase + path,
+      method: 'POST',
+      headers: withExtraHeaders(headers, ctx.deployment.extraHeaders),
+      body: JSON.stringify(payload),
+      signal: ctx.signal,
+      headersTimeoutMs: timeoutMs,
+      bodyTimeoutMs: timeoutMs,
+      label: id,
+    });
+  }
+}
+
+function parseJsonObject<T>(text: string, deploymentId: string): T {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw ProviderException.invalidResponse(deploymentId, 'the body is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw ProviderException.invalidResponse(deploymentId, 'the body is not a JSON object');
+  }
+  return parsed as T;
+}
