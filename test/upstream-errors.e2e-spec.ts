@@ -30,6 +30,11 @@ describe('Upstream failures through the gateway', () => {
       `      api_base: ${apiBase}`,
       '      timeout: 0.5',
       '      stream_timeout: 0.5',
+      '  - model_name: retried',
+      '    litellm_params:',
+      '      model: openai/retried',
+      `      api_base: ${apiBase}`,
+      '      max_retries: 2',
     ].join('\n');
     gw = await startTestGateway({ yaml: stubConfig(apiBase, extra) });
     client = new OpenAI({ apiKey: TEST_MASTER_KEY, baseURL: `${gw.url}/v1`, maxRetries: 0 });
@@ -38,6 +43,38 @@ describe('Upstream failures through the gateway', () => {
   afterAll(async () => {
     await gw?.close();
     await stub.stop();
+  });
+
+  it('retries a busy upstream max_retries times before the first byte, and never a bad request', async () => {
+    const busy = { kind: 'json', status: 503, body: { error: { message: 'busy' } } } as const;
+    stub.script(CHAT, busy, busy);
+    const before = stub.requests.length;
+    const answer = await client.chat.completions.create({ model: 'retried', messages: hi });
+    expect(answer.choices[0]!.message.content).toEqual(expect.any(String));
+    expect(stub.requests.length - before).toBe(3);
+
+    stub.script(CHAT, busy, busy);
+    const stream = await client.chat.completions.create({
+      model: 'retried',
+      messages: hi,
+      stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text.length).toBeGreaterThan(0);
+
+    const bad = { kind: 'json', status: 400, body: { error: { message: 'bad' } } } as const;
+    stub.script(CHAT, bad);
+    const start = stub.requests.length;
+    await expect(
+      client.chat.completions.create({ model: 'retried', messages: hi }),
+    ).rejects.toMatchObject({ status: 400 });
+    expect(stub.requests.length - start).toBe(1);
+
+    stub.script(CHAT, busy);
+    await expect(
+      client.chat.completions.create({ model: 'gpt-4o-mini', messages: hi }),
+    ).rejects.toMatchObject({ status: 503 });
   });
 
   it('keeps an upstream 4xx status and its OpenAI error fields', async () => {

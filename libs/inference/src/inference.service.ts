@@ -24,6 +24,7 @@ import type {
 } from './inference-operation';
 import { openUpstreamCall, type UpstreamCall } from './upstream-call';
 import { estimateUsage } from './usage-estimate';
+import { withRetries } from './upstream-retry';
 import { UsageRecorder, type CallOutcome } from './usage-recorder.service';
 
 const DEPLOYMENT_HEADER = 'x-routeiq-deployment-id';
@@ -114,7 +115,11 @@ export class InferenceService {
     res: GatewayResponse,
     outcome: CallOutcome,
   ): Promise<void> {
-    const result = await op.call(call.ctx.deployment.adapter, request, call.ctx);
+    const result = await withRetries(
+      () => op.call(call.ctx.deployment.adapter, request, call.ctx),
+      maxRetriesOf(call),
+      call.ctx.signal,
+    );
     sendJson(res, 200, toJson(result), responseHeaders(call, outcome.admission));
     outcome.usage = op.usage(result);
     this.recorder.record(outcome);
@@ -135,11 +140,17 @@ export class InferenceService {
     // Quotas and spend need the real token counts: the upstream is always asked for them, and
     // the usage-only chunk is kept from a client that did not ask for it.
     const upstreamRequest = clientWantsUsage ? request : withUsageRequested(request);
-    const stream = await op.stream!(call.ctx.deployment.adapter, upstreamRequest, call.ctx);
-    const iterator = stream[Symbol.asyncIterator]();
     // The first chunk is awaited before any byte goes out, so an upstream that fails at once
-    // still gets a proper HTTP error status (and, later, a retry or fallback).
-    const first = await iterator.next();
+    // still gets a proper HTTP error status, or a retry (`max_retries`).
+    const { iterator, first } = await withRetries(
+      async () => {
+        const stream = await op.stream!(call.ctx.deployment.adapter, upstreamRequest, call.ctx);
+        const opened = stream[Symbol.asyncIterator]();
+        return { iterator: opened, first: await opened.next() };
+      },
+      maxRetriesOf(call),
+      call.ctx.signal,
+    );
     const writer: StreamWriter<TChunk> = op.streamWriter?.(res) ?? new SseWriter(res);
     writer.open(responseHeaders(call, outcome.admission));
     outcome.firstByteAt = performance.now();
@@ -209,4 +220,9 @@ function withoutNullUsage(text: string): string {
 function isUsageOnly(chunk: object): boolean {
   const choices = (chunk as { choices?: unknown }).choices;
   return Array.isArray(choices) && choices.length === 0;
+}
+
+/** The deployment's `max_retries` (default 0): retries of one call before any byte is sent. */
+function maxRetriesOf(call: UpstreamCall): number {
+  return call.ctx.deployment.config.litellmParams.max_retries ?? 0;
 }
