@@ -1,11 +1,21 @@
 'use strict';
-// OpenAI-shaped upstream for benchmarks: fixed answers from precomputed buffers, no real parsing.
+// OpenAI- and Anthropic-shaped upstream for benchmarks: fixed answers from precomputed buffers, no
+// real parsing.
 //   POST /v1/chat/completions            -> ~660-byte chat.completion JSON
 //   POST ... with "stream": true         -> 20 chat.completion.chunk SSE events, then [DONE]
+//   POST /v1/messages                    -> an Anthropic message (same text), 401 without x-api-key
+//   POST ... with "stream": true         -> message_start, content_block_start, 20 text_delta,
+//                                           content_block_stop, message_delta, message_stop
 //   GET /v1/models, GET /_health/*       -> 200 (the latter lets a bare proxy stand in for the gateway)
 // Usage: node bench/mock-upstream.js [--port N]   (prints {"port":N} on stdout once listening)
 // MOCK_STREAM_TICK=one writes the whole stream in one tick instead of one event per setImmediate.
 const http = require('node:http');
+
+const {
+  ANSWER_TEXT,
+  ANTHROPIC_MESSAGE,
+  ANTHROPIC_STREAM_TURNS,
+} = require('./lib/anthropic-answers');
 
 const MODEL = 'bench-model';
 const CREATED = 1700000000;
@@ -24,9 +34,7 @@ function completionBody() {
         index: 0,
         message: {
           role: 'assistant',
-          content:
-            'Hello! This is a fixed answer from the RouteIQ benchmark upstream, sized like a ' +
-            'short chat completion so that proxies move a realistic number of bytes.',
+          content: ANSWER_TEXT,
           refusal: null,
           annotations: [],
         },
@@ -91,13 +99,18 @@ function sendJson(res, status, body) {
 }
 
 function sendStream(res, withUsage) {
+  writeEvents(
+    res,
+    withUsage ? [...STREAM_EVENTS, USAGE_EVENT, DONE_EVENT] : [...STREAM_EVENTS, DONE_EVENT],
+  );
+}
+
+// One buffer per event-loop turn (all at once with MOCK_STREAM_TICK=one).
+function writeEvents(res, events) {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
   });
-  const events = withUsage
-    ? [...STREAM_EVENTS, USAGE_EVENT, DONE_EVENT]
-    : [...STREAM_EVENTS, DONE_EVENT];
   if (oneTick) {
     for (const event of events) res.write(event);
     res.end();
@@ -113,20 +126,43 @@ function sendStream(res, withUsage) {
   writeNext();
 }
 
-function handleChat(req, res) {
+function readBody(req, onBody) {
   const parts = [];
   req.on('data', (part) => parts.push(part));
   req.on('end', () => {
-    const body =
-      parts.length === 1 ? parts[0].toString('latin1') : Buffer.concat(parts).toString('latin1');
+    onBody(
+      parts.length === 1 ? parts[0].toString('latin1') : Buffer.concat(parts).toString('latin1'),
+    );
+  });
+}
+
+function handleChat(req, res) {
+  readBody(req, (body) => {
     if (STREAM_FLAG.test(body)) sendStream(res, USAGE_FLAG.test(body));
     else sendJson(res, 200, COMPLETION);
+  });
+}
+
+const ANTHROPIC_AUTH_ERROR = Buffer.from(
+  '{"type":"error","error":{"type":"authentication_error","message":"x-api-key header is required"}}',
+);
+
+// Like Anthropic: refuses a call without x-api-key or anthropic-version, so a gateway that does
+// not translate fails the pre-flight instead of being measured.
+function handleMessages(req, res) {
+  readBody(req, (body) => {
+    if (!req.headers['x-api-key'] || !req.headers['anthropic-version']) {
+      return sendJson(res, 401, ANTHROPIC_AUTH_ERROR);
+    }
+    if (STREAM_FLAG.test(body)) writeEvents(res, ANTHROPIC_STREAM_TURNS);
+    else sendJson(res, 200, ANTHROPIC_MESSAGE);
   });
 }
 
 const server = http.createServer((req, res) => {
   const path = req.url.split('?', 1)[0];
   if (req.method === 'POST' && path.endsWith('/chat/completions')) return handleChat(req, res);
+  if (req.method === 'POST' && path.endsWith('/v1/messages')) return handleMessages(req, res);
   req.resume();
   if (req.method === 'GET' && path.endsWith('/models')) return sendJson(res, 200, MODELS);
   if (req.method === 'GET' && path.startsWith('/_health/')) {

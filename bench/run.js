@@ -3,7 +3,8 @@
 // itself, in one run. Method and how to read the output: docs/performance.md.
 // Writes .bench/latest.json and .bench/latest.md; progress goes to stderr, the report to stdout.
 // Env: BENCH_DURATION (s per wrk run, default 10), BENCH_WARMUP (s, default 2),
-//   BENCH_TTFB_REQUESTS (default 500), BENCH_TARGETS (default direct,proxy,nest,gateway,quota),
+//   BENCH_TTFB_REQUESTS (default 500),
+//   BENCH_TARGETS (default direct,proxy,nest,gateway,anthropic,quota),
 //   BENCH_GATEWAY_CMD (replaces the gateway command; {port} {mockPort} {config} {dataDir}),
 //   BENCH_NODE_ENV (gateway NODE_ENV, default production), BENCH_NO_PIN=1 (no taskset).
 const fs = require('node:fs');
@@ -13,6 +14,7 @@ const { execFileSync } = require('node:child_process');
 const procs = require('./lib/processes');
 const wrk = require('./lib/wrk');
 const report = require('./lib/report');
+const gateway = require('./lib/gateway');
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, '.bench');
@@ -28,7 +30,7 @@ function positiveEnv(name, fallback) {
 const DURATION = Math.round(positiveEnv('BENCH_DURATION', 10));
 const WARMUP = Math.round(positiveEnv('BENCH_WARMUP', 2));
 const TTFB_REQUESTS = Math.round(positiveEnv('BENCH_TTFB_REQUESTS', 500));
-const TARGETS = (process.env.BENCH_TARGETS ?? 'direct,proxy,nest,gateway,quota')
+const TARGETS = (process.env.BENCH_TARGETS ?? 'direct,proxy,nest,gateway,anthropic,quota')
   .split(',')
   .map((t) => t.trim());
 
@@ -57,131 +59,9 @@ async function startHelper(name, script, cpu, args = []) {
   return { child, port };
 }
 
-// The node flags `npm start` uses (see docs/performance.md): the gateway is measured as deployed.
-const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=32')
-  .split(/\s+/)
-  .filter(Boolean);
-
-function gatewayCommand(vars) {
-  const override = process.env.BENCH_GATEWAY_CMD;
-  if (override) {
-    const parts = override
-      .trim()
-      .split(/\s+/)
-      .map((part) => part.replace(/\{(\w+)\}/g, (whole, key) => String(vars[key] ?? whole)));
-    return [parts[0], parts.slice(1)];
-  }
-  const main = path.join(root, 'dist/apps/gateway/main.js');
-  if (!fs.existsSync(main))
-    throw new Error(`${main} missing: run npm run build (or npm run bench)`);
-  const args = [main, '--config', vars.config, '--port', String(vars.port), '--host', '127.0.0.1'];
-  return [process.execPath, [...NODE_FLAGS, ...args]];
-}
-
-const ADMIN_KEY = 'bench-admin-key-0123456789';
-// The `quota` target: the same gateway, called with a virtual key of a team, with key, team and
-// environment limits all counting (limits high enough never to refuse).
-const QUOTA_ENV = {
-  ADMIN_API_KEYS: ADMIN_KEY,
-  ROUTEIQ_QUOTA_LIMITS_JSON: JSON.stringify([
-    { metric: 'requests', window: 'minute', limit: 100_000_000 },
-    { metric: 'total_tokens', window: 'hour', limit: 1_000_000_000 },
-    { metric: 'spend_usd', window: 'day', limit: 1_000_000 },
-  ]),
-};
-const QUOTA_LIMITS = {
-  rpm_limit: 100_000_000,
-  tpm_limit: 1_000_000_000,
-  max_budget: 1_000_000,
-  budget_duration: '30d',
-};
-
-// The embedded default: no database or Redis settings leak in from the caller's shell.
-function gatewayEnv(dataDir, extra = {}) {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (/(^|_)DATABASE_URL$|^REDIS_|(^|_)REDIS_URL$/.test(key)) delete env[key];
-  }
-  return {
-    ...env,
-    NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
-    LITELLM_MASTER_KEY: wrk.MASTER_KEY,
-    ROUTEIQ_DATA_DIR: dataDir,
-    LITELLM_LOG: 'info',
-    ...extra,
-  };
-}
-
-function writeGatewayConfig(tmp, mockPort) {
-  const file = path.join(tmp, 'bench-config.yaml');
-  fs.writeFileSync(
-    file,
-    [
-      'model_list:',
-      '  - model_name: bench',
-      '    litellm_params:',
-      '      model: openai/bench-model',
-      `      api_base: http://127.0.0.1:${mockPort}/v1`,
-      '      api_key: sk-upstream-bench',
-      '',
-    ].join('\n'),
-  );
-  return file;
-}
-
-function tail(file, lines = 30) {
-  try {
-    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '';
-  }
-}
-
-async function startGateway(mockPort, tmp, extraEnv = {}) {
-  const dataDir = fs.mkdtempSync(path.join(tmp, 'data-'));
-  const port = await procs.freePort();
-  const config = writeGatewayConfig(tmp, mockPort);
-  const [command, args] = gatewayCommand({ port, mockPort, config, dataDir });
-  const logFile = path.join(outDir, 'gateway.log');
-  const logFd = fs.openSync(logFile, 'w');
-  const child = procs.start('gateway', CPU_TARGET, command, args, {
-    cwd: root,
-    env: gatewayEnv(dataDir, extraEnv),
-    stdio: ['ignore', logFd, logFd],
-  });
-  fs.closeSync(logFd);
-  try {
-    await procs.waitForStatus(child, `http://127.0.0.1:${port}/_health/ready`, 60_000);
-  } catch (error) {
-    await procs.stop(child);
-    throw new Error(`${error.message}\n--- ${logFile} (tail) ---\n${tail(logFile)}`);
-  }
-  return { child, port };
-}
-
-// A team and a virtual key in it, both with limits, through the admin API.
-async function createQuotaKey(base) {
-  const headers = { 'content-type': 'application/json', 'x-admin-api-key': ADMIN_KEY };
-  const post = async (path, body) => {
-    const res = await procs.request(`${base}${path}`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(body),
-    });
-    if (res.status !== 200) throw new Error(`${path} answered HTTP ${res.status}: ${res.body}`);
-    return JSON.parse(res.body);
-  };
-  await post('/team/new', { team_id: 'bench-team', ...QUOTA_LIMITS });
-  const created = await post('/key/generate', {
-    team_id: 'bench-team',
-    user_id: 'bench-user',
-    ...QUOTA_LIMITS,
-  });
-  return created.key;
-}
-
 // One real request of each kind, so a misconfigured target fails loudly instead of benchmarking
-// its error path.
+// its error path. Both answers must be OpenAI-shaped and carry the mock's text: through the
+// `anthropic` target that proves the translation ran both ways.
 async function preflight(name, base, key) {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
   const url = `${base}/v1/chat/completions`;
@@ -192,13 +72,14 @@ async function preflight(name, base, key) {
   } catch {
     message = undefined;
   }
-  if (plain.status !== 200 || !message) {
+  if (plain.status !== 200 || !message?.content?.includes('RouteIQ benchmark upstream')) {
     throw new Error(
       `${name}: chat completion answered HTTP ${plain.status}: ${plain.body.slice(0, 300)}`,
     );
   }
   const stream = await procs.request(url, { method: 'POST', headers, body: wrk.BODIES.stream });
-  if (stream.status !== 200 || !stream.body.includes('data:') || !stream.body.includes('[DONE]')) {
+  const streamed = ['data:', '"chat.completion.chunk"', ' word1', '[DONE]'];
+  if (stream.status !== 200 || !streamed.every((part) => stream.body.includes(part))) {
     throw new Error(
       `${name}: streaming answered HTTP ${stream.status}: ${stream.body.slice(0, 300)}`,
     );
@@ -282,6 +163,7 @@ async function main() {
       log('WARNING: not pinning to CPUs (taskset missing, <2 CPUs or BENCH_NO_PIN)');
     const mock = await startHelper('mock upstream', 'mock-upstream.js', CPU_LOAD);
     log(`mock upstream on :${mock.port}; ${DURATION} s per run; targets ${TARGETS.join(', ')}`);
+    const gatewayOptions = { mockPort: mock.port, tmp, outDir, cpu: CPU_TARGET };
     for (const target of TARGETS) {
       let child = null;
       try {
@@ -298,11 +180,13 @@ async function main() {
             '--upstream',
             `http://127.0.0.1:${mock.port}`,
           ]));
-        } else if (target === 'gateway') {
-          ({ child, port } = await startGateway(mock.port, tmp));
+        } else if (target === 'gateway' || target === 'anthropic') {
+          const provider = target === 'anthropic' ? 'anthropic' : 'openai';
+          ({ child, port } = await gateway.startGateway({ ...gatewayOptions, provider }));
         } else if (target === 'quota') {
-          ({ child, port } = await startGateway(mock.port, tmp, QUOTA_ENV));
-          key = await createQuotaKey(`http://127.0.0.1:${port}`);
+          const env = gateway.QUOTA_ENV;
+          ({ child, port } = await gateway.startGateway({ ...gatewayOptions, env }));
+          key = await gateway.createQuotaKey(`http://127.0.0.1:${port}`);
           targetScripts = wrk.writeScripts(tmp, key, 'quota');
         } else if (target !== 'direct') {
           throw new Error(`unknown target (BENCH_TARGETS): ${target}`);

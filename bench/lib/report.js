@@ -1,12 +1,13 @@
 'use strict';
 // Derived figures, verdicts and the markdown report of one benchmark run.
 
-const TARGET_ORDER = ['direct', 'proxy', 'nest', 'gateway', 'quota'];
+const TARGET_ORDER = ['direct', 'proxy', 'nest', 'gateway', 'anthropic', 'quota'];
 const TARGET_LABEL = {
   direct: 'direct',
   proxy: 'bare proxy',
   nest: 'Nest floor',
   gateway: 'gateway',
+  anthropic: 'gateway, Anthropic provider',
   quota: 'gateway, key + quota',
 };
 const LATENCY_RATIO_MAX = 1.6;
@@ -67,6 +68,11 @@ function derive(rows) {
         ? null
         : row.quotaAdded - row.gatewayAdded;
     row.quotaVsGateway = gateway?.rps && quota?.rps ? quota.rps / gateway.rps : null;
+    // What translating OpenAI chat <-> Anthropic Messages costs over relaying OpenAI JSON verbatim
+    // (same gateway, same master key; only the model's provider differs).
+    const anthropic = row.results.anthropic;
+    row.anthropicOverhead = anthropic && gateway ? anthropic.p50 - gateway.p50 : null;
+    row.anthropicVsGateway = gateway?.rps && anthropic?.rps ? anthropic.rps / gateway.rps : null;
   }
   return rows;
 }
@@ -104,6 +110,21 @@ function cellText(cell, field) {
   if (!cell) return '–';
   const text = field === 'rps' ? fmtRps(cell.rps) : fmtMs(cell[field]);
   return hasErrors(cell) ? `${text} ⚠` : text;
+}
+
+const findRow = (rows, id) => rows.find((row) => row.id === id);
+
+function translationLine(rows) {
+  const plain1 = findRow(rows, 'plain-c1');
+  const stream64 = findRow(rows, 'stream-c64');
+  return (
+    `- Anthropic translation (model on the \`anthropic\` provider: OpenAI chat translated to ` +
+    `Messages and back, streams event by event, vs the OpenAI pass-through): added p50 at c=1 ` +
+    `${fmtAdded(plain1?.anthropicOverhead ?? null)}; req/s at c=64 ` +
+    `${fmtRatio(plainC64(rows)?.anthropicVsGateway ?? null)} of the pass-through's; streaming ` +
+    `TTFB ${fmtAdded(findRow(rows, 'stream-ttfb-c1')?.anthropicOverhead ?? null)}; full-stream ` +
+    `req/s at c=64 ${fmtRatio(stream64?.anthropicVsGateway ?? null)} of the pass-through's.`
+  );
 }
 
 function markdown({ rows, checks, rss, meta }) {
@@ -146,7 +167,9 @@ function markdown({ rows, checks, rss, meta }) {
       `reconciled on every request, vs the master key): added p50 at c=1 ` +
       `${fmtAdded(plainC1(rows)?.quotaOverhead ?? null)}; req/s at c=64 ` +
       `${fmtRatio(plainC64(rows)?.quotaVsGateway ?? null)} of the master key's.`,
-    `- Peak RSS (VmHWM): gateway ${rssText(rss.gateway)}, Nest floor ${rssText(rss.nest)}, ` +
+    translationLine(rows),
+    `- Peak RSS (VmHWM): gateway ${rssText(rss.gateway)}, ` +
+      `Anthropic provider ${rssText(rss.anthropic)}, Nest floor ${rssText(rss.nest)}, ` +
       `bare proxy ${rssText(rss.proxy)}`,
     `- ${meta.date}, commit ${meta.commit}, Node ${meta.node}, ${meta.wrk}, ${meta.cpus}, ` +
       `${meta.pinned ? 'pinned' : 'NOT pinned'}, ${meta.duration} s per wrk run, ` +

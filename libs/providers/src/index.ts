@@ -2,6 +2,7 @@ export * from './contract/openai-wire.types';
 export * from './contract/provider-adapter';
 export * from './contract/provider.exception';
 export * from './contract/provider-error-kind';
+export * from './contract/supported-params';
 export * from './http/transport-error.mapper';
 export * from './http/upstream-http.client';
 export * from './sse/sse.decoder';

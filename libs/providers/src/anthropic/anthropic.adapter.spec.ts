@@ -36,6 +36,7 @@ describe(AnthropicAdapter.name, () => {
     stub.script({ kind: 'json', status: 200, body: JSON.parse(fixture('message-tool-use.json')) });
     const ctx = anthropicContext(http, `${apiBase}/`, {
       api_key: 'sk-ant-deployment',
+      drop_params: true,
       extra_headers: { 'anthropic-beta': 'prompt-caching-2024-07-31' },
     });
 
@@ -112,9 +113,26 @@ describe(AnthropicAdapter.name, () => {
     expect(stub.last().body).toMatchObject({ max_tokens: 20 });
 
     // The stub rejects tool results that do not answer the preceding tool uses, as Anthropic does.
-    const tools = await ctx.deployment.adapter.chat(RICH_REQUEST, ctx);
+    // RICH_REQUEST also carries response_format and presence_penalty: dropped per request here.
+    const tools = await ctx.deployment.adapter.chat(
+      { ...RICH_REQUEST, drop_params: true } as typeof RICH_REQUEST,
+      ctx,
+    );
     expect(tools.choices[0]?.message.content).toBeNull();
     expect(tools.choices[0]?.finish_reason).toBe('tool_calls');
+  });
+
+  it('refuses fields Anthropic has no counterpart for unless drop_params is set, before any call', async () => {
+    const ctx = anthropicContext(http, apiBase);
+    const error = await rejection(
+      ctx.deployment.adapter.chat({ ...SIMPLE, seed: 7, logprobs: true } as typeof SIMPLE, ctx),
+    );
+    expect(error).toMatchObject({ status: 400, code: 'unsupported_params', param: 'seed' });
+    expect(error.message).toContain('"logprobs"');
+    expect(stub.requests).toHaveLength(0);
+    const dropping = anthropicContext(http, apiBase, { drop_params: true });
+    await dropping.deployment.adapter.chat({ ...SIMPLE, seed: 7 } as typeof SIMPLE, dropping);
+    expect(stub.last().body).not.toHaveProperty('seed');
   });
 
   it.each([

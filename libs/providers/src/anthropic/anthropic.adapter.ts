@@ -16,6 +16,7 @@ import {
 } from '../contract/provider-adapter';
 import { ProviderException } from '../contract/provider.exception';
 import { mapTransportError, type TransportErrorContext } from '../http/transport-error.mapper';
+import { applyDropParams, chatParams } from '../contract/supported-params';
 import { withExtraHeaders } from '../http/extra-headers';
 import { UpstreamHttpClient } from '../http/upstream-http.client';
 import { readCappedText } from '../openai-compatible/upstream-error.mapper';
@@ -40,6 +41,9 @@ function nowSeconds(): number {
  * Claude through Anthropic's Messages API (`POST {api_base}/v1/messages`). Requests and answers are
  * translated to and from OpenAI chat; text completions and embeddings do not exist there.
  */
+/** The OpenAI chat fields this provider maps (others: 400, or dropped with `drop_params`). Anthropic has no counterpart for penalties, seed, logprobs or response_format. */
+const SUPPORTED_PARAMS = chatParams('user', 'parallel_tool_calls', 'top_k');
+
 @Injectable()
 export class AnthropicAdapter extends ProviderAdapter {
   readonly names = ['anthropic'] as const;
@@ -79,6 +83,7 @@ export class AnthropicAdapter extends ProviderAdapter {
   }
 
   async chat(request: ChatCompletionRequest, ctx: ProviderCallContext): Promise<ChatCompletion> {
+    request = applyDropParams(request, SUPPORTED_PARAMS, ctx);
     const body = toAnthropicRequest(request, ctx.deployment.upstreamModel, false);
     const { timeoutMs, id } = ctx.deployment;
     const errorCtx = transportContext(id, ctx.signal, timeoutMs);
@@ -97,6 +102,7 @@ export class AnthropicAdapter extends ProviderAdapter {
     request: ChatCompletionRequest,
     ctx: ProviderCallContext,
   ): Promise<AsyncIterable<ChatCompletionChunk>> {
+    request = applyDropParams(request, SUPPORTED_PARAMS, ctx);
     const body = toAnthropicRequest(request, ctx.deployment.upstreamModel, true);
     const { streamTimeoutMs, id } = ctx.deployment;
     const errorCtx = transportContext(id, ctx.signal, streamTimeoutMs);

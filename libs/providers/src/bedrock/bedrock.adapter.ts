@@ -1,3 +1,4 @@
+import { applyDropParams, chatParams } from '../contract/supported-params';
 import { Injectable } from '@nestjs/common';
 import type { ConfigProblem, DeploymentConfig } from '@routeiq/config';
 import { randomUUID } from 'node:crypto';
@@ -52,6 +53,9 @@ export function bedrockPath(modelId: string, operation: Operation): string {
  * AWS Bedrock Runtime through the Converse API (`bedrock/<model id or inference profile>`), signed
  * with SigV4. Chat and streaming chat; completions and embeddings are not supported yet.
  */
+/** The OpenAI chat fields this provider maps (others: 400, or dropped with `drop_params`). `user` and `parallel_tool_calls` are accepted and not sent (Converse has no such fields). */
+const SUPPORTED_PARAMS = chatParams('user', 'parallel_tool_calls');
+
 @Injectable()
 export class BedrockAdapter extends ProviderAdapter {
   readonly names = ['bedrock'] as const;
@@ -69,6 +73,7 @@ export class BedrockAdapter extends ProviderAdapter {
   }
 
   async chat(request: ChatCompletionRequest, ctx: ProviderCallContext): Promise<ChatCompletion> {
+    request = applyDropParams(request, SUPPORTED_PARAMS, ctx);
     const { timeoutMs, id } = ctx.deployment;
     const body = toConverseRequest(request);
     try {
@@ -87,6 +92,7 @@ export class BedrockAdapter extends ProviderAdapter {
     request: ChatCompletionRequest,
     ctx: ProviderCallContext,
   ): Promise<AsyncIterable<ChatCompletionChunk>> {
+    request = applyDropParams(request, SUPPORTED_PARAMS, ctx);
     const { streamTimeoutMs, id } = ctx.deployment;
     const body = toConverseRequest(request);
     const errorCtx = transportContext(id, ctx.signal, streamTimeoutMs);

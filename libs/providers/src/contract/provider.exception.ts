@@ -14,6 +14,8 @@ export enum ProviderErrorCode {
   UpstreamStreamError = 'upstream_stream_error',
   /** The deployment's provider cannot do what was asked (e.g. embeddings). */
   UnsupportedOperation = 'unsupported_operation',
+  /** Request fields the provider has no counterpart for (and `drop_params` is off): 400. */
+  UnsupportedParams = 'unsupported_params',
   /** The client went away; nothing is sent back. */
   ClientClosed = 'client_closed_request',
 }
@@ -64,6 +66,20 @@ export class ProviderException extends GatewayException {
       code: ProviderErrorCode.UnsupportedOperation,
       message: `Provider "${provider}" does not support ${operation}`,
     });
+  }
+
+  static unsupportedParams(provider: string, params: readonly string[]): ProviderException {
+    return new ProviderException(
+      {
+        status: 400,
+        code: ProviderErrorCode.UnsupportedParams,
+        param: params[0] ?? null,
+        message:
+          `Provider "${provider}" does not support ${params.map((p) => `"${p}"`).join(', ')}; ` +
+          'remove them, or set drop_params: true (on the deployment, in litellm_settings or in the request) to drop them',
+      },
+      ProviderErrorKind.BadRequest,
+    );
   }
 
   static clientClosed(): ProviderException {

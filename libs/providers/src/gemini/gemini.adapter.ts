@@ -18,6 +18,7 @@ import {
 } from '../contract/provider-adapter';
 import { ProviderException } from '../contract/provider.exception';
 import { mapTransportError, type TransportErrorContext } from '../http/transport-error.mapper';
+import { applyDropParams, chatParams } from '../contract/supported-params';
 import { withExtraHeaders } from '../http/extra-headers';
 import { UpstreamHttpClient } from '../http/upstream-http.client';
 import { readCappedText } from '../openai-compatible/upstream-error.mapper';
@@ -65,6 +66,16 @@ function answerMeta(ctx: ProviderCallContext): GeminiAnswerMeta {
  * `streamGenerateContent?alt=sse` calls and their answers OpenAI completions and chunks. The key
  * travels in `x-goog-api-key`, never in the URL, so it cannot reach access logs.
  */
+/** The OpenAI chat fields this provider maps (others: 400, or dropped with `drop_params`). `user` and `parallel_tool_calls` are accepted and not sent. */
+const SUPPORTED_PARAMS = chatParams(
+  'user',
+  'parallel_tool_calls',
+  'response_format',
+  'presence_penalty',
+  'frequency_penalty',
+  'seed',
+);
+
 @Injectable()
 export class GeminiAdapter extends ProviderAdapter {
   readonly names = ['gemini'] as const;
@@ -96,6 +107,7 @@ export class GeminiAdapter extends ProviderAdapter {
   }
 
   async chat(request: ChatCompletionRequest, ctx: ProviderCallContext): Promise<ChatCompletion> {
+    request = applyDropParams(request, SUPPORTED_PARAMS, ctx);
     const path = modelPath(ctx.deployment.upstreamModel, 'generateContent');
     const body = await this.postJson<GeminiGenerateContentResponse>(
       path,
@@ -109,6 +121,7 @@ export class GeminiAdapter extends ProviderAdapter {
     request: ChatCompletionRequest,
     ctx: ProviderCallContext,
   ): Promise<AsyncIterable<ChatCompletionChunk>> {
+    request = applyDropParams(request, SUPPORTED_PARAMS, ctx);
     const { streamTimeoutMs, upstreamModel } = ctx.deployment;
     const path = `${modelPath(upstreamModel, 'streamGenerateContent')}?alt=sse`;
     const errorCtx = transportContext(ctx, streamTimeoutMs);
