@@ -114,10 +114,7 @@ describe(AnthropicAdapter.name, () => {
 
     // The stub rejects tool results that do not answer the preceding tool uses, as Anthropic does.
     // RICH_REQUEST also carries response_format and presence_penalty: dropped per request here.
-    const tools = await ctx.deployment.adapter.chat(
-      { ...RICH_REQUEST, drop_params: true } as typeof RICH_REQUEST,
-      ctx,
-    );
+    const tools = await ctx.deployment.adapter.chat({ ...RICH_REQUEST, drop_params: true }, ctx);
     expect(tools.choices[0]?.message.content).toBeNull();
     expect(tools.choices[0]?.finish_reason).toBe('tool_calls');
   });
@@ -125,13 +122,13 @@ describe(AnthropicAdapter.name, () => {
   it('refuses fields Anthropic has no counterpart for unless drop_params is set, before any call', async () => {
     const ctx = anthropicContext(http, apiBase);
     const error = await rejection(
-      ctx.deployment.adapter.chat({ ...SIMPLE, seed: 7, logprobs: true } as typeof SIMPLE, ctx),
+      ctx.deployment.adapter.chat({ ...SIMPLE, seed: 7, logprobs: true }, ctx),
     );
     expect(error).toMatchObject({ status: 400, code: 'unsupported_params', param: 'seed' });
     expect(error.message).toContain('"logprobs"');
     expect(stub.requests).toHaveLength(0);
     const dropping = anthropicContext(http, apiBase, { drop_params: true });
-    await dropping.deployment.adapter.chat({ ...SIMPLE, seed: 7 } as typeof SIMPLE, dropping);
+    await dropping.deployment.adapter.chat({ ...SIMPLE, seed: 7 }, dropping);
     expect(stub.last().body).not.toHaveProperty('seed');
   });
 
