@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { GatewayRequest } from '@routeiq/common';
 import { RouterService } from '@routeiq/routing';
-import { AdmissionService, SecurityException } from '@routeiq/security';
+import { AdmissionService } from '@routeiq/security';
 import { parseCountTokensRequest } from './messages-request.dto';
 import { estimateInputTokens } from './token-count.estimator';
 
@@ -18,9 +18,7 @@ export class MessagesTokenCounter {
     // Unknown model → 404, as on /v1/messages; the picked deployment itself is not needed.
     // TODO(#4): ask an Anthropic deployment's own count_tokens endpoint for the exact number.
     this.router.route(request.model, 'chat');
-    if (!this.admission.allowsModel(req, request.model)) {
-      throw SecurityException.modelNotAllowed(request.model);
-    }
+    this.admission.authorize(req, request.model);
     return { input_tokens: estimateInputTokens(request) };
   }
 }

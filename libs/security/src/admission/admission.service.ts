@@ -54,10 +54,18 @@ export class AdmissionService {
     }
   }
 
+  /**
+   * Model access and the policy's final decision, without a quota reservation: for calls that use
+   * no upstream tokens (token counting).
+   */
+  authorize(req: GatewayRequest, model: string): void {
+    if (!keyAllowsModel(resolvedKeyOf(req), model)) throw SecurityException.modelNotAllowed(model);
+    this.policy.enforce(req, model);
+  }
+
   async admit(req: GatewayRequest, model: string, estimate: UsageEstimate): Promise<Admission> {
     const resolved = resolvedKeyOf(req);
-    if (!keyAllowsModel(resolved, model)) throw SecurityException.modelNotAllowed(model);
-    this.policy.enforce(req, model);
+    this.authorize(req, model);
     if (resolved) assertBudgetLeft(resolved);
     const reservation = await this.quota.reserve(quotaRequest(req, resolved, estimate));
     return new ReservedAdmission(reservation, resolved, this.spend);
