@@ -15,7 +15,7 @@ import { parseChatCompletionRequest } from './dto/chat-completion.dto';
 import { parseCompletionRequest } from './dto/completion.dto';
 import { parseEmbeddingRequest } from './dto/embedding.dto';
 
-export type InferenceEndpoint = 'chat' | 'completion' | 'embedding';
+export type InferenceEndpoint = 'chat' | 'completion' | 'embedding' | 'messages' | 'responses';
 
 export interface TokenUsage {
   readonly promptTokens: number;

@@ -1,5 +1,5 @@
 /** Which OpenAI-compatible endpoint served a request. */
-export type RequestLogEndpoint = 'chat' | 'completion' | 'embedding';
+export type RequestLogEndpoint = 'chat' | 'completion' | 'embedding' | 'messages' | 'responses';
 
 /** One served request, as the request path reports it after the response. Never holds prompt text. */
 export interface RequestLogRecord {

@@ -47,7 +47,7 @@ export const MESSAGES_OPERATION: InferenceOperation<
   AnthropicMessage,
   AnthropicStreamEvent
 > = {
-  endpoint: 'chat',
+  endpoint: 'messages',
   capability: 'chat',
   parse: (body) => toChatCompletionRequest(parseMessagesRequest(body)),
   call: async (adapter, request, ctx) =>
