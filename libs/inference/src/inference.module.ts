@@ -10,6 +10,7 @@ import { MessagesController } from './messages/messages.controller';
 import { MessagesTokenCounter } from './messages/messages-token-counter.service';
 import { ModelsController } from './models/models.controller';
 import { ModelsService } from './models/models.service';
+import { ResponsesController } from './responses/responses.controller';
 import { UsageRecorder } from './usage-recorder.service';
 
 @Module({
@@ -20,6 +21,7 @@ import { UsageRecorder } from './usage-recorder.service';
     EmbeddingsController,
     ModelsController,
     MessagesController,
+    ResponsesController,
   ],
   providers: [InferenceService, UsageRecorder, ModelsService, MessagesTokenCounter],
 })

@@ -69,7 +69,7 @@ export function toChatMessages(request: ResponsesRequest): ChatMessage[] {
     else if (type === 'function_call_output') messages.push(toolMessage(item, i));
     // Reasoning items are the upstream's own reasoning echoed back: the pivot has no slot.
     else if (type !== 'reasoning')
-      throw invalidItem(i, `items of type "${String(type)}" are not supported here`);
+      throw invalidItem(i, `items of type ${JSON.stringify(type)} are not supported here`);
   });
   return messages;
 }

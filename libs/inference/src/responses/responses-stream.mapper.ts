@@ -119,7 +119,7 @@ export class ResponsesStreamMapper {
         part: { type: 'output_text', text: '', annotations: [] },
       });
     }
-    const open = this.open as Extract<OpenItem, { kind: 'text' }>;
+    const open = this.open;
     open.text += text;
     this.emit(events, {
       type: 'response.output_text.delta',

@@ -32,7 +32,7 @@ export const RESPONSES_OPERATION: InferenceOperation<
   ResponsesResponse,
   SequencedEvent
 > = {
-  endpoint: 'chat',
+  endpoint: 'responses',
   capability: 'chat',
   parse: (body) => toChatCompletionRequest(parseResponsesRequest(body)),
   call: async (adapter, request, ctx) =>

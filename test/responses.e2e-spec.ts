@@ -1,0 +1,452 @@
+import OpenAI from 'openai';
+import { OpenAiStubServer, STUB_TEXT } from './support/openai-stub.server';
+import {
+  startTestGateway,
+  stubConfig,
+  TEST_MASTER_KEY,
+  type TestGateway,
+} from './support/gateway-harness';
+
+const CHAT = '/v1/chat/completions';
+const weatherTool = {
+  type: 'function' as const,
+  name: 'get_weather',
+  description: 'Weather of a city',
+  parameters: { type: 'object', properties: { city: { type: 'string' } } },
+  strict: false,
+};
+
+/** An OpenAI chunk of choice 0. */
+function chunk(delta: unknown, finish: string | null = null): unknown {
+  const base = { id: 'chatcmpl-s', object: 'chat.completion.chunk', created: 1, model: 'x' };
+  return { ...base, choices: [{ index: 0, delta, finish_reason: finish }] };
+}
+
+describe('OpenAI Responses API through the gateway (openai SDK)', () => {
+  const stub = new OpenAiStubServer();
+  let gw: TestGateway;
+  let client: OpenAI;
+
+  const post = (body: unknown): Promise<Response> =>
+    fetch(`${gw.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  beforeAll(async () => {
+    gw = await startTestGateway({ yaml: stubConfig(await stub.start()) });
+    client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: TEST_MASTER_KEY, maxRetries: 0 });
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+    await stub.stop();
+  });
+
+  describe('on the built-in mock provider', () => {
+    it('answers text, and streams the same text as deltas', async () => {
+      const response = await client.responses.create({ model: 'demo', input: 'Hello there' });
+      expect(response).toMatchObject({
+        object: 'response',
+        status: 'completed',
+        model: 'demo',
+        error: null,
+        incomplete_details: null,
+        previous_response_id: null,
+      });
+      expect(response.id).toMatch(/^resp_/);
+      expect(response.output_text).toContain('offline demo model "demo"');
+      expect(response.output_text).toContain('2 words');
+      expect(response.output).toHaveLength(1);
+      expect(response.output[0]).toMatchObject({
+        type: 'message',
+        id: expect.stringMatching(/^msg_/),
+        status: 'completed',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: response.output_text, annotations: [] }],
+      });
+      expect(response.usage?.input_tokens).toBeGreaterThan(0);
+      expect(response.usage?.output_tokens).toBeGreaterThan(0);
+      expect(response.usage?.total_tokens).toBe(
+        (response.usage?.input_tokens ?? 0) + (response.usage?.output_tokens ?? 0),
+      );
+
+      const stream = client.responses.stream({ model: 'demo', input: 'Hello there' });
+      const deltas: string[] = [];
+      stream.on('response.output_text.delta', (event) => deltas.push(event.delta));
+      const final = await stream.finalResponse();
+      expect(deltas.length).toBeGreaterThan(1);
+      expect(deltas.join('')).toBe(response.output_text);
+      expect(final.output_text).toBe(response.output_text);
+      expect(final.status).toBe('completed');
+      expect(final.usage).toEqual(response.usage);
+    });
+
+    it('reports an incomplete response when max_output_tokens cut the answer', async () => {
+      const response = await client.responses.create({
+        model: 'demo',
+        input: 'Hello there',
+        max_output_tokens: 3,
+      });
+      expect(response.status).toBe('incomplete');
+      expect(response.incomplete_details).toEqual({ reason: 'max_output_tokens' });
+      expect(response.max_output_tokens).toBe(3);
+      const final = await client.responses
+        .stream({ model: 'demo', input: 'Hello there', max_output_tokens: 3 })
+        .finalResponse();
+      expect(final.status).toBe('incomplete');
+      expect(final.incomplete_details).toEqual({ reason: 'max_output_tokens' });
+    });
+
+    it('answers a forced tool call with a function_call item, streamed and not', async () => {
+      const request = {
+        model: 'demo',
+        input: 'Weather?',
+        tools: [weatherTool],
+        tool_choice: 'required' as const,
+      };
+      const response = await client.responses.create(request);
+      expect(response.output).toEqual([
+        {
+          type: 'function_call',
+          id: expect.stringMatching(/^fc_/),
+          call_id: expect.stringMatching(/^call_mock_/),
+          name: 'get_weather',
+          arguments: '{}',
+          status: 'completed',
+        },
+      ]);
+      expect(response.output_text).toBe('');
+      const final = await client.responses.stream(request).finalResponse();
+      // The SDK's stream helper adds `parsed_arguments`; toMatchObject still checks the length.
+      expect(final.output).toMatchObject([
+        {
+          ...response.output[0],
+          id: expect.stringMatching(/^fc_/),
+          call_id: expect.stringMatching(/^call_mock_/),
+        },
+      ]);
+    });
+  });
+
+  describe('on an OpenAI upstream', () => {
+    it('translates the request for the upstream and the answer back', async () => {
+      const schema = { type: 'object', properties: { a: { type: 'string' } } };
+      const response = await client.responses.create({
+        model: 'gpt-4o-mini',
+        instructions: 'Be brief.',
+        input: [
+          { role: 'developer', content: 'Answer in French.' },
+          { role: 'user', content: [{ type: 'input_text', text: 'Hi' }] },
+        ],
+        max_output_tokens: 64,
+        temperature: 0.5,
+        top_p: 0.9,
+        user: 'user-42',
+        store: true,
+        metadata: { team: 'a' },
+        text: { format: { type: 'json_schema', name: 'answer', schema, strict: true } },
+      });
+      expect(response).toMatchObject({
+        status: 'completed',
+        model: 'gpt-4o-mini',
+        instructions: 'Be brief.',
+        max_output_tokens: 64,
+        temperature: 0.5,
+        top_p: 0.9,
+        metadata: { team: 'a' },
+        text: { format: { type: 'json_schema', name: 'answer', schema, strict: true } },
+        output_text: `${STUB_TEXT} #0`,
+        usage: {
+          input_tokens: 11,
+          input_tokens_details: { cached_tokens: 0 },
+          output_tokens: 7,
+          output_tokens_details: { reasoning_tokens: 0 },
+          total_tokens: 18,
+        },
+      });
+      const upstream = stub.last();
+      expect(upstream.path).toBe(CHAT);
+      expect(upstream.headers.authorization).toBe('Bearer sk-upstream-secret-key');
+      expect(upstream.body).toEqual({
+        model: 'gpt-4o-mini',
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'system', content: 'Answer in French.' },
+          { role: 'user', content: 'Hi' },
+        ],
+        max_tokens: 64,
+        temperature: 0.5,
+        top_p: 0.9,
+        user: 'user-42',
+        response_format: {
+          type: 'json_schema',
+          json_schema: { name: 'answer', schema, strict: true },
+        },
+      });
+    });
+
+    it('streams text as Responses events with consecutive sequence numbers and usage', async () => {
+      const stream = client.responses.stream({ model: 'gpt-4o-mini', input: 'Hi' });
+      const events: Array<{ type: string; sequence_number: number }> = [];
+      stream.on('event', (event) => events.push(event));
+      const final = await stream.finalResponse();
+      expect(final.output_text).toBe(STUB_TEXT);
+      expect(final.usage).toMatchObject({ input_tokens: 11, output_tokens: 5, total_tokens: 16 });
+      const words = STUB_TEXT.split(' ').length;
+      expect(events.map((e) => e.type)).toEqual([
+        'response.created',
+        'response.in_progress',
+        'response.output_item.added',
+        'response.content_part.added',
+        ...Array<string>(words).fill('response.output_text.delta'),
+        'response.output_text.done',
+        'response.content_part.done',
+        'response.output_item.done',
+        'response.completed',
+      ]);
+      expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+      expect(stub.last().body).toMatchObject({
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+    });
+
+    it('frames each event with its event: line and sends no [DONE]', async () => {
+      const res = await post({ model: 'gpt-4o-mini', input: 'Hi', stream: true });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/event-stream');
+      const frames = (await res.text()).trim().split('\n\n');
+      expect(frames[0]).toMatch(
+        /^event: response\.created\ndata: \{"type":"response\.created","response":\{"id":"resp_/,
+      );
+      expect(frames.at(-1)).toMatch(/^event: response\.completed\ndata: /);
+      expect(frames.join('\n')).not.toContain('[DONE]');
+    });
+
+    it('maps tools and tool_choice, and returns function_call items', async () => {
+      const response = await client.responses.create({
+        model: 'gpt-4o-mini',
+        input: 'Weather in Paris?',
+        tools: [weatherTool],
+        tool_choice: { type: 'function', name: 'get_weather' },
+        parallel_tool_calls: false,
+      });
+      expect(response.output).toEqual([
+        {
+          type: 'function_call',
+          id: expect.stringMatching(/^fc_/),
+          call_id: 'call_0',
+          name: 'get_weather',
+          arguments: '{"city":"Paris"}',
+          status: 'completed',
+        },
+      ]);
+      expect(response.tool_choice).toEqual({ type: 'function', name: 'get_weather' });
+      expect(response.parallel_tool_calls).toBe(false);
+      const sent = stub.last().body;
+      expect(sent.tools).toEqual([
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            description: 'Weather of a city',
+            parameters: weatherTool.parameters,
+            strict: false,
+          },
+        },
+      ]);
+      expect(sent.tool_choice).toEqual({ type: 'function', function: { name: 'get_weather' } });
+      expect(sent.parallel_tool_calls).toBe(false);
+    });
+
+    it('streams text then two tool calls as items whose argument deltas the SDK assembles', async () => {
+      const call = (index: number, id: string, name: string): unknown => ({
+        tool_calls: [{ index, id, type: 'function', function: { name, arguments: '' } }],
+      });
+      const args = (index: number, piece: string): unknown => ({
+        tool_calls: [{ index, function: { arguments: piece } }],
+      });
+      const usage = { prompt_tokens: 20, completion_tokens: 9, total_tokens: 29 };
+      stub.script(CHAT, {
+        kind: 'sse',
+        chunks: [
+          chunk({ role: 'assistant', content: 'Let me check.' }),
+          chunk(call(0, 'call_a', 'get_weather')),
+          chunk(args(0, '{"ci')),
+          chunk(args(0, 'ty":"Oslo"}')),
+          chunk(call(1, 'call_b', 'get_time')),
+          chunk(args(1, '{"tz":"CET"}')),
+          chunk({}, 'tool_calls'),
+          { ...(chunk({}) as object), choices: [], usage },
+        ],
+      });
+      const stream = client.responses.stream({
+        model: 'gpt-4o-mini',
+        input: 'Weather and time?',
+        tools: [weatherTool, { ...weatherTool, name: 'get_time' }],
+      });
+      const pieces: string[] = [];
+      const done: string[] = [];
+      stream.on('response.function_call_arguments.delta', (event) => pieces.push(event.delta));
+      stream.on('response.function_call_arguments.done', (event) => done.push(event.arguments));
+      const final = await stream.finalResponse();
+      expect(pieces).toEqual(['{"ci', 'ty":"Oslo"}', '{"tz":"CET"}']);
+      expect(done).toEqual(['{"city":"Oslo"}', '{"tz":"CET"}']);
+      // toMatchObject: the SDK's stream helper adds `parsed` fields of its own.
+      expect(final.output).toMatchObject([
+        {
+          type: 'message',
+          id: expect.stringMatching(/^msg_/),
+          status: 'completed',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: 'Let me check.', annotations: [] }],
+        },
+        {
+          type: 'function_call',
+          id: expect.stringMatching(/^fc_/),
+          call_id: 'call_a',
+          name: 'get_weather',
+          arguments: '{"city":"Oslo"}',
+          status: 'completed',
+        },
+        {
+          type: 'function_call',
+          id: expect.stringMatching(/^fc_/),
+          call_id: 'call_b',
+          name: 'get_time',
+          arguments: '{"tz":"CET"}',
+          status: 'completed',
+        },
+      ]);
+      expect(final.status).toBe('completed');
+      expect(final.usage).toMatchObject({ input_tokens: 20, output_tokens: 9, total_tokens: 29 });
+    });
+
+    it('sends a function_call_output round trip as assistant tool_calls then tool messages', async () => {
+      await client.responses.create({
+        model: 'gpt-4o-mini',
+        input: [
+          { role: 'user', content: 'Weather in Paris?' },
+          {
+            type: 'message',
+            id: 'msg_1',
+            status: 'completed',
+            role: 'assistant',
+            content: [{ type: 'output_text', text: 'Checking.', annotations: [] }],
+          },
+          {
+            type: 'function_call',
+            call_id: 'call_1',
+            name: 'get_weather',
+            arguments: '{"city":"Paris"}',
+          },
+          { type: 'function_call_output', call_id: 'call_1', output: 'Sunny' },
+          {
+            role: 'user',
+            content: [
+              { type: 'input_text', text: 'And tomorrow?' },
+              { type: 'input_image', image_url: 'data:image/png;base64,iVBOR', detail: 'low' },
+            ],
+          },
+        ],
+      });
+      expect(stub.last().body.messages).toEqual([
+        { role: 'user', content: 'Weather in Paris?' },
+        {
+          role: 'assistant',
+          content: 'Checking.',
+          tool_calls: [
+            {
+              id: 'call_1',
+              type: 'function',
+              function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+            },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_1', content: 'Sunny' },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'And tomorrow?' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBOR', detail: 'low' } },
+          ],
+        },
+      ]);
+    });
+
+    it('ends a stream that fails midway with response.failed and an error event', async () => {
+      stub.script(CHAT, {
+        kind: 'sse',
+        chunks: [chunk({ content: 'partial' }), chunk({ content: ' more' })],
+        cut: true,
+        gapMs: 30,
+      });
+      const stream = client.responses.stream({ model: 'gpt-4o-mini', input: 'Hi' });
+      const deltas: string[] = [];
+      const types: string[] = [];
+      stream.on('response.output_text.delta', (event) => deltas.push(event.delta));
+      stream.on('event', (event) => types.push(event.type));
+      const failure = await stream.finalResponse().catch((e: unknown) => e);
+      expect(deltas).toEqual(['partial', ' more']);
+      expect(types.at(-1)).toBe('response.failed');
+      expect(failure).toBeInstanceOf(OpenAI.APIError);
+    });
+  });
+
+  describe('errors in OpenAI shape', () => {
+    it('404 for an unknown model', async () => {
+      const error = await client.responses
+        .create({ model: 'no-such-model', input: 'Hi' })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+      expect((error as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({
+        type: 'not_found_error',
+      });
+    });
+
+    it('400 unsupported_tool for a hosted tool', async () => {
+      const res = await post({ model: 'demo', input: 'Hi', tools: [{ type: 'web_search' }] });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({
+        error: {
+          type: 'invalid_request_error',
+          code: 'unsupported_tool',
+          param: 'tools[0]',
+          message:
+            'Tools of type "web_search" are not supported by this gateway (only "function" tools)',
+        },
+        request_id: expect.any(String),
+      });
+    });
+
+    it('400 previous_response_not_found: the gateway is stateless', async () => {
+      const error = await client.responses
+        .create({ model: 'demo', input: 'Hi', previous_response_id: 'resp_123' })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(error).toMatchObject({
+        code: 'previous_response_not_found',
+        param: 'previous_response_id',
+      });
+      expect((error as Error).message).toContain('resend the conversation');
+    });
+
+    it('400 for a missing or empty input', async () => {
+      const missing = await post({ model: 'demo' });
+      expect(missing.status).toBe(400);
+      expect(await missing.json()).toMatchObject({
+        error: { code: 'invalid_request', param: 'input' },
+      });
+      const empty = await post({ model: 'demo', input: [] });
+      expect(empty.status).toBe(400);
+    });
+
+    it('404 response_not_found when retrieving a response', async () => {
+      const error = await client.responses.retrieve('resp_123').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+      expect(error).toMatchObject({ code: 'response_not_found' });
+    });
+  });
+});
