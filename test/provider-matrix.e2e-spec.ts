@@ -171,6 +171,71 @@ describe('provider matrix: every inbound surface against every provider', () => 
       expect(final.stop_reason).toBe('tool_use');
     });
   });
+
+  describe.each(PROVIDERS)('OpenAI Responses surface → %s', (provider) => {
+    const { group, text } = MATRIX_TARGETS[provider];
+    const responsesTool = {
+      type: 'function' as const,
+      name: MATRIX_TOOL,
+      strict: false,
+      parameters: { type: 'object', properties: { city: { type: 'string' } } },
+    };
+
+    it('answers plain text', async () => {
+      const response = await openai.responses.create({ model: group, input: 'Weather in Paris?' });
+      expect(response.output_text).toContain(text);
+      expect(response.status).toBe('completed');
+    });
+
+    it('streams the text and completes', async () => {
+      const stream = await openai.responses.create({
+        model: group,
+        input: 'Weather in Paris?',
+        stream: true,
+      });
+      let deltas = '';
+      let completed: OpenAI.Responses.Response | undefined;
+      for await (const event of stream) {
+        if (event.type === 'response.output_text.delta') deltas += event.delta;
+        if (event.type === 'response.completed') completed = event.response;
+      }
+      expect(deltas).toBe(text);
+      expect(completed?.status).toBe('completed');
+    });
+
+    it('returns the function_call item', async () => {
+      stubs.prepareToolCall(provider, false);
+      const response = await openai.responses.create({
+        model: group,
+        input: 'Weather in Paris?',
+        tools: [responsesTool],
+      });
+      const calls = response.output.filter(
+        (item): item is OpenAI.Responses.ResponseFunctionToolCall => item.type === 'function_call',
+      );
+      expect(calls).toHaveLength(1);
+      expect(calls[0]!.name).toBe(MATRIX_TOOL);
+      expect(JSON.parse(calls[0]!.arguments)).toEqual(MATRIX_TOOL_ARGS);
+    });
+
+    it('streams the function call and its argument deltas assemble', async () => {
+      stubs.prepareToolCall(provider, true);
+      const stream = await openai.responses.create({
+        model: group,
+        input: 'Weather in Paris?',
+        tools: [responsesTool],
+        stream: true,
+      });
+      let args = '';
+      let done: string | undefined;
+      for await (const event of stream) {
+        if (event.type === 'response.function_call_arguments.delta') args += event.delta;
+        if (event.type === 'response.function_call_arguments.done') done = event.arguments;
+      }
+      expect(JSON.parse(args)).toEqual(MATRIX_TOOL_ARGS);
+      expect(done).toBe(args);
+    });
+  });
 });
 
 /** The SDK leaves `citations` off text blocks that never had any. */
