@@ -144,6 +144,15 @@ describe(GeminiAdapter.name, () => {
         { path: 'litellm_params.api_base', message: 'must be an http(s) URL, got "ftp://x"' },
       ]);
     });
+
+    it('reports a missing key at config load', () => {
+      expect(adapter.resolveConnection(deploymentConfig('gemini/x'), {})).toEqual([
+        {
+          path: 'litellm_params.api_key',
+          message: 'is required for provider "gemini" (or set GEMINI_API_KEY / GOOGLE_API_KEY)',
+        },
+      ]);
+    });
   });
 
   it('sends the exact generateContent request, key in x-goog-api-key only', async () => {

@@ -102,8 +102,18 @@ export class GeminiAdapter extends ProviderAdapter {
         { path: 'litellm_params.api_base', message: `must be an http(s) URL, got "${apiBase}"` },
       ];
     }
-    const envKey = GEMINI_API_KEY_ENVS.map((name) => environment[name]).find(Boolean);
-    return { apiBase: apiBase.replace(TRAILING_SLASHES, ''), apiKey: params.api_key || envKey };
+    const apiKey =
+      params.api_key || GEMINI_API_KEY_ENVS.map((name) => environment[name]).find(Boolean);
+    // Google refuses every call without a key: a missing one is a config error, found at load.
+    if (!apiKey) {
+      return [
+        {
+          path: 'litellm_params.api_key',
+          message: 'is required for provider "gemini" (or set GEMINI_API_KEY / GOOGLE_API_KEY)',
+        },
+      ];
+    }
+    return { apiBase: apiBase.replace(TRAILING_SLASHES, ''), apiKey };
   }
 
   async chat(request: ChatCompletionRequest, ctx: ProviderCallContext): Promise<ChatCompletion> {
