@@ -3,6 +3,7 @@ import { OpenAiStubServer, STUB_TEXT } from './support/openai-stub.server';
 import {
   startTestGateway,
   stubConfig,
+  TEST_ADMIN_KEY,
   TEST_MASTER_KEY,
   type TestGateway,
 } from './support/gateway-harness';
@@ -421,7 +422,7 @@ describe('OpenAI Responses API through the gateway (openai SDK)', () => {
       });
     });
 
-    it('400 previous_response_not_found: the gateway is stateless', async () => {
+    it('400 previous_response_not_found for an unknown previous response', async () => {
       const error = await client.responses
         .create({ model: 'demo', input: 'Hi', previous_response_id: 'resp_123' })
         .catch((e: unknown) => e);
@@ -430,7 +431,7 @@ describe('OpenAI Responses API through the gateway (openai SDK)', () => {
         code: 'previous_response_not_found',
         param: 'previous_response_id',
       });
-      expect((error as Error).message).toContain('resend the conversation');
+      expect((error as Error).message).toContain("'resp_123' not found");
     });
 
     it('400 for a missing or empty input', async () => {
@@ -448,5 +449,206 @@ describe('OpenAI Responses API through the gateway (openai SDK)', () => {
       expect(error).toBeInstanceOf(OpenAI.NotFoundError);
       expect(error).toMatchObject({ code: 'response_not_found' });
     });
+  });
+});
+
+describe('Stored responses: previous_response_id, retrieve and delete', () => {
+  const stubA = new OpenAiStubServer();
+  const stubB = new OpenAiStubServer();
+  let gw: TestGateway;
+  let client: OpenAI;
+
+  const send = (
+    method: string,
+    path: string,
+    body?: unknown,
+    key = TEST_MASTER_KEY,
+  ): Promise<Response> =>
+    fetch(`${gw.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+  const create = async (
+    body: Record<string, unknown>,
+    key = TEST_MASTER_KEY,
+  ): Promise<{ json: Record<string, unknown>; deployment: string | null }> => {
+    const res = await send('POST', '/v1/responses', body, key);
+    expect(res.status).toBe(200);
+    return {
+      json: (await res.json()) as Record<string, unknown>,
+      deployment: res.headers.get('x-routeiq-deployment-id'),
+    };
+  };
+  const lastUpstreamBody = (): Record<string, unknown> => {
+    const all = [...stubA.requests, ...stubB.requests];
+    return all[all.length - 1]!.body;
+  };
+  const pairDeployment = (name: string, apiBase: string): string[] => [
+    '  - model_name: pair',
+    '    litellm_params:',
+    '      model: openai/pair-model',
+    `      api_base: ${apiBase}`,
+    '      api_key: sk-pair-key',
+    '    model_info:',
+    `      id: ${name}`,
+  ];
+
+  beforeAll(async () => {
+    const [a, b] = [await stubA.start(), await stubB.start()];
+    const extra = [...pairDeployment('pair-a', a), ...pairDeployment('pair-b', b)].join('\n');
+    gw = await startTestGateway({
+      yaml: stubConfig(a, extra),
+      env: { ADMIN_API_KEYS: TEST_ADMIN_KEY },
+    });
+    client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: TEST_MASTER_KEY, maxRetries: 0 });
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+    await stubA.stop();
+    await stubB.stop();
+  });
+
+  it('retrieves a created response exactly as it was returned, stored or streamed', async () => {
+    const { json } = await create({ model: 'gpt-4o-mini', input: 'Hi', instructions: 'Be brief.' });
+    expect(json).toMatchObject({ store: true, previous_response_id: null });
+    const res = await send('GET', `/v1/responses/${String(json.id)}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(json);
+
+    const streamed = await client.responses
+      .stream({ model: 'gpt-4o-mini', input: 'Hi' })
+      .finalResponse();
+    const retrieved = await client.responses.retrieve(streamed.id);
+    expect(retrieved).toMatchObject({ store: true, status: 'completed' });
+    expect(retrieved.output_text).toBe(streamed.output_text);
+    // The SDK's stream helper adds `parsed: null` to each text part: compare the items by id.
+    expect(retrieved.output.map((item) => item.id)).toEqual(streamed.output.map((i) => i.id));
+    expect(retrieved.usage).toEqual(streamed.usage);
+  });
+
+  it('continues a conversation on the same deployment, instructions not carried over', async () => {
+    const first = await create({ model: 'pair', input: 'First question', instructions: 'Old.' });
+    const answer = `${STUB_TEXT} #0`;
+    let previous = first;
+    for (let turn = 1; turn <= 5; turn += 1) {
+      const next = await create({
+        model: 'pair',
+        input: `Question ${turn}`,
+        previous_response_id: previous.json.id,
+        ...(turn === 5 && { instructions: 'New.' }),
+      });
+      expect(next.deployment).toBe(first.deployment);
+      expect(next.json.previous_response_id).toBe(previous.json.id);
+      previous = next;
+    }
+    const messages = lastUpstreamBody().messages as unknown[];
+    expect(messages.slice(0, 4)).toEqual([
+      { role: 'system', content: 'New.' },
+      { role: 'user', content: 'First question' },
+      { role: 'assistant', content: answer },
+      { role: 'user', content: 'Question 1' },
+    ]);
+    expect(messages).toHaveLength(1 + 2 * 5 + 1);
+    expect(messages[messages.length - 1]).toEqual({ role: 'user', content: 'Question 5' });
+    expect(JSON.stringify(messages)).not.toContain('Old.');
+    const used = first.deployment === 'pair-a' ? stubA : stubB;
+    const other = first.deployment === 'pair-a' ? stubB : stubA;
+    const pairCalls = (stub: OpenAiStubServer): number =>
+      stub.requests.filter((request) => request.body.model === 'pair-model').length;
+    expect(pairCalls(used)).toBe(6);
+    expect(pairCalls(other)).toBe(0);
+  });
+
+  it('continues a tool call with its function_call_output', async () => {
+    const call = await client.responses.create({
+      model: 'gpt-4o-mini',
+      input: 'Weather in Paris?',
+      tools: [weatherTool],
+    });
+    expect(call.output[0]).toMatchObject({ type: 'function_call', call_id: 'call_0' });
+    const followUp = await client.responses.create({
+      model: 'gpt-4o-mini',
+      previous_response_id: call.id,
+      input: [{ type: 'function_call_output', call_id: 'call_0', output: 'Sunny' }],
+    });
+    expect(followUp.output_text).toBe(`${STUB_TEXT} #0`);
+    expect(stubA.last().body.messages).toEqual([
+      { role: 'user', content: 'Weather in Paris?' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          {
+            id: 'call_0',
+            type: 'function',
+            function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+          },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'call_0', content: 'Sunny' },
+    ]);
+  });
+
+  it('hides a response from another key: no read, no continuation, no delete', async () => {
+    const generated = await fetch(`${gw.url}/key/generate`, {
+      method: 'POST',
+      headers: { 'x-admin-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({}),
+    });
+    expect(generated.status).toBe(200);
+    const otherKey = ((await generated.json()) as { key: string }).key;
+    const { json } = await create({ model: 'gpt-4o-mini', input: 'Secret' });
+    const id = String(json.id);
+
+    const read = await send('GET', `/v1/responses/${id}`, undefined, otherKey);
+    expect(read.status).toBe(404);
+    expect(await read.json()).toMatchObject({ error: { code: 'response_not_found' } });
+    const next = await send(
+      'POST',
+      '/v1/responses',
+      { model: 'gpt-4o-mini', input: 'More', previous_response_id: id },
+      otherKey,
+    );
+    expect(next.status).toBe(400);
+    expect(await next.json()).toMatchObject({
+      error: { code: 'previous_response_not_found', param: 'previous_response_id' },
+    });
+    expect((await send('DELETE', `/v1/responses/${id}`, undefined, otherKey)).status).toBe(404);
+    // The other key's own response is readable by it.
+    const own = await create({ model: 'gpt-4o-mini', input: 'Mine' }, otherKey);
+    const mine = await send('GET', `/v1/responses/${String(own.json.id)}`, undefined, otherKey);
+    expect(mine.status).toBe(200);
+    expect((await send('GET', `/v1/responses/${id}`)).status).toBe(200);
+  });
+
+  it('does not keep a response created with store: false', async () => {
+    const { json } = await create({ model: 'gpt-4o-mini', input: 'Forget me', store: false });
+    expect(json.store).toBe(false);
+    const error = await client.responses.retrieve(String(json.id)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+    const next = await send('POST', '/v1/responses', {
+      model: 'gpt-4o-mini',
+      input: 'And?',
+      previous_response_id: json.id,
+    });
+    expect(next.status).toBe(400);
+  });
+
+  it('deletes a response, which is then gone (also from the database)', async () => {
+    const { json } = await create({ model: 'gpt-4o-mini', input: 'Short-lived' });
+    const id = String(json.id);
+    // Past the write-behind interval, so the row is in the database when it is deleted.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const deleted = await send('DELETE', `/v1/responses/${id}`);
+    expect(deleted.status).toBe(200);
+    expect(await deleted.json()).toEqual({ id, object: 'response.deleted', deleted: true });
+    expect((await send('GET', `/v1/responses/${id}`)).status).toBe(404);
+    expect((await send('DELETE', `/v1/responses/${id}`)).status).toBe(404);
+    const queued = await create({ model: 'gpt-4o-mini', input: 'Deleted at once' });
+    expect((await send('DELETE', `/v1/responses/${String(queued.json.id)}`)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await send('GET', `/v1/responses/${String(queued.json.id)}`)).status).toBe(404);
   });
 });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { ProvidersModule } from '@routeiq/providers';
 import { RoutingModule } from '@routeiq/routing';
 import { SecurityModule } from '@routeiq/security';
@@ -11,10 +12,17 @@ import { MessagesTokenCounter } from './messages/messages-token-counter.service'
 import { ModelsController } from './models/models.controller';
 import { ModelsService } from './models/models.service';
 import { ResponsesController } from './responses/responses.controller';
+import { responsesConfig, responsesConfigProvider } from './responses/responses.config';
+import { StoredResponsesService } from './responses/stored-responses.service';
 import { UsageRecorder } from './usage-recorder.service';
 
 @Module({
-  imports: [ProvidersModule, RoutingModule, SecurityModule],
+  imports: [
+    ProvidersModule,
+    RoutingModule,
+    SecurityModule,
+    ConfigModule.forFeature(responsesConfig),
+  ],
   controllers: [
     ChatCompletionsController,
     CompletionsController,
@@ -23,6 +31,13 @@ import { UsageRecorder } from './usage-recorder.service';
     MessagesController,
     ResponsesController,
   ],
-  providers: [InferenceService, UsageRecorder, ModelsService, MessagesTokenCounter],
+  providers: [
+    InferenceService,
+    UsageRecorder,
+    ModelsService,
+    MessagesTokenCounter,
+    responsesConfigProvider,
+    StoredResponsesService,
+  ],
 })
 export class InferenceModule {}

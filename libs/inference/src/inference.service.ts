@@ -15,13 +15,14 @@ import {
   type ProviderCapability,
   type ResolvedDeployment,
 } from '@routeiq/providers';
-import { RouterService } from '@routeiq/routing';
+import { ModelRegistryService, RouterService } from '@routeiq/routing';
 import { AdmissionService, type Admission } from '@routeiq/security';
 import type {
   InferenceOperation,
   InferenceRequestShape,
   StreamWriter,
 } from './inference-operation';
+import { preferredDeployment } from './responses/preferred-deployment';
 import { openUpstreamCall, type UpstreamCall } from './upstream-call';
 import { estimateUsage } from './usage-estimate';
 import { withRetries } from './upstream-retry';
@@ -45,6 +46,7 @@ export class InferenceService {
     private readonly providers: ProviderRegistry,
     private readonly recorder: UsageRecorder,
     private readonly admission: AdmissionService,
+    private readonly registry: ModelRegistryService,
   ) {}
 
   async run<TRequest extends InferenceRequestShape, TResult extends object, TChunk extends object>(
@@ -97,7 +99,9 @@ export class InferenceService {
     request: InferenceRequestShape,
     needs: readonly ProviderCapability[] | undefined,
   ): ResolvedDeployment {
-    const deployment = this.router.route(request.model, capability, needs);
+    const deployment =
+      preferredDeployment(this.registry, request, capability, needs) ??
+      this.router.route(request.model, capability, needs);
     // LiteLLM's per-request `mock_response`: answer offline without calling the upstream.
     if (typeof request.mock_response !== 'string') return deployment;
     const mock = this.providers.get('mock');

@@ -11,6 +11,8 @@ import { VirtualKeyEntity } from './keys/virtual-key.entity';
 import { KeysAndTeams1764400000000 } from './migrations/1764400000000-keys-and-teams.migration';
 import { AuditLogEntity } from './audit-log.entity';
 import { AuditLog1764400100000 } from './migrations/1764400100000-audit-log.migration';
+import { StoredResponseEntity } from './responses/stored-response.entity';
+import { StoredResponses1764400200000 } from './migrations/1764400200000-stored-responses.migration';
 
 // Explicit lists, never globs: the app is bundled by webpack.
 export const PERSISTENCE_ENTITIES = [
@@ -19,11 +21,13 @@ export const PERSISTENCE_ENTITIES = [
   VirtualKeyEntity,
   UserSpendEntity,
   AuditLogEntity,
+  StoredResponseEntity,
 ];
 export const PERSISTENCE_MIGRATIONS = [
   InitialSchema1764320000000,
   KeysAndTeams1764400000000,
   AuditLog1764400100000,
+  StoredResponses1764400200000,
 ];
 
 /** How long a SQLite writer waits for another process's lock before failing. */

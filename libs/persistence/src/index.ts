@@ -8,6 +8,7 @@ export * from './request-log.writer';
 export * from './request-log-query.service';
 export * from './database.health';
 export * from './keys';
+export * from './responses';
 export * from './audit-log.types';
 export * from './audit-log.store';
 export * from './persistence.module';

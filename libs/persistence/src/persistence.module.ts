@@ -16,6 +16,7 @@ import { RequestLogQueryService } from './request-log-query.service';
 import { RequestLogRepository } from './request-log.repository';
 import { RequestLogWriter } from './request-log.writer';
 import { SpendStore, SpendWriter, TeamStore, VirtualKeyStore } from './keys';
+import { StoredResponseStore } from './responses';
 
 /** Resolved database target; internal to this module. */
 abstract class DatabaseTargetToken {}
@@ -82,6 +83,7 @@ async function openDataSource(target: DatabaseTarget): Promise<DataSource> {
     TeamStore,
     SpendStore,
     SpendWriter,
+    StoredResponseStore,
   ],
   exports: [
     DataSource,
@@ -92,6 +94,7 @@ async function openDataSource(target: DatabaseTarget): Promise<DataSource> {
     TeamStore,
     SpendStore,
     SpendWriter,
+    StoredResponseStore,
   ],
 })
 export class PersistenceModule {}

@@ -29,10 +29,8 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest {
   const request = requireBodyObject(body);
   requireModel(request);
   const previous = request.previous_response_id;
-  if (previous !== undefined && previous !== null) {
-    if (typeof previous !== 'string')
-      fail('"previous_response_id" must be a string', 'previous_response_id');
-    throw ResponsesException.previousResponseNotFound(previous);
+  if (previous !== undefined && previous !== null && typeof previous !== 'string') {
+    fail('"previous_response_id" must be a string', 'previous_response_id');
   }
   checkInput(request.input);
   optionalString(request, 'instructions');

@@ -1,6 +1,8 @@
 import { CommonException } from '@routeiq/common';
 import type { ChatCompletionRequest, ChatMessage } from '@routeiq/providers';
 import { isObject } from '../dto/request-checks';
+import { PREFERRED_DEPLOYMENT } from './preferred-deployment';
+import { continueConversation, type StoredConversation } from './responses-conversation.mapper';
 import type {
   ResponsesContentPart,
   ResponsesFunctionTool,
@@ -17,19 +19,28 @@ export const RESPONSES_SOURCE = Symbol('responses.source');
 
 export type ResponsesChatRequest = ChatCompletionRequest & {
   [RESPONSES_SOURCE]: ResponsesRequest;
+  [PREFERRED_DEPLOYMENT]?: string;
 };
 
 type ContentPart =
   | { type: 'text'; text: string }
   | { type: 'image_url'; image_url: { url: string; detail?: string } };
 
-/** Translates a validated Responses request into the gateway's pivot, OpenAI chat. */
-export function toChatCompletionRequest(request: ResponsesRequest): ResponsesChatRequest {
+/**
+ * Translates a validated Responses request into the gateway's pivot, OpenAI chat; a continuation
+ * (`previous_response_id`) starts from the stored conversation and goes back to its deployment.
+ */
+export function toChatCompletionRequest(
+  request: ResponsesRequest,
+  previous?: StoredConversation,
+): ResponsesChatRequest {
+  const own = toChatMessages(request);
   const chat: ResponsesChatRequest = {
     model: request.model,
-    messages: toChatMessages(request),
+    messages: previous ? continueConversation(previous, own, Boolean(request.instructions)) : own,
     [RESPONSES_SOURCE]: request,
   };
+  if (previous) chat[PREFERRED_DEPLOYMENT] = previous.deploymentId;
   if (typeof request.max_output_tokens === 'number') chat.max_tokens = request.max_output_tokens;
   if (typeof request.temperature === 'number') chat.temperature = request.temperature;
   if (typeof request.top_p === 'number') chat.top_p = request.top_p;

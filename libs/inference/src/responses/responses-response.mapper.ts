@@ -30,9 +30,9 @@ export function responseShell(
     model: source.model,
     output: [],
     parallel_tool_calls: source.parallel_tool_calls ?? true,
-    previous_response_id: null,
-    // Stateless (TODO(#4): storage): nothing is kept whatever the client asked.
-    store: false,
+    previous_response_id: source.previous_response_id ?? null,
+    // `store` is resolved when the request is parsed: true only when the answer will be kept.
+    store: source.store === true,
     temperature: source.temperature ?? null,
     text: { format: source.text?.format ?? { type: 'text' } },
     tool_choice: source.tool_choice ?? 'auto',

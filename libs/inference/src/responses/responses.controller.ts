@@ -1,27 +1,39 @@
-import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { JsonBody, ModelScoped, type GatewayRequest, type GatewayResponse } from '@routeiq/common';
 import { InferenceService } from '../inference.service';
-import { ResponsesException } from './responses.exception';
-import { RESPONSES_OPERATION } from './responses.operation';
+import { StoredResponsesService } from './stored-responses.service';
+
+/** The caller a stored response belongs to ('' without a key, e.g. auth disabled). */
+function ownerOf(req: GatewayRequest): string {
+  return req.principal?.keyId ?? '';
+}
 
 /** OpenAI's Responses API, served through the same request path as chat completions. */
 @Controller()
 export class ResponsesController {
-  constructor(private readonly inference: InferenceService) {}
+  constructor(
+    private readonly inference: InferenceService,
+    private readonly stored: StoredResponsesService,
+  ) {}
 
   @ModelScoped()
   @Post('v1/responses')
-  create(
+  async create(
     @JsonBody() body: unknown,
     @Req() req: GatewayRequest,
     @Res() res: GatewayResponse,
   ): Promise<void> {
-    return this.inference.run(RESPONSES_OPERATION, body, req, res);
+    const operation = await this.stored.operationFor(body, ownerOf(req));
+    return this.inference.run(operation, body, req, res);
   }
 
-  /** Stateless gateway (TODO(#4): storage): no response can be fetched back. */
   @Get('v1/responses/:id')
-  retrieve(@Param('id') id: string): never {
-    throw ResponsesException.responseNotFound(id);
+  retrieve(@Param('id') id: string, @Req() req: GatewayRequest): Promise<object> {
+    return this.stored.retrieve(id, ownerOf(req));
+  }
+
+  @Delete('v1/responses/:id')
+  remove(@Param('id') id: string, @Req() req: GatewayRequest): Promise<object> {
+    return this.stored.remove(id, ownerOf(req));
   }
 }

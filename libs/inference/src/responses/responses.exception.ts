@@ -8,12 +8,12 @@ export enum ResponsesErrorCode {
 
 /** Errors of the inbound OpenAI Responses API (`/v1/responses`). */
 export class ResponsesException extends GatewayException {
-  /** The gateway keeps no responses (TODO(#4): storage), so no id can be continued. */
+  /** Missing, expired, stored with `store: false`, or another caller's: all look the same. */
   static previousResponseNotFound(id: string): ResponsesException {
     return new ResponsesException({
       status: 400,
       code: ResponsesErrorCode.PreviousResponseNotFound,
-      message: `Previous response with id '${id}' not found: this gateway is stateless, resend the conversation in "input"`,
+      message: `Previous response with id '${id}' not found`,
       param: 'previous_response_id',
     });
   }
@@ -22,7 +22,7 @@ export class ResponsesException extends GatewayException {
     return new ResponsesException({
       status: 404,
       code: ResponsesErrorCode.ResponseNotFound,
-      message: `Response with id '${id}' not found: this gateway does not store responses`,
+      message: `Response with id '${id}' not found`,
     });
   }
 

@@ -122,7 +122,7 @@ export interface ResponsesResponse {
   model: string;
   output: ResponsesOutputItem[];
   parallel_tool_calls: boolean;
-  previous_response_id: null;
+  previous_response_id: string | null;
   store: boolean;
   temperature: number | null;
   text: { format: ResponsesTextFormat };

@@ -1,0 +1,2 @@
+export * from './stored-response.types';
+export * from './stored-response.store';
