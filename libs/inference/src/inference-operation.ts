@@ -50,6 +50,8 @@ export interface InferenceOperation<
   usage(payload: TResult | TChunk): TokenUsage | undefined;
   /** Capabilities this request needs beyond `capability` (streaming, tools, vision). */
   needs?(request: TRequest): readonly ProviderCapability[];
+  /** A deployment id the request should go back to while it can serve it (continuations). */
+  preferredDeployment?(request: TRequest): string | undefined;
   /** Frames the streamed chunks for the client; absent: OpenAI's SSE (`data:` events, `[DONE]`). */
   streamWriter?(res: GatewayResponse): StreamWriter<TChunk>;
 }

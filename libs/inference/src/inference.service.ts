@@ -15,14 +15,13 @@ import {
   type ProviderCapability,
   type ResolvedDeployment,
 } from '@routeiq/providers';
-import { ModelRegistryService, RouterService } from '@routeiq/routing';
+import { RouterService } from '@routeiq/routing';
 import { AdmissionService, type Admission } from '@routeiq/security';
 import type {
   InferenceOperation,
   InferenceRequestShape,
   StreamWriter,
 } from './inference-operation';
-import { preferredDeployment } from './responses/preferred-deployment';
 import { openUpstreamCall, type UpstreamCall } from './upstream-call';
 import { estimateUsage } from './usage-estimate';
 import { withRetries } from './upstream-retry';
@@ -46,7 +45,6 @@ export class InferenceService {
     private readonly providers: ProviderRegistry,
     private readonly recorder: UsageRecorder,
     private readonly admission: AdmissionService,
-    private readonly registry: ModelRegistryService,
   ) {}
 
   async run<TRequest extends InferenceRequestShape, TResult extends object, TChunk extends object>(
@@ -58,7 +56,12 @@ export class InferenceService {
     const startedAt = performance.now();
     const request = op.parse(body);
     this.admission.refuseClientUpstream(body as Record<string, unknown>);
-    const deployment = this.pick(op.capability, request, op.needs?.(request));
+    const deployment = this.pick(
+      op.capability,
+      request,
+      op.needs?.(request),
+      op.preferredDeployment?.(request),
+    );
     const admission = await this.admission.admit(
       req,
       request.model,
@@ -98,10 +101,9 @@ export class InferenceService {
     capability: InferenceOperation<InferenceRequestShape, object, object>['capability'],
     request: InferenceRequestShape,
     needs: readonly ProviderCapability[] | undefined,
+    preferredId: string | undefined,
   ): ResolvedDeployment {
-    const deployment =
-      preferredDeployment(this.registry, request, capability, needs) ??
-      this.router.route(request.model, capability, needs);
+    const deployment = this.router.route(request.model, capability, needs, preferredId);
     // LiteLLM's per-request `mock_response`: answer offline without calling the upstream.
     if (typeof request.mock_response !== 'string') return deployment;
     const mock = this.providers.get('mock');

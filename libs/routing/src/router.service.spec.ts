@@ -24,6 +24,13 @@ describe(RouterService.name, () => {
     expect(seen).toEqual(new Set(['full', 'text']));
   });
 
+  it('goes back to a preferred deployment while it is a capable member, else routes as usual', () => {
+    for (let i = 0; i < 20; i++) expect(router.route('g', 'chat', [], 'text').id).toBe('text');
+    for (let i = 0; i < 20; i++)
+      expect(router.route('g', 'chat', ['tools'], 'text').id).toBe('full');
+    expect(['full', 'text']).toContain(router.route('g', 'chat', [], 'gone').id);
+  });
+
   it('answers 400 naming the missing capability before any upstream call', () => {
     const onlyText = buildModelGroup('t', [textOnly], 0);
     const narrow = new RouterService({ find: () => onlyText } as unknown as ModelRegistryService);

@@ -35,12 +35,15 @@ export class RouterService {
 
   /**
    * Picks a deployment of `model` whose provider can serve `capability` and every one of `needs`
-   * (streaming, tools, vision); none → 400 before any upstream call.
+   * (streaming, tools, vision); none → 400 before any upstream call. `preferredId` (a continued
+   * conversation's deployment, so its prompt cache stays warm) wins while it is still a capable
+   * member of the group.
    */
   route(
     model: string,
     capability: ProviderCapability,
     needs: readonly ProviderCapability[] = NO_NEEDS,
+    preferredId?: string,
   ): ResolvedDeployment {
     const group = this.registry.find(model);
     if (!group) throw RoutingException.modelNotFound(model);
@@ -54,7 +57,9 @@ export class RouterService {
       if (candidates.length === 0) throw RoutingException.noCapableDeployment(model, need);
     }
     if (candidates.length === 0) throw RoutingException.noCapableDeployment(model, capability);
-    return this.strategy.pick(candidates);
+    const preferred =
+      preferredId === undefined ? undefined : candidates.find((d) => d.id === preferredId);
+    return preferred ?? this.strategy.pick(candidates);
   }
 
   info(): RouterInfo {

@@ -1,3 +1,4 @@
+import { PREFERRED_DEPLOYMENT } from './preferred-deployment';
 import { chatNeeds, type InferenceOperation, type TokenUsage } from '../inference-operation';
 import type { StoredConversation } from './responses-conversation.mapper';
 import { parseResponsesRequest } from './responses-request.dto';
@@ -80,6 +81,7 @@ export function responsesOperation(
     },
     usage: readUsage,
     needs: chatNeeds,
+    preferredDeployment: (request) => request[PREFERRED_DEPLOYMENT],
     streamWriter: (res) => new ResponsesSseWriter(res),
   };
 }
