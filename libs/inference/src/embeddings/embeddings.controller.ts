@@ -2,6 +2,7 @@ import { Controller, Param, Post, Req, Res } from '@nestjs/common';
 import { JsonBody, ModelScoped, type GatewayRequest, type GatewayResponse } from '@routeiq/common';
 import { EMBEDDING_OPERATION } from '../inference-operation';
 import { InferenceService } from '../inference.service';
+import { withPathModel } from '../path-model';
 
 @ModelScoped()
 @Controller()
@@ -27,14 +28,4 @@ export class EmbeddingsController {
   ): Promise<void> {
     return this.inference.run(EMBEDDING_OPERATION, withPathModel(body, model), req, res);
   }
-}
-
-/**
- * The body with `model` set from the route. A single path segment: a splat would let
- * `/deployments/x/chat/completions` match `…/:model/completions` too. Group names holding `/`
- * must be URL-encoded (`%2F`) by the client.
- */
-function withPathModel(body: unknown, model: string): unknown {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
-  return { ...body, model };
 }
