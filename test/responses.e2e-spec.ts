@@ -1,4 +1,10 @@
 import OpenAI from 'openai';
+import { RequestLogQueryService, RequestLogWriter } from '@routeiq/persistence';
+import {
+  RESPONSES_STUB_ID,
+  responsesEvents,
+  responsesObject,
+} from './support/openai-responses.stub';
 import { OpenAiStubServer, STUB_TEXT } from './support/openai-stub.server';
 import {
   startTestGateway,
@@ -16,6 +22,17 @@ const weatherTool = {
   parameters: { type: 'object', properties: { city: { type: 'string' } } },
   strict: false,
 };
+
+/**
+ * The stub config with its `openai/` group as `openai_like/`: the same stub, but an adapter without
+ * the `responses` capability, so these requests are translated to chat.
+ */
+function translatedConfig(apiBase: string, extra = ''): string {
+  return stubConfig(apiBase, extra).replace(
+    'model: openai/gpt-4o-mini',
+    'model: openai_like/gpt-4o-mini',
+  );
+}
 
 /** An OpenAI chunk of choice 0. */
 function chunk(delta: unknown, finish: string | null = null): unknown {
@@ -36,7 +53,7 @@ describe('OpenAI Responses API through the gateway (openai SDK)', () => {
     });
 
   beforeAll(async () => {
-    gw = await startTestGateway({ yaml: stubConfig(await stub.start()) });
+    gw = await startTestGateway({ yaml: translatedConfig(await stub.start()) });
     client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: TEST_MASTER_KEY, maxRetries: 0 });
   });
 
@@ -487,7 +504,7 @@ describe('Stored responses: previous_response_id, retrieve and delete', () => {
   const pairDeployment = (name: string, apiBase: string): string[] => [
     '  - model_name: pair',
     '    litellm_params:',
-    '      model: openai/pair-model',
+    '      model: openai_like/pair-model',
     `      api_base: ${apiBase}`,
     '      api_key: sk-pair-key',
     '    model_info:',
@@ -498,7 +515,7 @@ describe('Stored responses: previous_response_id, retrieve and delete', () => {
     const [a, b] = [await stubA.start(), await stubB.start()];
     const extra = [...pairDeployment('pair-a', a), ...pairDeployment('pair-b', b)].join('\n');
     gw = await startTestGateway({
-      yaml: stubConfig(a, extra),
+      yaml: translatedConfig(a, extra),
       env: { ADMIN_API_KEYS: TEST_ADMIN_KEY },
     });
     client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: TEST_MASTER_KEY, maxRetries: 0 });
@@ -650,5 +667,122 @@ describe('Stored responses: previous_response_id, retrieve and delete', () => {
     expect((await send('DELETE', `/v1/responses/${String(queued.json.id)}`)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await send('GET', `/v1/responses/${String(queued.json.id)}`)).status).toBe(404);
+  });
+});
+
+describe('Responses API passed through to an OpenAI deployment', () => {
+  const stub = new OpenAiStubServer();
+  let gw: TestGateway;
+  let client: OpenAI;
+
+  const post = (body: unknown): Promise<Response> =>
+    fetch(`${gw.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const logRow = async (requestId: string): Promise<Record<string, unknown>> => {
+    await gw.gateway.app.get(RequestLogWriter).flush();
+    const rows = await gw.gateway.app.get(RequestLogQueryService).findByRequestId(requestId);
+    expect(rows).toHaveLength(1);
+    return rows[0] as unknown as Record<string, unknown>;
+  };
+
+  beforeAll(async () => {
+    gw = await startTestGateway({ yaml: stubConfig(await stub.start()) });
+    client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: TEST_MASTER_KEY, maxRetries: 0 });
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+    await stub.stop();
+  });
+
+  it('sends the client body to /v1/responses and returns the upstream object verbatim', async () => {
+    const body = {
+      model: 'gpt-4o-mini',
+      instructions: 'Be brief.',
+      input: [{ role: 'user', content: [{ type: 'input_text', text: 'Hi' }] }],
+      max_output_tokens: 64,
+      metadata: { team: 'a' },
+      store: true,
+    };
+    const res = await post(body);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const upstream = { ...body, store: false };
+    expect(text).toBe(JSON.stringify(responsesObject(upstream)));
+    expect(stub.last()).toMatchObject({ method: 'POST', path: '/v1/responses' });
+    expect(stub.last().headers.authorization).toBe('Bearer sk-upstream-secret-key');
+    expect(stub.last().body).toEqual(upstream);
+
+    const row = await logRow(res.headers.get('x-request-id')!);
+    expect(row).toMatchObject({
+      endpoint: 'responses',
+      deploymentId: 'stub-1',
+      promptTokens: 21,
+      completionTokens: 9,
+      statusCode: 200,
+    });
+
+    const stored = await client.responses.retrieve(RESPONSES_STUB_ID);
+    expect(stored).toMatchObject({ id: RESPONSES_STUB_ID, output: JSON.parse(text).output });
+  });
+
+  it('relays the upstream events verbatim and in order, and records the usage', async () => {
+    const res = await post({ model: 'gpt-4o-mini', input: 'Hi', stream: true, store: false });
+    expect(res.status).toBe(200);
+    const upstreamBody = { model: 'gpt-4o-mini', input: 'Hi', stream: true, store: false };
+    expect(stub.last()).toMatchObject({ path: '/v1/responses', body: upstreamBody });
+    const expected = responsesEvents(upstreamBody)
+      .map((event) => `event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`)
+      .join('');
+    expect(await res.text()).toBe(expected);
+    const row = await logRow(res.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ stream: true, promptTokens: 21, completionTokens: 9 });
+  });
+
+  it('streams through the SDK and keeps the answer under the upstream id', async () => {
+    const id = 'resp_stub_streamed_2';
+    const events = responsesEvents({ model: 'gpt-4o-mini', input: 'Hi' }).map(
+      (event) => JSON.parse(JSON.stringify(event).replaceAll(RESPONSES_STUB_ID, id)) as unknown,
+    );
+    stub.script('/v1/responses', { kind: 'sse', chunks: events, named: true, done: false });
+    const stream = client.responses.stream({ model: 'gpt-4o-mini', input: 'Hi' });
+    const deltas: string[] = [];
+    stream.on('response.output_text.delta', (event) => deltas.push(event.delta));
+    const final = await stream.finalResponse();
+    expect(deltas.join('')).toBe(STUB_TEXT);
+    expect(final.id).toBe(id);
+    expect(stub.last().body).toMatchObject({ stream: true, store: false });
+    const stored = await client.responses.retrieve(id);
+    expect(stored).toMatchObject({ id, status: 'completed', store: true });
+    expect(stored.output).toEqual(responsesObject({ model: 'gpt-4o-mini' }).output);
+  });
+
+  it('translates a continuation to chat on the same deployment', async () => {
+    await post({ model: 'gpt-4o-mini', input: 'Hi' });
+    const res = await post({
+      model: 'gpt-4o-mini',
+      input: 'And then?',
+      previous_response_id: RESPONSES_STUB_ID,
+    });
+    expect(res.status).toBe(200);
+    expect(stub.last().path).toBe('/v1/chat/completions');
+    expect(stub.last().body.messages).toEqual([
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: STUB_TEXT },
+      { role: 'user', content: 'And then?' },
+    ]);
+  });
+
+  it('passes an upstream error status through', async () => {
+    const error = { message: 'bad thing', type: 'invalid_request_error', code: null, param: 'x' };
+    stub.script('/v1/responses', { kind: 'json', status: 400, body: { error } });
+    const res = await post({ model: 'gpt-4o-mini', input: 'Hi' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
+      'bad thing',
+    );
   });
 });

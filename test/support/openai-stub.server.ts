@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { responsesEvents, responsesObject } from './openai-responses.stub';
 
 /** A request as the stub received it, for asserting exactly what the gateway sent upstream. */
 export interface RecordedRequest {
@@ -13,8 +14,18 @@ export interface RecordedRequest {
 export type StubBehaviour =
   | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string> }
   | { kind: 'raw'; status: number; body: string; contentType: string }
-  /** Streams `chunks` as SSE; `gapMs` between chunks; `cut` ends the socket before [DONE]. */
-  | { kind: 'sse'; chunks: unknown[]; gapMs?: number; cut?: boolean; done?: boolean }
+  /**
+   * Streams `chunks` as SSE; `gapMs` between chunks; `cut` ends the socket before [DONE];
+   * `named` precedes each with `event: <its type>` (the Responses API framing).
+   */
+  | {
+      kind: 'sse';
+      chunks: unknown[];
+      gapMs?: number;
+      cut?: boolean;
+      done?: boolean;
+      named?: boolean;
+    }
   /** Never answers (for timeouts and client-abort tests). */
   | { kind: 'hang' };
 
@@ -104,7 +115,8 @@ export class OpenAiStubServer {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     for (const chunk of behaviour.chunks) {
       if (res.destroyed) return;
-      res.write(`data: ${typeof chunk === 'string' ? chunk : JSON.stringify(chunk)}\n\n`);
+      const name = behaviour.named ? `event: ${(chunk as { type: string }).type}\n` : '';
+      res.write(`${name}data: ${typeof chunk === 'string' ? chunk : JSON.stringify(chunk)}\n\n`);
       if (behaviour.gapMs) await new Promise((resolve) => setTimeout(resolve, behaviour.gapMs));
     }
     if (behaviour.cut) {
@@ -121,6 +133,11 @@ export class OpenAiStubServer {
       return body.stream === true
         ? { kind: 'sse', chunks: chatChunks(model, body) }
         : { kind: 'json', status: 200, body: chatCompletion(model, body) };
+    }
+    if (path === '/v1/responses') {
+      return body.stream === true
+        ? { kind: 'sse', chunks: responsesEvents(body), named: true, done: false }
+        : { kind: 'json', status: 200, body: responsesObject(body) };
     }
     if (path === '/v1/completions') {
       return { kind: 'json', status: 200, body: textCompletion(model) };

@@ -16,7 +16,8 @@ export function toAssistantMessage(response: ResponsesResponse): ChatMessage {
   const toolCalls: Array<Record<string, unknown>> = [];
   for (const item of response.output) {
     if (item.type === 'message') {
-      for (const part of item.content) text += part.text;
+      // A relayed upstream answer may hold parts without text (e.g. `refusal`).
+      for (const part of item.content) if (typeof part.text === 'string') text += part.text;
     } else if (item.type === 'function_call') {
       const fn = { name: item.name, arguments: item.arguments };
       toolCalls.push({ id: item.call_id, type: 'function', function: fn });

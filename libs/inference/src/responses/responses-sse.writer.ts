@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { GatewayException } from '@routeiq/common';
 import type { StreamWriter } from '../inference-operation';
+import { eventNameOf } from './responses-relay.mapper';
 import type { ResponsesResponse, SequencedEvent } from './responses.types';
 
 const SSE_HEADERS = {
@@ -32,9 +33,10 @@ export class ResponsesSseWriter implements StreamWriter<SequencedEvent> {
 
   write(payload: string, event: SequencedEvent): Promise<void> | void {
     if (this.isClosed) return;
-    this.nextSequence = event.sequence_number + 1;
+    // A relayed upstream event is written as it came: its own event name and raw JSON.
+    if (typeof event.sequence_number === 'number') this.nextSequence = event.sequence_number + 1;
     if ('response' in event) this.lastResponse = event.response;
-    if (this.res.write(`event: ${event.type}\ndata: ${payload}\n\n`)) return;
+    if (this.res.write(`event: ${eventNameOf(event)}\ndata: ${payload}\n\n`)) return;
     return this.waitForDrain();
   }
 

@@ -7,10 +7,12 @@ import {
   toChatCompletionRequest,
   type ResponsesChatRequest,
 } from './responses-request.mapper';
+import { isResponseObject, passesThrough, relayEvents } from './responses-relay.mapper';
 import { toResponsesResponse } from './responses-response.mapper';
 import { ResponsesSseWriter } from './responses-sse.writer';
 import { toResponsesEvents } from './responses-stream.mapper';
 import type { ResponsesRequest, ResponsesResponse, SequencedEvent } from './responses.types';
+import type { ProviderAdapter, ProviderCallContext } from '@routeiq/providers';
 
 /** What one request needs of storage: set up before the shared request path runs. */
 export interface ResponsesSession {
@@ -29,8 +31,12 @@ function readUsage(payload: ResponsesResponse | SequencedEvent): TokenUsage | un
     response = payload.response;
   }
   const usage = response?.usage;
-  if (!usage) return undefined;
-  return { promptTokens: usage.input_tokens, completionTokens: usage.output_tokens };
+  if (!usage || typeof usage.input_tokens !== 'number') return undefined;
+  const output = usage.output_tokens;
+  return {
+    promptTokens: usage.input_tokens,
+    completionTokens: typeof output === 'number' ? output : 0,
+  };
 }
 
 /** Passes the events through and reports the final response once it goes by. */
@@ -47,10 +53,51 @@ async function* onFinal(
 }
 
 /**
+ * Keeps a relayed answer. The upstream was told `store: false` (the gateway keeps its own store),
+ * so whether to keep it is the client's resolved `store`; the kept copy says it is stored.
+ */
+function keepRelayed(
+  session: ResponsesSession | undefined,
+  request: ResponsesChatRequest,
+  response: ResponsesResponse,
+  deploymentId: string,
+): void {
+  if (!session || request[RESPONSES_SOURCE].store !== true) return;
+  session.completed(request, { ...response, store: true }, deploymentId);
+}
+
+/** A request for an upstream that speaks the Responses API: the client's body, answer verbatim. */
+async function relayCall(
+  session: ResponsesSession | undefined,
+  adapter: ProviderAdapter,
+  request: ResponsesChatRequest,
+  ctx: ProviderCallContext,
+): Promise<ResponsesResponse> {
+  const source = request[RESPONSES_SOURCE] as unknown as Record<string, unknown>;
+  const response = await adapter.responses(source, ctx);
+  if (isResponseObject(response)) keepRelayed(session, request, response, ctx.deployment.id);
+  return response as unknown as ResponsesResponse;
+}
+
+async function relayStream(
+  session: ResponsesSession | undefined,
+  adapter: ProviderAdapter,
+  request: ResponsesChatRequest,
+  ctx: ProviderCallContext,
+): Promise<AsyncIterable<SequencedEvent>> {
+  const source = request[RESPONSES_SOURCE] as unknown as Record<string, unknown>;
+  const events = await adapter.responsesStream(source, ctx);
+  return relayEvents(events, (response) =>
+    keepRelayed(session, request, response, ctx.deployment.id),
+  );
+}
+
+/**
  * `POST /v1/responses` on the shared request path: the Responses body is translated to OpenAI chat
  * when parsed, so policy, quota, routing and logging see a chat request; the answer (or each
- * chunk) is translated back before it is written. Without a session nothing is stored.
- * TODO(#4): pass the body through verbatim to OpenAI-family deployments that serve /v1/responses.
+ * chunk) is translated back before it is written. A deployment whose adapter speaks the Responses
+ * API natively gets the client's body instead and its answer goes back verbatim (see
+ * `passesThrough`). Without a session nothing is stored.
  */
 export function responsesOperation(
   session?: ResponsesSession,
@@ -64,6 +111,9 @@ export function responsesOperation(
       return toChatCompletionRequest(source, session?.previous);
     },
     call: async (adapter, request, ctx) => {
+      if (passesThrough(adapter, request[RESPONSES_SOURCE].previous_response_id)) {
+        return relayCall(session, adapter, request, ctx);
+      }
       const response = toResponsesResponse(
         await adapter.chat(request, ctx),
         request[RESPONSES_SOURCE],
@@ -72,6 +122,9 @@ export function responsesOperation(
       return response;
     },
     stream: async (adapter, request, ctx) => {
+      if (passesThrough(adapter, request[RESPONSES_SOURCE].previous_response_id)) {
+        return relayStream(session, adapter, request, ctx);
+      }
       const events = toResponsesEvents(
         await adapter.chatStream(request, ctx),
         request[RESPONSES_SOURCE],

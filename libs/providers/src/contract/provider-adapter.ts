@@ -8,6 +8,13 @@ import type {
   EmbeddingRequest,
   EmbeddingResponse,
 } from './openai-wire.types';
+import { ProviderException } from './provider.exception';
+
+/** One server-sent event of a Responses stream: its `event:` name and its parsed `data:`. */
+export interface UpstreamResponsesEvent {
+  readonly event: string;
+  readonly data: Record<string, unknown>;
+}
 
 /** What an adapter can do. Routing and inference check capabilities, never provider names. */
 export type ProviderCapability =
@@ -18,7 +25,9 @@ export type ProviderCapability =
   /** Function tools and tool calls in chat. */
   | 'tools'
   /** Image inputs in chat messages. */
-  | 'vision';
+  | 'vision'
+  /** Speaks OpenAI's Responses API natively (`POST /responses`), so it is passed through. */
+  | 'responses';
 
 /** Every capability, in the order routing indexes them. */
 export const PROVIDER_CAPABILITIES: readonly ProviderCapability[] = [
@@ -28,6 +37,7 @@ export const PROVIDER_CAPABILITIES: readonly ProviderCapability[] = [
   'streaming',
   'tools',
   'vision',
+  'responses',
 ];
 
 /** Where and as whom to call a deployment, resolved once when the config is loaded. */
@@ -111,4 +121,27 @@ export abstract class ProviderAdapter {
     request: EmbeddingRequest,
     ctx: ProviderCallContext,
   ): Promise<EmbeddingResponse>;
+
+  /**
+   * A Responses API request sent as is (adapters with the `responses` capability only); the
+   * answer is the upstream's object, tagged with its raw JSON.
+   */
+  responses(
+    _body: Record<string, unknown>,
+    ctx: ProviderCallContext,
+  ): Promise<Record<string, unknown>> {
+    return Promise.reject(
+      ProviderException.unsupported(ctx.deployment.provider, 'the Responses API'),
+    );
+  }
+
+  /** The streamed form of `responses`: the upstream's events as they arrive. */
+  responsesStream(
+    _body: Record<string, unknown>,
+    ctx: ProviderCallContext,
+  ): Promise<AsyncIterable<UpstreamResponsesEvent>> {
+    return Promise.reject(
+      ProviderException.unsupported(ctx.deployment.provider, 'the Responses API'),
+    );
+  }
 }

@@ -40,7 +40,10 @@ async function* paced<T>(chunks: Iterable<T>, ctx: ProviderCallContext): AsyncGe
 @Injectable()
 export class MockAdapter extends ProviderAdapter {
   readonly names = ['mock'] as const;
-  readonly capabilities: ReadonlySet<ProviderCapability> = new Set(PROVIDER_CAPABILITIES);
+  // Everything but `responses`: the mock answers the Responses API through the chat translation.
+  readonly capabilities: ReadonlySet<ProviderCapability> = new Set(
+    PROVIDER_CAPABILITIES.filter((capability) => capability !== 'responses'),
+  );
 
   resolveConnection(
     _deployment: DeploymentConfig,

@@ -15,6 +15,7 @@ import {
   PROVIDER_CAPABILITIES,
   type ProviderCapability,
   type ProviderConnection,
+  type UpstreamResponsesEvent,
 } from '../contract/provider-adapter';
 import { ProviderException } from '../contract/provider.exception';
 import { mapTransportError, type TransportErrorContext } from '../http/transport-error.mapper';
@@ -23,13 +24,20 @@ import type { UpstreamHttpClient } from '../http/upstream-http.client';
 import { readOpenAiStream } from './openai-stream.reader';
 import { mapUpstreamError, readCappedText, type UpstreamHeaders } from './upstream-error.mapper';
 import { withRawJson } from '../contract/raw-json';
+import { readResponsesStream } from './responses-stream.reader';
+
+type StreamReader<T> = (
+  body: Dispatcher.ResponseData['body'],
+  ctx: TransportErrorContext,
+) => AsyncIterable<T>;
 
 type Environment = Readonly<Record<string, string | undefined>>;
 /** The OpenAI endpoint a call goes to, relative to the deployment's base URL. */
-export type UpstreamPath = '/chat/completions' | '/completions' | '/embeddings';
+export type UpstreamPath = '/chat/completions' | '/completions' | '/embeddings' | '/responses';
 
+/** Everything but `responses`: few compatible servers serve `/responses`; a vendor opts in. */
 export const OPENAI_COMPATIBLE_CAPABILITIES: ReadonlySet<ProviderCapability> = new Set(
-  PROVIDER_CAPABILITIES,
+  PROVIDER_CAPABILITIES.filter((capability) => capability !== 'responses'),
 );
 
 const TRAILING_SLASHES = /\/+$/;
@@ -108,6 +116,27 @@ export abstract class OpenAiCompatibleAdapter extends ProviderAdapter {
     return this.postJson<EmbeddingResponse>('/embeddings', request, ctx);
   }
 
+  /**
+   * `POST /responses` with the client's body: the upstream model, `store: false` (the gateway keeps
+   * its own store) and no `previous_response_id` (the upstream never stored the earlier turn).
+   */
+  override responses(
+    body: Record<string, unknown>,
+    ctx: ProviderCallContext,
+  ): Promise<Record<string, unknown>> {
+    // Only a vendor that opted in (the capability) is sent `/responses`.
+    if (!this.capabilities.has('responses')) return super.responses(body, ctx);
+    return this.postJson('/responses', forResponses(body), ctx);
+  }
+
+  override responsesStream(
+    body: Record<string, unknown>,
+    ctx: ProviderCallContext,
+  ): Promise<AsyncIterable<UpstreamResponsesEvent>> {
+    if (!this.capabilities.has('responses')) return super.responsesStream(body, ctx);
+    return this.postStream('/responses', forResponses(body), ctx, readResponsesStream);
+  }
+
   /** Request headers; subclasses with other auth schemes override this. */
   protected headers(connection: ProviderConnection, stream: boolean): Record<string, string> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -155,13 +184,13 @@ export abstract class OpenAiCompatibleAdapter extends ProviderAdapter {
     path: UpstreamPath,
     request: { model: string },
     ctx: ProviderCallContext,
+    read: StreamReader<T> = readOpenAiStream,
   ): Promise<AsyncIterable<T>> {
     const { streamTimeoutMs, upstreamModel, id } = ctx.deployment;
     const payload = { ...request, model: upstreamModel, stream: true };
     const res = await this.send(path, payload, ctx, ctx.signal, streamTimeoutMs, true);
     const errorCtx = transportContext(id, ctx.signal, streamTimeoutMs);
-    if (res.statusCode >= 200 && res.statusCode < 300)
-      return readOpenAiStream<T>(res.body, errorCtx);
+    if (res.statusCode >= 200 && res.statusCode < 300) return read(res.body, errorCtx);
     let text: string;
     try {
       text = await readCappedText(res.body);
@@ -202,6 +231,14 @@ function nonStreaming(
   // Asked for a whole answer: never let a stray `stream: true` turn the reply into SSE.
   const { stream: _stream, stream_options: _options, ...rest } = request as Record<string, unknown>;
   return { ...rest, model: ctx.deployment.upstreamModel };
+}
+
+function forResponses(body: Record<string, unknown>): { model: string; stream?: boolean } {
+  const { previous_response_id: _previous, ...rest } = body;
+  return { ...rest, model: String(body.model), store: false } as {
+    model: string;
+    stream?: boolean;
+  };
 }
 
 function transportContext(

@@ -12,7 +12,7 @@ import { withRawJson } from '../contract/raw-json';
 type ResponseBody = Dispatcher.ResponseData['body'];
 
 /** After `[DONE]` the rest of the body (normally nothing) is read so the socket can be reused. */
-const DRAIN_LIMIT_BYTES = 64 * 1024;
+export const DRAIN_LIMIT_BYTES = 64 * 1024;
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -28,7 +28,7 @@ function errorStatus(error: Record<string, unknown>): number {
 }
 
 /** A `data:` payload carrying `{ error }` (or an `event: error`) ends the stream with its message. */
-function inStreamError(
+export function inStreamError(
   parsed: unknown,
   event: SseEvent,
   label: string,
@@ -82,7 +82,7 @@ async function* readChunks<T>(body: ResponseBody, ctx: TransportErrorContext): A
  * An iterator over an upstream's OpenAI SSE chunks. Stopping early (`return()`), even before the
  * first `next()`, destroys the body so the upstream request is aborted.
  */
-class UpstreamChunkStream<T> implements AsyncIterableIterator<T> {
+export class UpstreamChunkStream<T> implements AsyncIterableIterator<T> {
   private started = false;
 
   constructor(

@@ -1,13 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { UpstreamHttpClient } from '../http/upstream-http.client';
-import { OpenAiCompatibleAdapter } from '../openai-compatible/openai-compatible.adapter';
+import type { ProviderCapability } from '../contract/provider-adapter';
+import {
+  OPENAI_COMPATIBLE_CAPABILITIES,
+  OpenAiCompatibleAdapter,
+} from '../openai-compatible/openai-compatible.adapter';
 
 type Environment = Readonly<Record<string, string | undefined>>;
+
+const OPENAI_CAPABILITIES: ReadonlySet<ProviderCapability> = new Set([
+  ...OPENAI_COMPATIBLE_CAPABILITIES,
+  'responses',
+]);
 
 /** api.openai.com (also `text-completion-openai`, LiteLLM's name for the legacy completions API). */
 @Injectable()
 export class OpenAiAdapter extends OpenAiCompatibleAdapter {
   readonly names = ['openai', 'text-completion-openai'] as const;
+  // api.openai.com serves `/v1/responses`, so Responses requests are passed through.
+  override readonly capabilities = OPENAI_CAPABILITIES;
   protected readonly apiKeyEnv = 'OPENAI_API_KEY';
 
   constructor(http: UpstreamHttpClient) {
