@@ -173,7 +173,7 @@ describe('provider matrix: every inbound surface against every provider', () => 
   });
 
   describe.each(PROVIDERS)('OpenAI Responses surface → %s', (provider) => {
-    const { group, text } = MATRIX_TARGETS[provider];
+    const { group, responsesText: text } = MATRIX_TARGETS[provider];
     const responsesTool = {
       type: 'function' as const,
       name: MATRIX_TOOL,

@@ -1,3 +1,4 @@
+import { responsesEvents, responsesObject } from './openai-responses.stub';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -91,11 +92,22 @@ export class AzureStubServer {
         error: { code: '401', message: 'Access denied due to missing subscription key.' },
       });
     }
+    // The Responses API lives on Azure's deployment-less v1 surface (no api-version).
+    if (url.pathname === '/openai/v1/responses') return this.answerResponses(res, body);
     if (!apiVersion)
       return json(res, 404, { error: { code: '404', message: 'Resource not found' } });
     const route = DEPLOYMENT_PATH.exec(url.pathname);
     if (!route) return json(res, 404, { error: { code: '404', message: 'Resource not found' } });
     this.answer(res, route[2]!, body);
+  }
+
+  private answerResponses(res: ServerResponse, body: Record<string, unknown>): void {
+    if (body.stream !== true) return json(res, 200, responsesObject(body));
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    for (const event of responsesEvents(body)) {
+      res.write(`event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`);
+    }
+    res.end();
   }
 
   private answer(res: ServerResponse, endpoint: string, body: Record<string, unknown>): void {

@@ -3,6 +3,7 @@ import { AZURE_STUB_TEXT, AzureStubServer } from './azure-stub.server';
 import { BEDROCK_STUB_TEXT, BedrockStubServer, type BedrockStubFrame } from './bedrock-stub.server';
 import { GEMINI_STUB_TEXT, GeminiStubServer } from './gemini-stub.server';
 import { OpenAiStubServer, STUB_TEXT } from './openai-stub.server';
+import { RESPONSES_STUB_TEXT } from './openai-responses.stub';
 
 export type MatrixProvider = 'openai' | 'azure' | 'anthropic' | 'bedrock' | 'gemini';
 
@@ -15,14 +16,20 @@ export interface MatrixTarget {
   readonly group: string;
   /** The text the stub streams (and, except for openai's `#n` suffix, answers whole). */
   readonly text: string;
+  /** On the Responses surface: providers that pass it through answer with the stub's own text. */
+  readonly responsesText: string;
 }
 
 export const MATRIX_TARGETS: Readonly<Record<MatrixProvider, MatrixTarget>> = {
-  openai: { group: 'm-openai', text: STUB_TEXT },
-  azure: { group: 'm-azure', text: AZURE_STUB_TEXT },
-  anthropic: { group: 'm-anthropic', text: ANTHROPIC_STUB_TEXT },
-  bedrock: { group: 'm-bedrock', text: BEDROCK_STUB_TEXT },
-  gemini: { group: 'm-gemini', text: GEMINI_STUB_TEXT },
+  openai: { group: 'm-openai', text: STUB_TEXT, responsesText: RESPONSES_STUB_TEXT },
+  azure: { group: 'm-azure', text: AZURE_STUB_TEXT, responsesText: RESPONSES_STUB_TEXT },
+  anthropic: {
+    group: 'm-anthropic',
+    text: ANTHROPIC_STUB_TEXT,
+    responsesText: ANTHROPIC_STUB_TEXT,
+  },
+  bedrock: { group: 'm-bedrock', text: BEDROCK_STUB_TEXT, responsesText: BEDROCK_STUB_TEXT },
+  gemini: { group: 'm-gemini', text: GEMINI_STUB_TEXT, responsesText: GEMINI_STUB_TEXT },
 };
 
 const BEDROCK_USAGE = { inputTokens: 12, outputTokens: 6, totalTokens: 18 };

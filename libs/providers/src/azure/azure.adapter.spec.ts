@@ -154,6 +154,21 @@ describe(AzureOpenAiAdapter.name, () => {
     expect(JSON.parse(sent.body)).toEqual({ ...CHAT_REQUEST, model: 'gpt-4o-prod' });
   });
 
+  it('passes the Responses API through to the v1 surface, deployment as the model', async () => {
+    expect(azure().deployment.adapter.capabilities.has('responses')).toBe(true);
+    const upstream = { id: 'resp_azure_1', object: 'response', status: 'completed', output: [] };
+    stub.replyJson(200, JSON.stringify(upstream));
+    const ctx = azure();
+
+    const answer = await ctx.deployment.adapter.responses({ model: 'my-group', input: 'Hi' }, ctx);
+
+    expect(answer).toEqual(upstream);
+    const sent = stub.lastRequest;
+    expect(sent.url).toBe('/openai/v1/responses');
+    expect(sent.headers['api-key']).toBe('azure-key-123');
+    expect(JSON.parse(sent.body)).toMatchObject({ model: 'gpt-4o-prod', input: 'Hi' });
+  });
+
   it('sends an Azure AD token as a bearer token and no api-key', async () => {
     stub.replyJson(200, fixture('chat-completion.json'));
     const ctx = azure({ api_key: undefined, extra: { azure_ad_token: 'eyJ0eXAi.token' } });

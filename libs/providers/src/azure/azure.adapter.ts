@@ -1,9 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { ConfigProblem, DeploymentConfig } from '@routeiq/config';
-import type { ProviderCallContext, ProviderConnection } from '../contract/provider-adapter';
+import type {
+  ProviderCallContext,
+  ProviderCapability,
+  ProviderConnection,
+} from '../contract/provider-adapter';
 import type { ProviderException } from '../contract/provider.exception';
 import { UpstreamHttpClient } from '../http/upstream-http.client';
 import {
+  OPENAI_COMPATIBLE_CAPABILITIES,
   OpenAiCompatibleAdapter,
   type UpstreamPath,
 } from '../openai-compatible/openai-compatible.adapter';
@@ -46,6 +51,11 @@ export function resolveAzureCredential(
   return envToken ? { azureAdToken: envToken } : {};
 }
 
+const AZURE_CAPABILITIES: ReadonlySet<ProviderCapability> = new Set([
+  ...OPENAI_COMPATIBLE_CAPABILITIES,
+  'responses',
+]);
+
 /**
  * Azure OpenAI (`azure/<deployment name>`): OpenAI's wire format under
  * `{api_base}/openai/deployments/{deployment}/…?api-version=…`, authenticated by an `api-key`
@@ -55,6 +65,8 @@ export function resolveAzureCredential(
 @Injectable()
 export class AzureOpenAiAdapter extends OpenAiCompatibleAdapter {
   readonly names = ['azure'] as const;
+  // Azure serves the Responses API on its v1 surface: Responses requests are passed through.
+  override readonly capabilities = AZURE_CAPABILITIES;
   // Credentials are resolved by `resolveAzureCredential`, not by the base's single key variable.
   protected readonly apiKeyEnv = undefined;
 
@@ -90,6 +102,9 @@ export class AzureOpenAiAdapter extends OpenAiCompatibleAdapter {
 
   protected override upstreamUrl(path: UpstreamPath, ctx: ProviderCallContext): string {
     const { connection, upstreamModel } = ctx.deployment;
+    // The Responses API lives on the deployment-less v1 surface (no api-version); the deployment
+    // name travels as the body's `model`.
+    if (path === '/responses') return `${connection.apiBase}/openai/v1/responses`;
     const version = connection.apiVersion ?? AZURE_DEFAULT_API_VERSION;
     const deployment = encodeURIComponent(upstreamModel);
     return `${connection.apiBase}/openai/deployments/${deployment}${path}?api-version=${encodeURIComponent(version)}`;
