@@ -16,8 +16,14 @@ import {
   StringValue,
 } from './config-rules';
 
-/** Routing strategies this release implements; grows with routing issue #5. */
-export const SUPPORTED_ROUTING_STRATEGIES: readonly string[] = ['simple-shuffle'];
+/** Built-in routing strategies (LiteLLM's names); ML strategies arrive with issue #9. */
+export const SUPPORTED_ROUTING_STRATEGIES: readonly string[] = [
+  'simple-shuffle',
+  'least-busy',
+  'latency-based-routing',
+  'cost-based-routing',
+  'usage-based-routing',
+];
 export const DEFAULT_ROUTING_STRATEGY = 'simple-shuffle';
 export const DEFAULT_MAX_REQUEST_SIZE_MB = 10;
 export const MODEL_MODES: readonly string[] = ['chat', 'completion', 'embedding'];
@@ -74,6 +80,8 @@ export class LitellmParamsSchema {
   @IsOptional() @StringValue() mock_response?: string;
   @IsOptional() @StringMap() extra_headers?: Record<string, string>;
   @IsOptional() @BooleanValue() drop_params?: boolean;
+  @IsOptional() @NumericInput() @NonNegativeNumber() cooldown_time?: number;
+  @IsOptional() @NumericInput() @NonNegativeInt() allowed_fails?: number;
 }
 
 export class ModelInfoSchema {
@@ -98,8 +106,28 @@ export class RouterSettingsSchema {
 
   /** Values are checked by hand: LiteLLM allows a name or `{ model, hidden }`. */
   @IsOptional() @IsMapping() model_group_alias?: Record<string, unknown>;
+  @IsOptional() @IsMapping() routing_strategy_args?: Record<string, unknown>;
   @IsOptional() @NumericInput() @NonNegativeInt() num_retries?: number;
+  @IsOptional() @NumericInput() @NonNegativeNumber() retry_after?: number;
   @IsOptional() @NumericInput() @PositiveNumber() timeout?: number;
+  @IsOptional() @NumericInput() @NonNegativeInt() allowed_fails?: number;
+  @IsOptional() @NumericInput() @NonNegativeNumber() cooldown_time?: number;
+  @IsOptional() @BooleanValue() disable_cooldowns?: boolean;
+  /** Fallback lists are checked by hand (`router-fallbacks.parser.ts`): their targets must exist. */
+  @IsOptional() @Check('fallbackList', () => true, () => '') fallbacks?: unknown;
+  @IsOptional() @Check('fallbackList', () => true, () => '') context_window_fallbacks?: unknown;
+  @IsOptional() @Check('fallbackList', () => true, () => '') content_policy_fallbacks?: unknown;
+  @IsOptional() @Check('fallbackList', () => true, () => '') default_fallbacks?: unknown;
+  @IsOptional() @NumericInput() @NonNegativeInt() max_fallbacks?: number;
+  @IsOptional() @IsMapping() circuit_breaker?: Record<string, unknown>;
+}
+
+/** `router_settings.circuit_breaker`. */
+export class CircuitBreakerSchema {
+  @IsOptional() @NumericInput() @PositiveInt() failure_threshold?: number;
+  @IsOptional() @NumericInput() @PositiveNumber() window_seconds?: number;
+  @IsOptional() @NumericInput() @PositiveNumber() recovery_timeout_seconds?: number;
+  @IsOptional() @NumericInput() @PositiveInt() success_threshold?: number;
 }
 
 export class GeneralSettingsSchema {

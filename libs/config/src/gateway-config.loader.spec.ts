@@ -97,10 +97,24 @@ describe('loadGatewayConfig', () => {
     expect(azure?.litellmParams.api_key).toBe('from-config');
     expect(azure?.litellmParams.weight).toBe(2);
     expect(azure?.modelInfo.id).toMatch(/^[0-9a-f]{16}$/);
-    expect(config.routerSettings).toEqual({
+    expect(config.routerSettings).toMatchObject({
       routing_strategy: 'simple-shuffle',
       model_group_alias: { 'gpt-4': 'gpt-4o', 'gpt-4-turbo': 'gpt-4o' },
       num_retries: 2,
+      // LiteLLM's and the seed's defaults.
+      retry_after: 0,
+      allowed_fails: 3,
+      cooldown_time: 5,
+      disable_cooldowns: false,
+      fallbacks: {},
+      default_fallbacks: [],
+      max_fallbacks: 5,
+      circuit_breaker: {
+        failure_threshold: 5,
+        window_seconds: 60,
+        recovery_timeout_seconds: 30,
+        success_threshold: 2,
+      },
       extra: {},
     });
     expect(config.generalSettings).toEqual({
@@ -140,10 +154,12 @@ describe('loadGatewayConfig', () => {
   });
 
   it('rejects an unsupported routing strategy, naming the supported ones', () => {
-    expect(problemsOf('router_settings:\n  routing_strategy: latency-based-routing\n')).toEqual([
+    expect(problemsOf('router_settings:\n  routing_strategy: fastest-please\n')).toEqual([
       {
         path: 'router_settings.routing_strategy',
-        message: 'unsupported routing strategy "latency-based-routing" (supported: simple-shuffle)',
+        message:
+          'unsupported routing strategy "fastest-please" (supported: simple-shuffle, least-busy, ' +
+          'latency-based-routing, cost-based-routing, usage-based-routing)',
       },
     ]);
   });
@@ -271,7 +287,7 @@ describe('loadGatewayConfig', () => {
       '    litellm_params: { model: gpt-4o, timeout: 0, api_key: os.environ/NOPE }',
       '  - model_name: b',
       '    litellm_params: {}',
-      'router_settings: { routing_strategy: least-busy, num_retries: many }',
+      'router_settings: { routing_strategy: most-busy, num_retries: many }',
       'general_settings: { max_request_size_mb: -5 }',
     ].join('\n');
     let error: unknown;
@@ -308,11 +324,11 @@ describe('loadGatewayConfig', () => {
       'config: unknown key "foo" ignored',
       'config: "mcp_servers" is not supported yet, ignored',
       'router_settings.redis_host: not supported yet, ignored',
-      'router_settings.cooldown_time: not supported yet, ignored',
       'general_settings.store_model_in_db: not supported yet, ignored',
       'litellm_settings.callbacks: not supported yet, ignored',
     ]);
-    expect(config.routerSettings.extra).toEqual({ redis_host: 'localhost', cooldown_time: 30 });
+    expect(config.routerSettings.extra).toEqual({ redis_host: 'localhost' });
+    expect(config.routerSettings.cooldown_time).toBe(30);
   });
 
   it('converts numeric strings, including resolved env values', () => {

@@ -7,7 +7,8 @@ import { ConfigValidationError } from './config-validation.error';
 import { deepFreeze } from './deep-freeze';
 import type { ConfigProblem, GatewayConfig } from './gateway-config.types';
 import { parseModelList } from './model-list.parser';
-import { parseGeneralSettings, parseLitellmSettings, parseRouterSettings } from './settings.parser';
+import { parseRouterSettings } from './router-settings.parser';
+import { parseGeneralSettings, parseLitellmSettings } from './settings.parser';
 import { mergeEnvironment, resolveEnvRefs, type Environment } from './yaml-env.resolver';
 
 const TOP_LEVEL_KEYS: readonly string[] = [

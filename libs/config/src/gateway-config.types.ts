@@ -26,6 +26,10 @@ export interface LitellmParams {
   readonly extra_headers?: Readonly<Record<string, string>>;
   /** Drop request parameters the provider cannot take instead of failing (LiteLLM semantics). */
   readonly drop_params?: boolean;
+  /** Seconds this deployment cools down after too many failures (else `router_settings.cooldown_time`). */
+  readonly cooldown_time?: number;
+  /** Failures per minute this deployment may have before it cools down (else the router's). */
+  readonly allowed_fails?: number;
   /** Every other key, verbatim. */
   readonly extra: Readonly<Record<string, unknown>>;
 }
@@ -55,13 +59,48 @@ export interface DeploymentConfig {
   readonly modelInfo: ModelInfo;
 }
 
+/** Model group → the groups to try next, in order (LiteLLM's `[{group: [a, b]}]`, flattened). */
+export type FallbackMap = Readonly<Record<string, readonly string[]>>;
+
+/** A deployment's circuit breaker (`router_settings.circuit_breaker`); the seed's defaults. */
+export interface CircuitBreakerSettings {
+  /** Failures within `window_seconds` that open the breaker (5). */
+  readonly failure_threshold: number;
+  /** Sliding window the failures are counted in (60). */
+  readonly window_seconds: number;
+  /** Seconds an open breaker waits before letting trial requests through (half-open) (30). */
+  readonly recovery_timeout_seconds: number;
+  /** Successes in half-open that close the breaker again (2). */
+  readonly success_threshold: number;
+}
+
 export interface RouterSettings {
-  /** Only `simple-shuffle` in this release; more strategies arrive with routing issue #5. */
+  /** One of `SUPPORTED_ROUTING_STRATEGIES`; `simple-shuffle` by default. */
   readonly routing_strategy: string;
+  /** Strategy options, e.g. `{ lowest_latency_buffer: 0.1 }` (LiteLLM's name). */
+  readonly routing_strategy_args: Readonly<Record<string, unknown>>;
   /** Alias → model group, e.g. `{ gpt-4: gpt-4o }`. */
   readonly model_group_alias: Readonly<Record<string, string>>;
-  readonly num_retries?: number;
+  /** Further attempts within a model group after a retryable failure (0). */
+  readonly num_retries: number;
+  /** Seconds to wait at least before a retry (0: exponential backoff with jitter alone). */
+  readonly retry_after: number;
+  /** Seconds: the default per-call timeout and the whole request's deadline. */
   readonly timeout?: number;
+  /** Failures per minute a deployment may have before it cools down (3). */
+  readonly allowed_fails: number;
+  /** Seconds a deployment cools down (5). */
+  readonly cooldown_time: number;
+  /** No cooldowns at all (LiteLLM's `disable_cooldowns`); breakers still work. */
+  readonly disable_cooldowns: boolean;
+  readonly fallbacks: FallbackMap;
+  readonly context_window_fallbacks: FallbackMap;
+  readonly content_policy_fallbacks: FallbackMap;
+  /** Groups tried after any group without its own `fallbacks` entry. */
+  readonly default_fallbacks: readonly string[];
+  /** At most this many fallback groups per request (5). */
+  readonly max_fallbacks: number;
+  readonly circuit_breaker: CircuitBreakerSettings;
   readonly extra: Readonly<Record<string, unknown>>;
 }
 
