@@ -15,6 +15,26 @@ export class CoordinationKeys {
     return `${this.prefix}quota:${name}`;
   }
 
+  /** Sorted set of a deployment's recent failure times, e.g. `routeiq:routing:failures:gpt-4o-1`. */
+  deploymentFailures(deploymentId: string): string {
+    return `${this.prefix}routing:failures:${deploymentId}`;
+  }
+
+  /** Hash of every deployment's breaker and cooldown state (field = deployment id). */
+  deploymentHealth(): string {
+    return `${this.prefix}routing:health`;
+  }
+
+  /** Hash of the deployments' request and token counts of one epoch minute. */
+  deploymentUsage(epochMinute: number): string {
+    return `${this.prefix}routing:usage:${epochMinute}`;
+  }
+
+  /** A small named document shared by the replicas, e.g. `routeiq:state:strategy-registry`. */
+  sharedState(name: string): string {
+    return `${this.prefix}state:${name}`;
+  }
+
   /** The topic of a channel built by `channel()`, or undefined for a foreign channel. */
   topicOf(channel: string): string | undefined {
     const head = `${this.prefix}bus:`;

@@ -1,4 +1,5 @@
 import {
+  type BeforeApplicationShutdown,
   Global,
   Injectable,
   Logger,
@@ -16,6 +17,15 @@ import { InMemoryCoordinationBus, InMemoryCoordinationHealth } from './in-memory
 import { RedisConnections } from './redis-connections';
 import { RedisCoordinationBus } from './redis-coordination.bus';
 import { RedisCoordinationHealth } from './redis-coordination.health';
+import {
+  createDeploymentHealthStore,
+  createDeploymentUsageStore,
+  createSharedStateStore,
+  DeploymentHealthStore,
+  DeploymentUsageStore,
+  RedisDeploymentUsageStore,
+  SharedStateStore,
+} from './routing-state';
 
 const STARTUP_WAIT_MS = 3000;
 
@@ -80,6 +90,24 @@ export class CoordinationBackend implements OnModuleInit, OnApplicationShutdown 
       inject: [CoordinationBackend, CoordinationKeys],
     },
     {
+      provide: DeploymentHealthStore,
+      useFactory: (backend: CoordinationBackend, keys: CoordinationKeys) =>
+        createDeploymentHealthStore(backend.redis, keys),
+      inject: [CoordinationBackend, CoordinationKeys],
+    },
+    {
+      provide: DeploymentUsageStore,
+      useFactory: (backend: CoordinationBackend, keys: CoordinationKeys) =>
+        createDeploymentUsageStore(backend.redis, keys),
+      inject: [CoordinationBackend, CoordinationKeys],
+    },
+    {
+      provide: SharedStateStore,
+      useFactory: (backend: CoordinationBackend, keys: CoordinationKeys) =>
+        createSharedStateStore(backend.redis, keys),
+      inject: [CoordinationBackend, CoordinationKeys],
+    },
+    {
       provide: CoordinationHealth,
       useFactory: (backend: CoordinationBackend, config: CoordinationConfig) =>
         backend.redis
@@ -88,6 +116,21 @@ export class CoordinationBackend implements OnModuleInit, OnApplicationShutdown 
       inject: [CoordinationBackend, CoordinationConfig],
     },
   ],
-  exports: [CoordinationBus, CoordinationHealth, CoordinationKeys, QuotaCounterStore],
+  exports: [
+    CoordinationBus,
+    CoordinationHealth,
+    CoordinationKeys,
+    QuotaCounterStore,
+    DeploymentHealthStore,
+    DeploymentUsageStore,
+    SharedStateStore,
+  ],
 })
-export class CoordinationModule {}
+export class CoordinationModule implements BeforeApplicationShutdown {
+  constructor(private readonly usage: DeploymentUsageStore) {}
+
+  // Before the connections close (onApplicationShutdown): the last counts are still pushed.
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.usage instanceof RedisDeploymentUsageStore) await this.usage.close();
+  }
+}

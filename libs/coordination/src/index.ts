@@ -9,3 +9,4 @@ export * from './redis-coordination.health';
 export * from './in-memory-coordination';
 export * from './coordination.module';
 export * from './counters';
+export * from './routing-state';

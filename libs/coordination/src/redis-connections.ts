@@ -31,7 +31,14 @@ export function redisConnectionOptions(role: 'command' | 'subscriber'): RedisOpt
       ? { enableOfflineQueue: false, maxRetriesPerRequest: 1 }
       : // SUBSCRIBE issued before the connection is up waits for it; ioredis resubscribes after
         // reconnects.
-        { enableOfflineQueue: true, maxRetriesPerRequest: null, autoResubscribe: true }),
+        // No ready check: its INFO can race a SUBSCRIBE issued while connecting, and the refused
+        // check reconnects the connection with the subscription lost.
+        {
+          enableOfflineQueue: true,
+          maxRetriesPerRequest: null,
+          autoResubscribe: true,
+          enableReadyCheck: false,
+        }),
   };
 }
 
