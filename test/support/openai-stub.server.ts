@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { chatChunks, chatCompletion, embeddings, textCompletion } from './openai-chat.stub';
 import { responsesEvents, responsesObject } from './openai-responses.stub';
+
+export { STUB_TEXT } from './openai-chat.stub';
 
 /** A request as the stub received it, for asserting exactly what the gateway sent upstream. */
 export interface RecordedRequest {
@@ -10,8 +13,11 @@ export interface RecordedRequest {
   readonly body: Record<string, unknown>;
 }
 
-/** How the stub answers the next request(s) on a path; without one it answers like OpenAI. */
-export type StubBehaviour =
+/**
+ * How the stub answers the next request(s) on a path; without one it answers like OpenAI.
+ * `delayMs` (any kind) waits that long before the status line, e.g. for latency or timeouts.
+ */
+export type StubBehaviour = (
   | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string> }
   | { kind: 'raw'; status: number; body: string; contentType: string }
   /**
@@ -26,14 +32,24 @@ export type StubBehaviour =
       done?: boolean;
       named?: boolean;
     }
+  /**
+   * 200, `chunks`, then the event `data: {"error": <error>}` and the end of the stream without
+   * [DONE]: how OpenAI reports a failure inside a stream that has already started.
+   */
+  | { kind: 'sse-error-after'; chunks: unknown[]; error: unknown; gapMs?: number }
+  /** 200 (headers flushed), `chunks` (possibly none), then the socket closes without [DONE]. */
+  | { kind: 'sse-close'; chunks: unknown[]; gapMs?: number }
   /** Never answers (for timeouts and client-abort tests). */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+) & { delayMs?: number };
 
-const CREATED = 1_700_000_000;
+type SseBehaviour = Extract<StubBehaviour, { kind: 'sse' }>;
 
 /**
  * An upstream that speaks OpenAI's wire format over real HTTP: chat completions (JSON and SSE,
- * include_usage, n, tool calls echoed from the request), completions, embeddings.
+ * include_usage, n, tool calls echoed from the request), completions, embeddings, responses.
+ * Per path, an answer comes from the first of: a persistent failure (`failAll`), the next
+ * scripted behaviour (`script`), the default OpenAI-like answer.
  */
 export class OpenAiStubServer {
   readonly requests: RecordedRequest[] = [];
@@ -41,6 +57,9 @@ export class OpenAiStubServer {
   abortedRequests = 0;
   connections = 0;
   private readonly scripted = new Map<string, StubBehaviour[]>();
+  private readonly failures = new Map<string, StubBehaviour>();
+  private readonly counts = new Map<string, number>();
+  private countWaiters: Array<() => void> = [];
   private server?: Server;
 
   /** Starts on a free port; resolves to the base URL including `/v1`. */
@@ -68,6 +87,45 @@ export class OpenAiStubServer {
     this.scripted.set(path, [...(this.scripted.get(path) ?? []), ...behaviours]);
   }
 
+  /**
+   * Answers every request to `path` with `behaviour` until `clearFailures`, ahead of scripted
+   * behaviours (which stay queued). Replaces an earlier failure on the same path.
+   */
+  failAll(path: string, behaviour: StubBehaviour): void {
+    this.failures.set(path, behaviour);
+  }
+
+  /** Ends the persistent failure of `path`, or of every path when none is given. */
+  clearFailures(path?: string): void {
+    if (path === undefined) this.failures.clear();
+    else this.failures.delete(path);
+  }
+
+  /** How many requests reached `path` since the stub started (whatever they were answered). */
+  count(path: string): number {
+    return this.counts.get(path) ?? 0;
+  }
+
+  /** Resolves once `count(path)` reaches `atLeast`; rejects after `timeoutMs`. */
+  async waitForCount(path: string, atLeast: number, timeoutMs = 5000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    let waiter: (() => void) | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        waiter = () => this.count(path) >= atLeast && resolve();
+        this.countWaiters.push(waiter);
+        timer = setTimeout(
+          () => reject(new Error(`stub: ${path} got ${this.count(path)} of ${atLeast} requests`)),
+          timeoutMs,
+        );
+        waiter();
+      });
+    } finally {
+      clearTimeout(timer);
+      this.countWaiters = this.countWaiters.filter((other) => other !== waiter);
+    }
+  }
+
   last(): RecordedRequest {
     const last = this.requests[this.requests.length - 1];
     if (!last) throw new Error('the stub received no request');
@@ -80,12 +138,25 @@ export class OpenAiStubServer {
     const text = Buffer.concat(chunks).toString('utf8');
     const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
     const path = (req.url ?? '/').split('?')[0]!;
-    this.requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
+    this.record({ method: req.method ?? 'GET', path, headers: req.headers, body });
     res.on('close', () => {
       if (!res.writableFinished) this.abortedRequests++;
     });
-    const behaviour = this.scripted.get(path)?.shift() ?? this.defaultBehaviour(path, body);
+    const behaviour =
+      this.failures.get(path) ??
+      this.scripted.get(path)?.shift() ??
+      this.defaultBehaviour(path, body);
+    if (behaviour.delayMs) {
+      await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
+      if (res.destroyed) return;
+    }
     await this.respond(res, behaviour);
+  }
+
+  private record(request: RecordedRequest): void {
+    this.requests.push(request);
+    this.counts.set(request.path, this.count(request.path) + 1);
+    for (const waiter of this.countWaiters) waiter();
   }
 
   private async respond(res: ServerResponse, behaviour: StubBehaviour): Promise<void> {
@@ -104,15 +175,20 @@ export class OpenAiStubServer {
         res.end(behaviour.body);
         return;
       case 'sse':
-        await this.stream(res, behaviour);
+        return this.stream(res, behaviour);
+      case 'sse-error-after': {
+        const chunks = [...behaviour.chunks, { error: behaviour.error }];
+        return this.stream(res, { kind: 'sse', chunks, gapMs: behaviour.gapMs, done: false });
+      }
+      case 'sse-close':
+        return this.stream(res, { ...behaviour, kind: 'sse', cut: true });
     }
   }
 
-  private async stream(
-    res: ServerResponse,
-    behaviour: Extract<StubBehaviour, { kind: 'sse' }>,
-  ): Promise<void> {
+  private async stream(res: ServerResponse, behaviour: SseBehaviour): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    // The status line goes out now, so a stream cut before any chunk still reads as a 200.
+    res.flushHeaders();
     for (const chunk of behaviour.chunks) {
       if (res.destroyed) return;
       const name = behaviour.named ? `event: ${(chunk as { type: string }).type}\n` : '';
@@ -120,7 +196,11 @@ export class OpenAiStubServer {
       if (behaviour.gapMs) await new Promise((resolve) => setTimeout(resolve, behaviour.gapMs));
     }
     if (behaviour.cut) {
-      res.socket?.destroy();
+      const socket = res.socket;
+      // Destroying drops what the socket still buffers: the chunks must reach the client first.
+      // Writes complete in order: an empty one's callback runs once the chunks are out.
+      if (socket) await new Promise((resolve) => socket.write('', resolve));
+      socket?.destroy();
       return;
     }
     if (behaviour.done !== false) res.write('data: [DONE]\n\n');
@@ -158,105 +238,4 @@ export class OpenAiStubServer {
       },
     };
   }
-}
-
-export const STUB_TEXT = 'Hello from the stub upstream.';
-
-function chatCompletion(model: string, body: Record<string, unknown>): unknown {
-  const n = typeof body.n === 'number' ? body.n : 1;
-  const tools = Array.isArray(body.tools)
-    ? (body.tools as Array<{ function: { name: string } }>)
-    : [];
-  const choices = Array.from({ length: n }, (_, index) =>
-    tools.length > 0
-      ? {
-          index,
-          message: {
-            role: 'assistant',
-            content: null,
-            tool_calls: [
-              {
-                id: `call_${index}`,
-                type: 'function',
-                function: { name: tools[0]!.function.name, arguments: '{"city":"Paris"}' },
-              },
-            ],
-          },
-          finish_reason: 'tool_calls',
-          logprobs: null,
-        }
-      : {
-          index,
-          message: { role: 'assistant', content: `${STUB_TEXT} #${index}` },
-          finish_reason: 'stop',
-          logprobs: null,
-        },
-  );
-  return {
-    id: 'chatcmpl-stub-1',
-    object: 'chat.completion',
-    created: CREATED,
-    model: `${model}-2024-08-06`,
-    choices,
-    usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 },
-    system_fingerprint: 'fp_stub',
-  };
-}
-
-function chatChunks(model: string, body: Record<string, unknown>): unknown[] {
-  const base = { id: 'chatcmpl-stub-2', object: 'chat.completion.chunk', created: CREATED, model };
-  const includeUsage =
-    (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
-  const usageField = includeUsage ? { usage: null } : {};
-  const words = STUB_TEXT.split(' ');
-  const chunks: unknown[] = [
-    {
-      ...base,
-      choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
-      ...usageField,
-    },
-    ...words.map((word, i) => ({
-      ...base,
-      choices: [{ index: 0, delta: { content: i === 0 ? word : ` ${word}` }, finish_reason: null }],
-      ...usageField,
-    })),
-    { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], ...usageField },
-  ];
-  if (includeUsage) {
-    chunks.push({
-      ...base,
-      choices: [],
-      usage: { prompt_tokens: 11, completion_tokens: 5, total_tokens: 16 },
-    });
-  }
-  return chunks;
-}
-
-function textCompletion(model: string): unknown {
-  return {
-    id: 'cmpl-stub-1',
-    object: 'text_completion',
-    created: CREATED,
-    model,
-    choices: [
-      { index: 0, text: ' a completion from the stub', finish_reason: 'stop', logprobs: null },
-    ],
-    usage: { prompt_tokens: 3, completion_tokens: 6, total_tokens: 9 },
-  };
-}
-
-function embeddings(model: string, body: Record<string, unknown>): unknown {
-  const inputs = Array.isArray(body.input) ? body.input : [body.input];
-  const vector = [0.25, -0.5, 0.125, 1];
-  const encode = body.encoding_format === 'base64';
-  return {
-    object: 'list',
-    model,
-    data: inputs.map((_, index) => ({
-      object: 'embedding',
-      index,
-      embedding: encode ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector,
-    })),
-    usage: { prompt_tokens: 4, total_tokens: 4 },
-  };
 }

@@ -1,69 +1,210 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resolveBackpressureConfig } from './backpressure.config';
 import { DrainService } from './drain.service';
+
+interface Reply {
+  status: number;
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}
 
 describe(DrainService.name, () => {
   let server: Server;
   let drain: DrainService;
-  let release: () => void;
   let port: number;
+  /** Releases of the `/slow` requests the app holds, oldest first. */
+  let held: Array<() => void>;
+  let arrivals: Array<() => void>;
+  /** Paths that reached the app, in order. */
+  let seen: string[];
 
-  beforeEach(async () => {
-    drain = new DrainService();
+  async function start(maxConcurrent?: string): Promise<void> {
+    held = [];
+    arrivals = [];
+    seen = [];
+    drain = new DrainService(
+      resolveBackpressureConfig({ ROUTEIQ_MAX_CONCURRENT_REQUESTS: maxConcurrent }),
+    );
     server = createServer((req, res) => {
-      if (req.url === '/slow') release = () => res.end('done');
-      else res.end('ok');
+      seen.push(req.url ?? '');
+      if (req.url === '/slow') {
+        held.push(() => res.end('done'));
+        arrivals.shift()?.();
+      } else res.end('ok');
     });
+    // A listener already on the server (like the request-id one) must run behind the gate.
+    server.prependListener('request', (req) => seen.push(`pre ${req.url ?? ''}`));
     drain.attach(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
-  });
+  }
 
   afterEach(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const get = (path: string): Promise<{ body: string; connection: string | undefined }> =>
+  const send = (
+    path: string,
+    init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  ): Promise<Reply> =>
     new Promise((resolve, reject) => {
-      request({ port, host: '127.0.0.1', path, agent: false }, (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve({ body, connection: res.headers.connection }));
+      const { method = 'GET', headers, body } = init;
+      request({ port, host: '127.0.0.1', path, method, headers, agent: false }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }),
+        );
       })
         .on('error', reject)
-        .end();
+        .end(body);
     });
 
-  it('resolves at once when nothing is in flight', async () => {
-    await expect(drain.drain(1000)).resolves.toBe(true);
-    expect(drain.isDraining).toBe(true);
+  /** Sends `/slow` and resolves once the app holds it (wrapped: awaiting must not flatten it). */
+  async function hold(): Promise<{ reply: Promise<Reply> }> {
+    const arrived = new Promise<void>((resolve) => arrivals.push(resolve));
+    const reply = send('/slow');
+    await arrived;
+    return { reply };
+  }
+
+  describe('drain', () => {
+    beforeEach(() => start());
+
+    it('resolves at once when nothing is in flight', async () => {
+      await expect(drain.drain(1000)).resolves.toBe(true);
+      expect(drain.isDraining).toBe(true);
+    });
+
+    it('waits for in-flight requests, not for health probes, and closes connections after them', async () => {
+      const { reply: slow } = await hold();
+      expect(drain.inFlightCount).toBe(1);
+      const probe = await send('/_health/ready');
+      expect(probe.body).toBe('ok');
+      expect(drain.inFlightCount).toBe(1);
+
+      let drained = false;
+      const done = drain.drain(5000).then((result) => (drained = result));
+      const during = await send('/other');
+      expect(during.headers.connection).toBe('close');
+      expect(drained).toBe(false);
+      held[0]!();
+      await expect(slow).resolves.toMatchObject({
+        body: 'done',
+        headers: expect.objectContaining({ connection: 'close' }),
+      });
+      await done;
+      expect(drained).toBe(true);
+    });
+
+    it('gives up at the deadline and says so', async () => {
+      const { reply: slow } = await hold();
+      await expect(drain.drain(100)).resolves.toBe(false);
+      held[0]!();
+      await slow;
+    });
   });
 
-  it('waits for in-flight requests, not for health probes, and closes connections after them', async () => {
-    const slow = get('/slow');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(drain.inFlightCount).toBe(1);
-    const probe = await get('/_health/ready');
-    expect(probe.body).toBe('ok');
-    expect(drain.inFlightCount).toBe(1);
+  describe('backpressure', () => {
+    it('refuses a request over the limit with 503 over_capacity, Retry-After and a request id', async () => {
+      await start('2');
+      const { reply: first } = await hold();
+      const { reply: second } = await hold();
+      expect(drain.inFlightCount).toBe(2);
 
-    let drained = false;
-    const done = drain.drain(5000).then((result) => (drained = result));
-    const during = await get('/other');
-    expect(during.connection).toBe('close');
-    expect(drained).toBe(false);
-    release();
-    await expect(slow).resolves.toMatchObject({ body: 'done', connection: 'close' });
-    await done;
-    expect(drained).toBe(true);
-  });
+      const refused = await send('/slow', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"model":"gpt-4o-mini","stream":true}',
+      });
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.headers['content-type']).toBe('application/json; charset=utf-8');
+      const requestId = refused.headers['x-request-id'];
+      expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(JSON.parse(refused.body)).toEqual({
+        error: {
+          message: expect.stringContaining('over capacity'),
+          type: 'server_error',
+          code: 'over_capacity',
+          param: null,
+        },
+        request_id: requestId,
+      });
+      // Neither the app nor the listeners behind the gate saw it.
+      expect(seen).toEqual(['pre /slow', '/slow', 'pre /slow', '/slow']);
+      expect(drain.refusedCount).toBe(1);
+      expect(drain.inFlightCount).toBe(2);
 
-  it('gives up at the deadline and says so', async () => {
-    const slow = get('/slow');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await expect(drain.drain(100)).resolves.toBe(false);
-    release();
-    await slow;
+      held[0]!();
+      held[1]!();
+      await Promise.all([first, second]);
+    });
+
+    it('keeps a sane client request id on the refusal', async () => {
+      await start('1');
+      const { reply: slow } = await hold();
+      const refused = await send('/other', { headers: { 'x-request-id': 'client-id.42' } });
+      expect(refused.status).toBe(503);
+      expect(refused.headers['x-request-id']).toBe('client-id.42');
+      expect(JSON.parse(refused.body)).toMatchObject({ request_id: 'client-id.42' });
+      held[0]!();
+      await slow;
+    });
+
+    it('never refuses or counts health probes', async () => {
+      await start('1');
+      const { reply: slow } = await hold();
+      const live = await send('/_health/live');
+      const ready = await send('/_health/ready');
+      expect([live.status, ready.status]).toEqual([200, 200]);
+      expect(drain.inFlightCount).toBe(1);
+      expect(drain.refusedCount).toBe(0);
+      held[0]!();
+      await slow;
+    });
+
+    it('admits again once a request in flight has finished', async () => {
+      await start('1');
+      const { reply: slow } = await hold();
+      await expect(send('/other')).resolves.toMatchObject({ status: 503 });
+      held[0]!();
+      await expect(slow).resolves.toMatchObject({ status: 200, body: 'done' });
+      await expect(send('/other')).resolves.toMatchObject({ status: 200, body: 'ok' });
+      expect(drain.inFlightCount).toBe(0);
+    });
+
+    it('counts a request whose client went away as finished', async () => {
+      await start('1');
+      const client = request({ port, host: '127.0.0.1', path: '/slow', agent: false });
+      client.on('error', () => undefined);
+      const arrived = new Promise<void>((resolve) => arrivals.push(resolve));
+      client.end();
+      await arrived;
+      expect(drain.inFlightCount).toBe(1);
+      client.destroy();
+      await waitUntil(() => drain.inFlightCount === 0);
+      await expect(send('/other')).resolves.toMatchObject({ status: 200 });
+    });
+
+    it('is unlimited when the variable is unset or 0', async () => {
+      for (const setting of [undefined, '0']) {
+        await start(setting);
+        const replies = await Promise.all([hold(), hold(), hold(), hold()]);
+        expect(drain.inFlightCount).toBe(4);
+        await expect(send('/other')).resolves.toMatchObject({ status: 200 });
+        for (const release of held) release();
+        await Promise.all(replies.map(({ reply }) => reply));
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+      await start(undefined);
+    });
   });
 });
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}

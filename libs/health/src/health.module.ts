@@ -1,13 +1,20 @@
 import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
+import { RoutingModule } from '@routeiq/routing';
+import { backpressureConfig, backpressureConfigProvider } from './backpressure.config';
 import { DrainService } from './drain.service';
 import { HealthController } from './health.controller';
 import { ReadinessService } from './readiness.service';
 
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false })],
+  imports: [
+    TerminusModule.forRoot({ logger: false }),
+    ConfigModule.forFeature(backpressureConfig),
+    RoutingModule,
+  ],
   controllers: [HealthController],
-  providers: [DrainService, ReadinessService],
+  providers: [backpressureConfigProvider, DrainService, ReadinessService],
   exports: [DrainService],
 })
 export class HealthModule {}

@@ -1,2 +1,4 @@
 export * from './health.module';
 export * from './drain.service';
+export * from './backpressure.config';
+export * from './health.exception';

@@ -7,13 +7,15 @@ import {
 } from '@nestjs/terminus';
 import { CoordinationHealth } from '@routeiq/coordination';
 import { DatabaseHealth } from '@routeiq/persistence';
+import { DeploymentHealthService } from '@routeiq/routing';
 import { DrainService } from './drain.service';
 
 const CHECK_TIMEOUT_MS = 2000;
 
 /**
  * Readiness: not draining, the database answers `SELECT 1`, Redis answers `PING` when configured;
- * each check within 2 s. Failure details are sanitised (no URLs, no credentials).
+ * each check within 2 s. Failure details are sanitised (no URLs, no credentials). The router's
+ * state (`ok`, or `degraded` with the deployments whose breaker is open) is reported alongside.
  */
 @Injectable()
 export class ReadinessService {
@@ -23,6 +25,7 @@ export class ReadinessService {
     private readonly drain: DrainService,
     private readonly database: DatabaseHealth,
     private readonly coordination: CoordinationHealth,
+    private readonly deployments: DeploymentHealthService,
   ) {}
 
   check(): Promise<HealthCheckResult> {
@@ -30,7 +33,20 @@ export class ReadinessService {
       () => this.drainState(),
       () => this.probe('database', () => this.database.ping(CHECK_TIMEOUT_MS)),
       () => this.redis(),
+      () => this.router(),
     ]);
+  }
+
+  /**
+   * Open breakers make the replica "degraded", never unready: a broken upstream is no reason to
+   * take a replica out of the load balancer (every replica shares the same breakers).
+   */
+  private router(): HealthIndicatorResult {
+    const open = this.deployments.openBreakers(Date.now());
+    const indicator = this.indicators.check('router');
+    return open.length === 0
+      ? indicator.up({ state: 'ok' })
+      : indicator.up({ state: 'degraded', open_breakers: open });
   }
 
   private drainState(): HealthIndicatorResult {
