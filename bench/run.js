@@ -4,7 +4,8 @@
 // Writes .bench/latest.json and .bench/latest.md; progress goes to stderr, the report to stdout.
 // Env: BENCH_DURATION (s per wrk run, default 10), BENCH_WARMUP (s, default 2),
 //   BENCH_TTFB_REQUESTS (default 500),
-//   BENCH_TARGETS (default direct,proxy,nest,gateway,anthropic,quota),
+//   BENCH_TARGETS (default direct,proxy,nest,gateway,anthropic,quota,routing; `routing` is the
+//   routing decision micro-benchmark, bench/routing-decision.js, run last),
 //   BENCH_GATEWAY_CMD (replaces the gateway command; {port} {mockPort} {config} {dataDir}),
 //   BENCH_NODE_ENV (gateway NODE_ENV, default production), BENCH_NO_PIN=1 (no taskset).
 const fs = require('node:fs');
@@ -15,6 +16,7 @@ const procs = require('./lib/processes');
 const wrk = require('./lib/wrk');
 const report = require('./lib/report');
 const gateway = require('./lib/gateway');
+const { runRoutingDecision, routingMarkdown } = require('./routing-decision');
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, '.bench');
@@ -30,9 +32,10 @@ function positiveEnv(name, fallback) {
 const DURATION = Math.round(positiveEnv('BENCH_DURATION', 10));
 const WARMUP = Math.round(positiveEnv('BENCH_WARMUP', 2));
 const TTFB_REQUESTS = Math.round(positiveEnv('BENCH_TTFB_REQUESTS', 500));
-const TARGETS = (process.env.BENCH_TARGETS ?? 'direct,proxy,nest,gateway,anthropic,quota')
+const TARGETS = (process.env.BENCH_TARGETS ?? 'direct,proxy,nest,gateway,anthropic,quota,routing')
   .split(',')
   .map((t) => t.trim());
+const HTTP_TARGETS = TARGETS.filter((t) => t !== 'routing');
 
 const SCENARIOS = [
   { id: 'plain-c1', label: 'non-streaming, c=1', kind: 'wrk', body: 'plain', connections: 1 },
@@ -147,7 +150,7 @@ function gitCommit() {
 }
 
 async function main() {
-  const wrkVersion = wrk.ensureWrk();
+  const wrkVersion = HTTP_TARGETS.length > 0 ? wrk.ensureWrk() : 'wrk not needed';
   const loadAverage = os.loadavg()[0].toFixed(2);
   if (os.loadavg()[0] > 1)
     log(`WARNING: 1-min load average ${loadAverage}; other work skews results`);
@@ -164,7 +167,7 @@ async function main() {
     const mock = await startHelper('mock upstream', 'mock-upstream.js', CPU_LOAD);
     log(`mock upstream on :${mock.port}; ${DURATION} s per run; targets ${TARGETS.join(', ')}`);
     const gatewayOptions = { mockPort: mock.port, tmp, outDir, cpu: CPU_TARGET };
-    for (const target of TARGETS) {
+    for (const target of HTTP_TARGETS) {
       let child = null;
       try {
         let port = mock.port;
@@ -206,6 +209,17 @@ async function main() {
   } finally {
     await procs.stopAll();
   }
+  // Last, once every server is stopped: the CLI process then has the measured core to itself.
+  let routingDecision = null;
+  if (TARGETS.includes('routing')) {
+    try {
+      log('routing: timing each strategy (dist/apps/cli/main.js bench-routing)');
+      routingDecision = await runRoutingDecision(CPU_TARGET);
+    } catch (error) {
+      failures.push(`routing: ${error.message}`);
+      log(`FAILED routing: ${error.message}`);
+    }
+  }
 
   report.derive(rows);
   const checks = report.verdicts(rows);
@@ -221,8 +235,16 @@ async function main() {
     ttfbRequests: TTFB_REQUESTS,
     loadAverage,
   };
-  const markdown = report.markdown({ rows, checks, rss, meta });
-  const json = { meta, scenarios: rows, derived: checks, peakRssMb: rss, failures };
+  let markdown = report.markdown({ rows, checks, rss, meta });
+  if (routingDecision) markdown += `\n\n${routingMarkdown(routingDecision)}`;
+  const json = {
+    meta,
+    scenarios: rows,
+    derived: checks,
+    peakRssMb: rss,
+    routingDecision,
+    failures,
+  };
   fs.writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
   fs.writeFileSync(path.join(outDir, 'latest.md'), `${markdown}\n`);
   process.stdout.write(`\n${markdown}\n`);

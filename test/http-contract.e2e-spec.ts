@@ -205,12 +205,15 @@ describe('HTTP contract: bad input, errors, request ids, config reload, health',
   it('reports readiness with each check and liveness without dependencies', async () => {
     const live = await call(`${gw.url}/_health/live`);
     expect(live).toMatchObject({ status: 200, body: { status: 'ok' } });
-    const ready = await call<{ status: string; info: Record<string, { status: string }> }>(
-      `${gw.url}/_health/ready`,
-    );
+    const ready = await call<{
+      status: string;
+      info: Record<string, { status: string; state?: string }>;
+    }>(`${gw.url}/_health/ready`);
     expect(ready.status).toBe(200);
     expect(ready.body.status).toBe('ok');
-    expect(Object.keys(ready.body.info).sort()).toEqual(['database', 'drain', 'redis']);
+    expect(Object.keys(ready.body.info).sort()).toEqual(['database', 'drain', 'redis', 'router']);
+    // No breaker is open: the router is not degraded.
+    expect(ready.body.info.router).toEqual({ status: 'up', state: 'ok' });
   });
 });
 

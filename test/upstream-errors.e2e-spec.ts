@@ -35,6 +35,10 @@ describe('Upstream failures through the gateway', () => {
       '      model: openai/retried',
       `      api_base: ${apiBase}`,
       '      max_retries: 2',
+      // Every test here fails the same deployment on purpose: keep its breaker out of the way
+      // (breakers and cooldowns have their own specs).
+      'router_settings:',
+      '  circuit_breaker: { failure_threshold: 1000 }',
     ].join('\n');
     gw = await startTestGateway({ yaml: stubConfig(apiBase, extra) });
     client = new OpenAI({ apiKey: TEST_MASTER_KEY, baseURL: `${gw.url}/v1`, maxRetries: 0 });

@@ -1,4 +1,5 @@
 import { scrubSecrets } from '@routeiq/common';
+import { benchRoutingCommand } from './bench-routing.command';
 import { readCliConfig } from './cli.config';
 import { type CliOutput, migrateCommand, revertCommand } from './migrate.command';
 
@@ -7,6 +8,7 @@ export const USAGE = `Usage: routeiq <command> [options]
 Commands:
   migrate          Apply pending database migrations
   migrate:revert   Revert the most recently applied migration
+  bench-routing    Time each routing strategy's decision (JSON lines, microseconds)
 
 Options:
   --config <file>  LiteLLM-format YAML config (read for general_settings.database_url)
@@ -15,7 +17,11 @@ Options:
 The database is DATABASE_URL, else general_settings.database_url, else SQLite in
 ROUTEIQ_DATA_DIR (default ./data).`;
 
-const COMMANDS = { migrate: migrateCommand, 'migrate:revert': revertCommand } as const;
+const COMMANDS = {
+  migrate: migrateCommand,
+  'migrate:revert': revertCommand,
+  'bench-routing': benchRoutingCommand,
+} as const;
 
 class UsageError extends Error {}
 

@@ -14,6 +14,7 @@ import type {
 import { parseChatCompletionRequest } from './dto/chat-completion.dto';
 import { parseCompletionRequest } from './dto/completion.dto';
 import { parseEmbeddingRequest } from './dto/embedding.dto';
+import { chatChunkHasContent, completionChunkHasContent } from './stream-head';
 
 export type InferenceEndpoint = 'chat' | 'completion' | 'embedding' | 'messages' | 'responses';
 
@@ -52,6 +53,11 @@ export interface InferenceOperation<
   needs?(request: TRequest): readonly ProviderCapability[];
   /** A deployment id the request should go back to while it can serve it (continuations). */
   preferredDeployment?(request: TRequest): string | undefined;
+  /**
+   * Whether a chunk carries content (absent: every chunk does). Chunks before the first one that
+   * does are held back, so a stream that fails before any content can still fail over.
+   */
+  hasContent?(chunk: TChunk): boolean;
   /** Frames the streamed chunks for the client; absent: OpenAI's SSE (`data:` events, `[DONE]`). */
   streamWriter?(res: GatewayResponse): StreamWriter<TChunk>;
 }
@@ -105,6 +111,7 @@ export const CHAT_OPERATION: InferenceOperation<
   stream: (adapter, request, ctx) => adapter.chatStream(request, ctx),
   usage: readUsage,
   needs: chatNeeds,
+  hasContent: chatChunkHasContent,
 };
 
 export const COMPLETION_OPERATION: InferenceOperation<CompletionRequest, Completion, Completion> = {
@@ -114,6 +121,7 @@ export const COMPLETION_OPERATION: InferenceOperation<CompletionRequest, Complet
   call: (adapter, request, ctx) => adapter.completion(request, ctx),
   stream: (adapter, request, ctx) => adapter.completionStream(request, ctx),
   usage: readUsage,
+  hasContent: completionChunkHasContent,
 };
 
 export const EMBEDDING_OPERATION: InferenceOperation<EmbeddingRequest, EmbeddingResponse, never> = {

@@ -3,7 +3,6 @@ import {
   CommonErrorCode,
   CommonException,
   GatewayException,
-  SseWriter,
   scrubSecrets,
   sendJson,
   type GatewayRequest,
@@ -12,31 +11,32 @@ import {
 import {
   ProviderRegistry,
   toJson,
+  type ProviderAdapter,
+  type ProviderCallContext,
   type ProviderCapability,
   type ResolvedDeployment,
 } from '@routeiq/providers';
-import { RouterService } from '@routeiq/routing';
+import { RouterService, type RoutingSession } from '@routeiq/routing';
 import { AdmissionService, type Admission } from '@routeiq/security';
-import type {
-  InferenceOperation,
-  InferenceRequestShape,
-  StreamWriter,
-} from './inference-operation';
+import type { InferenceOperation, InferenceRequestShape } from './inference-operation';
+import { takeRoutingParams, type RequestRouting } from './routing-params';
+import { StreamRelay } from './stream-relay';
 import { openUpstreamCall, type UpstreamCall } from './upstream-call';
-import { estimateUsage } from './usage-estimate';
 import { withRetries } from './upstream-retry';
-import { UsageRecorder, type CallOutcome } from './usage-recorder.service';
+import { estimateTokens } from './usage-estimate';
+import { spendOf, UsageRecorder, type CallOutcome } from './usage-recorder.service';
 
-const DEPLOYMENT_HEADER = 'x-routeiq-deployment-id';
+const NO_NEEDS: readonly ProviderCapability[] = [];
 
 /**
- * The request path for every OpenAI endpoint: parse → route → call the provider → write the answer
- * (JSON, or SSE chunks as they arrive) → hand the outcome to the usage recorder. Nothing here waits
- * on anything but the upstream.
+ * The request path for every inference endpoint: parse → route (retries, fallbacks) → call the
+ * provider → write the answer (JSON, or SSE chunks as they arrive) → hand the outcome to the
+ * usage recorder. Nothing here waits on anything but the upstream.
  */
 @Injectable()
 export class InferenceService {
   private readonly logger = new Logger('Inference');
+  private readonly relay: StreamRelay;
   private readonly estimateOutput = (maxTokens: number | undefined): number =>
     this.admission.outputTokensEstimate(maxTokens);
 
@@ -45,7 +45,9 @@ export class InferenceService {
     private readonly providers: ProviderRegistry,
     private readonly recorder: UsageRecorder,
     private readonly admission: AdmissionService,
-  ) {}
+  ) {
+    this.relay = new StreamRelay((error, requestId) => this.asGatewayException(error, requestId));
+  }
 
   async run<TRequest extends InferenceRequestShape, TResult extends object, TChunk extends object>(
     op: InferenceOperation<TRequest, TResult, TChunk>,
@@ -54,25 +56,21 @@ export class InferenceService {
     res: GatewayResponse,
   ): Promise<void> {
     const startedAt = performance.now();
-    const request = op.parse(body);
+    const { request, routing } = takeRoutingParams(op.parse(body));
     this.admission.refuseClientUpstream(body as Record<string, unknown>);
-    const deployment = this.pick(
-      op.capability,
-      request,
-      op.needs?.(request),
-      op.preferredDeployment?.(request),
-    );
-    const admission = await this.admission.admit(
-      req,
-      request.model,
-      estimateUsage(req, request, deployment, this.estimateOutput),
-    );
     const streaming = request.stream === true && op.stream !== undefined;
+    const tokens = estimateTokens(req, request, this.estimateOutput);
+    const session = this.begin(op, request, routing, req, streaming, tokens);
+    const first = session.firstDeployment;
+    const admission = await this.admission.admit(req, request.model, {
+      ...tokens,
+      spendUsd: spendOf(first, tokens.inputTokens, tokens.outputTokens),
+    });
     const outcome: CallOutcome = {
       requestId: req.id,
       endpoint: op.endpoint,
       modelGroup: request.model,
-      deployment,
+      deployment: first,
       keyId: req.principal?.keyId,
       stream: streaming,
       startedAt,
@@ -82,14 +80,15 @@ export class InferenceService {
       errorCode: undefined,
       admission,
     };
-    const call = openUpstreamCall(req, res, deployment);
+    const call = openUpstreamCall(res);
     try {
-      if (streaming) await this.streamed(op, request, call, res, outcome);
-      else await this.unary(op, request, call, res, outcome);
+      if (streaming) await this.streamed(op, request, session, call, res, outcome);
+      else await this.unary(op, request, session, call, res, outcome);
     } catch (error) {
       const failure = this.asGatewayException(error, req.id);
       outcome.statusCode = failure.status;
       outcome.errorCode = failure.code;
+      session.finish({ ok: false, tokens: 0 });
       this.recorder.record(outcome);
       throw failure;
     } finally {
@@ -97,17 +96,29 @@ export class InferenceService {
     }
   }
 
-  private pick(
-    capability: InferenceOperation<InferenceRequestShape, object, object>['capability'],
+  private begin(
+    op: InferenceOperation<InferenceRequestShape, object, object>,
     request: InferenceRequestShape,
-    needs: readonly ProviderCapability[] | undefined,
-    preferredId: string | undefined,
-  ): ResolvedDeployment {
-    const deployment = this.router.route(request.model, capability, needs, preferredId);
-    // LiteLLM's per-request `mock_response`: answer offline without calling the upstream.
-    if (typeof request.mock_response !== 'string') return deployment;
-    const mock = this.providers.get('mock');
-    return mock ? { ...deployment, adapter: mock } : deployment;
+    routing: RequestRouting,
+    req: GatewayRequest,
+    stream: boolean,
+    tokens: { inputTokens: number; outputTokens: number },
+  ): RoutingSession {
+    const timeoutMs = routing.timeoutMs ?? routerTimeoutMs(this.router.settings.timeout);
+    return this.router.begin({
+      model: request.model,
+      capability: op.capability,
+      needs: op.needs?.(request) ?? NO_NEEDS,
+      preferredId: op.preferredDeployment?.(request),
+      stream,
+      requestId: req.id,
+      tenant: req.principal?.teamId,
+      user: req.principal?.userId ?? userField(request),
+      estimatedTokens: tokens.inputTokens + tokens.outputTokens,
+      allowsModel: (group) => this.admission.allowsModel(req, group),
+      ...(timeoutMs !== undefined && { timeoutMs }),
+      ...(routing.numRetries !== undefined && { numRetries: routing.numRetries }),
+    });
   }
 
   private async unary<
@@ -117,17 +128,25 @@ export class InferenceService {
   >(
     op: InferenceOperation<TRequest, TResult, TChunk>,
     request: TRequest,
+    session: RoutingSession,
     call: UpstreamCall,
     res: GatewayResponse,
     outcome: CallOutcome,
   ): Promise<void> {
-    const result = await withRetries(
-      () => op.call(call.ctx.deployment.adapter, request, call.ctx),
-      maxRetriesOf(call),
-      call.ctx.signal,
+    const adapterFor = this.adapterFor(request);
+    const { value: result, deployment } = await session.run(
+      (target, signal) =>
+        withRetries(
+          () => op.call(adapterFor(target), request, context(target, signal, outcome.requestId)),
+          maxRetriesOf(target),
+          signal,
+        ),
+      call.signal,
     );
-    sendJson(res, 200, toJson(result), responseHeaders(call, outcome.admission));
+    outcome.deployment = deployment;
+    sendJson(res, 200, toJson(result), responseHeaders(deployment, session, outcome.admission));
     outcome.usage = op.usage(result);
+    session.finish({ ok: true, tokens: totalTokens(outcome) });
     this.recorder.record(outcome);
   }
 
@@ -138,50 +157,56 @@ export class InferenceService {
   >(
     op: InferenceOperation<TRequest, TResult, TChunk>,
     request: TRequest,
+    session: RoutingSession,
     call: UpstreamCall,
     res: GatewayResponse,
     outcome: CallOutcome,
   ): Promise<void> {
-    const clientWantsUsage = wantsUsage(request);
-    // Quotas and spend need the real token counts: the upstream is always asked for them, and
-    // the usage-only chunk is kept from a client that did not ask for it.
-    const upstreamRequest = clientWantsUsage ? request : withUsageRequested(request);
-    // The first chunk is awaited before any byte goes out, so an upstream that fails at once
-    // still gets a proper HTTP error status, or a retry (`max_retries`).
-    const { iterator, first } = await withRetries(
-      async () => {
-        const stream = await op.stream!(call.ctx.deployment.adapter, upstreamRequest, call.ctx);
-        const opened = stream[Symbol.asyncIterator]();
-        return { iterator: opened, first: await opened.next() };
-      },
-      maxRetriesOf(call),
-      call.ctx.signal,
+    const adapterFor = this.adapterFor(request);
+    const upstreamRequest = this.relay.upstreamRequest(request);
+    // Nothing is sent before the first content arrives: until then a failure (an error status,
+    // an error event after a 200, a stream that just closes) moves on to another deployment.
+    const { value: opened, deployment } = await session.run(
+      (target, signal) =>
+        withRetries(
+          async () =>
+            this.relay.open(
+              await op.stream!(
+                adapterFor(target),
+                upstreamRequest,
+                context(target, signal, outcome.requestId),
+              ),
+              op,
+              target.id,
+            ),
+          maxRetriesOf(target),
+          signal,
+        ),
+      call.signal,
     );
-    const writer: StreamWriter<TChunk> = op.streamWriter?.(res) ?? new SseWriter(res);
-    writer.open(responseHeaders(call, outcome.admission));
-    outcome.firstByteAt = performance.now();
-    try {
-      for (let step = first; !step.done; step = await iterator.next()) {
-        const usage = op.usage(step.value);
-        if (usage) {
-          outcome.usage = usage;
-          if (!clientWantsUsage && isUsageOnly(step.value)) continue;
-        }
-        const text = toJson(step.value);
-        const pending = writer.write(clientWantsUsage ? text : withoutNullUsage(text), step.value);
-        if (pending) await pending;
-        if (writer.isClosed) break;
-      }
-      if (writer.isClosed) await iterator.return?.();
-      writer.done();
-      if (call.clientGone()) outcome.statusCode = 499;
-    } catch (error) {
-      const failure = this.asGatewayException(error, call.ctx.requestId);
-      if (!call.clientGone()) writer.fail(failure, call.ctx.requestId);
-      outcome.statusCode = call.clientGone() ? 499 : failure.status;
-      outcome.errorCode = failure.code;
-    }
+    outcome.deployment = deployment;
+    const failure = await this.relay.pipe(
+      op,
+      request,
+      opened,
+      res,
+      call,
+      outcome,
+      responseHeaders(deployment, session, outcome.admission),
+    );
+    session.finish({
+      ok: failure === undefined,
+      tokens: totalTokens(outcome),
+      firstByteAt: outcome.firstByteAt,
+      ...(failure !== undefined && !call.clientGone() && { error: failure }),
+    });
     this.recorder.record(outcome);
+  }
+
+  /** LiteLLM's per-request `mock_response`: answered offline by the mock provider. */
+  private adapterFor(request: InferenceRequestShape): (d: ResolvedDeployment) => ProviderAdapter {
+    const mock = typeof request.mock_response === 'string' ? this.providers.get('mock') : undefined;
+    return mock ? () => mock : (deployment) => deployment.adapter;
   }
 
   private asGatewayException(error: unknown, requestId: string): GatewayException {
@@ -197,38 +222,45 @@ export class InferenceService {
   }
 }
 
-function responseHeaders(call: UpstreamCall, admission: Admission): Record<string, string> {
-  const deployment = { [DEPLOYMENT_HEADER]: call.ctx.deployment.id };
-  return admission.headers ? { ...admission.headers, ...deployment } : deployment;
+const DEPLOYMENT_ID_HEADER = 'x-routeiq-deployment-id';
+const DEPLOYMENT_HEADER = 'x-routeiq-deployment';
+const STRATEGY_HEADER = 'x-routeiq-strategy';
+
+function responseHeaders(
+  deployment: ResolvedDeployment,
+  session: RoutingSession,
+  admission: Admission,
+): Record<string, string> {
+  const routing = {
+    [DEPLOYMENT_HEADER]: deployment.id,
+    [DEPLOYMENT_ID_HEADER]: deployment.id,
+    [STRATEGY_HEADER]: session.strategyName,
+  };
+  return admission.headers ? { ...admission.headers, ...routing } : routing;
 }
 
-function wantsUsage(request: InferenceRequestShape): boolean {
-  const options = (request as { stream_options?: { include_usage?: unknown } }).stream_options;
-  return options?.include_usage === true;
+function context(
+  deployment: ResolvedDeployment,
+  signal: AbortSignal,
+  requestId: string,
+): ProviderCallContext {
+  return { deployment, signal, requestId };
 }
 
-function withUsageRequested<TRequest extends InferenceRequestShape>(request: TRequest): TRequest {
-  const options = (request as { stream_options?: object }).stream_options;
-  return { ...request, stream_options: { ...options, include_usage: true } };
+function totalTokens(outcome: CallOutcome): number {
+  return outcome.usage ? outcome.usage.promptTokens + outcome.usage.completionTokens : 0;
 }
 
-const NULL_USAGE_TAIL = ',"usage":null}';
-
-/**
- * Asked for usage, OpenAI adds `"usage":null` to every chunk; a client that did not ask gets the
- * chunks it would have had (the field is last on the wire, so this is one string check).
- */
-function withoutNullUsage(text: string): string {
-  return text.endsWith(NULL_USAGE_TAIL) ? `${text.slice(0, -NULL_USAGE_TAIL.length)}}` : text;
+function userField(request: InferenceRequestShape): string | undefined {
+  const user = (request as { user?: unknown }).user;
+  return typeof user === 'string' && user !== '' ? user : undefined;
 }
 
-/** OpenAI's final usage chunk: `choices` is empty, only `usage` is filled in. */
-function isUsageOnly(chunk: object): boolean {
-  const choices = (chunk as { choices?: unknown }).choices;
-  return Array.isArray(choices) && choices.length === 0;
+function routerTimeoutMs(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : seconds * 1000;
 }
 
 /** The deployment's `max_retries` (default 0): retries of one call before any byte is sent. */
-function maxRetriesOf(call: UpstreamCall): number {
-  return call.ctx.deployment.config.litellmParams.max_retries ?? 0;
+function maxRetriesOf(deployment: ResolvedDeployment): number {
+  return deployment.config.litellmParams.max_retries ?? 0;
 }

@@ -1,22 +1,18 @@
-import type { GatewayRequest, GatewayResponse } from '@routeiq/common';
-import type { ProviderCallContext, ResolvedDeployment } from '@routeiq/providers';
+import type { GatewayResponse } from '@routeiq/common';
 
 export interface UpstreamCall {
-  readonly ctx: ProviderCallContext;
+  /** Aborted when the client disconnects before the response is complete. */
+  readonly signal: AbortSignal;
   /** True once the client went away before the response was complete. */
   readonly clientGone: () => boolean;
   dispose(): void;
 }
 
 /**
- * Ties the upstream call to the client connection: when the client disconnects before the
- * response is complete, the upstream request is aborted too.
+ * Ties the upstream calls of a request to the client connection: when the client disconnects
+ * before the response is complete, the upstream request is aborted too.
  */
-export function openUpstreamCall(
-  req: GatewayRequest,
-  res: GatewayResponse,
-  deployment: ResolvedDeployment,
-): UpstreamCall {
+export function openUpstreamCall(res: GatewayResponse): UpstreamCall {
   const controller = new AbortController();
   let gone = false;
   const onClose = (): void => {
@@ -26,7 +22,7 @@ export function openUpstreamCall(
   };
   res.once('close', onClose);
   return {
-    ctx: { deployment, signal: controller.signal, requestId: req.id },
+    signal: controller.signal,
     clientGone: () => gone,
     dispose: () => res.off('close', onClose),
   };

@@ -1,20 +1,11 @@
+import { isRetryable, retryDelayMs } from '@routeiq/routing';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ProviderErrorKind, ProviderException } from '@routeiq/providers';
-
-/** Failures worth the same call again: the upstream was busy, away or slow, not wrong. */
-const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
-  ProviderErrorKind.RateLimited,
-  ProviderErrorKind.Unavailable,
-  ProviderErrorKind.Timeout,
-]);
-const BASE_DELAY_MS = 100;
-/** A `retry-after` longer than this is not waited for: the error goes back to the client. */
-const MAX_WAIT_MS = 5_000;
 
 /**
- * Runs `attempt` and, on a retryable provider failure, again up to `maxRetries` times (a
- * deployment's `max_retries`), waiting the upstream's `retry-after` or an exponential backoff with
- * jitter. Only ever used before the first byte reaches the client.
+ * Runs `attempt` and, on a retryable provider failure (busy, unavailable, slow), again up to
+ * `maxRetries` times — a deployment's own `max_retries`, like an SDK's — waiting the upstream's
+ * `retry-after` or an exponential backoff with jitter. Used inside one routing attempt, before
+ * the first byte reaches the client; the router's `num_retries` and fallbacks come on top.
  */
 export async function withRetries<T>(
   attempt: () => Promise<T>,
@@ -36,12 +27,5 @@ export async function withRetries<T>(
 
 /** How long to wait before retry number `retry + 1`, or undefined when the error is final. */
 export function retryDelay(error: unknown, retry: number): number | undefined {
-  if (!(error instanceof ProviderException) || !RETRYABLE.has(error.kind)) return undefined;
-  const header = error.headers?.['retry-after'];
-  const seconds = header === undefined ? NaN : Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) {
-    return seconds * 1000 <= MAX_WAIT_MS ? seconds * 1000 : undefined;
-  }
-  const backoff = BASE_DELAY_MS * 2 ** retry;
-  return Math.min(MAX_WAIT_MS, backoff / 2 + Math.random() * (backoff / 2));
+  return isRetryable(error, false) ? retryDelayMs(error, retry, 0) : undefined;
 }

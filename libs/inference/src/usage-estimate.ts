@@ -1,8 +1,5 @@
 import type { GatewayRequest } from '@routeiq/common';
-import type { ResolvedDeployment } from '@routeiq/providers';
-import type { UsageEstimate } from '@routeiq/security';
 import type { InferenceRequestShape } from './inference-operation';
-import { spendOf } from './usage-recorder.service';
 
 /** Roughly four bytes of JSON per token: cheap, and on the safe (high) side for prose. */
 const BYTES_PER_TOKEN = 4;
@@ -11,12 +8,11 @@ const BYTES_PER_TOKEN = 4;
  * What a request may cost, for the quota reservation made before the upstream call: input tokens
  * from the body size (no tokenizer on the request path), output tokens from `max_tokens`.
  */
-export function estimateUsage(
+export function estimateTokens(
   req: GatewayRequest,
   request: InferenceRequestShape,
-  deployment: ResolvedDeployment,
   outputTokensEstimate: (maxTokens: number | undefined) => number,
-): UsageEstimate {
+): { inputTokens: number; outputTokens: number } {
   const bytes = Number(req.headers['content-length']) || 0;
   const inputTokens = Math.ceil(bytes / BYTES_PER_TOKEN);
   const fields = request as { max_tokens?: unknown; max_completion_tokens?: unknown };
@@ -24,5 +20,5 @@ export function estimateUsage(
   const outputTokens = outputTokensEstimate(
     typeof cap === 'number' && Number.isFinite(cap) && cap >= 0 ? cap : undefined,
   );
-  return { inputTokens, outputTokens, spendUsd: spendOf(deployment, inputTokens, outputTokens) };
+  return { inputTokens, outputTokens };
 }

@@ -12,7 +12,8 @@ export interface CallOutcome {
   readonly requestId: string;
   readonly endpoint: InferenceEndpoint;
   readonly modelGroup: string;
-  readonly deployment: ResolvedDeployment;
+  /** The deployment of the first choice, then the one that answered. */
+  deployment: ResolvedDeployment;
   readonly keyId: string | undefined;
   readonly stream: boolean;
   readonly startedAt: number;

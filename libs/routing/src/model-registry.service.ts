@@ -1,9 +1,12 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   ConfigStore,
+  DEFAULT_CIRCUIT_BREAKER,
+  DEFAULT_ROUTING_STRATEGY,
   type ConfigProblem,
   type GatewayConfig,
   type PreparedConfigChange,
+  type RouterSettings,
 } from '@routeiq/config';
 import { ProviderRegistry, type ResolvedDeployment } from '@routeiq/providers';
 import { buildModelGroup, type ModelGroup } from './model-group';
@@ -14,7 +17,7 @@ const DEFAULT_TIMEOUT_SECONDS = 600;
 interface ModelTable {
   readonly groups: ReadonlyMap<string, ModelGroup>;
   readonly aliases: ReadonlyMap<string, string>;
-  readonly strategy: string;
+  readonly settings: RouterSettings;
 }
 
 /**
@@ -24,7 +27,7 @@ interface ModelTable {
  */
 @Injectable()
 export class ModelRegistryService implements OnModuleInit {
-  private table: ModelTable = { groups: new Map(), aliases: new Map(), strategy: 'simple-shuffle' };
+  private table: ModelTable = { groups: new Map(), aliases: new Map(), settings: EMPTY_SETTINGS };
 
   constructor(
     private readonly store: ConfigStore,
@@ -52,8 +55,14 @@ export class ModelRegistryService implements OnModuleInit {
     return this.table.aliases;
   }
 
+  /** The configured default strategy (the strategy registry may run others). */
   get strategy(): string {
-    return this.table.strategy;
+    return this.table.settings.routing_strategy;
+  }
+
+  /** `router_settings` of the config in force. */
+  get settings(): RouterSettings {
+    return this.table.settings;
   }
 
   private prepare(config: GatewayConfig): PreparedConfigChange {
@@ -82,11 +91,29 @@ export class ModelRegistryService implements OnModuleInit {
     const table: ModelTable = {
       groups,
       aliases: new Map(Object.entries(config.routerSettings.model_group_alias)),
-      strategy: config.routerSettings.routing_strategy,
+      settings: config.routerSettings,
     };
     return { problems, commit: () => (this.table = table) };
   }
 }
+
+const EMPTY_SETTINGS: RouterSettings = {
+  routing_strategy: DEFAULT_ROUTING_STRATEGY,
+  routing_strategy_args: {},
+  model_group_alias: {},
+  num_retries: 0,
+  retry_after: 0,
+  allowed_fails: 3,
+  cooldown_time: 5,
+  disable_cooldowns: false,
+  fallbacks: {},
+  context_window_fallbacks: {},
+  content_policy_fallbacks: {},
+  default_fallbacks: [],
+  max_fallbacks: 5,
+  circuit_breaker: DEFAULT_CIRCUIT_BREAKER,
+  extra: {},
+};
 
 function defaultTimeoutSeconds(config: GatewayConfig): number {
   const fromLitellm = config.litellmSettings.request_timeout;

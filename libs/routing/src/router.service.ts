@@ -1,86 +1,177 @@
 import { Injectable } from '@nestjs/common';
-import { scrubSecrets } from '@routeiq/common';
+import type { RouterSettings } from '@routeiq/config';
 import type { ProviderCapability, ResolvedDeployment } from '@routeiq/providers';
+import type { RouterDecision } from './decision/router-decision';
+import { RouterDecisionLog } from './decision/router-decision.log';
+import { DeploymentSelector, type StrategyChoice } from './execution/deployment-selector';
+import type { RouteCompletion, RouteRequest } from './execution/route-request';
+import { RoutingSession, type RoutingRuntime } from './execution/routing-session';
+import { DeploymentHealthService } from './health/deployment-health.service';
+import { DeploymentMetricsService } from './metrics/deployment-metrics.service';
+import type { ModelGroup } from './model-group';
 import { ModelRegistryService } from './model-registry.service';
+import { StrategyRegistryService } from './registry/strategy-registry.service';
 import { RoutingException } from './routing.exception';
-import type { RoutingStrategy } from './strategies/routing-strategy';
-import { SimpleShuffleStrategy } from './strategies/simple-shuffle.strategy';
-
-/** Summary of the routing table for `GET /router/info` (never contains credentials). */
-export interface RouterInfo {
-  routing_strategy: string;
-  model_group_alias: Record<string, string>;
-  model_groups: Array<{
-    model_name: string;
-    deployments: Array<{
-      id: string;
-      provider: string;
-      model: string;
-      api_base: string;
-      weight: number | null;
-      rpm: number | null;
-      tpm: number | null;
-    }>;
-  }>;
-}
+import type { RoutingContext } from './strategies/routing-strategy';
 
 const NO_NEEDS: readonly ProviderCapability[] = [];
 
-/** Chooses the deployment that serves a request for a model group. */
+/**
+ * Chooses the deployment that serves a request and carries the request through retries,
+ * cooldowns, breakers and fallbacks (`begin` → `RoutingSession`).
+ */
 @Injectable()
-export class RouterService {
-  private readonly strategy: RoutingStrategy = new SimpleShuffleStrategy();
+export class RouterService implements RoutingRuntime {
+  private readonly selector: DeploymentSelector;
 
-  constructor(private readonly registry: ModelRegistryService) {}
+  constructor(
+    private readonly registry: ModelRegistryService,
+    private readonly strategies: StrategyRegistryService,
+    private readonly health: DeploymentHealthService,
+    private readonly metrics: DeploymentMetricsService,
+    private readonly decisions: RouterDecisionLog,
+  ) {
+    this.selector = new DeploymentSelector(health, metrics);
+  }
+
+  get settings(): RouterSettings {
+    return this.registry.settings;
+  }
 
   /**
-   * Picks a deployment of `model` whose provider can serve `capability` and every one of `needs`
-   * (streaming, tools, vision); none → 400 before any upstream call. `preferredId` (a continued
-   * conversation's deployment, so its prompt cache stays warm) wins while it is still a capable
-   * member of the group.
+   * Starts routing a request: the group (404 when unknown), its deployments able to serve it (400
+   * naming the missing capability), the strategy (A/B), and the first choice. Throws only for a
+   * request no deployment could ever serve; unavailability is handled by `run`.
+   */
+  begin(request: RouteRequest): RoutingSession {
+    const group = this.registry.find(request.model);
+    if (!group) throw RoutingException.modelNotFound(request.model);
+    const capable = capableDeployments(group, request.capability, request.needs);
+    const selection = this.strategies.select({
+      tenant: request.tenant,
+      user: request.user,
+      requestId: request.requestId,
+    });
+    const choice: StrategyChoice = {
+      strategy: selection.strategy,
+      fallback: this.strategies.defaultStrategy(),
+      onError: (message) => this.strategies.recordFailure(selection.strategy.name, message),
+    };
+    return new RoutingSession(
+      this,
+      request,
+      group,
+      capable,
+      choice,
+      this.contextFor(request),
+      selection.experiment,
+    );
+  }
+
+  /**
+   * A deployment for `model` without running anything (existence and capability checks, token
+   * counting): the first choice of a session that is never run.
    */
   route(
     model: string,
     capability: ProviderCapability,
     needs: readonly ProviderCapability[] = NO_NEEDS,
-    preferredId?: string,
   ): ResolvedDeployment {
     const group = this.registry.find(model);
     if (!group) throw RoutingException.modelNotFound(model);
-    let candidates = group.byCapability.get(capability) ?? [];
-    for (const need of needs) {
-      if (candidates.length === 0) break;
-      const able = group.byCapability.get(need);
-      if (able && able.length !== group.deployments.length) {
-        candidates = candidates.filter((deployment) => able.includes(deployment));
-      }
-      if (candidates.length === 0) throw RoutingException.noCapableDeployment(model, need);
-    }
-    if (candidates.length === 0) throw RoutingException.noCapableDeployment(model, capability);
-    const preferred =
-      preferredId === undefined ? undefined : candidates.find((d) => d.id === preferredId);
-    return preferred ?? this.strategy.pick(candidates);
+    return capableDeployments(group, capability, needs)[0]!;
   }
 
-  info(): RouterInfo {
+  /** The decision a request would get now, without calling anything (`POST /router/route`). */
+  explain(request: RouteRequest): RouterDecision {
+    const session = this.begin(request);
+    return session.decision;
+  }
+
+  capableIn(groupName: string, request: RouteRequest): readonly ResolvedDeployment[] | undefined {
+    const group = this.registry.find(groupName);
+    if (!group) return undefined;
+    try {
+      return capableDeployments(group, request.capability, request.needs);
+    } catch {
+      return undefined;
+    }
+  }
+
+  select(
+    ...args: Parameters<DeploymentSelector['select']>
+  ): ReturnType<DeploymentSelector['select']> {
+    return this.selector.select(...args);
+  }
+
+  retryAfterSeconds(deployments: readonly ResolvedDeployment[]): number {
+    return this.health.retryAfterSeconds(deployments, Date.now());
+  }
+
+  attemptStarted(deployment: ResolvedDeployment): void {
+    this.metrics.begin(deployment.id, Date.now());
+  }
+
+  attemptFailed(deployment: ResolvedDeployment, error: unknown, latencyMs: number): void {
+    const timedOut = (error as { status?: unknown }).status === 504;
+    this.metrics.end(deployment.id, { ok: false, latencyMs, tokens: 0, timedOut }, Date.now());
+    this.health.recordFailure(deployment, error);
+  }
+
+  attemptSucceeded(deployment: ResolvedDeployment): void {
+    this.health.recordSuccess(deployment);
+  }
+
+  completed(
+    deployment: ResolvedDeployment,
+    completion: RouteCompletion,
+    latencyMs: number,
+    ttftMs: number | undefined,
+  ): void {
+    if (ttftMs !== undefined) this.metrics.firstByte(deployment.id, ttftMs);
+    // A stream's whole duration depends on the answer's length: only its first token counts.
+    this.metrics.end(
+      deployment.id,
+      { ok: completion.ok, latencyMs, tokens: completion.tokens, stream: ttftMs !== undefined },
+      Date.now(),
+    );
+    if (completion.error !== undefined) this.health.recordFailure(deployment, completion.error);
+  }
+
+  publish(decision: RouterDecision): void {
+    this.decisions.publish(decision);
+  }
+
+  private contextFor(request: RouteRequest): RoutingContext {
     return {
-      routing_strategy: this.registry.strategy,
-      model_group_alias: Object.fromEntries(this.registry.aliases()),
-      model_groups: this.registry.groups().map((group) => ({
-        model_name: group.name,
-        deployments: group.deployments.map((deployment) => {
-          const params = deployment.config.litellmParams;
-          return {
-            id: deployment.id,
-            provider: deployment.provider,
-            model: deployment.upstreamModel,
-            api_base: scrubSecrets(deployment.connection.apiBase),
-            weight: params.weight ?? null,
-            rpm: params.rpm ?? null,
-            tpm: params.tpm ?? null,
-          };
-        }),
-      })),
+      metrics: this.metrics,
+      args: this.registry.settings.routing_strategy_args,
+      estimatedTokens: request.estimatedTokens,
+      stream: request.stream,
+      random: Math.random,
     };
   }
+}
+
+/**
+ * The group's deployments whose provider can serve `capability` and every one of `needs`; none →
+ * 400 naming what is missing, before any upstream call.
+ */
+export function capableDeployments(
+  group: ModelGroup,
+  capability: ProviderCapability,
+  needs: readonly ProviderCapability[],
+): readonly ResolvedDeployment[] {
+  const model = group.name;
+  let candidates = group.byCapability.get(capability) ?? [];
+  for (const need of needs) {
+    if (candidates.length === 0) break;
+    const able = group.byCapability.get(need);
+    if (able && able.length !== group.deployments.length) {
+      candidates = candidates.filter((deployment) => able.includes(deployment));
+    }
+    if (candidates.length === 0) throw RoutingException.noCapableDeployment(model, need);
+  }
+  if (candidates.length === 0) throw RoutingException.noCapableDeployment(model, capability);
+  return candidates;
 }

@@ -1,3 +1,4 @@
+import { typedEventHasContent } from '../stream-head';
 import type { ChatCompletionRequest } from '@routeiq/providers';
 import { chatNeeds, type InferenceOperation, type TokenUsage } from '../inference-operation';
 import type {
@@ -56,5 +57,6 @@ export const MESSAGES_OPERATION: InferenceOperation<
     toAnthropicEvents(await adapter.chatStream(request, ctx), request.model),
   usage: readUsage,
   needs: chatNeeds,
+  hasContent: typedEventHasContent,
   streamWriter: (res) => new AnthropicSseWriter(res),
 };

@@ -1,3 +1,4 @@
+import { typedEventHasContent } from '../stream-head';
 import { PREFERRED_DEPLOYMENT } from './preferred-deployment';
 import { chatNeeds, type InferenceOperation, type TokenUsage } from '../inference-operation';
 import type { StoredConversation } from './responses-conversation.mapper';
@@ -135,6 +136,7 @@ export function responsesOperation(
     usage: readUsage,
     needs: chatNeeds,
     preferredDeployment: (request) => request[PREFERRED_DEPLOYMENT],
+    hasContent: typedEventHasContent,
     streamWriter: (res) => new ResponsesSseWriter(res),
   };
 }

@@ -1,19 +1,60 @@
-import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { Audited, RequirePermission } from '@routeiq/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
+import {
+  AdminOnly,
+  Audited,
+  CommonException,
+  RequirePermission,
+  type GatewayRequest,
+} from '@routeiq/common';
 import { ConfigStore, type ConfigReloadResult } from '@routeiq/config';
-import { RouterService, type RouterInfo } from './router.service';
+import type { RouterDecision } from '../decision/router-decision';
+import { RouterDecisionLog } from '../decision/router-decision.log';
+import { RouterService } from '../router.service';
+import { parseDryRunRequest } from './dry-run.request';
+import type { RouterInfo } from './router-info';
+import { RouterInfoService } from './router-info.service';
+import { RouterReloadService } from './router-reload.service';
+
+const MAX_DECISIONS = 500;
 
 @Controller()
 export class ControlPlaneController {
   constructor(
+    private readonly info: RouterInfoService,
     private readonly router: RouterService,
+    private readonly decisions: RouterDecisionLog,
+    private readonly reloader: RouterReloadService,
     private readonly store: ConfigStore,
   ) {}
 
-  /** User auth: what the router serves (strategy, groups, deployments; no credentials). */
+  /** User auth: what the router serves (strategies, groups, deployments and their health). */
   @Get('router/info')
-  info(): RouterInfo {
-    return this.router.info();
+  routerInfo(): RouterInfo {
+    return this.info.info();
+  }
+
+  /** Admin dry run: which deployment would serve this request body now, and why. */
+  @AdminOnly()
+  @Post('router/route')
+  @HttpCode(200)
+  route(@Body() body: unknown, @Req() req: GatewayRequest): RouterDecision {
+    return this.router.explain(parseDryRunRequest(body, req.id));
+  }
+
+  /** Admin: the most recent `routeiq.router_decision.v1` records, newest first. */
+  @AdminOnly()
+  @Get('router/decisions')
+  recent(@Query('limit') limit?: string, @Query('model') model?: string): RouterDecision[] {
+    return this.decisions.recent(parseLimit(limit), model);
+  }
+
+  /** Re-reads the config and the strategy registry on every replica. */
+  @RequirePermission('system.config.reload')
+  @Audited('router.reload', 'router')
+  @Post('router/reload')
+  @HttpCode(200)
+  reloadRouter(): Promise<ConfigReloadResult & { status: 'reloaded' }> {
+    return this.reloader.reload().then((result) => ({ status: 'reloaded', ...result }));
   }
 
   /** Re-reads the config file; an invalid file answers 400 and the old config keeps serving. */
@@ -24,4 +65,16 @@ export class ControlPlaneController {
   reload(): Promise<ConfigReloadResult & { status: 'reloaded' }> {
     return this.store.reload().then((result) => ({ status: 'reloaded', ...result }));
   }
+}
+
+function parseLimit(raw: string | undefined): number {
+  if (raw === undefined) return 50;
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DECISIONS) {
+    throw CommonException.invalidRequest(
+      `"limit" must be an integer from 1 to ${MAX_DECISIONS}`,
+      'limit',
+    );
+  }
+  return limit;
 }

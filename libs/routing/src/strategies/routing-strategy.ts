@@ -1,7 +1,44 @@
+import type { DeploymentUsage } from '@routeiq/coordination';
 import type { ResolvedDeployment } from '@routeiq/providers';
 
-/** Picks one deployment among candidates of a model group. Candidates are never empty. */
+/** What strategies may read about deployments; every read is synchronous and from memory. */
+export interface DeploymentMetrics {
+  /** Requests this replica has in flight on the deployment. */
+  inFlight(deploymentId: string): number;
+  /** EWMA of whole-call latency (ms) on this replica; undefined before the first answer. */
+  latencyMs(deploymentId: string): number | undefined;
+  /** EWMA of a stream's time to first token (ms); undefined before the first stream. */
+  ttftMs(deploymentId: string): number | undefined;
+  /** Requests and tokens of the current minute, all replicas. */
+  usage(deploymentId: string): DeploymentUsage;
+}
+
+/** Everything a strategy knows about the request it routes. Never the prompt text. */
+export interface RoutingContext {
+  readonly metrics: DeploymentMetrics;
+  /** `router_settings.routing_strategy_args`. */
+  readonly args: Readonly<Record<string, unknown>>;
+  /** Input plus expected output tokens (for tpm headroom and cost). */
+  readonly estimatedTokens: number;
+  readonly stream: boolean;
+  /** Math.random, injectable for tests. */
+  readonly random: () => number;
+}
+
+export interface StrategyPick {
+  readonly deployment: ResolvedDeployment;
+  /** Why, in a few words, e.g. `lowest latency 12 ms (buffer 10%)`. Never prompt text. */
+  readonly reason: string;
+}
+
+/**
+ * Picks one deployment among the candidates of a model group: capable of the request, not
+ * cooling down, breaker not open, under their rpm/tpm. Candidates are never empty. Must not throw
+ * in normal operation; if it does, the router uses the default strategy and records why.
+ */
 export abstract class RoutingStrategy {
   abstract readonly name: string;
-  abstract pick(candidates: readonly ResolvedDeployment[]): ResolvedDeployment;
+  /** Bumped when the strategy's behaviour changes (the decision record carries it). */
+  abstract readonly version: string;
+  abstract pick(candidates: readonly ResolvedDeployment[], ctx: RoutingContext): StrategyPick;
 }

@@ -1,5 +1,5 @@
 import type { ResolvedDeployment } from '@routeiq/providers';
-import { RoutingStrategy } from './routing-strategy';
+import { type RoutingContext, RoutingStrategy, type StrategyPick } from './routing-strategy';
 
 /** LiteLLM's weight source order: `weight`, else `rpm`, else `tpm`, else equal. */
 export function deploymentWeight(deployment: ResolvedDeployment): number | undefined {
@@ -13,21 +13,36 @@ export function deploymentWeight(deployment: ResolvedDeployment): number | undef
  */
 export class SimpleShuffleStrategy extends RoutingStrategy {
   readonly name = 'simple-shuffle';
+  readonly version = '1';
 
-  constructor(private readonly random: () => number = Math.random) {
-    super();
-  }
-
-  pick(candidates: readonly ResolvedDeployment[]): ResolvedDeployment {
-    if (candidates.length === 1) return candidates[0]!;
-    const weights = candidates.map((candidate) => deploymentWeight(candidate) ?? 1);
-    const total = weights.reduce((sum, weight) => sum + weight, 0);
-    if (total <= 0) return candidates[Math.floor(this.random() * candidates.length)]!;
-    let threshold = this.random() * total;
-    for (let i = 0; i < candidates.length; i++) {
-      threshold -= weights[i]!;
-      if (threshold < 0) return candidates[i]!;
+  pick(candidates: readonly ResolvedDeployment[], ctx: RoutingContext): StrategyPick {
+    if (candidates.length === 1) return { deployment: candidates[0]!, reason: 'only candidate' };
+    // Two passes instead of an array of weights: nothing allocated but the answer.
+    let total = 0;
+    for (const candidate of candidates) total += weightOf(candidate);
+    if (total <= 0) {
+      const index = Math.min(Math.floor(ctx.random() * candidates.length), candidates.length - 1);
+      return { deployment: candidates[index]!, reason: `random among ${candidates.length}` };
     }
-    return candidates[candidates.length - 1]!;
+    let threshold = ctx.random() * total;
+    // Ends on the last weighted candidate if rounding leaves the threshold at 0: never weight 0.
+    let chosen = candidates[0]!;
+    for (const candidate of candidates) {
+      const weight = weightOf(candidate);
+      if (weight === 0) continue;
+      chosen = candidate;
+      threshold -= weight;
+      if (threshold < 0) break;
+    }
+    return {
+      deployment: chosen,
+      reason: `weighted shuffle: weight ${weightOf(chosen)} of ${total}`,
+    };
   }
+}
+
+function weightOf(deployment: ResolvedDeployment): number {
+  const weight = deploymentWeight(deployment) ?? 1;
+  // A negative weight would skew every other candidate's share; treat it as "never".
+  return weight > 0 ? weight : 0;
 }

@@ -5,6 +5,7 @@ export const PERMISSIONS = [
   'mcp.tool.call',
   'system.config.reload',
   'a2a.agent.write',
+  'router.strategy.write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -1,0 +1,285 @@
+import type { RouterSettings } from '@routeiq/config';
+import type { ResolvedDeployment } from '@routeiq/providers';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RouterDecision } from '../decision/router-decision';
+import type { ModelGroup } from '../model-group';
+import type { RoutingContext } from '../strategies/routing-strategy';
+import type { Selection, StrategyChoice } from './deployment-selector';
+import { errorKindOf, fallbackGroups, isRetryable, retryDelayMs } from './fallback-plan';
+import type { RouteAttempt, RouteCompletion, RouteRequest } from './route-request';
+import { RoutingFailures } from './routing-failures';
+
+/** What a session needs from the router; the router implements it. */
+export interface RoutingRuntime {
+  readonly settings: RouterSettings;
+  /** A group's deployments that can serve the request, or undefined when none can. */
+  capableIn(group: string, request: RouteRequest): readonly ResolvedDeployment[] | undefined;
+  select(
+    capable: readonly ResolvedDeployment[],
+    request: RouteRequest,
+    choice: StrategyChoice,
+    ctx: RoutingContext,
+    tried?: ReadonlySet<string>,
+    explain?: boolean,
+  ): Selection;
+  retryAfterSeconds(deployments: readonly ResolvedDeployment[]): number;
+  attemptStarted(deployment: ResolvedDeployment): void;
+  attemptFailed(deployment: ResolvedDeployment, error: unknown, latencyMs: number): void;
+  attemptSucceeded(deployment: ResolvedDeployment): void;
+  completed(
+    deployment: ResolvedDeployment,
+    completion: RouteCompletion,
+    latencyMs: number,
+    ttftMs: number | undefined,
+  ): void;
+  publish(decision: RouterDecision): void;
+}
+
+interface Served {
+  readonly deployment: ResolvedDeployment;
+  readonly startedAt: number;
+}
+
+/**
+ * One request's trip through the router: the first choice (made at once, so the quota estimate
+ * can use its prices), then attempts with retries within the group and fallbacks to other groups,
+ * all before the first byte reaches the client. Ends with `finish`, which publishes the
+ * `routeiq.router_decision.v1` record.
+ */
+export class RoutingSession {
+  readonly decision: RouterDecision;
+  private first: Selection;
+  private served: Served | undefined;
+  private finished = false;
+  private decisionUs = 0;
+  private readonly startedAt = performance.now();
+
+  constructor(
+    private readonly runtime: RoutingRuntime,
+    private readonly request: RouteRequest,
+    private readonly group: ModelGroup,
+    private readonly capable: readonly ResolvedDeployment[],
+    private readonly choice: StrategyChoice,
+    private readonly ctx: RoutingContext,
+    experiment: RouterDecision['experiment'],
+  ) {
+    this.first = this.timed(() => runtime.select(capable, request, choice, ctx, undefined, true));
+    this.decision = {
+      event: 'routeiq.router_decision.v1',
+      request_id: request.requestId,
+      timestamp: new Date().toISOString(),
+      model_group: group.name,
+      strategy: choice.strategy.name,
+      strategy_version: choice.strategy.version,
+      ...(experiment && { experiment }),
+      ...(this.first.strategyError !== undefined && { strategy_error: this.first.strategyError }),
+      candidates: this.first.candidates ?? [],
+      selected: null,
+      reason: this.first.reason,
+      timings: { decision_us: 0, total_ms: 0 },
+      outcome: 'error',
+      attempts: [],
+    };
+  }
+
+  /** The deployment of the first choice (prices for the quota estimate), else any of the group. */
+  get firstDeployment(): ResolvedDeployment {
+    return this.first.deployment ?? this.capable[0]!;
+  }
+
+  get strategyName(): string {
+    return this.choice.strategy.name;
+  }
+
+  /** Runs `attempt` until one succeeds, retrying and falling back as configured. */
+  async run<T>(
+    attempt: RouteAttempt<T>,
+    clientSignal: AbortSignal,
+  ): Promise<{ value: T; deployment: ResolvedDeployment }> {
+    const timeoutMs = this.request.timeoutMs;
+    const signal =
+      timeoutMs === undefined
+        ? clientSignal
+        : AbortSignal.any([clientSignal, AbortSignal.timeout(timeoutMs)]);
+    let groupName = this.group.name;
+    let capable = this.capable;
+    let selection = this.first;
+    let lastError: unknown;
+    let fallbacks: string[] | undefined;
+    for (;;) {
+      const outcome = await this.runGroup(attempt, groupName, capable, selection, signal);
+      if ('value' in outcome) return outcome;
+      lastError = outcome.error;
+      if (clientSignal.aborted || signal.aborted) throw this.final(lastError, clientSignal);
+      fallbacks ??= this.fallbacksFor(lastError);
+      const next = this.nextGroup(fallbacks);
+      if (!next) throw lastError;
+      this.decision.fallback = {
+        from: this.group.name,
+        to: next.name,
+        reason: errorKindOf(lastError) ?? 'no_deployment_available',
+      };
+      groupName = next.name;
+      capable = next.capable;
+      selection = this.timed(() =>
+        this.runtime.select(capable, this.request, this.choice, this.ctx),
+      );
+    }
+  }
+
+  /** Ends the request: metrics, health, and the decision record. Call exactly once. */
+  finish(completion: RouteCompletion): void {
+    if (this.finished) return;
+    this.finished = true;
+    const served = this.served;
+    if (served) {
+      const { firstByteAt } = completion;
+      this.runtime.completed(
+        served.deployment,
+        completion,
+        performance.now() - served.startedAt,
+        firstByteAt === undefined ? undefined : firstByteAt - served.startedAt,
+      );
+    }
+    this.decision.outcome = served && completion.ok ? 'success' : 'error';
+    this.decision.timings.decision_us = Math.round(this.decisionUs);
+    this.decision.timings.total_ms = Math.round(performance.now() - this.startedAt);
+    this.runtime.publish(this.decision);
+  }
+
+  private async runGroup<T>(
+    attempt: RouteAttempt<T>,
+    groupName: string,
+    capable: readonly ResolvedDeployment[],
+    initial: Selection,
+    signal: AbortSignal,
+  ): Promise<{ value: T; deployment: ResolvedDeployment } | { error: unknown }> {
+    const settings = this.runtime.settings;
+    const tried = new Set<string>();
+    let selection = initial;
+    let lastError: unknown;
+    for (let retry = 0; ; retry++) {
+      const deployment = selection.deployment;
+      // Nothing eligible (any more): the upstream's own error says more than "none available".
+      if (!deployment)
+        return { error: lastError ?? this.unavailable(groupName, capable, selection) };
+      tried.add(deployment.id);
+      const startedAt = performance.now();
+      this.runtime.attemptStarted(deployment);
+      try {
+        const value = await attempt(deployment, signal);
+        this.succeeded(groupName, deployment, startedAt);
+        return { value, deployment };
+      } catch (error) {
+        lastError = error;
+        this.failed(groupName, deployment, startedAt, error);
+        if (signal.aborted || retry >= (this.request.numRetries ?? settings.num_retries)) {
+          return { error };
+        }
+        selection = this.timed(() =>
+          this.runtime.select(capable, this.request, this.choice, this.ctx, tried),
+        );
+        if (!isRetryable(error, selection.deployment !== undefined)) return { error };
+        if (selection.deployment) continue;
+        const wait = retryDelayMs(error, retry, settings.retry_after * 1000);
+        if (wait === undefined || this.pastDeadline(wait)) return { error };
+        const slept = await sleep(wait, true, { signal }).catch(() => false);
+        if (!slept) return { error };
+        tried.clear();
+        selection = this.timed(() =>
+          this.runtime.select(capable, this.request, this.choice, this.ctx),
+        );
+      }
+    }
+  }
+
+  private succeeded(group: string, deployment: ResolvedDeployment, startedAt: number): void {
+    this.served = { deployment, startedAt };
+    this.runtime.attemptSucceeded(deployment);
+    this.decision.selected = deployment.id;
+    this.decision.attempts.push({
+      model_group: group,
+      deployment: deployment.id,
+      outcome: 'success',
+      duration_ms: Math.round(performance.now() - startedAt),
+    });
+  }
+
+  private failed(
+    group: string,
+    deployment: ResolvedDeployment,
+    startedAt: number,
+    error: unknown,
+  ): void {
+    const latencyMs = performance.now() - startedAt;
+    this.runtime.attemptFailed(deployment, error, latencyMs);
+    const failure = error as { code?: unknown; status?: unknown };
+    this.decision.attempts.push({
+      model_group: group,
+      deployment: deployment.id,
+      outcome: 'error',
+      ...(typeof failure.code === 'string' && { error_code: failure.code }),
+      ...(errorKindOf(error) !== undefined && { error_kind: errorKindOf(error) }),
+      ...(typeof failure.status === 'number' && { status: failure.status }),
+      duration_ms: Math.round(latencyMs),
+    });
+  }
+
+  private unavailable(
+    group: string,
+    capable: readonly ResolvedDeployment[],
+    selection: Selection,
+  ): unknown {
+    if (this.decision.attempts.length === 0) this.decision.reason = selection.reason;
+    return RoutingFailures.noDeploymentAvailable(
+      group,
+      selection.reason,
+      this.runtime.retryAfterSeconds(capable),
+      selection.overLimit,
+    );
+  }
+
+  private fallbacksFor(error: unknown): string[] {
+    const groups = fallbackGroups(this.runtime.settings, this.group.name, error);
+    const seen = new Set<string>([this.group.name]);
+    const out: string[] = [];
+    for (const name of groups) {
+      if (seen.has(name) || !this.request.allowsModel(name)) continue;
+      seen.add(name);
+      out.push(name);
+      if (out.length >= this.runtime.settings.max_fallbacks) break;
+    }
+    return out;
+  }
+
+  private nextGroup(
+    queue: string[],
+  ): { name: string; capable: readonly ResolvedDeployment[] } | undefined {
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+      const capable = this.runtime.capableIn(name, this.request);
+      if (capable && capable.length > 0) return { name, capable };
+    }
+    return undefined;
+  }
+
+  /** The error to give the client once nothing more will be tried. */
+  private final(error: unknown, clientSignal: AbortSignal): unknown {
+    const timeoutMs = this.request.timeoutMs;
+    if (!clientSignal.aborted && timeoutMs !== undefined) {
+      return RoutingFailures.requestTimeout(timeoutMs);
+    }
+    return error;
+  }
+
+  private pastDeadline(extraMs: number): boolean {
+    const timeoutMs = this.request.timeoutMs;
+    return timeoutMs !== undefined && performance.now() + extraMs - this.startedAt >= timeoutMs;
+  }
+
+  private timed(choose: () => Selection): Selection {
+    const started = performance.now();
+    const selection = choose();
+    this.decisionUs += (performance.now() - started) * 1000;
+    return selection;
+  }
+}
