@@ -6,7 +6,7 @@ export * from './cli-flags';
 export * from './server.config';
 export * from './environment.config';
 export { loadGatewayConfig, type LoadedGatewayConfig } from './gateway-config.loader';
-export { DEFAULT_CIRCUIT_BREAKER } from './router-settings.parser';
+export { DEFAULT_CIRCUIT_BREAKER, DEFAULT_ROUTER_SETTINGS } from './router-settings.parser';
 export {
   SUPPORTED_ROUTING_STRATEGIES,
   DEFAULT_ROUTING_STRATEGY,

@@ -20,10 +20,24 @@ export const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerSettings = {
   recovery_timeout_seconds: 30,
   success_threshold: 2,
 };
-/** LiteLLM's defaults. */
-const DEFAULT_ALLOWED_FAILS = 3;
-const DEFAULT_COOLDOWN_SECONDS = 5;
-const DEFAULT_MAX_FALLBACKS = 5;
+/** `router_settings` when the section is empty: LiteLLM's defaults and the seed's breaker. */
+export const DEFAULT_ROUTER_SETTINGS: RouterSettings = {
+  routing_strategy: DEFAULT_ROUTING_STRATEGY,
+  routing_strategy_args: {},
+  model_group_alias: {},
+  num_retries: 0,
+  retry_after: 0,
+  allowed_fails: 3,
+  cooldown_time: 5,
+  disable_cooldowns: false,
+  fallbacks: {},
+  context_window_fallbacks: {},
+  content_policy_fallbacks: {},
+  default_fallbacks: [],
+  max_fallbacks: 5,
+  circuit_breaker: DEFAULT_CIRCUIT_BREAKER,
+  extra: {},
+};
 
 export function parseRouterSettings(
   raw: unknown,
@@ -40,16 +54,17 @@ export function parseRouterSettings(
   );
   warnUnsupported(path, Object.keys(extra), warnings);
   const groups = { modelNames, problems };
+  const defaults = DEFAULT_ROUTER_SETTINGS;
   return {
-    routing_strategy: values.routing_strategy ?? DEFAULT_ROUTING_STRATEGY,
-    routing_strategy_args: values.routing_strategy_args ?? {},
+    routing_strategy: values.routing_strategy ?? defaults.routing_strategy,
+    routing_strategy_args: values.routing_strategy_args ?? defaults.routing_strategy_args,
     model_group_alias: parseAliases(values.model_group_alias ?? {}, modelNames, problems),
-    num_retries: values.num_retries ?? 0,
-    retry_after: values.retry_after ?? 0,
+    num_retries: values.num_retries ?? defaults.num_retries,
+    retry_after: values.retry_after ?? defaults.retry_after,
     ...(values.timeout !== undefined && { timeout: values.timeout }),
-    allowed_fails: values.allowed_fails ?? DEFAULT_ALLOWED_FAILS,
-    cooldown_time: values.cooldown_time ?? DEFAULT_COOLDOWN_SECONDS,
-    disable_cooldowns: values.disable_cooldowns ?? false,
+    allowed_fails: values.allowed_fails ?? defaults.allowed_fails,
+    cooldown_time: values.cooldown_time ?? defaults.cooldown_time,
+    disable_cooldowns: values.disable_cooldowns ?? defaults.disable_cooldowns,
     fallbacks: parseFallbackMap(values.fallbacks, `${path}.fallbacks`, groups),
     context_window_fallbacks: parseFallbackMap(
       values.context_window_fallbacks,
@@ -66,7 +81,7 @@ export function parseRouterSettings(
       `${path}.default_fallbacks`,
       groups,
     ),
-    max_fallbacks: values.max_fallbacks ?? DEFAULT_MAX_FALLBACKS,
+    max_fallbacks: values.max_fallbacks ?? defaults.max_fallbacks,
     circuit_breaker: parseCircuitBreaker(values.circuit_breaker, problems, warnings),
     extra,
   };

@@ -1,8 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   ConfigStore,
-  DEFAULT_CIRCUIT_BREAKER,
-  DEFAULT_ROUTING_STRATEGY,
+  DEFAULT_ROUTER_SETTINGS,
   type ConfigProblem,
   type GatewayConfig,
   type PreparedConfigChange,
@@ -27,7 +26,11 @@ interface ModelTable {
  */
 @Injectable()
 export class ModelRegistryService implements OnModuleInit {
-  private table: ModelTable = { groups: new Map(), aliases: new Map(), settings: EMPTY_SETTINGS };
+  private table: ModelTable = {
+    groups: new Map(),
+    aliases: new Map(),
+    settings: DEFAULT_ROUTER_SETTINGS,
+  };
 
   constructor(
     private readonly store: ConfigStore,
@@ -96,24 +99,6 @@ export class ModelRegistryService implements OnModuleInit {
     return { problems, commit: () => (this.table = table) };
   }
 }
-
-const EMPTY_SETTINGS: RouterSettings = {
-  routing_strategy: DEFAULT_ROUTING_STRATEGY,
-  routing_strategy_args: {},
-  model_group_alias: {},
-  num_retries: 0,
-  retry_after: 0,
-  allowed_fails: 3,
-  cooldown_time: 5,
-  disable_cooldowns: false,
-  fallbacks: {},
-  context_window_fallbacks: {},
-  content_policy_fallbacks: {},
-  default_fallbacks: [],
-  max_fallbacks: 5,
-  circuit_breaker: DEFAULT_CIRCUIT_BREAKER,
-  extra: {},
-};
 
 function defaultTimeoutSeconds(config: GatewayConfig): number {
   const fromLitellm = config.litellmSettings.request_timeout;

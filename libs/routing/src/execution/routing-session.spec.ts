@@ -1,4 +1,4 @@
-import type { RouterSettings } from '@routeiq/config';
+import { DEFAULT_ROUTER_SETTINGS, type RouterSettings } from '@routeiq/config';
 import { ProviderErrorKind, ProviderException, type ResolvedDeployment } from '@routeiq/providers';
 import type { RouterDecision } from '../decision/router-decision';
 import { buildModelGroup, type ModelGroup } from '../model-group';
@@ -25,28 +25,7 @@ function failure(
   return new ProviderException({ status, code: 'upstream_error', message, headers }, kind);
 }
 
-const BASE_SETTINGS: RouterSettings = {
-  routing_strategy: 'simple-shuffle',
-  routing_strategy_args: {},
-  model_group_alias: {},
-  num_retries: 0,
-  retry_after: 0,
-  allowed_fails: 3,
-  cooldown_time: 5,
-  disable_cooldowns: false,
-  fallbacks: {},
-  context_window_fallbacks: {},
-  content_policy_fallbacks: {},
-  default_fallbacks: [],
-  max_fallbacks: 5,
-  circuit_breaker: {
-    failure_threshold: 5,
-    window_seconds: 60,
-    recovery_timeout_seconds: 30,
-    success_threshold: 2,
-  },
-  extra: {},
-};
+const BASE_SETTINGS: RouterSettings = DEFAULT_ROUTER_SETTINGS;
 
 /** A runtime whose groups and unavailable deployments the test sets; picks the first eligible. */
 class FakeRuntime implements RoutingRuntime {
