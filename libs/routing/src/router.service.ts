@@ -85,7 +85,13 @@ export class RouterService implements RoutingRuntime {
   /** The decision a request would get now, without calling anything (`POST /router/route`). */
   explain(request: RouteRequest): RouterDecision {
     const session = this.begin(request);
-    return session.decision;
+    return {
+      ...session.decision,
+      selected: session.firstChoice?.id ?? null,
+      outcome: 'dry_run',
+      timings: { decision_us: session.decisionMicros, total_ms: 0 },
+      attempts: [],
+    };
   }
 
   capableIn(groupName: string, request: RouteRequest): readonly ResolvedDeployment[] | undefined {

@@ -48,7 +48,8 @@ export interface RouterDecision {
     /** From the first choice to the answer (or the last failure), ms. */
     total_ms: number;
   };
-  outcome: 'success' | 'error';
+  /** `dry_run` for `POST /router/route`, which calls nothing. */
+  outcome: 'success' | 'error' | 'dry_run';
   /** Set when the answer came from another model group than the one asked for. */
   fallback?: { readonly from: string; readonly to: string; readonly reason: string };
   readonly attempts: RouterDecisionAttempt[];

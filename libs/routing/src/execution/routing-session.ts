@@ -87,6 +87,16 @@ export class RoutingSession {
     return this.first.deployment ?? this.capable[0]!;
   }
 
+  /** The first choice itself: undefined when no deployment was eligible. */
+  get firstChoice(): ResolvedDeployment | undefined {
+    return this.first.deployment;
+  }
+
+  /** Time spent choosing so far, microseconds. */
+  get decisionMicros(): number {
+    return Math.round(this.decisionUs);
+  }
+
   get strategyName(): string {
     return this.choice.strategy.name;
   }
