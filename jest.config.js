@@ -38,7 +38,11 @@ module.exports = {
       displayName: 'e2e-sqlite',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       // Several replicas sharing state need Postgres and Redis: the embedded default is one node.
-      testPathIgnorePatterns: [...base.testPathIgnorePatterns, '/test/replicas\\.e2e-spec\\.ts$'],
+      testPathIgnorePatterns: [
+        ...base.testPathIgnorePatterns,
+        '/test/replicas\\.e2e-spec\\.ts$',
+        '/test/routing-replicas\\.e2e-spec\\.ts$',
+      ],
       setupFiles: ['<rootDir>/test/support/stack-sqlite.setup.ts'],
     },
   ],

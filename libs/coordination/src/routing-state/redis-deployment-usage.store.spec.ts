@@ -97,6 +97,28 @@ describe(RedisDeploymentUsageStore.name, () => {
     await eventually(() => b.current('gpt', Date.now()).requests === 1);
   });
 
+  it('knows the counts of deployments only other replicas used before it first reads them', async () => {
+    const [a, b] = [(await replica()).store, (await replica()).store];
+    b.addRequest('other', T0);
+    a.addRequest('gpt', T0);
+    a.addRequest('gpt', T0);
+    a.addTokens('gpt', 30, T0);
+    await a.sync();
+    await b.sync();
+    expect(b.current('gpt', T0)).toEqual({ requests: 2, tokens: 30 });
+  });
+
+  it('moves deployments not read since the minute turned on to the new minute', async () => {
+    const [a, b] = [(await replica()).store, (await replica()).store];
+    b.addRequest('gpt', T0);
+    await b.sync();
+    a.addRequest('gpt', T0 + MINUTE);
+    await a.sync();
+    b.addRequest('other', T0 + MINUTE);
+    await b.sync();
+    expect(b.current('gpt', T0 + MINUTE)).toEqual({ requests: 1, tokens: 0 });
+  });
+
   it('stops its timer once no deployment was counted or read for idleAfterMs', async () => {
     const { store } = await replica({ syncIntervalMs: 10, idleAfterMs: 50 });
     store.addRequest('gpt', T0);
@@ -106,6 +128,15 @@ describe(RedisDeploymentUsageStore.name, () => {
     expect(await admin.hget(keys.deploymentUsage(epochMinute(T0)), 'requests:gpt')).toBe('1');
     store.addRequest('gpt', T0);
     expect(store.syncing).toBe(true);
+  });
+
+  it('stops polling when only other replicas count', async () => {
+    const a = (await replica()).store;
+    const { store } = await replica({ syncIntervalMs: 10, idleAfterMs: 50 });
+    a.addRequest('busy', T0);
+    await a.sync();
+    store.current('gpt', T0);
+    await eventually(() => !store.syncing);
   });
 
   it('writes each minute to its own hash', async () => {

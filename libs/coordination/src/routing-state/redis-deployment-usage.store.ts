@@ -8,6 +8,8 @@ import { bounded } from './redis-call';
 
 /** Per-minute hashes outlive their minute long enough for late pushes and slow readers. */
 const USAGE_KEY_TTL_MS = 120_000;
+const REQUESTS = 'requests:';
+const TOKENS = 'tokens:';
 
 export interface RedisDeploymentUsageOptions {
   /** How often deltas are pushed and totals pulled (default 100 ms). */
@@ -40,6 +42,12 @@ interface SyncItem {
   readonly tokens: number;
   readonly requestsAt: number;
   readonly tokensAt: number;
+}
+
+/** One sync: the pushes, and the minute whose totals it reads (reply at `totalsAt`). */
+interface SyncPlan {
+  readonly items: readonly SyncItem[];
+  readonly minute: number;
   readonly totalsAt: number;
 }
 
@@ -48,10 +56,11 @@ type PipelineResults = Array<[Error | null, unknown]>;
 /**
  * DeploymentUsageStore across replicas: counts go to a local delta (no I/O on the request path)
  * and an unref'd timer pushes them (HINCRBY on the minute's hash, `CoordinationKeys.
- * deploymentUsage`) and pulls the totals in one pipeline. The timer runs while some deployment
- * was counted or read within `idleAfterMs`. Sync errors are logged once per outage and never
- * thrown; unacknowledged deltas are kept and pushed again (a sync that timed out but was applied
- * after all counts twice).
+ * deploymentUsage`) and pulls the whole hash of the newest minute in one pipeline, so deployments
+ * only other replicas used are known before this one first routes to them. The timer runs while
+ * some deployment was counted or read within `idleAfterMs`. Sync errors are logged once per
+ * outage and never thrown; unacknowledged deltas are kept and pushed again (a sync that timed out
+ * but was applied after all counts twice).
  */
 export class RedisDeploymentUsageStore extends DeploymentUsageStore {
   private readonly logger = new Logger(RedisDeploymentUsageStore.name);
@@ -61,6 +70,10 @@ export class RedisDeploymentUsageStore extends DeploymentUsageStore {
   private readonly timeoutMs: number;
   private timer: NodeJS.Timeout | undefined;
   private round = 0;
+  /** The round of the last local count or read: deployments learnt from others idle with it. */
+  private activeRound = 0;
+  /** The newest minute any caller counted or read in: the one each sync reads. */
+  private latestMinute = -1;
   private inFlight = 0;
   private queue: Promise<void> = Promise.resolve();
   private healthy = true;
@@ -126,30 +139,18 @@ export class RedisDeploymentUsageStore extends DeploymentUsageStore {
 
   private entryOf(deploymentId: string, now: number): UsageEntry | undefined {
     const minute = epochMinute(now);
+    if (minute > this.latestMinute) this.latestMinute = minute;
     let entry = this.entries.get(deploymentId);
     if (!entry) {
-      entry = {
-        requestsField: `requests:${deploymentId}`,
-        tokensField: `tokens:${deploymentId}`,
-        minute,
-        requests: 0,
-        tokens: 0,
-        pendingRequests: 0,
-        pendingTokens: 0,
-        seenRound: this.round,
-      };
+      entry = newEntry(deploymentId, minute, this.round);
       this.entries.set(deploymentId, entry);
     } else if (entry.minute > minute) {
       return undefined; // a late report of a minute already over counts nowhere
     } else if (entry.minute < minute) {
-      // The past minute's unpushed counts go too: nobody reads a past minute.
-      entry.minute = minute;
-      entry.requests = 0;
-      entry.tokens = 0;
-      entry.pendingRequests = 0;
-      entry.pendingTokens = 0;
+      moveTo(entry, minute);
     }
     entry.seenRound = this.round;
+    this.activeRound = this.round;
     if (this.timer === undefined && !this.closed) this.startTimer();
     return entry;
   }
@@ -181,17 +182,17 @@ export class RedisDeploymentUsageStore extends DeploymentUsageStore {
       return;
     }
     const pipeline = command.pipeline();
-    const items = this.queueCommands(pipeline);
+    const plan = this.queueCommands(pipeline);
     try {
       const results = await bounded(pipeline.exec(), 'sync deployment usage', this.timeoutMs);
-      this.apply(items, results ?? []);
+      this.apply(plan, results ?? []);
     } catch (error) {
       this.failed(describeRedisError(error));
     }
   }
 
-  /** Pushes every pending delta, then reads every total, in one round trip. */
-  private queueCommands(pipeline: ChainableCommander): SyncItem[] {
+  /** Pushes every pending delta, then reads the newest minute's totals, in one round trip. */
+  private queueCommands(pipeline: ChainableCommander): SyncPlan {
     const items: SyncItem[] = [];
     const pushedKeys = new Set<string>();
     let index = 0;
@@ -203,22 +204,16 @@ export class RedisDeploymentUsageStore extends DeploymentUsageStore {
       const tokensAt = tokens > 0 ? index++ : -1;
       if (tokens > 0) pipeline.hincrby(key, entry.tokensField, tokens);
       if (requests > 0 || tokens > 0) pushedKeys.add(key);
-      pipeline.hmget(key, entry.requestsField, entry.tokensField);
-      items.push({
-        entry,
-        minute: entry.minute,
-        requests,
-        tokens,
-        requestsAt,
-        tokensAt,
-        totalsAt: index++,
-      });
+      items.push({ entry, minute: entry.minute, requests, tokens, requestsAt, tokensAt });
     }
+    const minute = this.latestMinute;
+    pipeline.hgetall(this.keys.deploymentUsage(minute));
+    const totalsAt = index++;
     for (const key of pushedKeys) pipeline.pexpire(key, USAGE_KEY_TTL_MS);
-    return items;
+    return { items, minute, totalsAt };
   }
 
-  private apply(items: readonly SyncItem[], results: PipelineResults): void {
+  private apply(plan: SyncPlan, results: PipelineResults): void {
     let error: Error | undefined;
     const ok = (at: number): boolean => {
       const reply = results[at];
@@ -226,21 +221,39 @@ export class RedisDeploymentUsageStore extends DeploymentUsageStore {
       if (failure) error ??= failure;
       return !failure;
     };
-    for (const item of items) {
+    for (const item of plan.items) {
       const { entry } = item;
       // A minute that rolled over while the sync was in flight was reset: nothing to apply.
       const current = entry.minute === item.minute;
       if (item.requestsAt >= 0 && ok(item.requestsAt) && current)
         entry.pendingRequests -= item.requests;
       if (item.tokensAt >= 0 && ok(item.tokensAt) && current) entry.pendingTokens -= item.tokens;
-      const totals = results[item.totalsAt]?.[1];
-      if (ok(item.totalsAt) && current && Array.isArray(totals)) {
-        entry.requests = Number(totals[0] ?? 0);
-        entry.tokens = Number(totals[1] ?? 0);
-      }
+    }
+    const totals = results[plan.totalsAt]?.[1];
+    if (ok(plan.totalsAt) && typeof totals === 'object' && totals !== null) {
+      this.applyTotals(plan.minute, totals as Record<string, string>);
     }
     if (error) this.failed(describeRedisError(error));
     else this.succeeded();
+  }
+
+  /**
+   * The shared totals of `minute` for every deployment: those only other replicas counted are
+   * added (idling with this replica's own use), those not read since an earlier minute move on.
+   */
+  private applyTotals(minute: number, totals: Readonly<Record<string, string>>): void {
+    for (const field of Object.keys(totals)) {
+      const id = field.startsWith(REQUESTS) ? field.slice(REQUESTS.length) : undefined;
+      if (id !== undefined && !this.entries.has(id)) {
+        this.entries.set(id, newEntry(id, minute, this.activeRound));
+      }
+    }
+    for (const entry of this.entries.values()) {
+      if (entry.minute > minute) continue; // moved on while the sync was in flight
+      if (entry.minute < minute) moveTo(entry, minute);
+      entry.requests = Number(totals[entry.requestsField] ?? 0);
+      entry.tokens = Number(totals[entry.tokensField] ?? 0);
+    }
   }
 
   private failed(reason: string): void {
@@ -254,4 +267,26 @@ export class RedisDeploymentUsageStore extends DeploymentUsageStore {
     this.healthy = true;
     this.logger.log('deployment usage sync restored');
   }
+}
+
+function newEntry(deploymentId: string, minute: number, seenRound: number): UsageEntry {
+  return {
+    requestsField: `${REQUESTS}${deploymentId}`,
+    tokensField: `${TOKENS}${deploymentId}`,
+    minute,
+    requests: 0,
+    tokens: 0,
+    pendingRequests: 0,
+    pendingTokens: 0,
+    seenRound,
+  };
+}
+
+/** A new minute starts at 0; the past minute's unpushed counts go too (nobody reads it). */
+function moveTo(entry: UsageEntry, minute: number): void {
+  entry.minute = minute;
+  entry.requests = 0;
+  entry.tokens = 0;
+  entry.pendingRequests = 0;
+  entry.pendingTokens = 0;
 }

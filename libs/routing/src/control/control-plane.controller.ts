@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
 import {
   AdminOnly,
   Audited,
   CommonException,
+  JsonBody,
   RequirePermission,
   type GatewayRequest,
 } from '@routeiq/common';
@@ -37,7 +38,7 @@ export class ControlPlaneController {
   @AdminOnly()
   @Post('router/route')
   @HttpCode(200)
-  route(@Body() body: unknown, @Req() req: GatewayRequest): RouterDecision {
+  route(@JsonBody() body: unknown, @Req() req: GatewayRequest): RouterDecision {
     return this.router.explain(parseDryRunRequest(body, req.id));
   }
 
