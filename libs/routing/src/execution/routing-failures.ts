@@ -9,6 +9,16 @@ export enum RoutingFailureCode {
   EmptyStream = 'upstream_empty_stream',
 }
 
+const MINUTE_MS = 60_000;
+
+/**
+ * Whole seconds (at least 1) until the next epoch minute, when rpm/tpm counts start again from
+ * zero: the earliest a group refused for being over its limits can take a request.
+ */
+export function secondsToNextMinute(now: number): number {
+  return Math.max(1, Math.ceil((MINUTE_MS - (now % MINUTE_MS)) / 1000));
+}
+
 /**
  * Raised as provider failures so retries and fallbacks treat them like the upstream failures they
  * stand for (busy, unavailable, slow).

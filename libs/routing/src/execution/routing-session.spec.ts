@@ -4,7 +4,7 @@ import type { RouterDecision } from '../decision/router-decision';
 import { buildModelGroup, type ModelGroup } from '../model-group';
 import type { RoutingContext, RoutingStrategy } from '../strategies/routing-strategy';
 import type { Selection, StrategyChoice } from './deployment-selector';
-import type { RouteRequest } from './route-request';
+import type { RouteCompletion, RouteRequest } from './route-request';
 import { RoutingSession, type RoutingRuntime } from './routing-session';
 
 function deployment(id: string, group: string): ResolvedDeployment {
@@ -31,6 +31,8 @@ const BASE_SETTINGS: RouterSettings = DEFAULT_ROUTER_SETTINGS;
 class FakeRuntime implements RoutingRuntime {
   readonly groups = new Map<string, ModelGroup>();
   readonly cooling = new Set<string>();
+  /** When nothing is eligible: every deployment is over its rpm/tpm (rather than cooling). */
+  overLimit = false;
   readonly events: string[] = [];
   readonly published: RouterDecision[] = [];
   settings: RouterSettings = BASE_SETTINGS;
@@ -60,7 +62,7 @@ class FakeRuntime implements RoutingRuntime {
     return {
       deployment: pick,
       reason: pick ? 'first eligible' : 'none eligible',
-      overLimit: false,
+      overLimit: !pick && this.overLimit,
     };
   }
 
@@ -76,8 +78,8 @@ class FakeRuntime implements RoutingRuntime {
   attemptSucceeded(d: ResolvedDeployment): void {
     this.events.push(`ok ${d.id}`);
   }
-  completed(d: ResolvedDeployment): void {
-    this.events.push(`done ${d.id}`);
+  completed(d: ResolvedDeployment, completion: RouteCompletion): void {
+    this.events.push(completion.error === undefined ? `done ${d.id}` : `done ${d.id} failed`);
   }
   publish(decision: RouterDecision): void {
     this.published.push(decision);
@@ -290,6 +292,22 @@ describe(RoutingSession.name, () => {
     expect(runtime.published[0]).toMatchObject({ outcome: 'error', selected: null });
   });
 
+  it('answers 429 with retry-after until the next minute when every deployment is over its limits', async () => {
+    runtime.add('a', 'a1');
+    runtime.cooling.add('a1');
+    runtime.overLimit = true;
+    jest.spyOn(Date, 'now').mockReturnValue(Date.UTC(2026, 10, 28, 15, 2, 44, 500));
+    try {
+      await expect(session(runtime, 'a').run(scripted({}).attempt, signal)).rejects.toMatchObject({
+        status: 429,
+        code: 'no_deployment_available',
+        headers: { 'retry-after': '16' },
+      });
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
   it('goes to a fallback group when the whole group is cooling down', async () => {
     runtime.add('a', 'a1');
     runtime.add('b', 'b1');
@@ -315,6 +333,26 @@ describe(RoutingSession.name, () => {
       status: 504,
       code: 'request_timeout',
     });
+  });
+
+  it('stops the deadline once the answer has started: a committed stream is not cut', async () => {
+    runtime.add('a', 'a1');
+    const routed = session(runtime, 'a', { timeoutMs: 30 });
+    let attemptSignal: AbortSignal | undefined;
+    await routed.run(async (_d, s) => {
+      attemptSignal = s;
+      return 'head';
+    }, signal);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(attemptSignal?.aborted).toBe(false);
+  });
+
+  it('counts a failure after the first byte against the deployment', async () => {
+    runtime.add('a', 'a1');
+    const routed = session(runtime, 'a');
+    await routed.run(scripted({}).attempt, signal);
+    routed.finish({ ok: false, tokens: 0, error: failure(502) });
+    expect(runtime.events).toEqual(['start a1', 'ok a1', 'done a1 failed']);
   });
 
   it('stops at once when the client goes away', async () => {

@@ -7,7 +7,7 @@ import type { RoutingContext } from '../strategies/routing-strategy';
 import type { Selection, StrategyChoice } from './deployment-selector';
 import { errorKindOf, fallbackGroups, isRetryable, retryDelayMs } from './fallback-plan';
 import type { RouteAttempt, RouteCompletion, RouteRequest } from './route-request';
-import { RoutingFailures } from './routing-failures';
+import { RoutingFailures, secondsToNextMinute } from './routing-failures';
 
 /** What a session needs from the router; the router implements it. */
 export interface RoutingRuntime {
@@ -107,10 +107,28 @@ export class RoutingSession {
     clientSignal: AbortSignal,
   ): Promise<{ value: T; deployment: ResolvedDeployment }> {
     const timeoutMs = this.request.timeoutMs;
-    const signal =
-      timeoutMs === undefined
-        ? clientSignal
-        : AbortSignal.any([clientSignal, AbortSignal.timeout(timeoutMs)]);
+    if (timeoutMs === undefined) return this.attempts(attempt, clientSignal, clientSignal);
+    // The deadline covers getting an answer: retries, waits, fallbacks, and a stream up to its
+    // first content. Once the answer has started, only the deployment's own timeouts apply (a
+    // long stream is not cut off, as with LiteLLM).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    try {
+      return await this.attempts(
+        attempt,
+        AbortSignal.any([clientSignal, deadline.signal]),
+        clientSignal,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async attempts<T>(
+    attempt: RouteAttempt<T>,
+    signal: AbortSignal,
+    clientSignal: AbortSignal,
+  ): Promise<{ value: T; deployment: ResolvedDeployment }> {
     let groupName = this.group.name;
     let capable = this.capable;
     let selection = this.first;
@@ -241,10 +259,14 @@ export class RoutingSession {
     selection: Selection,
   ): unknown {
     if (this.decision.attempts.length === 0) this.decision.reason = selection.reason;
+    // Over rpm/tpm: nothing is back before the per-minute counts start again.
+    const retryAfter = selection.overLimit
+      ? secondsToNextMinute(Date.now())
+      : this.runtime.retryAfterSeconds(capable);
     return RoutingFailures.noDeploymentAvailable(
       group,
       selection.reason,
-      this.runtime.retryAfterSeconds(capable),
+      retryAfter,
       selection.overLimit,
     );
   }
