@@ -129,6 +129,22 @@ describe('The gateway process', () => {
     expect(badEnv.errors()).toContain('LITELLM_PORT');
   });
 
+  it('exits 1 on bad LLMROUTER_* strategy settings, naming the variable', async () => {
+    const config = writeConfig(DEMO_YAML);
+    const badJson = start(['--config', config], {
+      LLMROUTER_STRATEGY_WEIGHTS: '{"simple-shuffle": ',
+    });
+    expect(await badJson.exited).toBe(1);
+    expect(badJson.errors() + badJson.output()).toMatch(
+      /LLMROUTER_STRATEGY_WEIGHTS: is not valid JSON/,
+    );
+    const unknown = start(['--config', config], { LLMROUTER_STRATEGY_WEIGHTS: '{"ml-router": 1}' });
+    expect(await unknown.exited).toBe(1);
+    expect(unknown.errors() + unknown.output()).toMatch(
+      /LLMROUTER_STRATEGY_WEIGHTS: unknown strategy "ml-router"/,
+    );
+  });
+
   it('never runs open: generates a master key once, stores it 0600 and prints it only then', async () => {
     const config = writeConfig(DEMO_YAML);
     const port = await freePort();
