@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import type {
   ChatCompletionChunk,
@@ -16,7 +17,7 @@ import {
   stopStubs,
   type Stubs,
 } from './fixtures/routing.fixtures';
-import { startTestGateway, type TestGateway } from './support/gateway-harness';
+import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from './support/gateway-harness';
 import { userHeaders } from './support/http';
 import { STUB_TEXT, type StubBehaviour } from './support/openai-stub.server';
 
@@ -144,6 +145,49 @@ describe('Routing: stream failover until the first content', () => {
       ]);
     },
   );
+
+  it('fails over the Anthropic Messages surface too: no event of the failed attempt reaches the client', async () => {
+    stubs['s-1']!.script(CHAT, {
+      kind: 'sse-error-after',
+      chunks: [ROLE_CHUNK],
+      error: SERVER_ERROR,
+    });
+    const before = countsOf(stubs);
+    const anthropic = new Anthropic({ baseURL: gw.url, apiKey: TEST_MASTER_KEY, maxRetries: 0 });
+    const stream = anthropic.messages.stream({ model: 's', max_tokens: 64, messages: hi });
+    const types: string[] = [];
+    stream.on('streamEvent', (event) => types.push(event.type));
+    const final = await stream.finalMessage();
+
+    expect(final.content).toEqual([{ type: 'text', text: STUB_TEXT }]);
+    // One message_start: the failed attempt's opening events were held back, never sent.
+    expect(types.filter((type) => type === 'message_start')).toHaveLength(1);
+    expect(types.at(-1)).toBe('message_stop');
+    expect(callsSince(stubs, before)).toEqual({ 's-1': 1, 's-2': 1 });
+  });
+
+  it('fails over the Responses API surface too (passed through to OpenAI deployments)', async () => {
+    // An OpenAI deployment speaks the Responses API: the request goes to its /v1/responses. s-1
+    // opens the stream with response.created, then its connection closes before any output.
+    stubs['s-1']!.script('/v1/responses', {
+      kind: 'sse-close',
+      chunks: [{ type: 'response.created', sequence_number: 0, response: { id: 'resp_s1' } }],
+      named: true,
+    } as StubBehaviour);
+    const before = countsOf(stubs, '/v1/responses');
+    const stream = await client.responses.create({ model: 's', input: 'Hello', stream: true });
+    const types: string[] = [];
+    let text = '';
+    for await (const event of stream) {
+      types.push(event.type);
+      if (event.type === 'response.output_text.delta') text += event.delta;
+    }
+
+    expect(text).toBe(STUB_TEXT);
+    expect(types.filter((type) => type === 'response.created')).toHaveLength(1);
+    expect(types.at(-1)).toBe('response.completed');
+    expect(callsSince(stubs, before, '/v1/responses')).toEqual({ 's-1': 1, 's-2': 1 });
+  });
 
   it('answers with an HTTP error when every deployment fails before the first content', async () => {
     stubs['s-1']!.script(CHAT, httpError(500));
