@@ -20,6 +20,7 @@ import {
   type Decision,
   type Stubs,
 } from './fixtures/routing.fixtures';
+import { policyEnv, writePolicyFile } from './fixtures/policy-audit.fixtures';
 import { startTestGateway, type TestGateway } from './support/gateway-harness';
 import { call, userHeaders, type ErrorEnvelope } from './support/http';
 import { STUB_TEXT, type StubBehaviour } from './support/openai-stub.server';
@@ -64,7 +65,20 @@ describe('Routing: retries within a model group, and deadlines', () => {
         circuit_breaker: { failure_threshold: 1000 },
       },
     };
-    gw = await startTestGateway({ yaml: JSON.stringify(config) });
+    // The policy keeps one user off group b: a fallback must not take that user there either.
+    const policy = writePolicyFile(
+      [
+        'default_action: allow',
+        'rules:',
+        '  - name: no-b-for-u-no-b',
+        '    action: deny',
+        '    match:',
+        "      users: ['u-no-b']",
+        "      models: ['b']",
+        '',
+      ].join('\n'),
+    );
+    gw = await startTestGateway({ yaml: JSON.stringify(config), env: policyEnv(policy) });
     client = sdk(gw);
   });
 
@@ -237,7 +251,20 @@ describe('Routing: fallbacks to other model groups, and decision records', () =>
         circuit_breaker: { failure_threshold: 1000 },
       },
     };
-    gw = await startTestGateway({ yaml: JSON.stringify(config) });
+    // The policy keeps one user off group b: a fallback must not take that user there either.
+    const policy = writePolicyFile(
+      [
+        'default_action: allow',
+        'rules:',
+        '  - name: no-b-for-u-no-b',
+        '    action: deny',
+        '    match:',
+        "      users: ['u-no-b']",
+        "      models: ['b']",
+        '',
+      ].join('\n'),
+    );
+    gw = await startTestGateway({ yaml: JSON.stringify(config), env: policyEnv(policy) });
     client = sdk(gw);
   });
 
@@ -319,6 +346,22 @@ describe('Routing: fallbacks to other model groups, and decision records', () =>
     expect(served).toBe('c-1');
     expect(callsSince(stubs, before)).toEqual({ 'a-1': 1, 'c-1': 1 });
     expect(decision.fallback).toEqual({ from: 'a', to: 'c', reason: 'unavailable' });
+  });
+
+  it('skips a fallback group the policy denies the caller', async () => {
+    const generated = await admin<{ key: string }>('/key/generate', { user_id: 'u-no-b' });
+    expect(generated.status).toBe(200);
+    stubs['a-1']!.script(CHAT, OVERLOADED);
+    const before = countsOf(stubs);
+    const { served, decision } = await routed('a', generated.body.key);
+    expect(served).toBe('c-1');
+    expect(callsSince(stubs, before)).toEqual({ 'a-1': 1, 'c-1': 1 });
+    expect(decision.fallback).toEqual({ from: 'a', to: 'c', reason: 'unavailable' });
+    // The same user asking for b directly is refused by the policy.
+    const direct = await sdk(gw, generated.body.key)
+      .chat.completions.create({ model: 'b', messages: hi })
+      .catch((e: unknown) => e);
+    expect(direct).toMatchObject({ status: 403, code: 'policy_denied' });
   });
 
   it('keeps the latest decisions, newest first, without any prompt text', async () => {

@@ -115,7 +115,7 @@ export class InferenceService {
       tenant: req.principal?.teamId,
       user: req.principal?.userId ?? userField(request),
       estimatedTokens: tokens.inputTokens + tokens.outputTokens,
-      allowsModel: (group) => this.admission.allowsModel(req, group),
+      allowsModel: (group) => this.admission.mayFallBackTo(req, group),
       ...(timeoutMs !== undefined && { timeoutMs }),
       ...(routing.numRetries !== undefined && { numRetries: routing.numRetries }),
     });

@@ -40,6 +40,19 @@ export class AdmissionService {
   }
 
   /**
+   * May this caller's request move on to `model` (a fallback group)? Model access and the policy,
+   * as for the model it asked for: a fallback never reaches a model the caller could not call.
+   */
+  mayFallBackTo(req: GatewayRequest, model: string): boolean {
+    try {
+      this.authorize(req, model);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
    * A client-supplied upstream URL would let any caller make the gateway connect anywhere (SSRF)
    * with the operator's credentials: refused.
    */
