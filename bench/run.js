@@ -4,8 +4,8 @@
 // Writes .bench/latest.json and .bench/latest.md; progress goes to stderr, the report to stdout.
 // Env: BENCH_DURATION (s per wrk run, default 10), BENCH_WARMUP (s, default 2),
 //   BENCH_TTFB_REQUESTS (default 500),
-//   BENCH_TARGETS (default direct,proxy,nest,gateway,anthropic,quota,routing; `routing` is the
-//   routing decision micro-benchmark, bench/routing-decision.js, run last),
+//   BENCH_TARGETS (default direct,proxy,nest,gateway,tracing,anthropic,quota,routing; `routing` is
+//   the routing decision micro-benchmark, bench/routing-decision.js, run last),
 //   BENCH_GATEWAY_CMD (replaces the gateway command; {port} {mockPort} {config} {dataDir}),
 //   BENCH_NODE_ENV (gateway NODE_ENV, default production), BENCH_NO_PIN=1 (no taskset).
 const fs = require('node:fs');
@@ -16,11 +16,12 @@ const procs = require('./lib/processes');
 const wrk = require('./lib/wrk');
 const report = require('./lib/report');
 const gateway = require('./lib/gateway');
+const tracing = require('./lib/tracing');
 const { runRoutingDecision, routingMarkdown } = require('./routing-decision');
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, '.bench');
-const CPU_LOAD = 0; // mock upstream, wrk, ttfb client
+const CPU_LOAD = 0; // mock upstream, OTLP sink, wrk, ttfb client
 const CPU_TARGET = 1; // bare proxy, Nest floor, gateway
 
 function positiveEnv(name, fallback) {
@@ -32,9 +33,8 @@ function positiveEnv(name, fallback) {
 const DURATION = Math.round(positiveEnv('BENCH_DURATION', 10));
 const WARMUP = Math.round(positiveEnv('BENCH_WARMUP', 2));
 const TTFB_REQUESTS = Math.round(positiveEnv('BENCH_TTFB_REQUESTS', 500));
-const TARGETS = (process.env.BENCH_TARGETS ?? 'direct,proxy,nest,gateway,anthropic,quota,routing')
-  .split(',')
-  .map((t) => t.trim());
+const DEFAULT_TARGETS = 'direct,proxy,nest,gateway,tracing,anthropic,quota,routing';
+const TARGETS = (process.env.BENCH_TARGETS ?? DEFAULT_TARGETS).split(',').map((t) => t.trim());
 const HTTP_TARGETS = TARGETS.filter((t) => t !== 'routing');
 
 const SCENARIOS = [
@@ -113,10 +113,17 @@ function runTtfb(base, key) {
 function describe(result) {
   const rps = result.rps === undefined ? '' : `${Math.round(result.rps)} req/s, `;
   const errors = (result.non2xx ?? 0) + (result.socketErrors ?? 0) + (result.errors ?? 0);
-  return `${rps}p50 ${result.p50.toFixed(3)} ms, p99 ${result.p99.toFixed(3)} ms${errors ? `, ${errors} ERRORS` : ''}`;
+  const busy =
+    typeof result.busy === 'number' ? ` (${Math.round(result.busy * 100)}% of a core)` : '';
+  const cpu =
+    result.cpuUsPerRequest === undefined
+      ? ''
+      : `, ${Math.round(result.cpuUsPerRequest)} µs CPU/request${busy}`;
+  return `${rps}p50 ${result.p50.toFixed(3)} ms, p99 ${result.p99.toFixed(3)} ms${cpu}${errors ? `, ${errors} ERRORS` : ''}`;
 }
 
-async function measure(target, base, rows, scripts, key) {
+// `pid`: the measured process (null for `direct`), whose CPU is read around each wrk run.
+async function measure(target, base, rows, scripts, key, pid) {
   await preflight(target, base, key);
   const url = `${base}/v1/chat/completions`;
   log(`${target}: warm-up ${WARMUP} s non-streaming + ${WARMUP} s streaming`);
@@ -133,9 +140,40 @@ async function measure(target, base, rows, scripts, key) {
             connections: row.connections,
             seconds: DURATION,
             cpu: CPU_LOAD,
+            cpuPid: pid,
           });
     row.results[target] = result;
     log(`${target}: ${row.label}: ${describe(result)}`);
+  }
+}
+
+// Starts what `target` measures, filling in `started` ({ child, port, key, scripts, sink }) as
+// each process comes up, so that the caller stops whatever did start when a later step fails.
+// `child` stays null for `direct` (the mock itself); `sink` is the OTLP sink of `tracing`.
+async function startTarget(target, started, { mock, tmp, gatewayOptions }) {
+  const upstream = ['--upstream', `http://127.0.0.1:${mock.port}`];
+  if (target === 'proxy') {
+    Object.assign(started, await startHelper('bare proxy', 'bare-proxy.js', CPU_TARGET, upstream));
+  } else if (target === 'nest') {
+    Object.assign(started, await startHelper('Nest floor', 'nest-floor.js', CPU_TARGET, upstream));
+  } else if (target === 'gateway' || target === 'anthropic') {
+    const provider = target === 'anthropic' ? 'anthropic' : 'openai';
+    Object.assign(started, await gateway.startGateway({ ...gatewayOptions, provider }));
+  } else if (target === 'tracing') {
+    started.sink = await startHelper('OTLP sink', 'otlp-sink.js', CPU_LOAD);
+    log(`tracing: OTLP sink on :${started.sink.port}`);
+    const env = tracing.tracingEnv(started.sink.port);
+    Object.assign(
+      started,
+      await gateway.startGateway({ ...gatewayOptions, env, log: tracing.TRACING_LOG }),
+    );
+  } else if (target === 'quota') {
+    const env = gateway.QUOTA_ENV;
+    Object.assign(started, await gateway.startGateway({ ...gatewayOptions, env }));
+    started.key = await gateway.createQuotaKey(`http://127.0.0.1:${started.port}`);
+    started.scripts = wrk.writeScripts(tmp, started.key, 'quota');
+  } else if (target !== 'direct') {
+    throw new Error(`unknown target (BENCH_TARGETS): ${target}`);
   }
 }
 
@@ -159,6 +197,7 @@ async function main() {
   process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
   const rows = SCENARIOS.map((scenario) => ({ ...scenario, results: {} }));
   const rss = {};
+  const otlpSink = {};
   const failures = [];
   try {
     const scripts = wrk.writeScripts(tmp);
@@ -168,42 +207,24 @@ async function main() {
     log(`mock upstream on :${mock.port}; ${DURATION} s per run; targets ${TARGETS.join(', ')}`);
     const gatewayOptions = { mockPort: mock.port, tmp, outDir, cpu: CPU_TARGET };
     for (const target of HTTP_TARGETS) {
-      let child = null;
+      const started = { child: null, port: mock.port, key: wrk.MASTER_KEY, scripts, sink: null };
       try {
-        let port = mock.port;
-        let key = wrk.MASTER_KEY;
-        let targetScripts = scripts;
-        if (target === 'proxy') {
-          ({ child, port } = await startHelper('bare proxy', 'bare-proxy.js', CPU_TARGET, [
-            '--upstream',
-            `http://127.0.0.1:${mock.port}`,
-          ]));
-        } else if (target === 'nest') {
-          ({ child, port } = await startHelper('Nest floor', 'nest-floor.js', CPU_TARGET, [
-            '--upstream',
-            `http://127.0.0.1:${mock.port}`,
-          ]));
-        } else if (target === 'gateway' || target === 'anthropic') {
-          const provider = target === 'anthropic' ? 'anthropic' : 'openai';
-          ({ child, port } = await gateway.startGateway({ ...gatewayOptions, provider }));
-        } else if (target === 'quota') {
-          const env = gateway.QUOTA_ENV;
-          ({ child, port } = await gateway.startGateway({ ...gatewayOptions, env }));
-          key = await gateway.createQuotaKey(`http://127.0.0.1:${port}`);
-          targetScripts = wrk.writeScripts(tmp, key, 'quota');
-        } else if (target !== 'direct') {
-          throw new Error(`unknown target (BENCH_TARGETS): ${target}`);
-        }
+        await startTarget(target, started, { mock, tmp, gatewayOptions });
+        const { child, port, key, sink } = started;
         log(`${target}: listening on :${port}`);
-        await measure(target, `http://127.0.0.1:${port}`, rows, targetScripts, key);
+        const base = `http://127.0.0.1:${port}`;
+        await measure(target, base, rows, started.scripts, key, child?.pid ?? null);
+        if (sink) otlpSink[target] = await tracing.verifyTracing(sink.port, rows, target);
       } catch (error) {
         failures.push(`${target}: ${error.message}`);
         log(`FAILED ${target}: ${error.message}`);
       } finally {
-        if (child) {
-          rss[target] = procs.peakRssMb(child.pid);
-          await procs.stop(child);
+        if (started.child) {
+          // A `tracing` run whose exports never arrived was no tracing run: no RSS for it.
+          if (!started.sink || otlpSink[target]) rss[target] = procs.peakRssMb(started.child.pid);
+          await procs.stop(started.child);
         }
+        if (started.sink) await procs.stop(started.sink.child);
       }
     }
   } finally {
@@ -235,13 +256,14 @@ async function main() {
     ttfbRequests: TTFB_REQUESTS,
     loadAverage,
   };
-  let markdown = report.markdown({ rows, checks, rss, meta });
+  let markdown = report.markdown({ rows, checks, rss, otlpSink, meta });
   if (routingDecision) markdown += `\n\n${routingMarkdown(routingDecision)}`;
   const json = {
     meta,
     scenarios: rows,
     derived: checks,
     peakRssMb: rss,
+    otlpSink,
     routingDecision,
     failures,
   };

@@ -47,11 +47,12 @@ const QUOTA_LIMITS = {
   budget_duration: '30d',
 };
 
-// The embedded default: no database or Redis settings leak in from the caller's shell.
+// The embedded default: no database, Redis or OpenTelemetry settings leak in from the caller's
+// shell (tracing is on only where a target asks for it, see lib/tracing.js).
 function gatewayEnv(dataDir, extra = {}) {
   const env = { ...process.env };
   for (const key of Object.keys(env)) {
-    if (/(^|_)DATABASE_URL$|^REDIS_|(^|_)REDIS_URL$/.test(key)) delete env[key];
+    if (/(^|_)DATABASE_URL$|^REDIS_|(^|_)REDIS_URL$|^OTEL_/.test(key)) delete env[key];
   }
   return {
     ...env,
@@ -98,13 +99,14 @@ function tail(file, lines = 30) {
   }
 }
 
-// options: { mockPort, tmp, outDir, cpu, provider = 'openai', env = {} }
-async function startGateway({ mockPort, tmp, outDir, cpu, provider = 'openai', env = {} }) {
+// options: { mockPort, tmp, outDir, cpu, provider = 'openai', env = {}, log = 'gateway.log' }
+async function startGateway(options) {
+  const { mockPort, tmp, outDir, cpu, provider = 'openai', env = {} } = options;
   const dataDir = fs.mkdtempSync(path.join(tmp, 'data-'));
   const port = await procs.freePort();
   const config = writeGatewayConfig(tmp, mockPort, provider);
   const [command, args] = gatewayCommand({ port, mockPort, config, dataDir });
-  const logFile = path.join(outDir, 'gateway.log');
+  const logFile = path.join(outDir, options.log ?? 'gateway.log');
   const logFd = fs.openSync(logFile, 'w');
   const child = procs.start('gateway', cpu, command, args, {
     cwd: root,

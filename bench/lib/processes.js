@@ -111,6 +111,27 @@ function freePort() {
   });
 }
 
+function clockTicksPerSecond() {
+  const result = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+  const ticks = Number(result.stdout?.trim());
+  return Number.isInteger(ticks) && ticks > 0 ? ticks : 100;
+}
+const CLK_TCK = clockTicksPerSecond();
+
+// CPU time the process has used so far (utime + stime, all its threads) in clock ticks, or null
+// when /proc is not readable. Fields 14 and 15 of /proc/<pid>/stat, counted after the `(comm)`
+// field, which may itself hold spaces.
+function cpuTicks(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks : null;
+  } catch {
+    return null;
+  }
+}
+
 // Peak resident set size in MB (VmHWM), or null when /proc is not readable.
 function peakRssMb(pid) {
   try {
@@ -162,6 +183,8 @@ module.exports = {
   waitForStatus,
   freePort,
   peakRssMb,
+  CLK_TCK,
+  cpuTicks,
   stop,
   stopAll,
 };

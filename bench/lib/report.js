@@ -1,12 +1,15 @@
 'use strict';
 // Derived figures, verdicts and the markdown report of one benchmark run.
 
-const TARGET_ORDER = ['direct', 'proxy', 'nest', 'gateway', 'anthropic', 'quota'];
+const TARGET_ORDER = ['direct', 'proxy', 'nest', 'gateway', 'tracing', 'anthropic', 'quota'];
+// The targets whose own process is measured, so whose CPU per request is known.
+const CPU_TARGETS = TARGET_ORDER.filter((target) => target !== 'direct');
 const TARGET_LABEL = {
   direct: 'direct',
   proxy: 'bare proxy',
   nest: 'Nest floor',
   gateway: 'gateway',
+  tracing: 'gateway, tracing on',
   anthropic: 'gateway, Anthropic provider',
   quota: 'gateway, key + quota',
 };
@@ -47,6 +50,8 @@ function ratio(numerator, denominator) {
     : numerator / denominator;
 }
 
+const cpuOf = (cell) => cell?.cpuUsPerRequest ?? null;
+
 // Adds proxyAdded / gatewayAdded / addedRatio / rpsRatio to every scenario row.
 function derive(rows) {
   for (const row of rows) {
@@ -73,6 +78,11 @@ function derive(rows) {
     const anthropic = row.results.anthropic;
     row.anthropicOverhead = anthropic && gateway ? anthropic.p50 - gateway.p50 : null;
     row.anthropicVsGateway = gateway?.rps && anthropic?.rps ? anthropic.rps / gateway.rps : null;
+    // What tracing costs: the same gateway with every span sampled and exported, vs tracing off.
+    const traced = row.results.tracing;
+    row.tracingOverhead = traced && gateway ? traced.p50 - gateway.p50 : null;
+    row.tracingVsGateway = gateway?.rps && traced?.rps ? traced.rps / gateway.rps : null;
+    row.tracingCpuRatio = ratio(cpuOf(traced), cpuOf(gateway));
   }
   return rows;
 }
@@ -127,7 +137,57 @@ function translationLine(rows) {
   );
 }
 
-function markdown({ rows, checks, rss, meta }) {
+function fmtCpu(cell) {
+  const us = cpuOf(cell);
+  if (us === null) return '–';
+  const text = `${us < 10 ? us.toFixed(1) : Math.round(us).toLocaleString('en-US')} µs`;
+  return hasErrors(cell) ? `${text} ⚠` : text;
+}
+
+// CPU of the measured process per request, from /proc/<pid>/stat around each wrk run: what a
+// request costs, whoever else wanted the core at the time.
+function cpuTable(rows) {
+  const header = ['CPU per request', ...CPU_TARGETS.map((target) => TARGET_LABEL[target])];
+  const lines = [
+    `| ${header.join(' | ')} |`,
+    `|${header.map((_, i) => (i ? '---:' : '---')).join('|')}|`,
+  ];
+  for (const row of rows.filter((r) => r.kind === 'wrk')) {
+    const cells = [row.label, ...CPU_TARGETS.map((target) => fmtCpu(row.results[target]))];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines;
+}
+
+function fmtBytes(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  return bytes < 1024 * 1024
+    ? `${(bytes / 1024).toFixed(1)} KB`
+    : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function sinkText(stats) {
+  if (!stats) return 'no OTLP sink counts (the target did not run or its check failed)';
+  const part = (path, unit = '') =>
+    `${path} ${stats[path].requests}${unit} (${fmtBytes(stats[path].bytes)})`;
+  return `OTLP sink: ${part('/v1/traces', ' requests')}, ${part('/v1/metrics')}, ${part('/v1/logs')}`;
+}
+
+function tracingLine(rows, otlpSink) {
+  const plain64 = plainC64(rows);
+  const stream64 = findRow(rows, 'stream-c64');
+  return (
+    `- Tracing on (the \`tracing\` target: OpenTelemetry on, every span sampled and exported over ` +
+    `OTLP/HTTP protobuf) vs off (\`gateway\`), ratios where 1.00 means free: non-streaming c=64 ` +
+    `req/s **${fmtRatio(plain64?.tracingVsGateway ?? null)}**, CPU per request ` +
+    `**${fmtRatio(plain64?.tracingCpuRatio ?? null)}**; full-stream c=64 req/s ` +
+    `${fmtRatio(stream64?.tracingVsGateway ?? null)}, CPU per request ` +
+    `${fmtRatio(stream64?.tracingCpuRatio ?? null)}; added p50 at c=1 ` +
+    `${fmtAdded(plainC1(rows)?.tracingOverhead ?? null)}; ${sinkText(otlpSink.tracing)}.`
+  );
+}
+
+function mainTable(rows) {
   const header = ['Scenario'];
   for (const target of TARGET_ORDER) {
     const label = TARGET_LABEL[target];
@@ -149,6 +209,11 @@ function markdown({ rows, checks, rss, meta }) {
     cells.push(row.kind === 'ttfb' ? '–' : fmtRatio(row.rpsRatio));
     lines.push(`| ${cells.join(' | ')} |`);
   }
+  return lines;
+}
+
+function markdown({ rows, checks, rss, otlpSink = {}, meta }) {
+  const lines = [...mainTable(rows), '', ...cpuTable(rows)];
   const rssText = (mb) => (mb === null || mb === undefined ? '–' : `${Math.round(mb)} MB`);
   lines.push(
     '',
@@ -168,7 +233,12 @@ function markdown({ rows, checks, rss, meta }) {
       `${fmtAdded(plainC1(rows)?.quotaOverhead ?? null)}; req/s at c=64 ` +
       `${fmtRatio(plainC64(rows)?.quotaVsGateway ?? null)} of the master key's.`,
     translationLine(rows),
-    `- Peak RSS (VmHWM): gateway ${rssText(rss.gateway)}, ` +
+    tracingLine(rows, otlpSink),
+    `- CPU per request: the measured process's utime + stime (/proc/<pid>/stat, all threads) ` +
+      `over each wrk run, divided by the requests wrk completed. Steadier than req/s when other ` +
+      `work takes the core; at c=1 the core is partly idle and each request pays more of the ` +
+      `per-wake-up cost, so compare the c=64 rows.`,
+    `- Peak RSS (VmHWM): gateway ${rssText(rss.gateway)}, tracing on ${rssText(rss.tracing)}, ` +
       `Anthropic provider ${rssText(rss.anthropic)}, Nest floor ${rssText(rss.nest)}, ` +
       `bare proxy ${rssText(rss.proxy)}`,
     `- ${meta.date}, commit ${meta.commit}, Node ${meta.node}, ${meta.wrk}, ${meta.cpus}, ` +
@@ -181,4 +251,4 @@ function markdown({ rows, checks, rss, meta }) {
   return lines.join('\n');
 }
 
-module.exports = { TARGET_ORDER, derive, verdicts, markdown };
+module.exports = { TARGET_ORDER, CPU_TARGETS, derive, verdicts, markdown };

@@ -1,9 +1,10 @@
 'use strict';
-// wrk: installation check, request scripts, runs, and parsing of `--latency` output.
+// wrk: installation check, request scripts, runs, parsing of `--latency` output, and the measured
+// process's CPU per request over each run.
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { start } = require('./processes');
+const { start, cpuTicks, CLK_TCK } = require('./processes');
 
 const MASTER_KEY = 'sk-bench-master-key';
 const PROMPT = [{ role: 'user', content: 'Say hello in one short sentence.' }];
@@ -74,7 +75,7 @@ function parseWrk(output) {
     return match ? toMs(match[1]) : null;
   };
   const rps = /^Requests\/sec:\s+([\d.]+)/m.exec(output);
-  const total = /^\s*(\d+) requests in/m.exec(output);
+  const total = /^\s*(\d+) requests in ([\d.]+\w+),/m.exec(output);
   const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(output);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
     output,
@@ -85,17 +86,33 @@ function parseWrk(output) {
     p50: percentile(50),
     p99: percentile(99),
     requests: total ? Number(total[1]) : null,
+    seconds: total ? toMs(total[2]) / 1000 : null,
     non2xx: non2xx ? Number(non2xx[1]) : 0,
     socketErrors,
   };
-  if (result.rps === null || result.p50 === null || result.p99 === null) {
+  if ([result.rps, result.p50, result.p99, result.requests].includes(null)) {
     throw new Error(`could not parse wrk output:\n${output}`);
   }
   return result;
 }
 
-// Runs wrk pinned to `cpu` and resolves with the parsed result.
-function runWrk({ url, script, connections, seconds, cpu }) {
+// The measured process's CPU over one wrk run, per request: steadier than req/s on a busy machine,
+// because time the process spends waiting for its core is not counted. `busy` is the share of the
+// core it used (about 1 when it is the bottleneck).
+function cpuFigures(before, after, result) {
+  if (before === null || after === null || !result.requests) return {};
+  const cpuSeconds = (after - before) / CLK_TCK;
+  return {
+    cpuSeconds,
+    cpuUsPerRequest: (cpuSeconds * 1e6) / result.requests,
+    busy: result.seconds ? cpuSeconds / result.seconds : null,
+  };
+}
+
+// Runs wrk pinned to `cpu` and resolves with the parsed result; with `cpuPid`, it also carries
+// that process's CPU figures over the run (cpuSeconds, cpuUsPerRequest, busy).
+function runWrk({ url, script, connections, seconds, cpu, cpuPid = null }) {
+  const before = cpuPid === null ? null : cpuTicks(cpuPid);
   const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, url];
   const child = start(`wrk -c${connections}`, cpu, 'wrk', args, {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -106,14 +123,18 @@ function runWrk({ url, script, connections, seconds, cpu }) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
     child.on('error', reject);
-    child.on('exit', (code, signal) => {
+    let after = null;
+    child.on('exit', () => (after = cpuPid === null ? null : cpuTicks(cpuPid)));
+    // 'close', not 'exit': only then has all of wrk's output been read.
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code !== 0) {
         reject(new Error(`wrk failed (code ${code}, signal ${signal}):\n${output}`));
         return;
       }
       try {
-        resolve(parseWrk(output));
+        const result = parseWrk(output);
+        resolve({ ...result, ...cpuFigures(before, after, result) });
       } catch (error) {
         reject(error);
       }

@@ -5,7 +5,7 @@ import { GatewayConfigModule, type GatewayFlags } from '@routeiq/config';
 import { CoordinationModule } from '@routeiq/coordination';
 import { HealthModule } from '@routeiq/health';
 import { InferenceModule } from '@routeiq/inference';
-import { LoggingModule } from '@routeiq/observability';
+import { LoggingModule, ObservabilityModule } from '@routeiq/observability';
 import { PersistenceModule } from '@routeiq/persistence';
 import { RoutingModule } from '@routeiq/routing';
 import { SecurityModule } from '@routeiq/security';
@@ -19,6 +19,7 @@ export class AppModule {
       imports: [
         GatewayConfigModule.forRoot(flags),
         LoggingModule,
+        ObservabilityModule,
         PersistenceModule,
         CoordinationModule,
         SecurityModule,

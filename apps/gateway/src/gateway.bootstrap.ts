@@ -6,7 +6,7 @@ import { ServerConfig, type GatewayFlags } from '@routeiq/config';
 import { CoordinationHealth } from '@routeiq/coordination';
 import { DrainService } from '@routeiq/health';
 import { DatabaseHealth } from '@routeiq/persistence';
-import { GatewayLogger } from '@routeiq/observability';
+import { GatewayLogger, HttpObserver, telemetryRuntime } from '@routeiq/observability';
 import { ModelRegistryService } from '@routeiq/routing';
 import type { Server } from 'node:http';
 import { AppModule } from './app.module';
@@ -33,6 +33,8 @@ export async function createGatewayApp(flags: GatewayFlags): Promise<NestExpress
   app.useLogger(app.get(GatewayLogger));
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Order matters: both prepend, so request ids are assigned first, then the observer runs.
+  app.get(HttpObserver).attach(app.getHttpServer());
   attachRequestIds(app.getHttpServer());
   attachClientErrorHandling(app.getHttpServer());
   return app;
@@ -74,6 +76,7 @@ export async function startGateway(flags: GatewayFlags): Promise<RunningGateway>
       await drain.drain(server.drainTimeoutSeconds * 1000);
       httpServer.closeAllConnections();
       await app.close();
+      await telemetryRuntime().shutdown();
     },
   };
 }

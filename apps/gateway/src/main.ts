@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { ConfigValidationError, GATEWAY_USAGE, parseGatewayFlags } from '@routeiq/config';
 import { scrubSecrets } from '@routeiq/common';
-import { startGateway, type RunningGateway } from './gateway.bootstrap';
+import { startTelemetry } from '@routeiq/observability';
+import type { RunningGateway } from './gateway.bootstrap';
 
 /** Prints one message (no stack trace) and exits 1. */
 function fail(message: string, scrub = true): never {
@@ -35,6 +36,10 @@ async function main(): Promise<void> {
     return;
   }
   try {
+    // The SDK starts before the application's modules load, so its instrumentations can patch
+    // http, undici, pg and ioredis as they are first required.
+    await startTelemetry();
+    const { startGateway } = await import('./gateway.bootstrap');
     installSignalHandlers(await startGateway(flags));
   } catch (error) {
     // Config problems name paths and variables, never values: printed as they are.

@@ -1,6 +1,7 @@
 export * from './errors/gateway.exception';
 export * from './errors/common.exception';
 export * from './errors/gateway-exception.filter';
+export * from './errors/failure-report';
 export * from './http/gateway-request';
 export * from './http/request-id';
 export * from './http/request-id.listener';
@@ -8,6 +9,8 @@ export * from './http/client-error.listener';
 export * from './http/reply';
 export * from './http/sse-writer';
 export * from './http/json-body';
+export * from './http/request-timing';
 export * from './logging/redact';
+export * from './logging/request-log-fields';
 export * from './auth/route-access.decorator';
 export * from './auth/audited-route.interceptor';

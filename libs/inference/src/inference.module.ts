@@ -7,6 +7,7 @@ import { ChatCompletionsController } from './chat/chat-completions.controller';
 import { CompletionsController } from './completions/completions.controller';
 import { EmbeddingsController } from './embeddings/embeddings.controller';
 import { InferenceService } from './inference.service';
+import { InferenceTelemetry } from './telemetry/inference-telemetry.service';
 import { MessagesController } from './messages/messages.controller';
 import { MessagesTokenCounter } from './messages/messages-token-counter.service';
 import { ModelsController } from './models/models.controller';
@@ -33,6 +34,7 @@ import { UsageRecorder } from './usage-recorder.service';
   ],
   providers: [
     InferenceService,
+    InferenceTelemetry,
     UsageRecorder,
     ModelsService,
     MessagesTokenCounter,

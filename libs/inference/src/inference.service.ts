@@ -1,8 +1,10 @@
+import type { Context } from '@opentelemetry/api';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   CommonErrorCode,
   CommonException,
   GatewayException,
+  OVERHEAD_HEADER,
   scrubSecrets,
   sendJson,
   type GatewayRequest,
@@ -23,6 +25,8 @@ import { takeRoutingParams, type RequestRouting } from './routing-params';
 import { StreamRelay } from './stream-relay';
 import { openUpstreamCall, type UpstreamCall } from './upstream-call';
 import { withRetries } from './upstream-retry';
+import { InferenceTelemetry } from './telemetry/inference-telemetry.service';
+import type { RequestTelemetry } from './telemetry/request-telemetry';
 import { estimateTokens } from './usage-estimate';
 import { spendOf, UsageRecorder, type CallOutcome } from './usage-recorder.service';
 
@@ -45,6 +49,7 @@ export class InferenceService {
     private readonly providers: ProviderRegistry,
     private readonly recorder: UsageRecorder,
     private readonly admission: AdmissionService,
+    private readonly telemetry: InferenceTelemetry,
   ) {
     this.relay = new StreamRelay((error, requestId) => this.asGatewayException(error, requestId));
   }
@@ -62,6 +67,7 @@ export class InferenceService {
     const tokens = estimateTokens(req, request, this.estimateOutput);
     const session = this.begin(op, request, routing, req, streaming, tokens);
     const first = session.firstDeployment;
+    req.served = { model: session.decision.model_group, stream: streaming };
     const admission = await this.admission.admit(req, request.model, {
       ...tokens,
       spendUsd: spendOf(first, tokens.inputTokens, tokens.outputTokens),
@@ -80,16 +86,17 @@ export class InferenceService {
       errorCode: undefined,
       admission,
     };
+    const telemetry = this.telemetry.begin(op.endpoint, request, req, streaming, session);
     const call = openUpstreamCall(res);
     try {
-      if (streaming) await this.streamed(op, request, session, call, res, outcome);
-      else await this.unary(op, request, session, call, res, outcome);
+      if (streaming) await this.streamed(op, request, session, call, res, outcome, telemetry);
+      else await this.unary(op, request, session, call, res, outcome, telemetry);
     } catch (error) {
       const failure = this.asGatewayException(error, req.id);
       outcome.statusCode = failure.status;
       outcome.errorCode = failure.code;
       session.finish({ ok: false, tokens: 0 });
-      this.recorder.record(outcome);
+      telemetry.finish(outcome, this.recorder.record(outcome));
       throw failure;
     } finally {
       call.dispose();
@@ -132,22 +139,32 @@ export class InferenceService {
     call: UpstreamCall,
     res: GatewayResponse,
     outcome: CallOutcome,
+    telemetry: RequestTelemetry,
   ): Promise<void> {
     const adapterFor = this.adapterFor(request);
     const { value: result, deployment } = await session.run(
       (target, signal) =>
-        withRetries(
-          () => op.call(adapterFor(target), request, context(target, signal, outcome.requestId)),
-          maxRetriesOf(target),
-          signal,
+        telemetry.call(target, (trace) =>
+          withRetries(
+            () =>
+              op.call(
+                adapterFor(target),
+                request,
+                context(target, signal, outcome.requestId, trace),
+              ),
+            maxRetriesOf(target),
+            signal,
+          ),
         ),
       call.signal,
     );
     outcome.deployment = deployment;
-    sendJson(res, 200, toJson(result), responseHeaders(deployment, session, outcome.admission));
+    telemetry.trace?.answered(result);
+    const headers = responseHeaders(deployment, session, outcome.admission, telemetry);
+    sendJson(res, 200, toJson(result), headers);
     outcome.usage = op.usage(result);
     session.finish({ ok: true, tokens: totalTokens(outcome) });
-    this.recorder.record(outcome);
+    telemetry.finish(outcome, this.recorder.record(outcome));
   }
 
   private async streamed<
@@ -161,6 +178,7 @@ export class InferenceService {
     call: UpstreamCall,
     res: GatewayResponse,
     outcome: CallOutcome,
+    telemetry: RequestTelemetry,
   ): Promise<void> {
     const adapterFor = this.adapterFor(request);
     const upstreamRequest = this.relay.upstreamRequest(request);
@@ -168,19 +186,21 @@ export class InferenceService {
     // an error event after a 200, a stream that just closes) moves on to another deployment.
     const { value: opened, deployment } = await session.run(
       (target, signal) =>
-        withRetries(
-          async () =>
-            this.relay.open(
-              await op.stream!(
-                adapterFor(target),
-                upstreamRequest,
-                context(target, signal, outcome.requestId),
+        telemetry.call(target, (trace) =>
+          withRetries(
+            async () =>
+              this.relay.open(
+                await op.stream!(
+                  adapterFor(target),
+                  upstreamRequest,
+                  context(target, signal, outcome.requestId, trace),
+                ),
+                op,
+                target.id,
               ),
-              op,
-              target.id,
-            ),
-          maxRetriesOf(target),
-          signal,
+            maxRetriesOf(target),
+            signal,
+          ),
         ),
       call.signal,
     );
@@ -192,7 +212,8 @@ export class InferenceService {
       res,
       call,
       outcome,
-      responseHeaders(deployment, session, outcome.admission),
+      responseHeaders(deployment, session, outcome.admission, telemetry),
+      telemetry.trace ? (chunk) => telemetry.chunk(chunk) : undefined,
     );
     session.finish({
       ok: failure === undefined,
@@ -200,7 +221,7 @@ export class InferenceService {
       firstByteAt: outcome.firstByteAt,
       ...(failure !== undefined && !call.clientGone() && { error: failure }),
     });
-    this.recorder.record(outcome);
+    telemetry.finish(outcome, this.recorder.record(outcome));
   }
 
   /** LiteLLM's per-request `mock_response`: answered offline by the mock provider. */
@@ -230,12 +251,15 @@ function responseHeaders(
   deployment: ResolvedDeployment,
   session: RoutingSession,
   admission: Admission,
+  telemetry: RequestTelemetry,
 ): Record<string, string> {
-  const routing = {
+  const routing: Record<string, string> = {
     [DEPLOYMENT_HEADER]: deployment.id,
     [DEPLOYMENT_ID_HEADER]: deployment.id,
     [STRATEGY_HEADER]: session.strategyName,
   };
+  const overhead = telemetry.responseStarting();
+  if (overhead !== undefined) routing[OVERHEAD_HEADER] = overhead;
   return admission.headers ? { ...admission.headers, ...routing } : routing;
 }
 
@@ -243,8 +267,11 @@ function context(
   deployment: ResolvedDeployment,
   signal: AbortSignal,
   requestId: string,
+  traceContext: Context | undefined,
 ): ProviderCallContext {
-  return { deployment, signal, requestId };
+  return traceContext
+    ? { deployment, signal, requestId, traceContext }
+    : { deployment, signal, requestId };
 }
 
 function totalTokens(outcome: CallOutcome): number {

@@ -54,6 +54,7 @@ export class StreamRelay {
     call: UpstreamCall,
     outcome: CallOutcome,
     headers: Readonly<Record<string, string>>,
+    observe?: (chunk: TChunk) => void,
   ): Promise<GatewayException | undefined> {
     const clientWantsUsage = wantsUsage(request);
     const writer: StreamWriter<TChunk> = op.streamWriter?.(res) ?? new SseWriter(res);
@@ -62,11 +63,13 @@ export class StreamRelay {
     const { iterator, head } = opened;
     try {
       for (const chunk of head) {
+        observe?.(chunk);
         const pending = this.write(op, writer, chunk, clientWantsUsage, outcome);
         if (pending) await pending;
       }
       if (!writer.isClosed) {
         for (let step = await iterator.next(); !step.done; step = await iterator.next()) {
+          observe?.(step.value);
           const pending = this.write(op, writer, step.value, clientWantsUsage, outcome);
           if (pending) await pending;
           if (writer.isClosed) break;

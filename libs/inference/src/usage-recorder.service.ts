@@ -33,7 +33,8 @@ export interface CallOutcome {
 export class UsageRecorder {
   constructor(private readonly writer: RequestLogWriter) {}
 
-  record(outcome: CallOutcome): void {
+  /** Settles the caller's quota, queues the request-log row, and returns the spend in USD. */
+  record(outcome: CallOutcome): number {
     const promptTokens = outcome.usage?.promptTokens ?? 0;
     const completionTokens = outcome.usage?.completionTokens ?? 0;
     const now = performance.now();
@@ -66,6 +67,7 @@ export class UsageRecorder {
           : Math.round(outcome.firstByteAt - outcome.startedAt),
       errorCode: outcome.errorCode ?? null,
     });
+    return spend;
   }
 }
 

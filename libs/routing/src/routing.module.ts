@@ -10,6 +10,7 @@ import { DeploymentMetricsService } from './metrics/deployment-metrics.service';
 import { ModelRegistryService } from './model-registry.service';
 import { routingConfig, routingConfigProvider } from './registry/routing.config';
 import { StrategyRegistryService } from './registry/strategy-registry.service';
+import { RoutingMetricsListener } from './decision/routing-metrics.listener';
 import { RouterService } from './router.service';
 import { StrategyController } from './strategy.controller';
 
@@ -20,6 +21,7 @@ import { StrategyController } from './strategy.controller';
     ModelRegistryService,
     RouterService,
     RouterDecisionLog,
+    RoutingMetricsListener,
     DeploymentHealthService,
     DeploymentMetricsService,
     StrategyRegistryService,

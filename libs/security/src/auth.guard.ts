@@ -15,6 +15,7 @@ import { resolvedKeyOf } from './keys/request-identity';
 import { UserKeyAuthenticator } from './keys/user-key.authenticator';
 import { PolicyEnforcer } from './policy/policy.enforcer';
 import { grants } from './rbac/permission';
+import { SecurityConfig } from './security.config';
 import { SecurityException } from './security.exception';
 
 const ADMIN_HEADER = 'x-admin-api-key';
@@ -40,6 +41,7 @@ export class AuthGuard implements CanActivate {
     private readonly adminKeys: AdminKeyService,
     private readonly users: UserKeyAuthenticator,
     private readonly policy: PolicyEnforcer,
+    private readonly security: SecurityConfig,
   ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
@@ -54,6 +56,8 @@ export class AuthGuard implements CanActivate {
         return true;
       case RouteAccess.Permission:
         return this.authorizePermission(req, rule.permission ?? '*');
+      case RouteAccess.Metrics:
+        return this.security.metricsPublic || this.authenticateUser(req, rule);
       default:
         return this.authenticateUser(req, rule);
     }

@@ -20,6 +20,10 @@ export class SecurityConfig {
   /** `ADMIN_AUTH_ENABLED`, default true (fail closed). */
   @IsBoolean({ message: 'must be true or false' })
   adminAuthEnabled!: boolean;
+
+  /** `METRICS_PUBLIC`, default false: `GET /metrics` needs a user key unless it is true. */
+  @IsBoolean({ message: 'must be true or false' })
+  metricsPublic!: boolean;
 }
 
 function parseBoolean(value: string | undefined, fallback: boolean): boolean | string {
@@ -44,11 +48,13 @@ export function resolveSecurityConfig(
       masterKey: env.LITELLM_MASTER_KEY?.trim() || undefined,
       adminApiKeys: splitKeys(env.ADMIN_API_KEYS, env.ADMIN_API_KEY),
       adminAuthEnabled: parseBoolean(env.ADMIN_AUTH_ENABLED, true),
+      metricsPublic: parseBoolean(env.METRICS_PUBLIC, false),
     },
     {
       masterKey: 'LITELLM_MASTER_KEY',
       adminApiKeys: 'ADMIN_API_KEYS',
       adminAuthEnabled: 'ADMIN_AUTH_ENABLED',
+      metricsPublic: 'METRICS_PUBLIC',
     },
   );
 }

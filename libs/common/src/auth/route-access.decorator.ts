@@ -14,6 +14,8 @@ export enum RouteAccess {
   Admin = 'admin',
   /** An admin key, or a user key that holds the route's permission. */
   Permission = 'permission',
+  /** A user key, unless the operator opened the route (`METRICS_PUBLIC=true`). */
+  Metrics = 'metrics',
 }
 
 export const ROUTE_ACCESS_METADATA = 'routeiq:route-access';
@@ -21,6 +23,10 @@ export const ROUTE_ACCESS_METADATA = 'routeiq:route-access';
 /** No credential needed (health probes only). */
 export const Public = (): MethodDecorator & ClassDecorator =>
   SetMetadata(ROUTE_ACCESS_METADATA, RouteAccess.Public);
+
+/** `GET /metrics`: a user key unless `METRICS_PUBLIC=true` (Prometheus scrapes send a Bearer key). */
+export const MetricsAccess = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(ROUTE_ACCESS_METADATA, RouteAccess.Metrics);
 
 /** Control plane: needs an admin key (`X-Admin-API-Key` or Bearer). */
 export const AdminOnly = (): MethodDecorator & ClassDecorator =>

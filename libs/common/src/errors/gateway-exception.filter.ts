@@ -11,6 +11,8 @@ import { resolveRequestId } from '../http/request-id';
 import { sendError } from '../http/reply';
 import { SseWriter } from '../http/sse-writer';
 import { scrubSecrets } from '../logging/redact';
+import { requestLogFields } from '../logging/request-log-fields';
+import { reportFailure } from './failure-report';
 import { CommonErrorCode, CommonException } from './common.exception';
 import { GatewayException, errorTypeForStatus } from './gateway.exception';
 
@@ -28,26 +30,13 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     const res = http.getResponse<ServerResponse>();
     const requestId = req.id ?? resolveRequestId(undefined);
     const error = this.toGatewayException(exception, req, requestId);
-    this.logFailure(req, error, requestId);
+    reportFailure(this.logger, req, res, error);
 
     if (res.headersSent) {
       this.failStarted(res, error, requestId);
       return;
     }
     sendError(res, error, requestId);
-  }
-
-  /** The access log of failed requests: what failed and where, never bodies or messages. */
-  private logFailure(req: GatewayRequest, error: GatewayException, requestId: string): void {
-    const entry = {
-      requestId,
-      method: req.method,
-      path: (req.url ?? '/').split('?')[0],
-      status: error.status,
-      code: error.code,
-    };
-    if (error.status >= 500) this.logger.warn(entry, 'request failed');
-    else this.logger.log(entry, 'request rejected');
   }
 
   private toGatewayException(
@@ -59,7 +48,7 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) return this.fromHttpException(exception, req);
     const stack =
       exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
-    this.logger.error({ requestId, err: scrubSecrets(stack) }, 'unhandled error');
+    this.logger.error({ ...requestLogFields(req), err: scrubSecrets(stack) }, 'unhandled error');
     return new CommonException({
       status: 500,
       code: CommonErrorCode.Internal,

@@ -25,6 +25,39 @@ export interface GatewayRequest extends IncomingMessage {
   path?: string;
   /** What an audited control-plane handler acted on, for the audit record. */
   audit?: AuditNote;
+  /** `performance.now()` when the request arrived (set on the raw server, before routing). */
+  receivedAt?: number;
+  /** Milliseconds spent waiting on upstreams so far: not the gateway's own overhead. */
+  upstreamMs?: number;
+  /** The HTTP server span's trace context when tracing is on (an OpenTelemetry `Context`). */
+  traceContext?: unknown;
+  /** Trace and span id of the server span when tracing is on, for log lines. */
+  traceIds?: TraceIds;
+  /** What served an inference request: for the access log and the request metrics. */
+  served?: ServedNote;
+  /** How the request failed, when it did (set by the exception filters). */
+  failure?: FailureNote;
+}
+
+export interface TraceIds {
+  readonly traceId: string;
+  readonly spanId: string;
+}
+
+export interface ServedNote {
+  /** The model group the client asked for. */
+  model: string;
+  deployment?: string;
+  promptTokens?: number;
+  completionTokens?: number;
+  stream?: boolean;
+  /** Overhead (ms) when the response headers went out (streams keep relaying after that). */
+  overheadMs?: number;
+}
+
+export interface FailureNote {
+  readonly status: number;
+  readonly code: string;
 }
 
 export interface AuditNote {

@@ -11,6 +11,8 @@ import {
   CommonException,
   GatewayException,
   errorTypeForStatus,
+  reportFailure,
+  requestLogFields,
   resolveRequestId,
   scrubSecrets,
   sendJson,
@@ -33,16 +35,8 @@ export class AnthropicErrorFilter implements ExceptionFilter {
     const req = http.getRequest<GatewayRequest>();
     const res = http.getResponse<ServerResponse>();
     const requestId = req.id ?? resolveRequestId(undefined);
-    const error = this.toGatewayException(exception, requestId);
-    const entry = {
-      requestId,
-      method: req.method,
-      path: (req.url ?? '/').split('?')[0],
-      status: error.status,
-      code: error.code,
-    };
-    if (error.status >= 500) this.logger.warn(entry, 'request failed');
-    else this.logger.log(entry, 'request rejected');
+    const error = this.toGatewayException(exception, req, requestId);
+    reportFailure(this.logger, req, res, error);
 
     if (!res.headersSent) {
       sendJson(res, error.status, anthropicErrorBody(error, requestId), error.headers);
@@ -56,7 +50,11 @@ export class AnthropicErrorFilter implements ExceptionFilter {
     res.destroy();
   }
 
-  private toGatewayException(exception: unknown, requestId: string): GatewayException {
+  private toGatewayException(
+    exception: unknown,
+    req: GatewayRequest,
+    requestId: string,
+  ): GatewayException {
     if (exception instanceof GatewayException) return exception;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -69,7 +67,7 @@ export class AnthropicErrorFilter implements ExceptionFilter {
     }
     const stack =
       exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
-    this.logger.error({ requestId, err: scrubSecrets(stack) }, 'unhandled error');
+    this.logger.error({ ...requestLogFields(req), err: scrubSecrets(stack) }, 'unhandled error');
     return new CommonException({
       status: 500,
       code: CommonErrorCode.Internal,

@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import type { ConfigProblem, DeploymentConfig } from '@routeiq/config';
 import type {
   ChatCompletion,
@@ -79,6 +80,8 @@ export interface ProviderCallContext {
   /** Aborted when the client disconnects; adapters add their own timeouts on top. */
   readonly signal: AbortSignal;
   readonly requestId: string;
+  /** The upstream call's trace context when tracing is on: its HTTP request is a child span. */
+  readonly traceContext?: Context;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { context, type Context } from '@opentelemetry/api';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool, type Dispatcher } from 'undici';
 import { ProviderException } from '../contract/provider.exception';
@@ -16,6 +17,8 @@ export interface UpstreamRequest {
   readonly bodyTimeoutMs: number;
   /** Names the deployment in error messages; defaults to the origin. */
   readonly label?: string;
+  /** Active while the request is created, so the undici instrumentation parents its span on it. */
+  readonly traceContext?: Context;
 }
 
 interface Target {
@@ -39,8 +42,8 @@ export class UpstreamHttpClient implements OnApplicationShutdown {
 
   async request(opts: UpstreamRequest): Promise<Dispatcher.ResponseData> {
     const target = this.target(opts.url, opts.label);
-    try {
-      return await target.pool.request({
+    const send = (): Promise<Dispatcher.ResponseData> =>
+      target.pool.request({
         method: opts.method,
         path: target.path,
         headers: opts.headers,
@@ -49,6 +52,8 @@ export class UpstreamHttpClient implements OnApplicationShutdown {
         headersTimeout: opts.headersTimeoutMs,
         bodyTimeout: opts.bodyTimeoutMs,
       });
+    try {
+      return await (opts.traceContext ? context.with(opts.traceContext, send) : send());
     } catch (err) {
       throw mapTransportError(err, {
         label: opts.label ?? target.origin,

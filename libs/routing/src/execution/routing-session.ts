@@ -52,7 +52,10 @@ export class RoutingSession {
   private served: Served | undefined;
   private finished = false;
   private decisionUs = 0;
-  private readonly startedAt = performance.now();
+  /** Time spent waiting between retries (Retry-After, backoff), ms: not the gateway's overhead. */
+  waitedMs = 0;
+  /** `performance.now()` when the session began (the routing span starts here). */
+  readonly startedAt = performance.now();
 
   constructor(
     private readonly runtime: RoutingRuntime,
@@ -211,7 +214,9 @@ export class RoutingSession {
         if (selection.deployment) continue;
         const wait = retryDelayMs(error, retry, settings.retry_after * 1000);
         if (wait === undefined || this.pastDeadline(wait)) return { error };
+        const sleptFrom = performance.now();
         const slept = await sleep(wait, true, { signal }).catch(() => false);
+        this.waitedMs += performance.now() - sleptFrom;
         if (!slept) return { error };
         tried.clear();
         selection = this.timed(() =>

@@ -1,3 +1,4 @@
+import { GatewayMetrics } from '@routeiq/observability';
 import { Logger } from '@nestjs/common';
 import { DEFAULT_CIRCUIT_BREAKER, type RouterSettings } from '@routeiq/config';
 import {
@@ -61,6 +62,7 @@ describe(`${DeploymentHealthService.name} against the real Redis`, () => {
       store,
       new RedisCoordinationBus(connections, keys),
       registry,
+      new GatewayMetrics(),
     );
     service.onModuleInit();
     started.push(service);

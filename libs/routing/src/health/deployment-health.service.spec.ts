@@ -1,3 +1,4 @@
+import { GatewayMetrics } from '@routeiq/observability';
 import { Logger } from '@nestjs/common';
 import { DEFAULT_CIRCUIT_BREAKER, type RouterSettings } from '@routeiq/config';
 import {
@@ -55,7 +56,7 @@ describe(DeploymentHealthService.name, () => {
       groups: () => [buildModelGroup('g', [d1, d2], 0)],
       find: () => buildModelGroup('g', [d1, d2], 0),
     } as unknown as ModelRegistryService;
-    const service = new DeploymentHealthService(store, bus, registry);
+    const service = new DeploymentHealthService(store, bus, registry, new GatewayMetrics());
     service.onModuleInit();
     started.push(service);
     return service;

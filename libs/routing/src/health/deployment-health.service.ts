@@ -1,3 +1,4 @@
+import { GatewayMetrics } from '@routeiq/observability';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import {
   type BusMessage,
@@ -66,7 +67,10 @@ export class DeploymentHealthService implements OnModuleInit, OnModuleDestroy {
     private readonly store: DeploymentHealthStore,
     private readonly bus: CoordinationBus,
     private readonly registry: ModelRegistryService,
-  ) {}
+    private readonly metrics: GatewayMetrics,
+  ) {
+    metrics.observeOpenBreakers(() => this.openBreakers(Date.now()));
+  }
 
   onModuleInit(): void {
     this.unsubscribe = this.bus.subscribe(DEPLOYMENT_HEALTH_TOPIC, (m) => this.onMessage(m));
@@ -257,6 +261,9 @@ export class DeploymentHealthService implements OnModuleInit, OnModuleDestroy {
     now: number,
   ): void {
     const name = `deployment ${deployment.id} (model group ${deployment.modelName})`;
+    if (after.circuit !== before.circuit) {
+      this.metrics.breakerTransition(deployment.id, before.circuit, after.circuit);
+    }
     if (after.circuit !== before.circuit || after.circuitSince !== before.circuitSince) {
       if (after.circuit === 'open') {
         this.logger.log(
@@ -269,6 +276,7 @@ export class DeploymentHealthService implements OnModuleInit, OnModuleDestroy {
       }
     }
     if (after.cooldownUntil > now && before.cooldownUntil <= now) {
+      this.metrics.cooldownStarted(deployment.id);
       this.logger.log(`cooldown started for ${name}: ${after.cooldownUntil - now} ms`);
     }
   }

@@ -1,3 +1,4 @@
+import { GatewayMetrics } from '@routeiq/observability';
 import { Injectable } from '@nestjs/common';
 import type { GatewayRequest } from '@routeiq/common';
 import { SpendWriter } from '@routeiq/persistence';
@@ -27,6 +28,7 @@ export class AdmissionService {
     private readonly policy: PolicyEnforcer,
     private readonly quota: QuotaService,
     private readonly spend: SpendWriter,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   /** Output tokens to reserve: `max_tokens`, else `ROUTEIQ_QUOTA_DEFAULT_OUTPUT_TOKENS`. */
@@ -79,9 +81,16 @@ export class AdmissionService {
   async admit(req: GatewayRequest, model: string, estimate: UsageEstimate): Promise<Admission> {
     const resolved = resolvedKeyOf(req);
     this.authorize(req, model);
-    if (resolved) assertBudgetLeft(resolved);
-    const reservation = await this.quota.reserve(quotaRequest(req, resolved, estimate));
-    return new ReservedAdmission(reservation, resolved, this.spend);
+    try {
+      if (resolved) assertBudgetLeft(resolved);
+      const reservation = await this.quota.reserve(quotaRequest(req, resolved, estimate));
+      return new ReservedAdmission(reservation, resolved, this.spend);
+    } catch (error) {
+      if (error instanceof QuotaException && error.details) {
+        this.metrics.quotaRejected(error.details.subject, error.details.metric);
+      }
+      throw error;
+    }
   }
 }
 

@@ -1,0 +1,343 @@
+import {
+  SpanKind,
+  SpanStatusCode,
+  type Attributes,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
+import type { GatewayRequest } from '@routeiq/common';
+import {
+  Common,
+  GenAi,
+  genAiProviderName,
+  RouteIq,
+  Router,
+  type GatewayTracer,
+} from '@routeiq/observability';
+import type { ResolvedDeployment } from '@routeiq/providers';
+import type { RoutingSession } from '@routeiq/routing';
+import { newFacts, readFacts, type ResponseFacts } from './response-facts';
+
+/** How the request ended, as the trace records it. */
+export interface TraceOutcome {
+  readonly status: number;
+  readonly errorCode?: string;
+  readonly deployment?: ResolvedDeployment;
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  readonly firstByteAt?: number;
+}
+
+/**
+ * The spans of one inference request (tracing on only): the request span (`chat gpt-4o`), one
+ * CLIENT span per upstream call (retries and fallbacks included, a fallback's calls under a
+ * `fallback <group>` span), and the routing decision span with the `routeiq.router_decision.v1`
+ * event. Contexts are passed explicitly; see SyncContextManager.
+ */
+export class InferenceTrace {
+  readonly context: Context;
+  private readonly span: Span;
+  private readonly facts: ResponseFacts = newFacts();
+  private attempts = 0;
+  private fallback: { group: string; span: Span; context: Context } | undefined;
+  private output: string[] | undefined;
+
+  constructor(
+    private readonly tracer: GatewayTracer,
+    private readonly operation: string,
+    private readonly requestModel: string,
+    req: GatewayRequest,
+    stream: boolean,
+    request: object,
+  ) {
+    this.span = tracer.startSpan(
+      `${operation} ${requestModel}`,
+      {
+        kind: SpanKind.INTERNAL,
+        attributes: requestAttributes(operation, requestModel, req, stream, request),
+      },
+      req.traceContext as Context | undefined,
+    );
+    this.context = tracer.contextWith(this.span, req.traceContext as Context | undefined);
+    if (tracer.captureContent && this.span.isRecording()) {
+      this.span.setAttribute(GenAi.INPUT_MESSAGES, inputText(request));
+      if (stream) this.output = [];
+    }
+  }
+
+  /** Starts the span of one upstream call; `group` is the session's requested group. */
+  attempt(deployment: ResolvedDeployment, group: string, session: RoutingSession): AttemptSpan {
+    this.attempts += 1;
+    const parent = this.parentFor(deployment.modelName, group, session);
+    const type =
+      this.attempts === 1 ? 'initial' : deployment.modelName === group ? 'retry' : 'fallback';
+    const span = this.tracer.startSpan(
+      `${this.operation} ${deployment.upstreamModel}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: attemptAttributes(this.operation, deployment, this.attempts, type),
+      },
+      parent,
+    );
+    return new AttemptSpan(span, this.tracer.contextWith(span, parent));
+  }
+
+  /** A streamed chunk as the client gets it (facts, and the text when LOG_QUERIES is on). */
+  chunk(payload: object): void {
+    readFacts(payload, this.facts);
+    if (this.output) {
+      const delta = (payload as { choices?: Array<{ delta?: { content?: unknown } }> }).choices?.[0]
+        ?.delta?.content;
+      if (typeof delta === 'string') this.output.push(delta);
+    }
+  }
+
+  /** A complete (non-streamed) answer. */
+  answered(payload: object): void {
+    readFacts(payload, this.facts);
+    if (this.tracer.captureContent && this.span.isRecording()) {
+      this.span.setAttribute(GenAi.OUTPUT_MESSAGES, outputText(payload));
+    }
+  }
+
+  /** Ends every span: the routing decision first (it is complete only now), then the request. */
+  end(
+    outcome: TraceOutcome,
+    session: RoutingSession | undefined,
+    receivedAt: number | undefined,
+  ): void {
+    this.fallback?.span.end();
+    if (session) this.routed(session);
+    const span = this.span;
+    if (span.isRecording()) span.setAttributes(this.endAttributes(outcome));
+    if (outcome.firstByteAt !== undefined && receivedAt !== undefined) {
+      span.addEvent(
+        RouteIq.FIRST_TOKEN_EVENT,
+        { [GenAi.SERVER_TIME_TO_FIRST_TOKEN]: (outcome.firstByteAt - receivedAt) / 1000 },
+        outcome.firstByteAt,
+      );
+    }
+    if (outcome.status >= 500)
+      span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.errorCode });
+    span.end();
+  }
+
+  private endAttributes(outcome: TraceOutcome): Attributes {
+    const deployment = outcome.deployment;
+    const attributes: Attributes = { [Common.HTTP_STATUS]: outcome.status };
+    if (deployment) {
+      attributes[GenAi.PROVIDER_NAME] = genAiProviderName(deployment.provider);
+      attributes[RouteIq.DEPLOYMENT_ID] = deployment.id;
+    }
+    if (this.facts.model) attributes[GenAi.RESPONSE_MODEL] = this.facts.model;
+    if (this.facts.id) attributes[GenAi.RESPONSE_ID] = this.facts.id;
+    if (this.facts.finishReasons.length > 0)
+      attributes[GenAi.RESPONSE_FINISH_REASONS] = this.facts.finishReasons;
+    if (outcome.inputTokens !== undefined)
+      attributes[GenAi.USAGE_INPUT_TOKENS] = outcome.inputTokens;
+    if (outcome.outputTokens !== undefined)
+      attributes[GenAi.USAGE_OUTPUT_TOKENS] = outcome.outputTokens;
+    if (outcome.errorCode) attributes[Common.ERROR_TYPE] = outcome.errorCode;
+    if (this.output)
+      attributes[GenAi.OUTPUT_MESSAGES] = JSON.stringify([
+        { role: 'assistant', content: this.output.join('') },
+      ]);
+    return attributes;
+  }
+
+  /** The routing decision as a child span, timed from the session's start over its choosing. */
+  private routed(session: RoutingSession): void {
+    const decision = session.decision;
+    const start = session.startedAt;
+    const end = start + decision.timings.decision_us / 1000;
+    const span = this.tracer.startSpan(
+      `route ${decision.model_group}`,
+      { kind: SpanKind.INTERNAL, startTime: start, attributes: decisionAttributes(session) },
+      this.context,
+    );
+    span.addEvent(
+      RouteIq.DECISION_EVENT,
+      { [RouteIq.DECISION_RECORD]: JSON.stringify(decision) },
+      end,
+    );
+    span.end(end);
+  }
+
+  /** Calls of a fallback group go under one `fallback <group>` span. */
+  private parentFor(modelGroup: string, group: string, session: RoutingSession): Context {
+    if (modelGroup === group) return this.context;
+    if (this.fallback?.group === modelGroup) return this.fallback.context;
+    this.fallback?.span.end();
+    const reason = session.decision.fallback?.reason ?? 'unknown';
+    const span = this.tracer.startSpan(
+      `fallback ${modelGroup}`,
+      {
+        kind: SpanKind.INTERNAL,
+        attributes: {
+          [RouteIq.FALLBACK_FROM]: group,
+          [RouteIq.FALLBACK_TO]: modelGroup,
+          [RouteIq.FALLBACK_REASON]: reason,
+        },
+      },
+      this.context,
+    );
+    this.fallback = {
+      group: modelGroup,
+      span,
+      context: this.tracer.contextWith(span, this.context),
+    };
+    return this.fallback.context;
+  }
+}
+
+/** The span of one upstream call. */
+export class AttemptSpan {
+  constructor(
+    private readonly span: Span,
+    readonly context: Context,
+  ) {}
+
+  succeeded(payload: object | undefined): void {
+    if (payload && this.span.isRecording()) {
+      const facts = newFacts();
+      readFacts(payload, facts);
+      if (facts.model) this.span.setAttribute(GenAi.RESPONSE_MODEL, facts.model);
+      if (facts.id) this.span.setAttribute(GenAi.RESPONSE_ID, facts.id);
+      if (facts.finishReasons.length > 0)
+        this.span.setAttribute(GenAi.RESPONSE_FINISH_REASONS, facts.finishReasons);
+      const usage = (
+        payload as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } }
+      ).usage;
+      if (typeof usage?.prompt_tokens === 'number')
+        this.span.setAttribute(GenAi.USAGE_INPUT_TOKENS, usage.prompt_tokens);
+      if (typeof usage?.completion_tokens === 'number')
+        this.span.setAttribute(GenAi.USAGE_OUTPUT_TOKENS, usage.completion_tokens);
+    }
+    this.span.end();
+  }
+
+  /** A stream that has started: its span stays open until the stream ends. */
+  streaming(): void {
+    this.span.addEvent(RouteIq.FIRST_TOKEN_EVENT);
+  }
+
+  failed(error: unknown): void {
+    const failure = error as { code?: unknown; status?: unknown; kind?: unknown };
+    const type = typeof failure.code === 'string' ? failure.code : 'error';
+    this.span.setAttribute(Common.ERROR_TYPE, type);
+    if (typeof failure.status === 'number')
+      this.span.setAttribute(Common.HTTP_STATUS, failure.status);
+    this.span.setStatus({ code: SpanStatusCode.ERROR, message: type });
+    this.span.end();
+  }
+
+  end(errorCode?: string): void {
+    if (errorCode) {
+      this.span.setAttribute(Common.ERROR_TYPE, errorCode);
+      this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorCode });
+    }
+    this.span.end();
+  }
+}
+
+function requestAttributes(
+  operation: string,
+  requestModel: string,
+  req: GatewayRequest,
+  stream: boolean,
+  request: object,
+): Attributes {
+  const body = request as {
+    max_tokens?: unknown;
+    max_completion_tokens?: unknown;
+    temperature?: unknown;
+    top_p?: unknown;
+  };
+  const attributes: Attributes = {
+    [GenAi.OPERATION_NAME]: operation,
+    [GenAi.REQUEST_MODEL]: requestModel,
+    [RouteIq.REQUEST_ID]: req.id,
+    [RouteIq.STREAM]: stream,
+  };
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+  if (typeof maxTokens === 'number') attributes[GenAi.REQUEST_MAX_TOKENS] = maxTokens;
+  if (typeof body.temperature === 'number')
+    attributes[GenAi.REQUEST_TEMPERATURE] = body.temperature;
+  if (typeof body.top_p === 'number') attributes[GenAi.REQUEST_TOP_P] = body.top_p;
+  if (req.principal?.keyAlias) attributes[RouteIq.KEY_ALIAS] = req.principal.keyAlias;
+  if (req.principal?.teamId) attributes[RouteIq.TEAM_ID] = req.principal.teamId;
+  return attributes;
+}
+
+function attemptAttributes(
+  operation: string,
+  deployment: ResolvedDeployment,
+  attempt: number,
+  type: string,
+): Attributes {
+  const attributes: Attributes = {
+    [GenAi.OPERATION_NAME]: operation,
+    [GenAi.PROVIDER_NAME]: genAiProviderName(deployment.provider),
+    [GenAi.REQUEST_MODEL]: deployment.upstreamModel,
+    [RouteIq.DEPLOYMENT_ID]: deployment.id,
+    [RouteIq.MODEL_GROUP]: deployment.modelName,
+    [RouteIq.ATTEMPT]: attempt,
+    [RouteIq.ATTEMPT_TYPE]: type,
+  };
+  const server = serverOf(deployment.connection.apiBase);
+  if (server) {
+    attributes[Common.SERVER_ADDRESS] = server.address;
+    attributes[Common.SERVER_PORT] = server.port;
+  }
+  return attributes;
+}
+
+function decisionAttributes(session: RoutingSession): Attributes {
+  const decision = session.decision;
+  const attributes: Attributes = {
+    [Router.STRATEGY]: decision.strategy,
+    [Router.STRATEGY_VERSION]: decision.strategy_version,
+    [Router.MODEL_GROUP]: decision.model_group,
+    [Router.REASON]: decision.reason,
+    [Router.CANDIDATES]: decision.candidates.length,
+    [Router.DECISION_US]: decision.timings.decision_us,
+    [Router.OUTCOME]: decision.outcome,
+  };
+  if (decision.selected) attributes[Router.SELECTED] = decision.selected;
+  if (decision.experiment)
+    attributes[Router.EXPERIMENT] = `${decision.experiment.id}/${decision.experiment.variant}`;
+  if (decision.strategy_error) attributes[Router.STRATEGY_ERROR] = decision.strategy_error;
+  return attributes;
+}
+
+const servers = new Map<string, { address: string; port: number } | undefined>();
+
+function serverOf(apiBase: string): { address: string; port: number } | undefined {
+  if (servers.has(apiBase)) return servers.get(apiBase);
+  let server: { address: string; port: number } | undefined;
+  try {
+    const url = new URL(apiBase);
+    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    server = { address: url.hostname, port };
+  } catch {
+    server = undefined;
+  }
+  if (servers.size < 1024) servers.set(apiBase, server);
+  return server;
+}
+
+function inputText(request: object): string {
+  const body = request as { messages?: unknown; input?: unknown; prompt?: unknown };
+  return JSON.stringify(body.messages ?? body.input ?? body.prompt ?? null);
+}
+
+function outputText(payload: object): string {
+  const body = payload as {
+    choices?: Array<{ message?: unknown; text?: unknown }>;
+    content?: unknown;
+    output?: unknown;
+  };
+  if (Array.isArray(body.choices))
+    return JSON.stringify(body.choices.map((c) => c.message ?? c.text));
+  return JSON.stringify(body.content ?? body.output ?? null);
+}

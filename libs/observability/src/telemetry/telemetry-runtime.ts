@@ -1,0 +1,32 @@
+import type { MetricProducer } from '@opentelemetry/sdk-metrics';
+
+/**
+ * What the SDK start-up (before Nest) hands to the application: whether tracing is on, and a slot
+ * where the application's metric registry plugs into the OTLP metric reader once it exists.
+ */
+export interface TelemetryRuntime {
+  readonly tracing: boolean;
+  readonly captureContent: boolean;
+  /** Feeds the OTLP metric reader (when one runs) from the application's registry. */
+  attachMetrics(producer: MetricProducer): void;
+  /** Flushes pending spans and metrics; called once on shutdown. */
+  shutdown(): Promise<void>;
+}
+
+const DISABLED: TelemetryRuntime = {
+  tracing: false,
+  captureContent: false,
+  attachMetrics: () => undefined,
+  shutdown: async () => undefined,
+};
+
+let current: TelemetryRuntime = DISABLED;
+
+/** The process's telemetry: disabled until `startTelemetry` ran with `OTEL_ENABLED=true`. */
+export function telemetryRuntime(): TelemetryRuntime {
+  return current;
+}
+
+export function setTelemetryRuntime(runtime: TelemetryRuntime): void {
+  current = runtime;
+}

@@ -1,0 +1,124 @@
+import { validateEnv } from '@routeiq/config';
+import { IsBoolean, IsIn, IsNumber, IsString, Max, Min, MinLength } from 'class-validator';
+
+/** The samplers of the OpenTelemetry environment specification. */
+export const TRACE_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
+/**
+ * How the trace context travels inside the process. `explicit` (default): the gateway passes it
+ * by hand along the request path and no AsyncLocalStorage runs (which costs 15-20% of throughput
+ * on Node 20). `async_local_storage`: the standard context manager, for code that needs implicit
+ * context (it also turns on the Express instrumentation).
+ */
+export const CONTEXT_MODES = ['explicit', 'async_local_storage'] as const;
+export type ContextMode = (typeof CONTEXT_MODES)[number];
+
+/** Telemetry settings, read before anything else is loaded (the SDK must start first). */
+export class TelemetryConfig {
+  /** `OTEL_ENABLED` (default false; `OTEL_SDK_DISABLED=true` also turns it off). */
+  @IsBoolean({ message: 'must be true or false' })
+  enabled!: boolean;
+
+  /** `OTEL_SERVICE_NAME`, default `routeiq-gateway`. */
+  @IsString()
+  @MinLength(1)
+  serviceName!: string;
+
+  /** `OTEL_TRACES_SAMPLER`, else `ROUTEIQ_OTEL_TRACES_SAMPLER`, else `parentbased_traceidratio`. */
+  @IsIn(TRACE_SAMPLERS, { message: `must be one of ${TRACE_SAMPLERS.join(', ')}` })
+  sampler!: string;
+
+  /** `OTEL_TRACES_SAMPLER_ARG`, else `ROUTEIQ_OTEL_TRACES_SAMPLER_ARG`, default 0.1. */
+  @IsNumber({}, { message: 'must be a number between 0 and 1' })
+  @Min(0, { message: 'must be a number between 0 and 1' })
+  @Max(1, { message: 'must be a number between 0 and 1' })
+  samplerRatio!: number;
+
+  /** `ROUTEIQ_OTEL_CONTEXT`, default `explicit`. */
+  @IsIn(CONTEXT_MODES, { message: `must be one of ${CONTEXT_MODES.join(', ')}` })
+  contextMode!: ContextMode;
+
+  /** `LOG_QUERIES`: prompt and completion text may go on spans (off by default). */
+  @IsBoolean({ message: 'must be true or false' })
+  captureContent!: boolean;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function toBoolean(value: string | undefined, fallback: boolean): boolean | string {
+  if (value === undefined) return fallback;
+  const lower = value.toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(lower)) return true;
+  if (['false', '0', 'no', 'off'].includes(lower)) return false;
+  return value;
+}
+
+function toNumber(value: string): number | string {
+  const number = Number(value);
+  return Number.isFinite(number) ? number : value;
+}
+
+/**
+ * Resolves the telemetry settings from the environment.
+ * @throws ConfigValidationError naming every bad variable.
+ */
+export function resolveTelemetryConfig(env: Env): TelemetryConfig {
+  const standardSampler = read(env, 'OTEL_TRACES_SAMPLER');
+  const samplerVar = standardSampler ? 'OTEL_TRACES_SAMPLER' : 'ROUTEIQ_OTEL_TRACES_SAMPLER';
+  const argVar = read(env, 'OTEL_TRACES_SAMPLER_ARG')
+    ? 'OTEL_TRACES_SAMPLER_ARG'
+    : 'ROUTEIQ_OTEL_TRACES_SAMPLER_ARG';
+  const disabled = toBoolean(read(env, 'OTEL_SDK_DISABLED'), false) === true;
+  const enabled = toBoolean(read(env, 'OTEL_ENABLED'), false);
+  const config = validateEnv(
+    TelemetryConfig,
+    {
+      enabled: disabled ? false : enabled,
+      serviceName: read(env, 'OTEL_SERVICE_NAME') ?? 'routeiq-gateway',
+      sampler: (read(env, samplerVar) ?? 'parentbased_traceidratio').toLowerCase(),
+      samplerRatio: toNumber(read(env, argVar) ?? '0.1'),
+      contextMode: (read(env, 'ROUTEIQ_OTEL_CONTEXT') ?? 'explicit').toLowerCase(),
+      captureContent: toBoolean(read(env, 'LOG_QUERIES'), false),
+    },
+    {
+      enabled: 'OTEL_ENABLED',
+      serviceName: 'OTEL_SERVICE_NAME',
+      sampler: samplerVar,
+      samplerRatio: argVar,
+      contextMode: 'ROUTEIQ_OTEL_CONTEXT',
+      captureContent: 'LOG_QUERIES',
+    },
+  );
+  return Object.freeze(config);
+}
+
+/**
+ * Defaults the OpenTelemetry packages read from the environment themselves, applied only where
+ * the operator set nothing: the sampler resolved above, a batch processor sized for a gateway
+ * (the SDK's 2048-span queue drops spans within a second at a few thousand requests/s), and the
+ * instrumentations the request path needs.
+ */
+export function telemetryEnvDefaults(config: TelemetryConfig): Readonly<Record<string, string>> {
+  const instrumentations = ['http', 'undici', 'pg', 'ioredis'];
+  if (config.contextMode === 'async_local_storage') instrumentations.push('express');
+  return {
+    OTEL_TRACES_SAMPLER: config.sampler,
+    OTEL_TRACES_SAMPLER_ARG: String(config.samplerRatio),
+    OTEL_BSP_MAX_QUEUE_SIZE: '16384',
+    OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '1024',
+    OTEL_BSP_SCHEDULE_DELAY: '1000',
+    OTEL_NODE_ENABLED_INSTRUMENTATIONS: instrumentations.join(','),
+  };
+}
