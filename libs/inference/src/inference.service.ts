@@ -1,4 +1,3 @@
-import type { Context } from '@opentelemetry/api';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   CommonErrorCode,
@@ -16,6 +15,7 @@ import {
   type ProviderAdapter,
   type ProviderCallContext,
   type ProviderCapability,
+  type UpstreamTrace,
   type ResolvedDeployment,
 } from '@routeiq/providers';
 import { RouterService, type RoutingSession } from '@routeiq/routing';
@@ -267,11 +267,9 @@ function context(
   deployment: ResolvedDeployment,
   signal: AbortSignal,
   requestId: string,
-  traceContext: Context | undefined,
+  trace: UpstreamTrace | undefined,
 ): ProviderCallContext {
-  return traceContext
-    ? { deployment, signal, requestId, traceContext }
-    : { deployment, signal, requestId };
+  return trace ? { deployment, signal, requestId, trace } : { deployment, signal, requestId };
 }
 
 function totalTokens(outcome: CallOutcome): number {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ServerConfig } from '@routeiq/config';
 import { LoggerModule } from 'nestjs-pino';
-import pino from 'pino';
+import { logDestination } from './log-destination';
 import { GatewayLogger } from './gateway.logger';
 import { REDACTED_LOG_PATHS, scrubLogArguments } from './log-redaction';
 
@@ -25,10 +25,7 @@ import { REDACTED_LOG_PATHS, scrubLogArguments } from './log-redaction';
             },
             base: { service: 'routeiq-gateway' },
           },
-          // Asynchronous writes: lines written while one write is in flight go out together, so
-          // an access line per request does not cost a write(2) per request under load. Pending
-          // lines are flushed synchronously when the process exits.
-          pino.destination({ dest: 1, sync: false }),
+          logDestination(),
         ],
       }),
     }),

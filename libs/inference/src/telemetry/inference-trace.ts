@@ -14,7 +14,7 @@ import {
   Router,
   type GatewayTracer,
 } from '@routeiq/observability';
-import type { ResolvedDeployment } from '@routeiq/providers';
+import type { ResolvedDeployment, UpstreamTrace } from '@routeiq/providers';
 import type { RoutingSession } from '@routeiq/routing';
 import { newFacts, readFacts, type ResponseFacts } from './response-facts';
 
@@ -79,7 +79,11 @@ export class InferenceTrace {
       },
       parent,
     );
-    return new AttemptSpan(span, this.tracer.contextWith(span, parent));
+    const context = this.tracer.contextWith(span, parent);
+    return new AttemptSpan(span, {
+      context,
+      ...(this.tracer.injectsUpstream && { headers: this.tracer.upstreamHeaders(context) }),
+    });
   }
 
   /** A streamed chunk as the client gets it (facts, and the text when LOG_QUERIES is on). */
@@ -194,7 +198,8 @@ export class InferenceTrace {
 export class AttemptSpan {
   constructor(
     private readonly span: Span,
-    readonly context: Context,
+    /** Handed to the provider call: the context and the headers that carry it upstream. */
+    readonly upstream: UpstreamTrace,
   ) {}
 
   succeeded(payload: object | undefined): void {

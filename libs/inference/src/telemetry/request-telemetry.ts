@@ -1,7 +1,6 @@
-import type { Context } from '@opentelemetry/api';
 import { overheadHeaderValue, type GatewayRequest } from '@routeiq/common';
 import { genAiProviderName, type GatewayMetrics } from '@routeiq/observability';
-import type { ResolvedDeployment } from '@routeiq/providers';
+import type { ResolvedDeployment, UpstreamTrace } from '@routeiq/providers';
 import type { RoutingSession } from '@routeiq/routing';
 import type { CallOutcome } from '../usage-recorder.service';
 import type { AttemptSpan, InferenceTrace } from './inference-trace';
@@ -32,12 +31,12 @@ export class RequestTelemetry {
   /** Runs one upstream call on `deployment`, timed and (tracing on) inside its own span. */
   async call<T>(
     deployment: ResolvedDeployment,
-    fn: (traceContext: Context | undefined) => Promise<T>,
+    fn: (trace: UpstreamTrace | undefined) => Promise<T>,
   ): Promise<T> {
     const startedAt = performance.now();
     const span = this.trace?.attempt(deployment, this.session.decision.model_group, this.session);
     try {
-      const value = await fn(span?.context);
+      const value = await fn(span?.upstream);
       this.waited(startedAt);
       if (this.stream) {
         span?.streaming();

@@ -1,12 +1,17 @@
 import type { MetricProducer } from '@opentelemetry/sdk-metrics';
 
 /**
- * What the SDK start-up (before Nest) hands to the application: whether tracing is on, and a slot
- * where the application's metric registry plugs into the OTLP metric reader once it exists.
+ * What the SDK start-up (before Nest) hands to the application: whether tracing is on, which
+ * spans the auto-instrumentations make themselves, and a slot where the application's metric
+ * registry plugs into the OTLP metric reader once it exists.
  */
 export interface TelemetryRuntime {
   readonly tracing: boolean;
   readonly captureContent: boolean;
+  /** The http instrumentation is on: it makes the server spans, the gateway reads them. */
+  readonly httpInstrumented: boolean;
+  /** The undici instrumentation is on: it makes the upstream HTTP spans and sends `traceparent`. */
+  readonly undiciInstrumented: boolean;
   /** Feeds the OTLP metric reader (when one runs) from the application's registry. */
   attachMetrics(producer: MetricProducer): void;
   /** Flushes pending spans and metrics; called once on shutdown. */
@@ -16,6 +21,8 @@ export interface TelemetryRuntime {
 const DISABLED: TelemetryRuntime = {
   tracing: false,
   captureContent: false,
+  httpInstrumented: false,
+  undiciInstrumented: false,
   attachMetrics: () => undefined,
   shutdown: async () => undefined,
 };

@@ -1,65 +1,84 @@
-import type { Context, ContextManager } from '@opentelemetry/api';
 import type { InstrumentationConfigMap } from '@opentelemetry/auto-instrumentations-node';
 import type { Resource } from '@opentelemetry/resources';
-import type { MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
+import type {
+  MeterProvider,
+  MetricProducer,
+  MetricReader,
+  PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
 import type { IncomingMessage } from 'node:http';
+import { isUntracedPath } from '../tracing/untraced-paths';
 import { SyncContextManager } from './sync-context.manager';
 import { resolveTelemetryConfig, telemetryEnvDefaults } from './telemetry.config';
 import { setTelemetryRuntime, telemetryRuntime, type TelemetryRuntime } from './telemetry-runtime';
 
-// Probes and scrapes are not traced: at a few per second per replica they would drown the traces.
-const UNTRACED_PREFIXES = ['/_health/', '/health', '/metrics'];
+type Env = NodeJS.ProcessEnv;
 
 /**
  * Starts the OpenTelemetry SDK when `OTEL_ENABLED=true`; must run before the application's modules
- * are loaded so the instrumentations can patch http, undici, pg and ioredis. With telemetry off it
- * loads nothing and the request path never touches the OpenTelemetry API.
+ * are loaded so the instrumentations can patch what they instrument as it is first required. With
+ * telemetry off it loads nothing and the request path never touches the OpenTelemetry API.
  * @throws ConfigValidationError when a telemetry variable is invalid.
  */
-export async function startTelemetry(
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<TelemetryRuntime> {
+export async function startTelemetry(env: Env = process.env): Promise<TelemetryRuntime> {
   const config = resolveTelemetryConfig(env);
   if (!config.enabled) return telemetryRuntime();
   for (const [name, value] of Object.entries(telemetryEnvDefaults(config))) {
     if (!env[name]?.trim()) env[name] = value;
   }
-  const [sdkNode, autoInstrumentations, asyncHooks, resources] = await Promise.all([
+  const [sdkNode, autoInstrumentations, resources] = await Promise.all([
     import('@opentelemetry/sdk-node'),
     import('@opentelemetry/auto-instrumentations-node'),
-    import('@opentelemetry/context-async-hooks'),
     import('@opentelemetry/resources'),
   ]);
-  const producer = new LateMetricProducer(resources.emptyResource());
-  const readers = await metricReaders(env, producer);
-  const contextManager: ContextManager =
-    config.contextMode === 'explicit'
-      ? new SyncContextManager()
-      : new asyncHooks.AsyncLocalStorageContextManager();
+  const resource = resources
+    .defaultResource()
+    .merge(
+      resources.detectResources({
+        detectors: [resources.envDetector, resources.processDetector, resources.hostDetector],
+      }),
+    )
+    .merge(resources.resourceFromAttributes({ 'service.name': config.serviceName }));
   const sdk = new sdkNode.NodeSDK({
-    serviceName: config.serviceName,
-    contextManager,
-    metricReaders: readers,
+    resource,
+    autoDetectResources: false,
+    contextManager: new SyncContextManager(),
+    // No global MeterProvider: the instrumentations would record their own metrics per request.
+    metricReaders: [],
     logRecordProcessors: [],
     instrumentations: autoInstrumentations.getNodeAutoInstrumentations(instrumentationConfig()),
   });
   sdk.start();
+  const producer = new LateMetricProducer(resources.emptyResource());
+  const meters = await meterProvider(env, resource, producer);
   const runtime: TelemetryRuntime = {
     tracing: true,
     captureContent: config.captureContent,
+    httpInstrumented: instrumented(env, 'http'),
+    undiciInstrumented: instrumented(env, 'undici'),
     attachMetrics: (metrics) => producer.attach(metrics),
-    shutdown: () => sdk.shutdown(),
+    shutdown: async () => {
+      await Promise.all([sdk.shutdown(), meters?.shutdown()]);
+    },
   };
   setTelemetryRuntime(runtime);
   return runtime;
 }
 
+/** Whether an auto-instrumentation is on, by the variables the package itself reads. */
+function instrumented(env: Env, name: string): boolean {
+  const list = (value: string | undefined): string[] =>
+    (value ?? '').split(',').map((entry) => entry.trim());
+  return (
+    list(env.OTEL_NODE_ENABLED_INSTRUMENTATIONS).includes(name) &&
+    !list(env.OTEL_NODE_DISABLED_INSTRUMENTATIONS).includes(name)
+  );
+}
+
 function instrumentationConfig(): InstrumentationConfigMap {
   return {
     '@opentelemetry/instrumentation-http': {
-      ignoreIncomingRequestHook: (req: IncomingMessage) =>
-        UNTRACED_PREFIXES.some((prefix) => (req.url ?? '').startsWith(prefix)),
-      // Without Express's instrumentation the server span still gets its route and a route name.
+      ignoreIncomingRequestHook: (req: IncomingMessage) => isUntracedPath(req.url),
       applyCustomAttributesOnSpan: (span, request) => {
         const route = (request as { route?: { path?: unknown } }).route?.path;
         if (typeof route !== 'string') return;
@@ -73,35 +92,43 @@ function instrumentationConfig(): InstrumentationConfigMap {
   };
 }
 
-/** The OTLP metric reader of `OTEL_METRICS_EXPORTER` (default otlp; `none` turns it off). */
-async function metricReaders(
-  env: NodeJS.ProcessEnv,
+/**
+ * A MeterProvider of its own (not the global one) whose OTLP reader exports the application's
+ * registry, per `OTEL_METRICS_EXPORTER` (default otlp; `none` turns it off).
+ */
+async function meterProvider(
+  env: Env,
+  resource: Resource,
   producer: MetricProducer,
-): Promise<MetricReader[]> {
+): Promise<MeterProvider | undefined> {
   const exporters = (env.OTEL_METRICS_EXPORTER ?? 'otlp').split(',').map((e) => e.trim());
-  if (exporters.includes('none') || !exporters.includes('otlp')) return [];
-  const { PeriodicExportingMetricReader } = await import('@opentelemetry/sdk-metrics');
+  if (exporters.includes('none') || !exporters.includes('otlp')) return undefined;
+  const metrics = await import('@opentelemetry/sdk-metrics');
+  const reader: MetricReader = new metrics.PeriodicExportingMetricReader({
+    exporter: await otlpMetricExporter(env),
+    exportIntervalMillis: positive(env.OTEL_METRIC_EXPORT_INTERVAL, 60_000),
+    exportTimeoutMillis: positive(env.OTEL_METRIC_EXPORT_TIMEOUT, 30_000),
+    metricProducers: [producer],
+  });
+  return new metrics.MeterProvider({ resource, readers: [reader] });
+}
+
+async function otlpMetricExporter(env: Env): Promise<PushMetricExporter> {
   const protocol = (
     env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL ??
     env.OTEL_EXPORTER_OTLP_PROTOCOL ??
     'http/protobuf'
   ).trim();
-  const exporter =
-    protocol === 'grpc'
-      ? new (await import('@opentelemetry/exporter-metrics-otlp-grpc')).OTLPMetricExporter()
-      : protocol === 'http/json'
-        ? new (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter()
-        : new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter();
-  const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL ?? 60_000);
-  const exportIntervalMillis = Number.isFinite(interval) && interval > 0 ? interval : 60_000;
-  return [
-    new PeriodicExportingMetricReader({
-      exporter,
-      exportIntervalMillis,
-      exportTimeoutMillis: Math.min(30_000, exportIntervalMillis),
-      metricProducers: [producer],
-    }),
-  ];
+  if (protocol === 'grpc')
+    return new (await import('@opentelemetry/exporter-metrics-otlp-grpc')).OTLPMetricExporter();
+  if (protocol === 'http/json')
+    return new (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter();
+  return new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter();
+}
+
+function positive(value: string | undefined, fallback: number): number {
+  const number = Number(value);
+  return value !== undefined && Number.isFinite(number) && number > 0 ? number : fallback;
 }
 
 /** The application's registry exists only once Nest has built it; until then nothing to export. */
@@ -122,6 +149,3 @@ class LateMetricProducer implements MetricProducer {
     });
   }
 }
-
-/** A context with `span` active, for code that starts child spans explicitly. */
-export type TraceContext = Context;

@@ -11,15 +11,6 @@ export const TRACE_SAMPLERS = [
   'parentbased_traceidratio',
 ] as const;
 
-/**
- * How the trace context travels inside the process. `explicit` (default): the gateway passes it
- * by hand along the request path and no AsyncLocalStorage runs (which costs 15-20% of throughput
- * on Node 20). `async_local_storage`: the standard context manager, for code that needs implicit
- * context (it also turns on the Express instrumentation).
- */
-export const CONTEXT_MODES = ['explicit', 'async_local_storage'] as const;
-export type ContextMode = (typeof CONTEXT_MODES)[number];
-
 /** Telemetry settings, read before anything else is loaded (the SDK must start first). */
 export class TelemetryConfig {
   /** `OTEL_ENABLED` (default false; `OTEL_SDK_DISABLED=true` also turns it off). */
@@ -40,10 +31,6 @@ export class TelemetryConfig {
   @Min(0, { message: 'must be a number between 0 and 1' })
   @Max(1, { message: 'must be a number between 0 and 1' })
   samplerRatio!: number;
-
-  /** `ROUTEIQ_OTEL_CONTEXT`, default `explicit`. */
-  @IsIn(CONTEXT_MODES, { message: `must be one of ${CONTEXT_MODES.join(', ')}` })
-  contextMode!: ContextMode;
 
   /** `LOG_QUERIES`: prompt and completion text may go on spans (off by default). */
   @IsBoolean({ message: 'must be true or false' })
@@ -89,7 +76,6 @@ export function resolveTelemetryConfig(env: Env): TelemetryConfig {
       serviceName: read(env, 'OTEL_SERVICE_NAME') ?? 'routeiq-gateway',
       sampler: (read(env, samplerVar) ?? 'parentbased_traceidratio').toLowerCase(),
       samplerRatio: toNumber(read(env, argVar) ?? '0.1'),
-      contextMode: (read(env, 'ROUTEIQ_OTEL_CONTEXT') ?? 'explicit').toLowerCase(),
       captureContent: toBoolean(read(env, 'LOG_QUERIES'), false),
     },
     {
@@ -97,7 +83,6 @@ export function resolveTelemetryConfig(env: Env): TelemetryConfig {
       serviceName: 'OTEL_SERVICE_NAME',
       sampler: samplerVar,
       samplerRatio: argVar,
-      contextMode: 'ROUTEIQ_OTEL_CONTEXT',
       captureContent: 'LOG_QUERIES',
     },
   );
@@ -105,20 +90,26 @@ export function resolveTelemetryConfig(env: Env): TelemetryConfig {
 }
 
 /**
+ * The auto-instrumentations on by default. The gateway makes its own HTTP server span and its own
+ * upstream client span (with `traceparent`): the http and undici instrumentations cost 20% of
+ * throughput even with no span recorded. Naming them in `OTEL_NODE_ENABLED_INSTRUMENTATIONS`
+ * turns them back on, and the gateway then leaves those spans to them.
+ */
+export const DEFAULT_INSTRUMENTATIONS = ['pg', 'ioredis'] as const;
+
+/**
  * Defaults the OpenTelemetry packages read from the environment themselves, applied only where
  * the operator set nothing: the sampler resolved above, a batch processor sized for a gateway
  * (the SDK's 2048-span queue drops spans within a second at a few thousand requests/s), and the
- * instrumentations the request path needs.
+ * default instrumentations.
  */
 export function telemetryEnvDefaults(config: TelemetryConfig): Readonly<Record<string, string>> {
-  const instrumentations = ['http', 'undici', 'pg', 'ioredis'];
-  if (config.contextMode === 'async_local_storage') instrumentations.push('express');
   return {
     OTEL_TRACES_SAMPLER: config.sampler,
     OTEL_TRACES_SAMPLER_ARG: String(config.samplerRatio),
     OTEL_BSP_MAX_QUEUE_SIZE: '16384',
     OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '1024',
     OTEL_BSP_SCHEDULE_DELAY: '1000',
-    OTEL_NODE_ENABLED_INSTRUMENTATIONS: instrumentations.join(','),
+    OTEL_NODE_ENABLED_INSTRUMENTATIONS: DEFAULT_INSTRUMENTATIONS.join(','),
   };
 }

@@ -1,14 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import {
   context as contextApi,
+  propagation,
   ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
   trace,
   type Context,
   type Span,
   type SpanOptions,
   type Tracer,
 } from '@opentelemetry/api';
+import type { IncomingMessage } from 'node:http';
 import { telemetryRuntime } from '../telemetry/telemetry-runtime';
+import { Common } from './gen-ai.attributes';
+import { isUntracedPath } from './untraced-paths';
 
 /**
  * The gateway's handle on tracing. `enabled` is false unless the SDK was started
@@ -20,12 +26,18 @@ export class GatewayTracer {
   readonly enabled: boolean;
   /** `LOG_QUERIES=true`: prompt and completion text may go on spans. */
   readonly captureContent: boolean;
+  /** The gateway makes the HTTP server spans (unless the http instrumentation is on). */
+  readonly ownsServerSpans: boolean;
+  /** The gateway sends `traceparent` upstream (unless the undici instrumentation is on). */
+  readonly injectsUpstream: boolean;
   private readonly tracer: Tracer;
 
   constructor() {
     const runtime = telemetryRuntime();
     this.enabled = runtime.tracing;
     this.captureContent = runtime.captureContent;
+    this.ownsServerSpans = runtime.tracing && !runtime.httpInstrumented;
+    this.injectsUpstream = runtime.tracing && !runtime.undiciInstrumented;
     this.tracer = trace.getTracer('routeiq-gateway');
   }
 
@@ -46,5 +58,56 @@ export class GatewayTracer {
   /** The context active right now (inside an instrumented listener: the HTTP server span's). */
   activeContext(): Context {
     return contextApi.active();
+  }
+
+  /**
+   * The HTTP server span of a request, child of the caller's `traceparent` when it sent one;
+   * undefined for probes and scrapes. HTTP semantic-convention attributes; the route, status and
+   * name are set by `endServerSpan`.
+   */
+  startServerSpan(req: IncomingMessage): Span | undefined {
+    const url = req.url ?? '/';
+    if (isUntracedPath(url)) return undefined;
+    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const query = url.indexOf('?');
+    const attributes: Record<string, string> = {
+      'http.request.method': req.method ?? 'GET',
+      'url.path': query < 0 ? url : url.slice(0, query),
+      'url.scheme': 'http',
+      'network.protocol.version': req.httpVersion,
+    };
+    const client = req.socket.remoteAddress;
+    if (client) attributes['client.address'] = client;
+    const agent = req.headers['user-agent'];
+    if (agent) attributes['user_agent.original'] = agent;
+    return this.tracer.startSpan(
+      req.method ?? 'GET',
+      { kind: SpanKind.SERVER, attributes },
+      parent,
+    );
+  }
+
+  endServerSpan(
+    span: Span,
+    method: string,
+    route: string | undefined,
+    status: number,
+    error?: string,
+  ): void {
+    if (route !== undefined) {
+      span.setAttribute('http.route', route);
+      span.updateName(`${method} ${route}`);
+    }
+    span.setAttribute(Common.HTTP_STATUS, status);
+    if (error !== undefined) span.setAttribute(Common.ERROR_TYPE, error);
+    if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+  }
+
+  /** `traceparent` (and `tracestate`) for an upstream call made in `ctx`. */
+  upstreamHeaders(ctx: Context): Record<string, string> {
+    const headers: Record<string, string> = {};
+    propagation.inject(ctx, headers);
+    return headers;
   }
 }

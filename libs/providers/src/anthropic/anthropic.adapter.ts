@@ -157,7 +157,7 @@ export class AnthropicAdapter extends ProviderAdapter {
       headersTimeoutMs: timeoutMs,
       bodyTimeoutMs: timeoutMs,
       label: id,
-      traceContext: ctx.traceContext,
+      trace: ctx.trace,
     });
   }
 }

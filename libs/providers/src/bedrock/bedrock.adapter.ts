@@ -148,7 +148,7 @@ export class BedrockAdapter extends ProviderAdapter {
       headersTimeoutMs: timeoutMs,
       bodyTimeoutMs: timeoutMs,
       label: id,
-      traceContext: ctx.traceContext,
+      trace: ctx.trace,
     });
   }
 }

@@ -80,8 +80,16 @@ export interface ProviderCallContext {
   /** Aborted when the client disconnects; adapters add their own timeouts on top. */
   readonly signal: AbortSignal;
   readonly requestId: string;
-  /** The upstream call's trace context when tracing is on: its HTTP request is a child span. */
-  readonly traceContext?: Context;
+  /** The upstream call's trace when tracing is on. */
+  readonly trace?: UpstreamTrace;
+}
+
+/** The trace of one upstream call: its context, and the headers that carry it upstream. */
+export interface UpstreamTrace {
+  /** Active while the HTTP request is created (instrumentations parent their spans on it). */
+  readonly context: Context;
+  /** `traceparent` / `tracestate`, unless an instrumentation adds them itself. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**

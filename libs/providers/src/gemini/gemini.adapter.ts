@@ -209,7 +209,7 @@ export class GeminiAdapter extends ProviderAdapter {
       headersTimeoutMs: timeoutMs,
       bodyTimeoutMs: timeoutMs,
       label: id,
-      traceContext: ctx.traceContext,
+      trace: ctx.trace,
     });
   }
 }

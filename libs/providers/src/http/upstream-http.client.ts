@@ -1,6 +1,7 @@
-import { context, type Context } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool, type Dispatcher } from 'undici';
+import type { UpstreamTrace } from '../contract/provider-adapter';
 import { ProviderException } from '../contract/provider.exception';
 import { mapTransportError } from './transport-error.mapper';
 
@@ -17,8 +18,8 @@ export interface UpstreamRequest {
   readonly bodyTimeoutMs: number;
   /** Names the deployment in error messages; defaults to the origin. */
   readonly label?: string;
-  /** Active while the request is created, so the undici instrumentation parents its span on it. */
-  readonly traceContext?: Context;
+  /** The call's trace: its headers are added, its context is active while the request starts. */
+  readonly trace?: UpstreamTrace;
 }
 
 interface Target {
@@ -42,18 +43,19 @@ export class UpstreamHttpClient implements OnApplicationShutdown {
 
   async request(opts: UpstreamRequest): Promise<Dispatcher.ResponseData> {
     const target = this.target(opts.url, opts.label);
+    const trace = opts.trace;
     const send = (): Promise<Dispatcher.ResponseData> =>
       target.pool.request({
         method: opts.method,
         path: target.path,
-        headers: opts.headers,
+        headers: trace?.headers ? { ...opts.headers, ...trace.headers } : opts.headers,
         body: opts.body,
         signal: opts.signal,
         headersTimeout: opts.headersTimeoutMs,
         bodyTimeout: opts.bodyTimeoutMs,
       });
     try {
-      return await (opts.traceContext ? context.with(opts.traceContext, send) : send());
+      return await (trace ? context.with(trace.context, send) : send());
     } catch (err) {
       throw mapTransportError(err, {
         label: opts.label ?? target.origin,

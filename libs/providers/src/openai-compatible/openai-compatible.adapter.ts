@@ -218,7 +218,7 @@ export abstract class OpenAiCompatibleAdapter extends ProviderAdapter {
       headersTimeoutMs: timeoutMs,
       bodyTimeoutMs: timeoutMs,
       label: id,
-      traceContext: ctx.traceContext,
+      trace: ctx.trace,
     });
   }
 }
