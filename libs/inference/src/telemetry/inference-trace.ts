@@ -41,6 +41,8 @@ export class InferenceTrace {
   private attempts = 0;
   private fallback: { group: string; span: Span; context: Context } | undefined;
   private output: string[] | undefined;
+  /** Sampled: only then are attributes, facts and the routing span worth computing. */
+  private readonly recording: boolean;
 
   constructor(
     private readonly tracer: GatewayTracer,
@@ -52,14 +54,13 @@ export class InferenceTrace {
   ) {
     this.span = tracer.startSpan(
       `${operation} ${requestModel}`,
-      {
-        kind: SpanKind.INTERNAL,
-        attributes: requestAttributes(operation, requestModel, req, stream, request),
-      },
+      { kind: SpanKind.INTERNAL },
       req.traceContext as Context | undefined,
+      () => requestAttributes(operation, requestModel, req, stream, request),
     );
+    this.recording = this.span.isRecording();
     this.context = tracer.contextWith(this.span, req.traceContext as Context | undefined);
-    if (tracer.captureContent && this.span.isRecording()) {
+    if (tracer.captureContent && this.recording) {
       this.span.setAttribute(GenAi.INPUT_MESSAGES, inputText(request));
       if (stream) this.output = [];
     }
@@ -71,13 +72,12 @@ export class InferenceTrace {
     const parent = this.parentFor(deployment.modelName, group, session);
     const type =
       this.attempts === 1 ? 'initial' : deployment.modelName === group ? 'retry' : 'fallback';
+    const attempt = this.attempts;
     const span = this.tracer.startSpan(
       `${this.operation} ${deployment.upstreamModel}`,
-      {
-        kind: SpanKind.CLIENT,
-        attributes: attemptAttributes(this.operation, deployment, this.attempts, type),
-      },
+      { kind: SpanKind.CLIENT },
       parent,
+      () => attemptAttributes(this.operation, deployment, attempt, type),
     );
     const context = this.tracer.contextWith(span, parent);
     return new AttemptSpan(span, {
@@ -88,6 +88,7 @@ export class InferenceTrace {
 
   /** A streamed chunk as the client gets it (facts, and the text when LOG_QUERIES is on). */
   chunk(payload: object): void {
+    if (!this.recording) return;
     readFacts(payload, this.facts);
     if (this.output) {
       const delta = (payload as { choices?: Array<{ delta?: { content?: unknown } }> }).choices?.[0]
@@ -98,8 +99,9 @@ export class InferenceTrace {
 
   /** A complete (non-streamed) answer. */
   answered(payload: object): void {
+    if (!this.recording) return;
     readFacts(payload, this.facts);
-    if (this.tracer.captureContent && this.span.isRecording()) {
+    if (this.tracer.captureContent) {
       this.span.setAttribute(GenAi.OUTPUT_MESSAGES, outputText(payload));
     }
   }
@@ -111,9 +113,13 @@ export class InferenceTrace {
     receivedAt: number | undefined,
   ): void {
     this.fallback?.span.end();
-    if (session) this.routed(session);
     const span = this.span;
-    if (span.isRecording()) span.setAttributes(this.endAttributes(outcome));
+    if (!this.recording) {
+      span.end();
+      return;
+    }
+    if (session) this.routed(session);
+    span.setAttributes(this.endAttributes(outcome));
     if (outcome.firstByteAt !== undefined && receivedAt !== undefined) {
       span.addEvent(
         RouteIq.FIRST_TOKEN_EVENT,

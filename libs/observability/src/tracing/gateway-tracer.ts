@@ -6,6 +6,7 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  type Attributes,
   type Context,
   type Span,
   type SpanOptions,
@@ -41,8 +42,19 @@ export class GatewayTracer {
     this.tracer = trace.getTracer('routeiq-gateway');
   }
 
-  startSpan(name: string, options: SpanOptions, parent: Context | undefined): Span {
-    return this.tracer.startSpan(name, options, parent ?? ROOT_CONTEXT);
+  /**
+   * Starts a span. `attributes` is called only when the span is recorded: most requests are not
+   * sampled (ratio 0.1 by default) and pay nothing for attributes nobody will see.
+   */
+  startSpan(
+    name: string,
+    options: SpanOptions,
+    parent: Context | undefined,
+    attributes?: () => Attributes,
+  ): Span {
+    const span = this.tracer.startSpan(name, options, parent ?? ROOT_CONTEXT);
+    if (attributes && span.isRecording()) span.setAttributes(attributes());
+    return span;
   }
 
   /** `parent` with `span` as the active span. */
@@ -69,21 +81,8 @@ export class GatewayTracer {
     const url = req.url ?? '/';
     if (isUntracedPath(url)) return undefined;
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-    const query = url.indexOf('?');
-    const attributes: Record<string, string> = {
-      'http.request.method': req.method ?? 'GET',
-      'url.path': query < 0 ? url : url.slice(0, query),
-      'url.scheme': 'http',
-      'network.protocol.version': req.httpVersion,
-    };
-    const client = req.socket.remoteAddress;
-    if (client) attributes['client.address'] = client;
-    const agent = req.headers['user-agent'];
-    if (agent) attributes['user_agent.original'] = agent;
-    return this.tracer.startSpan(
-      req.method ?? 'GET',
-      { kind: SpanKind.SERVER, attributes },
-      parent,
+    return this.startSpan(req.method ?? 'GET', { kind: SpanKind.SERVER }, parent, () =>
+      serverAttributes(req, url),
     );
   }
 
@@ -110,4 +109,19 @@ export class GatewayTracer {
     propagation.inject(ctx, headers);
     return headers;
   }
+}
+
+function serverAttributes(req: IncomingMessage, url: string): Attributes {
+  const query = url.indexOf('?');
+  const attributes: Attributes = {
+    'http.request.method': req.method ?? 'GET',
+    'url.path': query < 0 ? url : url.slice(0, query),
+    'url.scheme': 'http',
+    'network.protocol.version': req.httpVersion,
+  };
+  const client = req.socket.remoteAddress;
+  if (client) attributes['client.address'] = client;
+  const agent = req.headers['user-agent'];
+  if (agent) attributes['user_agent.original'] = agent;
+  return attributes;
 }
