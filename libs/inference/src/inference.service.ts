@@ -4,6 +4,7 @@ import {
   CommonException,
   GatewayException,
   OVERHEAD_HEADER,
+  requestLogFields,
   scrubSecrets,
   sendJson,
   type GatewayRequest,
@@ -123,6 +124,7 @@ export class InferenceService {
       user: req.principal?.userId ?? userField(request),
       estimatedTokens: tokens.inputTokens + tokens.outputTokens,
       allowsModel: (group) => this.admission.mayFallBackTo(req, group),
+      logFields: () => requestLogFields(req),
       ...(timeoutMs !== undefined && { timeoutMs }),
       ...(routing.numRetries !== undefined && { numRetries: routing.numRetries }),
     });
@@ -233,7 +235,7 @@ export class InferenceService {
   private asGatewayException(error: unknown, requestId: string): GatewayException {
     if (error instanceof GatewayException) return error;
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    this.logger.error({ requestId, err: scrubSecrets(detail) }, 'inference failed');
+    this.logger.error({ request_id: requestId, err: scrubSecrets(detail) }, 'inference failed');
     return new CommonException({
       status: 500,
       code: CommonErrorCode.Internal,

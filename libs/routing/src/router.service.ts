@@ -4,7 +4,7 @@ import type { ProviderCapability, ResolvedDeployment } from '@routeiq/providers'
 import type { RouterDecision } from './decision/router-decision';
 import { RouterDecisionLog } from './decision/router-decision.log';
 import { DeploymentSelector, type StrategyChoice } from './execution/deployment-selector';
-import type { RouteCompletion, RouteRequest } from './execution/route-request';
+import type { LogFields, RouteCompletion, RouteRequest } from './execution/route-request';
 import { RoutingSession, type RoutingRuntime } from './execution/routing-session';
 import { DeploymentHealthService } from './health/deployment-health.service';
 import { DeploymentMetricsService } from './metrics/deployment-metrics.service';
@@ -118,10 +118,15 @@ export class RouterService implements RoutingRuntime {
     this.metrics.begin(deployment.id, Date.now());
   }
 
-  attemptFailed(deployment: ResolvedDeployment, error: unknown, latencyMs: number): void {
+  attemptFailed(
+    deployment: ResolvedDeployment,
+    error: unknown,
+    latencyMs: number,
+    logFields?: () => LogFields,
+  ): void {
     const timedOut = (error as { status?: unknown }).status === 504;
     this.metrics.end(deployment.id, { ok: false, latencyMs, tokens: 0, timedOut }, Date.now());
-    this.health.recordFailure(deployment, error);
+    this.health.recordFailure(deployment, error, Date.now(), logFields);
   }
 
   attemptSucceeded(deployment: ResolvedDeployment): void {
@@ -133,6 +138,7 @@ export class RouterService implements RoutingRuntime {
     completion: RouteCompletion,
     latencyMs: number,
     ttftMs: number | undefined,
+    logFields?: () => LogFields,
   ): void {
     if (ttftMs !== undefined) this.metrics.firstByte(deployment.id, ttftMs);
     // A stream's whole duration depends on the answer's length: only its first token counts.
@@ -141,7 +147,9 @@ export class RouterService implements RoutingRuntime {
       { ok: completion.ok, latencyMs, tokens: completion.tokens, stream: ttftMs !== undefined },
       Date.now(),
     );
-    if (completion.error !== undefined) this.health.recordFailure(deployment, completion.error);
+    if (completion.error !== undefined) {
+      this.health.recordFailure(deployment, completion.error, Date.now(), logFields);
+    }
   }
 
   publish(decision: RouterDecision): void {

@@ -1,13 +1,15 @@
 import type { GatewayRequest } from '../http/gateway-request';
 
 /** The ids every log line about a request carries (snake_case, as in the access log). */
-export interface RequestLogFields {
+// A type, not an interface: it must fit `Record<string, string | undefined>` slots.
+// eslint-disable-next-line @typescript-eslint/consistent-type-definitions
+export type RequestLogFields = {
   request_id?: string;
   trace_id?: string;
   span_id?: string;
   key_alias?: string;
   team_id?: string;
-}
+};
 
 /**
  * The request's ids for a log line: request id, trace and span id (tracing on), key alias and team

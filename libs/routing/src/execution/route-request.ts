@@ -22,7 +22,12 @@ export interface RouteRequest {
   readonly timeoutMs?: number;
   /** The request's own `num_retries`; else `router_settings.num_retries`. */
   readonly numRetries?: number;
+  /** The request's ids for log lines the routing writes on its behalf (breakers, cooldowns). */
+  readonly logFields?: () => LogFields;
 }
+
+/** Request ids of a log line (`request_id`, `trace_id`, `key_alias`, …). */
+export type LogFields = Readonly<Record<string, string | undefined>>;
 
 /**
  * One upstream call on `deployment`. For a stream it resolves once the first content has arrived

@@ -6,7 +6,7 @@ import type { ModelGroup } from '../model-group';
 import type { RoutingContext } from '../strategies/routing-strategy';
 import type { Selection, StrategyChoice } from './deployment-selector';
 import { errorKindOf, fallbackGroups, isRetryable, retryDelayMs } from './fallback-plan';
-import type { RouteAttempt, RouteCompletion, RouteRequest } from './route-request';
+import type { LogFields, RouteAttempt, RouteCompletion, RouteRequest } from './route-request';
 import { RoutingFailures, secondsToNextMinute } from './routing-failures';
 
 /** What a session needs from the router; the router implements it. */
@@ -24,13 +24,19 @@ export interface RoutingRuntime {
   ): Selection;
   retryAfterSeconds(deployments: readonly ResolvedDeployment[]): number;
   attemptStarted(deployment: ResolvedDeployment): void;
-  attemptFailed(deployment: ResolvedDeployment, error: unknown, latencyMs: number): void;
+  attemptFailed(
+    deployment: ResolvedDeployment,
+    error: unknown,
+    latencyMs: number,
+    logFields?: () => LogFields,
+  ): void;
   attemptSucceeded(deployment: ResolvedDeployment): void;
   completed(
     deployment: ResolvedDeployment,
     completion: RouteCompletion,
     latencyMs: number,
     ttftMs: number | undefined,
+    logFields?: () => LogFields,
   ): void;
   publish(decision: RouterDecision): void;
 }
@@ -170,6 +176,7 @@ export class RoutingSession {
         completion,
         performance.now() - served.startedAt,
         firstByteAt === undefined ? undefined : firstByteAt - served.startedAt,
+        this.request.logFields,
       );
     }
     this.decision.outcome = served && completion.ok ? 'success' : 'error';
@@ -245,7 +252,7 @@ export class RoutingSession {
     error: unknown,
   ): void {
     const latencyMs = performance.now() - startedAt;
-    this.runtime.attemptFailed(deployment, error, latencyMs);
+    this.runtime.attemptFailed(deployment, error, latencyMs, this.request.logFields);
     const failure = error as { code?: unknown; status?: unknown };
     this.decision.attempts.push({
       model_group: group,

@@ -147,7 +147,7 @@ describe(DeploymentHealthService.name, () => {
     expect(b.snapshot(halfOpen + 1)[0]!.circuit).toBe('closed');
     expect(seenByB.map(([id, state]) => [id, state.circuit])).toContainEqual(['d1', 'open']);
     expect(seenByB.at(-1)).toEqual(['d1', expect.objectContaining({ circuit: 'closed' })]);
-    const lines = logged.mock.calls.map(([line]) => String(line));
+    const lines = logged.mock.calls.map(([, line]) => String(line));
     expect(lines).toEqual([
       'cooldown started for deployment d1 (model group g): 5000 ms',
       'circuit breaker opened for deployment d1 (model group g); half-open in 30 s',

@@ -12,6 +12,7 @@ import {
   type HealthPolicy,
 } from '@routeiq/coordination';
 import type { ResolvedDeployment } from '@routeiq/providers';
+import type { LogFields } from '../execution/route-request';
 import { ModelRegistryService } from '../model-registry.service';
 import {
   eligibleAt,
@@ -96,9 +97,14 @@ export class DeploymentHealthService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Counts a failed call against the deployment when it is the deployment's fault. Never throws. */
-  recordFailure(deployment: ResolvedDeployment, error: unknown, now: number = Date.now()): void {
+  recordFailure(
+    deployment: ResolvedDeployment,
+    error: unknown,
+    now: number = Date.now(),
+    logFields?: () => LogFields,
+  ): void {
     const event = failureEvent(error);
-    if (event !== undefined) void this.record(deployment, event, now);
+    if (event !== undefined) void this.record(deployment, event, now, logFields);
   }
 
   /** Counts a trial success while the breaker is half-open; otherwise free. Never throws. */
@@ -171,6 +177,7 @@ export class DeploymentHealthService implements OnModuleInit, OnModuleDestroy {
     deployment: ResolvedDeployment,
     event: HealthEvent,
     now: number,
+    logFields?: () => LogFields,
   ): Promise<void> {
     let policy: HealthPolicy;
     let state: DeploymentHealthState;
@@ -186,7 +193,7 @@ export class DeploymentHealthService implements OnModuleInit, OnModuleDestroy {
     this.outages.recovered('deployment health store');
     const before = this.states.get(deployment.id) ?? HEALTHY;
     this.merge(deployment.id, state);
-    this.logTransition(deployment, before, state, policy, now);
+    this.logTransition(deployment, before, state, policy, now, logFields?.() ?? {});
     if (changed) this.publish({ deploymentId: deployment.id, state });
   }
 
@@ -259,6 +266,7 @@ export class DeploymentHealthService implements OnModuleInit, OnModuleDestroy {
     after: DeploymentHealthState,
     policy: HealthPolicy,
     now: number,
+    fields: LogFields,
   ): void {
     const name = `deployment ${deployment.id} (model group ${deployment.modelName})`;
     if (after.circuit !== before.circuit) {
@@ -267,17 +275,18 @@ export class DeploymentHealthService implements OnModuleInit, OnModuleDestroy {
     if (after.circuit !== before.circuit || after.circuitSince !== before.circuitSince) {
       if (after.circuit === 'open') {
         this.logger.log(
+          fields,
           `circuit breaker opened for ${name}; half-open in ${policy.halfOpenAfterMs / 1000} s`,
         );
       } else if (after.circuit === 'half_open' && before.circuit !== 'half_open') {
-        this.logger.log(`circuit breaker half-open for ${name}: trial requests allowed`);
+        this.logger.log(fields, `circuit breaker half-open for ${name}: trial requests allowed`);
       } else if (after.circuit === 'closed' && before.circuit !== 'closed') {
-        this.logger.log(`circuit breaker closed for ${name}`);
+        this.logger.log(fields, `circuit breaker closed for ${name}`);
       }
     }
     if (after.cooldownUntil > now && before.cooldownUntil <= now) {
       this.metrics.cooldownStarted(deployment.id);
-      this.logger.log(`cooldown started for ${name}: ${after.cooldownUntil - now} ms`);
+      this.logger.log(fields, `cooldown started for ${name}: ${after.cooldownUntil - now} ms`);
     }
   }
 

@@ -1,0 +1,196 @@
+import type { HrTime } from '@opentelemetry/api';
+
+/** Below this many UTF-16 units a JS byte loop beats the native UTF-8 writer (call overhead). */
+const SHORT_STRING = 24;
+const TWO_POW_23 = 0x800000;
+const TWO_POW_32 = 0x100000000;
+const NANOS_PER_SECOND_ODD = 1953125; // 1e9 = 2^9 * 1953125
+
+/** Bytes a varint of `value` (0 ≤ value < 2^35) takes. */
+export function varintSize(value: number): number {
+  if (value < 0x80) return 1;
+  if (value < 0x4000) return 2;
+  if (value < 0x200000) return 3;
+  if (value < 0x10000000) return 4;
+  return 5;
+}
+
+/**
+ * A single-pass protobuf writer over one growing Buffer. Length-delimited fields reserve a guessed
+ * number of prefix bytes and are back-patched; when the guess was wrong the body is moved (rare,
+ * native memmove), so every varint stays minimal and no size-estimation pass is needed.
+ */
+export class ProtoBufferWriter {
+  buf: Buffer;
+  pos = 0;
+
+  constructor(initialSize: number) {
+    this.buf = Buffer.allocUnsafe(initialSize);
+  }
+
+  /** The bytes written so far (a view, not a copy). */
+  finish(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  ensure(bytes: number): void {
+    if (this.pos + bytes > this.buf.length) this.grow(bytes);
+  }
+
+  /** One byte: a tag of a field below 16, or a bool. */
+  byte(value: number): void {
+    if (this.pos >= this.buf.length) this.grow(1);
+    this.buf[this.pos++] = value;
+  }
+
+  varint32(value: number): void {
+    this.ensure(5);
+    const buf = this.buf;
+    let pos = this.pos;
+    let v = value >>> 0;
+    while (v > 0x7f) {
+      buf[pos++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    buf[pos++] = v;
+    this.pos = pos;
+  }
+
+  /** An int64 varint from a JS integer (two's complement for negatives, ten bytes then). */
+  int64(value: number): void {
+    if (value >= 0 && value <= 0xffffffff) {
+      this.varint32(value);
+      return;
+    }
+    const abs = Math.abs(value);
+    let low = abs >>> 0;
+    let high = (abs / TWO_POW_32) >>> 0;
+    if (value < 0) {
+      low = (~low + 1) >>> 0;
+      high = (~high + (low === 0 ? 1 : 0)) >>> 0;
+    }
+    this.ensure(10);
+    const buf = this.buf;
+    let pos = this.pos;
+    while (high > 0 || low > 0x7f) {
+      buf[pos++] = (low & 0x7f) | 0x80;
+      low = ((low >>> 7) | (high << 25)) >>> 0;
+      high >>>= 7;
+    }
+    buf[pos++] = low;
+    this.pos = pos;
+  }
+
+  fixed32(value: number): void {
+    this.ensure(4);
+    this.pos = this.buf.writeUInt32LE(value >>> 0, this.pos);
+  }
+
+  /** HrTime [s, ns] as fixed64 nanoseconds, exact: seconds * 1e9 overflows 2^53. */
+  fixed64HrTime(time: HrTime): void {
+    const scaled = time[0] * NANOS_PER_SECOND_ODD; // exact below 2^53 until the year 2116
+    const low = (scaled % TWO_POW_23) * 512 + time[1];
+    const high = Math.floor(scaled / TWO_POW_23) + Math.floor(low / TWO_POW_32);
+    this.ensure(8);
+    this.buf.writeUInt32LE(low >>> 0, this.pos);
+    this.buf.writeUInt32LE(high >>> 0, this.pos + 4);
+    this.pos += 8;
+  }
+
+  double(value: number): void {
+    this.ensure(8);
+    this.pos = this.buf.writeDoubleLE(value, this.pos);
+  }
+
+  /** A length-prefixed UTF-8 string. 3 bytes per UTF-16 unit bounds the encoded size. */
+  string(value: string): void {
+    const length = value.length;
+    if (length < SHORT_STRING) {
+      this.shortString(value, length);
+      return;
+    }
+    const reserve = varintSize(length * 3);
+    this.ensure(reserve + length * 3);
+    const start = this.pos;
+    this.pos += reserve;
+    this.pos += this.buf.write(value, this.pos, 'utf8');
+    this.end(start, reserve);
+  }
+
+  /** Bytes from a hex string (trace and span ids), length-prefixed. */
+  hexBytes(hex: string): void {
+    const length = hex.length >>> 1;
+    this.ensure(5 + length);
+    this.varint32(length);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < hex.length; i += 2) {
+      buf[pos++] = (hexDigit(hex.charCodeAt(i)) << 4) | hexDigit(hex.charCodeAt(i + 1));
+    }
+    this.pos = pos;
+  }
+
+  bytes(value: Uint8Array): void {
+    this.varint32(value.length);
+    this.ensure(value.length);
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
+  }
+
+  /** Opens a length-delimited body with `reserve` prefix bytes; returns where it starts. */
+  begin(reserve: number): number {
+    this.ensure(reserve);
+    const start = this.pos;
+    this.pos += reserve;
+    return start;
+  }
+
+  /** Closes a body opened by {@link begin}: writes its length, moving the body if needed. */
+  end(start: number, reserve: number): void {
+    const length = this.pos - start - reserve;
+    const size = varintSize(length);
+    if (size !== reserve) {
+      if (size > reserve) this.ensure(size - reserve);
+      this.buf.copyWithin(start + size, start + reserve, this.pos);
+      this.pos += size - reserve;
+    }
+    const buf = this.buf;
+    let pos = start;
+    let v = length;
+    while (v > 0x7f) {
+      buf[pos++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    buf[pos] = v;
+  }
+
+  private shortString(value: string, length: number): void {
+    this.ensure(1 + length * 3);
+    const buf = this.buf;
+    const start = this.pos;
+    let pos = start + 1;
+    for (let i = 0; i < length; i++) {
+      const code = value.charCodeAt(i);
+      if (code > 0x7f) {
+        pos = start + 1 + buf.write(value, start + 1, 'utf8');
+        break;
+      }
+      buf[pos++] = code;
+    }
+    buf[start] = pos - start - 1; // at most 3 * 23 bytes: a one-byte length
+    this.pos = pos;
+  }
+
+  private grow(bytes: number): void {
+    let size = this.buf.length * 2;
+    while (size < this.pos + bytes) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+}
+
+/** 0-9, a-f, A-F (ids from the SDK are lowercase; the SDK's own decoder accepts both cases). */
+function hexDigit(code: number): number {
+  return code < 0x3a ? code - 0x30 : (code | 0x20) - 0x57;
+}
