@@ -43,6 +43,7 @@ export class InferenceTrace {
   private output: string[] | undefined;
   /** Sampled: only then are attributes, facts and the routing span worth computing. */
   private readonly recording: boolean;
+  private readonly startedAt = performance.now();
 
   constructor(
     private readonly tracer: GatewayTracer,
@@ -158,7 +159,9 @@ export class InferenceTrace {
   /** The routing decision as a child span, timed from the session's start over its choosing. */
   private routed(session: RoutingSession): void {
     const decision = session.decision;
-    const start = session.startedAt;
+    // The session began before this trace did (admission runs in between): the child span must
+    // not start before its parent.
+    const start = Math.max(session.startedAt, this.startedAt);
     const end = start + decision.timings.decision_us / 1000;
     const span = this.tracer.startSpan(
       `route ${decision.model_group}`,

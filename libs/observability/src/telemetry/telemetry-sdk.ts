@@ -104,10 +104,12 @@ async function meterProvider(
   const exporters = (env.OTEL_METRICS_EXPORTER ?? 'otlp').split(',').map((e) => e.trim());
   if (exporters.includes('none') || !exporters.includes('otlp')) return undefined;
   const metrics = await import('@opentelemetry/sdk-metrics');
+  const interval = positive(env.OTEL_METRIC_EXPORT_INTERVAL, 60_000);
   const reader: MetricReader = new metrics.PeriodicExportingMetricReader({
     exporter: await otlpMetricExporter(env),
-    exportIntervalMillis: positive(env.OTEL_METRIC_EXPORT_INTERVAL, 60_000),
-    exportTimeoutMillis: positive(env.OTEL_METRIC_EXPORT_TIMEOUT, 30_000),
+    exportIntervalMillis: interval,
+    // The reader refuses a timeout longer than the interval (as the SDK's own env reading does).
+    exportTimeoutMillis: Math.min(positive(env.OTEL_METRIC_EXPORT_TIMEOUT, 30_000), interval),
     metricProducers: [producer],
   });
   return new metrics.MeterProvider({ resource, readers: [reader] });
