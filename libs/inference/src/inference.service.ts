@@ -93,6 +93,8 @@ export class InferenceService {
       if (streaming) await this.streamed(op, request, session, call, res, outcome, telemetry);
       else await this.unary(op, request, session, call, res, outcome, telemetry);
     } catch (error) {
+      // The error response is written by the filter: its overhead figure leaves out retry waits.
+      if (!res.headersSent) telemetry.responseStarting();
       const failure = this.asGatewayException(error, req.id);
       outcome.statusCode = failure.status;
       outcome.errorCode = failure.code;
