@@ -95,7 +95,7 @@ export class InferenceService {
     } catch (error) {
       // The error response is written by the filter: its overhead figure leaves out retry waits.
       if (!res.headersSent) telemetry.responseStarting();
-      const failure = this.asGatewayException(error, req.id);
+      const failure = this.asGatewayException(error, req.id, req);
       outcome.statusCode = failure.status;
       outcome.errorCode = failure.code;
       session.finish({ ok: false, tokens: 0 });
@@ -234,10 +234,15 @@ export class InferenceService {
     return mock ? () => mock : (deployment) => deployment.adapter;
   }
 
-  private asGatewayException(error: unknown, requestId: string): GatewayException {
+  private asGatewayException(
+    error: unknown,
+    requestId: string,
+    req?: GatewayRequest,
+  ): GatewayException {
     if (error instanceof GatewayException) return error;
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    this.logger.error({ request_id: requestId, err: scrubSecrets(detail) }, 'inference failed');
+    const fields = req ? requestLogFields(req) : { request_id: requestId };
+    this.logger.error({ ...fields, err: scrubSecrets(detail) }, 'inference failed');
     return new CommonException({
       status: 500,
       code: CommonErrorCode.Internal,

@@ -129,8 +129,8 @@ export class RouterService implements RoutingRuntime {
     this.health.recordFailure(deployment, error, Date.now(), logFields);
   }
 
-  attemptSucceeded(deployment: ResolvedDeployment): void {
-    this.health.recordSuccess(deployment);
+  attemptSucceeded(deployment: ResolvedDeployment, logFields?: () => LogFields): void {
+    this.health.recordSuccess(deployment, Date.now(), logFields);
   }
 
   completed(

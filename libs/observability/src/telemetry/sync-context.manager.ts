@@ -31,7 +31,11 @@ export class SyncContextManager implements ContextManager {
   bind<T>(context: Context, target: T): T {
     if (typeof target !== 'function') return target;
     const fn = target as unknown as (...args: unknown[]) => unknown;
-    const bound = (...args: unknown[]): unknown => this.with(context, fn, undefined, ...args);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the bound function keeps its own `this`
+    const manager = this;
+    function bound(this: unknown, ...args: unknown[]): unknown {
+      return manager.with(context, fn, this, ...args);
+    }
     return bound as unknown as T;
   }
 

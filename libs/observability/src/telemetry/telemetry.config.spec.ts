@@ -103,6 +103,11 @@ describe(resolveTelemetryConfig.name, () => {
     ],
     ['a non-boolean OTEL_ENABLED', { OTEL_ENABLED: 'maybe' }, 'OTEL_ENABLED'],
     ['a non-boolean LOG_QUERIES', { LOG_QUERIES: 'sometimes' }, 'LOG_QUERIES'],
+    [
+      'LOG_QUERIES=yes (the server config takes only true, false, 1, 0)',
+      { LOG_QUERIES: 'yes' },
+      'LOG_QUERIES',
+    ],
   ])('rejects %s, naming the variable', (_case, env, variable) => {
     expect(problemsOf(env).map((p) => p.path)).toEqual([variable]);
   });

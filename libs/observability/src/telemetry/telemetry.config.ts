@@ -52,6 +52,15 @@ function toBoolean(value: string | undefined, fallback: boolean): boolean | stri
   return value;
 }
 
+/** `LOG_QUERIES` takes what the server config takes for it: true, false, 1 or 0. */
+function strictBoolean(value: string | undefined): boolean | string {
+  if (value === undefined) return false;
+  const lower = value.toLowerCase();
+  if (lower === 'true' || lower === '1') return true;
+  if (lower === 'false' || lower === '0') return false;
+  return value;
+}
+
 function toNumber(value: string): number | string {
   const number = Number(value);
   return Number.isFinite(number) ? number : value;
@@ -76,7 +85,7 @@ export function resolveTelemetryConfig(env: Env): TelemetryConfig {
       serviceName: read(env, 'OTEL_SERVICE_NAME') ?? 'routeiq-gateway',
       sampler: (read(env, samplerVar) ?? 'parentbased_traceidratio').toLowerCase(),
       samplerRatio: toNumber(read(env, argVar) ?? '0.1'),
-      captureContent: toBoolean(read(env, 'LOG_QUERIES'), false),
+      captureContent: strictBoolean(read(env, 'LOG_QUERIES')),
     },
     {
       enabled: 'OTEL_ENABLED',

@@ -30,7 +30,7 @@ export interface RoutingRuntime {
     latencyMs: number,
     logFields?: () => LogFields,
   ): void;
-  attemptSucceeded(deployment: ResolvedDeployment): void;
+  attemptSucceeded(deployment: ResolvedDeployment, logFields?: () => LogFields): void;
   completed(
     deployment: ResolvedDeployment,
     completion: RouteCompletion,
@@ -235,7 +235,7 @@ export class RoutingSession {
 
   private succeeded(group: string, deployment: ResolvedDeployment, startedAt: number): void {
     this.served = { deployment, startedAt };
-    this.runtime.attemptSucceeded(deployment);
+    this.runtime.attemptSucceeded(deployment, this.request.logFields);
     this.decision.selected = deployment.id;
     this.decision.attempts.push({
       model_group: group,

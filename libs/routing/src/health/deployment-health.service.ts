@@ -108,11 +108,15 @@ export class DeploymentHealthService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Counts a trial success while the breaker is half-open; otherwise free. Never throws. */
-  recordSuccess(deployment: ResolvedDeployment, now: number = Date.now()): void {
+  recordSuccess(
+    deployment: ResolvedDeployment,
+    now: number = Date.now(),
+    logFields?: () => LogFields,
+  ): void {
     const state = this.states.get(deployment.id);
     if (state === undefined || state.circuit === 'closed') return;
     if (effectiveCircuit(state, now, this.halfOpenAfterMs()) !== 'half_open') return;
-    void this.record(deployment, SUCCESS, now);
+    void this.record(deployment, SUCCESS, now, logFields);
   }
 
   /** Whole seconds (at least 1) until the first of `deployments` may serve again. */
