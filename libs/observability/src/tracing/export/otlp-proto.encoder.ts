@@ -2,6 +2,7 @@ import type { Attributes, Link, SpanStatus } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { writeAttributes } from './otlp-attributes.encoder';
 import { ProtoBufferWriter } from './proto-buffer.writer';
 
 // Tags (field number << 3 | wire type) of opentelemetry-proto v1; 2 = length-delimited.
@@ -45,42 +46,31 @@ const LINK_DROPPED_ATTRIBUTES = 0x28;
 const LINK_FLAGS = 0x35;
 const STATUS_MESSAGE = 0x12;
 const STATUS_CODE = 0x18;
-const KEY_VALUE_KEY = 0x0a;
-const KEY_VALUE_VALUE = 0x12;
-const ANY_STRING = 0x0a;
-const ANY_BOOL = 0x10;
-const ANY_INT = 0x18;
-const ANY_DOUBLE = 0x21;
-const ANY_ARRAY = 0x2a;
-const ANY_KVLIST = 0x32;
-const ANY_BYTES = 0x3a;
-const LIST_VALUES = 0x0a;
 
 // SpanFlags: the W3C trace flags plus "the is-remote bit is known" and "the parent is remote".
 const FLAGS_HAS_IS_REMOTE = 0x100;
 const FLAGS_IS_REMOTE = 0x200;
-const MIN_INT64 = -(2 ** 63);
-const MAX_INT64_EXCLUSIVE = 2 ** 63;
 const MIN_BUFFER = 64 * 1024;
 const MAX_SIZE_HINT = 64 * 1024 * 1024;
 
 /** The SDK's scope type omits attributes; newer tracers may still set them. */
 type Scope = InstrumentationScope & { attributes?: Attributes; droppedAttributesCount?: number };
 type ScopeGroups = Map<InstrumentationScope, ReadableSpan[]>;
-type AnyAttributeValue = unknown;
 
 /**
  * Encodes finished spans as an OTLP `ExportTraceServiceRequest` (protobuf), grouped by resource
  * then instrumentation scope (by identity, as the SDK's serializer groups them). Decodes to the
- * same message as `ProtobufTraceSerializer` of `@opentelemetry/otlp-transformer` 0.223, in one
- * pass instead of a size-estimation pass plus a write pass.
+ * same message as `ProtobufTraceSerializer` of `@opentelemetry/otlp-transformer` 0.223 (zero
+ * counts and codes, which proto3 treats as absent, are left out), in one pass instead of a
+ * size-estimation pass plus a write pass.
  */
 export class OtlpProtoEncoder {
   /** Starts the next buffer at about the last request's size so a batch rarely grows twice. */
   private sizeHint = MIN_BUFFER;
+  private readonly keys = new Map<string, Uint8Array>();
 
   encode(spans: readonly ReadableSpan[]): Buffer {
-    const w = new ProtoBufferWriter(this.sizeHint);
+    const w = new ProtoBufferWriter(this.sizeHint, this.keys);
     for (const [resource, scopes] of groupSpans(spans)) {
       w.byte(REQUEST_RESOURCE_SPANS);
       const start = w.begin(3);
@@ -96,7 +86,8 @@ function groupSpans(spans: readonly ReadableSpan[]): Map<Resource, ScopeGroups> 
   const resources = new Map<Resource, ScopeGroups>();
   for (const span of spans) {
     let scopes = resources.get(span.resource);
-    if (!scopes) resources.set(span.resource, (scopes = new Map()));
+    if (!scopes)
+      resources.set(span.resource, (scopes = new Map<InstrumentationScope, ReadableSpan[]>()));
     const group = scopes.get(span.instrumentationScope);
     if (group) group.push(span);
     else scopes.set(span.instrumentationScope, [span]);
@@ -236,77 +227,5 @@ function writeLink(w: ProtoBufferWriter, link: Link): void {
   writeCount(w, LINK_DROPPED_ATTRIBUTES, link.droppedAttributesCount);
   w.byte(LINK_FLAGS);
   w.fixed32(spanFlags(context.traceFlags, context.isRemote));
-  w.end(start, 1);
-}
-
-/** Repeated KeyValue under `tag`, in the object's own enumeration order (as the SDK does). */
-function writeAttributes(w: ProtoBufferWriter, attributes: object, tag: number): void {
-  const values = attributes as Record<string, AnyAttributeValue>;
-  for (const key in values) {
-    if (!Object.prototype.hasOwnProperty.call(values, key)) continue;
-    w.byte(tag);
-    const start = w.begin(1);
-    w.byte(KEY_VALUE_KEY);
-    w.string(key);
-    w.byte(KEY_VALUE_VALUE);
-    const valueStart = w.begin(1);
-    writeAnyValue(w, values[key]);
-    w.end(valueStart, 1);
-    w.end(start, 1);
-  }
-}
-
-/** AnyValue body; null, undefined and other types leave it empty, as the SDK's serializer does. */
-function writeAnyValue(w: ProtoBufferWriter, value: AnyAttributeValue): void {
-  switch (typeof value) {
-    case 'string':
-      w.byte(ANY_STRING);
-      w.string(value);
-      return;
-    case 'boolean':
-      w.byte(ANY_BOOL);
-      w.byte(value ? 1 : 0);
-      return;
-    case 'number':
-      writeNumber(w, value);
-      return;
-    case 'object':
-      if (value !== null) writeObjectValue(w, value);
-      return;
-    default:
-      return;
-  }
-}
-
-/** Integers within int64 go as int_value (exact even past 2^53), anything else as double. */
-function writeNumber(w: ProtoBufferWriter, value: number): void {
-  if (Number.isInteger(value) && value >= MIN_INT64 && value < MAX_INT64_EXCLUSIVE) {
-    w.byte(ANY_INT);
-    w.int64(value);
-  } else {
-    w.byte(ANY_DOUBLE);
-    w.double(value);
-  }
-}
-
-function writeObjectValue(w: ProtoBufferWriter, value: object): void {
-  if (value instanceof Uint8Array) {
-    w.byte(ANY_BYTES);
-    w.bytes(value);
-    return;
-  }
-  const isArray = Array.isArray(value);
-  w.byte(isArray ? ANY_ARRAY : ANY_KVLIST);
-  const start = w.begin(1);
-  if (isArray) {
-    for (const item of value as AnyAttributeValue[]) {
-      w.byte(LIST_VALUES);
-      const itemStart = w.begin(1);
-      writeAnyValue(w, item);
-      w.end(itemStart, 1);
-    }
-  } else {
-    writeAttributes(w, value, LIST_VALUES);
-  }
   w.end(start, 1);
 }

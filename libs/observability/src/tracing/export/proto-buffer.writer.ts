@@ -5,6 +5,10 @@ const SHORT_STRING = 24;
 const TWO_POW_23 = 0x800000;
 const TWO_POW_32 = 0x100000000;
 const NANOS_PER_SECOND_ODD = 1953125; // 1e9 = 2^9 * 1953125
+/** Longest string whose UTF-8 length surely fits a one-byte prefix (3 bytes per unit). */
+const ONE_BYTE_PREFIX_UNITS = 42;
+const KEY_CACHE_LIMIT = 4096;
+const KEY_TAG = 0x0a; // KeyValue.key: field 1, length-delimited
 
 /** Bytes a varint of `value` (0 ≤ value < 2^35) takes. */
 export function varintSize(value: number): number {
@@ -24,7 +28,11 @@ export class ProtoBufferWriter {
   buf: Buffer;
   pos = 0;
 
-  constructor(initialSize: number) {
+  /** @param keys encoded attribute keys, shared across writers so each key is encoded once */
+  constructor(
+    initialSize: number,
+    private readonly keys = new Map<string, Uint8Array>(),
+  ) {
     this.buf = Buffer.allocUnsafe(initialSize);
   }
 
@@ -115,6 +123,29 @@ export class ProtoBufferWriter {
     this.pos += reserve;
     this.pos += this.buf.write(value, this.pos, 'utf8');
     this.end(start, reserve);
+  }
+
+  /**
+   * Tag and string of `KeyValue.key`. Keys repeat in every span, so their encoding is kept
+   * (short keys, up to a bound) and copied, which beats encoding them again.
+   */
+  key(value: string): void {
+    let encoded = this.keys.get(value);
+    if (encoded === undefined) {
+      if (value.length > ONE_BYTE_PREFIX_UNITS || this.keys.size >= KEY_CACHE_LIMIT) {
+        this.byte(KEY_TAG);
+        this.string(value);
+        return;
+      }
+      const utf8 = Buffer.from(value, 'utf8');
+      encoded = Buffer.concat([Buffer.of(KEY_TAG, utf8.length), utf8]);
+      this.keys.set(value, encoded);
+    }
+    this.ensure(encoded.length);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < encoded.length; i++) buf[pos++] = encoded[i]!;
+    this.pos = pos;
   }
 
   /** Bytes from a hex string (trace and span ids), length-prefixed. */
