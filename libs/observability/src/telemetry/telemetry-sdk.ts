@@ -9,7 +9,11 @@ import type {
 import type { IncomingMessage } from 'node:http';
 import { isUntracedPath } from '../tracing/untraced-paths';
 import { SyncContextManager } from './sync-context.manager';
-import { resolveTelemetryConfig, telemetryEnvDefaults } from './telemetry.config';
+import {
+  resolveTelemetryConfig,
+  telemetryEnvDefaults,
+  telemetryEnvironment,
+} from './telemetry.config';
 import { setTelemetryRuntime, telemetryRuntime, type TelemetryRuntime } from './telemetry-runtime';
 
 type Env = NodeJS.ProcessEnv;
@@ -20,7 +24,7 @@ type Env = NodeJS.ProcessEnv;
  * telemetry off it loads nothing and the request path never touches the OpenTelemetry API.
  * @throws ConfigValidationError when a telemetry variable is invalid.
  */
-export async function startTelemetry(env: Env = process.env): Promise<TelemetryRuntime> {
+export async function startTelemetry(env: Env = telemetryEnvironment()): Promise<TelemetryRuntime> {
   const config = resolveTelemetryConfig(env);
   if (!config.enabled) return telemetryRuntime();
   for (const [name, value] of Object.entries(telemetryEnvDefaults(config))) {

@@ -122,3 +122,11 @@ export function telemetryEnvDefaults(config: TelemetryConfig): Readonly<Record<s
     OTEL_NODE_ENABLED_INSTRUMENTATIONS: DEFAULT_INSTRUMENTATIONS.join(','),
   };
 }
+
+/**
+ * The process environment, which the OpenTelemetry packages read themselves: the defaults above
+ * are written into it before the SDK starts.
+ */
+export function telemetryEnvironment(): NodeJS.ProcessEnv {
+  return process.env;
+}
