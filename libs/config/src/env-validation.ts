@@ -22,3 +22,16 @@ export function validateEnv<T extends object>(
   }
   return instance;
 }
+
+/**
+ * A boolean environment variable: unset or blank → `fallback`; `true`/`1`/`yes`/`on` and
+ * `false`/`0`/`no`/`off` (any case, trimmed); anything else is returned as it is, so validation
+ * names it.
+ */
+export function envBoolean(value: string | undefined, fallback: boolean): boolean | string {
+  const normalised = value?.trim().toLowerCase();
+  if (normalised === undefined || normalised === '') return fallback;
+  if (['true', '1', 'yes', 'on'].includes(normalised)) return true;
+  if (['false', '0', 'no', 'off'].includes(normalised)) return false;
+  return value ?? '';
+}

@@ -1,6 +1,6 @@
 import { type Provider } from '@nestjs/common';
 import { ConfigService, registerAs } from '@nestjs/config';
-import { validateEnv } from '@routeiq/config';
+import { validateEnv, envBoolean } from '@routeiq/config';
 import { IsBoolean } from 'class-validator';
 
 /** Logging and metrics settings read by the application (the SDK's own are in TelemetryConfig). */
@@ -10,20 +10,12 @@ export class ObservabilityConfig {
   accessLog!: boolean;
 }
 
-function toBoolean(value: string | undefined, fallback: boolean): boolean | string {
-  const trimmed = value?.trim().toLowerCase();
-  if (trimmed === undefined || trimmed === '') return fallback;
-  if (['true', '1', 'yes', 'on'].includes(trimmed)) return true;
-  if (['false', '0', 'no', 'off'].includes(trimmed)) return false;
-  return value ?? '';
-}
-
 export function resolveObservabilityConfig(
   env: Readonly<Record<string, string | undefined>>,
 ): ObservabilityConfig {
   return validateEnv(
     ObservabilityConfig,
-    { accessLog: toBoolean(env.ROUTEIQ_ACCESS_LOG, true) },
+    { accessLog: envBoolean(env.ROUTEIQ_ACCESS_LOG, true) },
     { accessLog: 'ROUTEIQ_ACCESS_LOG' },
   );
 }

@@ -1,6 +1,6 @@
 import { Provider } from '@nestjs/common';
 import { ConfigService, registerAs } from '@nestjs/config';
-import { validateEnv } from '@routeiq/config';
+import { validateEnv, envBoolean } from '@routeiq/config';
 import { IsArray, IsBoolean, IsOptional, IsString, MinLength } from 'class-validator';
 
 /** Credentials of the user and control planes, from the seed's environment variables. */
@@ -26,14 +26,6 @@ export class SecurityConfig {
   metricsPublic!: boolean;
 }
 
-function parseBoolean(value: string | undefined, fallback: boolean): boolean | string {
-  if (value === undefined || value === '') return fallback;
-  const normalised = value.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(normalised)) return true;
-  if (['false', '0', 'no', 'off'].includes(normalised)) return false;
-  return value;
-}
-
 function splitKeys(...values: Array<string | undefined>): string[] {
   const keys = values.flatMap((value) => (value ?? '').split(','));
   return [...new Set(keys.map((key) => key.trim()).filter((key) => key.length > 0))];
@@ -47,8 +39,8 @@ export function resolveSecurityConfig(
     {
       masterKey: env.LITELLM_MASTER_KEY?.trim() || undefined,
       adminApiKeys: splitKeys(env.ADMIN_API_KEYS, env.ADMIN_API_KEY),
-      adminAuthEnabled: parseBoolean(env.ADMIN_AUTH_ENABLED, true),
-      metricsPublic: parseBoolean(env.METRICS_PUBLIC, false),
+      adminAuthEnabled: envBoolean(env.ADMIN_AUTH_ENABLED, true),
+      metricsPublic: envBoolean(env.METRICS_PUBLIC, false),
     },
     {
       masterKey: 'LITELLM_MASTER_KEY',

@@ -1,6 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { ConfigService, registerAs } from '@nestjs/config';
-import { validateEnv } from '@routeiq/config';
+import { validateEnv, envBoolean } from '@routeiq/config';
 import { IsBoolean, IsInt, Max, Min } from 'class-validator';
 
 const THIRTY_DAYS_SECONDS = 30 * 24 * 3600;
@@ -19,14 +19,6 @@ export class ResponsesConfig {
   ttlSeconds!: number;
 }
 
-function parseBoolean(value: string | undefined, fallback: boolean): boolean | string {
-  if (value === undefined || value === '') return fallback;
-  const normalised = value.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(normalised)) return true;
-  if (['false', '0', 'no', 'off'].includes(normalised)) return false;
-  return value;
-}
-
 function parseInteger(value: string | undefined, fallback: number): number | string {
   if (value === undefined || value.trim() === '') return fallback;
   return /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -38,7 +30,7 @@ export function resolveResponsesConfig(
   return validateEnv(
     ResponsesConfig,
     {
-      store: parseBoolean(env.ROUTEIQ_RESPONSES_STORE, true),
+      store: envBoolean(env.ROUTEIQ_RESPONSES_STORE, true),
       ttlSeconds: parseInteger(env.ROUTEIQ_RESPONSES_TTL_SECONDS, THIRTY_DAYS_SECONDS),
     },
     { store: 'ROUTEIQ_RESPONSES_STORE', ttlSeconds: 'ROUTEIQ_RESPONSES_TTL_SECONDS' },

@@ -1,4 +1,4 @@
-import { validateEnv } from '@routeiq/config';
+import { validateEnv, envBoolean } from '@routeiq/config';
 import { IsBoolean, IsIn, IsNumber, IsString, Max, Min, MinLength } from 'class-validator';
 
 /** The samplers of the OpenTelemetry environment specification. */
@@ -44,14 +44,6 @@ function read(env: Env, name: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
-function toBoolean(value: string | undefined, fallback: boolean): boolean | string {
-  if (value === undefined) return fallback;
-  const lower = value.toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(lower)) return true;
-  if (['false', '0', 'no', 'off'].includes(lower)) return false;
-  return value;
-}
-
 /** `LOG_QUERIES` takes what the server config takes for it: true, false, 1 or 0. */
 function strictBoolean(value: string | undefined): boolean | string {
   if (value === undefined) return false;
@@ -76,8 +68,8 @@ export function resolveTelemetryConfig(env: Env): TelemetryConfig {
   const argVar = read(env, 'OTEL_TRACES_SAMPLER_ARG')
     ? 'OTEL_TRACES_SAMPLER_ARG'
     : 'ROUTEIQ_OTEL_TRACES_SAMPLER_ARG';
-  const disabled = toBoolean(read(env, 'OTEL_SDK_DISABLED'), false) === true;
-  const enabled = toBoolean(read(env, 'OTEL_ENABLED'), false);
+  const disabled = envBoolean(read(env, 'OTEL_SDK_DISABLED'), false) === true;
+  const enabled = envBoolean(read(env, 'OTEL_ENABLED'), false);
   const config = validateEnv(
     TelemetryConfig,
     {

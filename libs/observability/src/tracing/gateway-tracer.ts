@@ -62,11 +62,6 @@ export class GatewayTracer {
     return trace.setSpan(parent ?? ROOT_CONTEXT, span);
   }
 
-  /** Runs `fn` with `ctx` active for its synchronous part (instrumentations read it then). */
-  runIn<T>(ctx: Context, fn: () => T): T {
-    return contextApi.with(ctx, fn);
-  }
-
   /** The context active right now (inside an instrumented listener: the HTTP server span's). */
   activeContext(): Context {
     return contextApi.active();

@@ -1,6 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { ConfigService, registerAs } from '@nestjs/config';
-import { validateEnv } from '@routeiq/config';
+import { validateEnv, envBoolean } from '@routeiq/config';
 import { IsBoolean, IsIn } from 'class-validator';
 
 /**
@@ -19,20 +19,12 @@ export class AuditConfig {
   failMode!: AuditFailMode;
 }
 
-function parseBoolean(value: string | undefined, fallback: boolean): boolean | string {
-  if (value === undefined || value.trim() === '') return fallback;
-  const normalised = value.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(normalised)) return true;
-  if (['false', '0', 'no', 'off'].includes(normalised)) return false;
-  return value;
-}
-
 /** Validates the audit variables of an environment; throws ConfigValidationError naming them. */
 export function resolveAuditConfig(env: Readonly<Record<string, string | undefined>>): AuditConfig {
   return validateEnv(
     AuditConfig,
     {
-      enabled: parseBoolean(env.AUDIT_LOG_ENABLED, true),
+      enabled: envBoolean(env.AUDIT_LOG_ENABLED, true),
       failMode: env.AUDIT_LOG_FAIL_MODE?.trim().toLowerCase() || 'open',
     },
     { enabled: 'AUDIT_LOG_ENABLED', failMode: 'AUDIT_LOG_FAIL_MODE' },

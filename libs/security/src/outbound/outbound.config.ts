@@ -1,6 +1,6 @@
 import { Provider } from '@nestjs/common';
 import { ConfigService, registerAs } from '@nestjs/config';
-import { validateEnv } from '@routeiq/config';
+import { validateEnv, envBoolean } from '@routeiq/config';
 import { IsArray, IsBoolean, ValidateBy, type ValidationOptions } from 'class-validator';
 import { parseCidr } from './ip-address.parser';
 import { normaliseUrlPrefix, parseHostPattern } from './outbound-allowlist.matcher';
@@ -57,14 +57,6 @@ export class OutboundConfig {
   allowPrivate!: boolean;
 }
 
-function parseBoolean(value: string | undefined, fallback: boolean): boolean | string {
-  if (value === undefined || value === '') return fallback;
-  const normalised = value.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(normalised)) return true;
-  if (['false', '0', 'no', 'off'].includes(normalised)) return false;
-  return value;
-}
-
 function splitList(value: string | undefined): string[] {
   const entries = (value ?? '').split(',').map((entry) => entry.trim());
   return [...new Set(entries.filter((entry) => entry.length > 0))];
@@ -92,7 +84,7 @@ export function resolveOutboundConfig(env: Env): OutboundConfig {
       hostAllowlist: splitList(hosts.value),
       cidrAllowlist: splitList(cidrs.value),
       urlAllowlist: splitList(env.LLMROUTER_OUTBOUND_URL_ALLOWLIST),
-      allowPrivate: parseBoolean(allowPrivate.value, false),
+      allowPrivate: envBoolean(allowPrivate.value, false),
     },
     {
       hostAllowlist: hosts.name,

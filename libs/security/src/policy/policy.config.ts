@@ -1,6 +1,6 @@
 import { type Provider } from '@nestjs/common';
 import { ConfigService, registerAs } from '@nestjs/config';
-import { validateEnv } from '@routeiq/config';
+import { validateEnv, envBoolean } from '@routeiq/config';
 import { IsBoolean, IsIn, IsString, MinLength, ValidateIf } from 'class-validator';
 import { resolve } from 'node:path';
 
@@ -34,14 +34,6 @@ function read(env: Readonly<Record<string, string | undefined>>, name: string): 
   return value === '' ? undefined : value;
 }
 
-function parseBoolean(value: string | undefined): boolean | string {
-  if (value === undefined) return false;
-  const normalised = value.toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(normalised)) return true;
-  if (['false', '0', 'no', 'off'].includes(normalised)) return false;
-  return value;
-}
-
 /**
  * Resolves PolicyConfig from the environment; a relative `POLICY_CONFIG_PATH` is resolved against `cwd`.
  * @throws ConfigValidationError naming every bad variable.
@@ -54,7 +46,7 @@ export function resolvePolicyConfig(
   const config = validateEnv(
     PolicyConfig,
     {
-      enabled: parseBoolean(read(env, 'POLICY_ENGINE_ENABLED')),
+      enabled: envBoolean(read(env, 'POLICY_ENGINE_ENABLED'), false),
       configPath: path === undefined ? undefined : resolve(cwd, path),
       failMode: read(env, 'POLICY_ENGINE_FAIL_MODE')?.toLowerCase() ?? 'closed',
     },

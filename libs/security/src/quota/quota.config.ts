@@ -1,6 +1,11 @@
 import { type Provider } from '@nestjs/common';
 import { ConfigService, registerAs } from '@nestjs/config';
-import { ConfigValidationError, validateEnv, type ConfigProblem } from '@routeiq/config';
+import {
+  ConfigValidationError,
+  validateEnv,
+  type ConfigProblem,
+  envBoolean,
+} from '@routeiq/config';
 import { IsBoolean, IsIn, IsInt, Max, Min } from 'class-validator';
 import { parseQuotaRules } from './quota-rules.parser';
 import type { QuotaRule } from './quota.types';
@@ -51,14 +56,6 @@ function read(env: Environment, name: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
-function toBoolean(value: string | undefined, fallback: boolean): boolean | string {
-  if (value === undefined) return fallback;
-  const normalised = value.toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(normalised)) return true;
-  if (['false', '0', 'no', 'off'].includes(normalised)) return false;
-  return value;
-}
-
 function toNumber(value: string | undefined, fallback: number): number | string {
   if (value === undefined) return fallback;
   const number = Number(value);
@@ -74,7 +71,7 @@ export function resolveQuotaConfig(env: Environment): QuotaConfig {
     config = validateEnv(
       QuotaConfig,
       {
-        enabled: toBoolean(read(env, 'ROUTEIQ_QUOTA_ENABLED'), true),
+        enabled: envBoolean(read(env, 'ROUTEIQ_QUOTA_ENABLED'), true),
         rules,
         defaultOutputTokens: toNumber(
           read(env, 'ROUTEIQ_QUOTA_DEFAULT_OUTPUT_TOKENS'),
