@@ -166,6 +166,43 @@ describe('Virtual keys, teams and RBAC', () => {
     expect((await admin('/team/info?team_id=team-ops')).status).toBe(404);
   });
 
+  it('keeps MCP permissions (object_permission) on keys and teams across updates', async () => {
+    const unrestricted = { mcp_servers: [], mcp_access_groups: [], mcp_tool_permissions: {} };
+    // Defaulted JSON columns once came back as raw text ("[]") in the create answers on Postgres.
+    const empty = { models: [], metadata: {}, object_permission: unrestricted };
+    expect((await admin('/key/generate', {})).body).toMatchObject({ ...empty, permissions: [] });
+    expect((await admin('/team/new', {})).body).toMatchObject(empty);
+    const granted = {
+      mcp_servers: ['wiki'],
+      mcp_access_groups: ['support'],
+      mcp_tool_permissions: { wiki: ['search'] },
+    };
+    const created = await admin('/key/generate', { object_permission: granted });
+    expect(created.body.object_permission).toEqual(granted);
+    const key = created.body.key as string;
+
+    await admin('/key/update', { key, rpm_limit: 5 });
+    const info = await admin(`/key/info?key=${encodeURIComponent(key)}`);
+    expect((info.body.info as Body).object_permission).toEqual(granted);
+    const merged = await admin('/key/update', { key, object_permission: { mcp_servers: [] } });
+    expect(merged.body.object_permission).toEqual({ ...granted, mcp_servers: [] });
+    const bad = await admin('/key/update', { key, object_permission: { mcp_servers: 'wiki' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.param).toBe('object_permission.mcp_servers');
+
+    const team = await admin('/team/new', { team_id: 'team-mcp', object_permission: granted });
+    expect(team.body.object_permission).toEqual(granted);
+    await admin('/team/update', { team_id: 'team-mcp', team_alias: 'MCP' });
+    const teamInfo = await admin('/team/info?team_id=team-mcp');
+    expect((teamInfo.body.team_info as Body).object_permission).toEqual(granted);
+    const badTeam = await admin('/team/update', {
+      team_id: 'team-mcp',
+      object_permission: { mcp_tool_permissions: { wiki: [7] } },
+    });
+    expect(badTeam.status).toBe(400);
+    expect(badTeam.body.error.param).toBe('object_permission.mcp_tool_permissions.wiki');
+  });
+
   it('refuses a client-supplied upstream URL (SSRF) before any call', async () => {
     for (const field of ['api_base', 'base_url']) {
       const res = await call<ErrorEnvelope>(`${gw.url}/v1/chat/completions`, {

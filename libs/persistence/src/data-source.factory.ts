@@ -13,6 +13,8 @@ import { AuditLogEntity } from './audit-log.entity';
 import { AuditLog1764400100000 } from './migrations/1764400100000-audit-log.migration';
 import { StoredResponseEntity } from './responses/stored-response.entity';
 import { StoredResponses1764400200000 } from './migrations/1764400200000-stored-responses.migration';
+import { McpServerEntity } from './mcp/mcp-server.entity';
+import { McpServers1764400300000 } from './migrations/1764400300000-mcp-servers.migration';
 
 // Explicit lists, never globs: the app is bundled by webpack.
 export const PERSISTENCE_ENTITIES = [
@@ -22,12 +24,14 @@ export const PERSISTENCE_ENTITIES = [
   UserSpendEntity,
   AuditLogEntity,
   StoredResponseEntity,
+  McpServerEntity,
 ];
 export const PERSISTENCE_MIGRATIONS = [
   InitialSchema1764320000000,
   KeysAndTeams1764400000000,
   AuditLog1764400100000,
   StoredResponses1764400200000,
+  McpServers1764400300000,
 ];
 
 /** How long a SQLite writer waits for another process's lock before failing. */

@@ -19,6 +19,20 @@ export function describeDatabaseError(error: unknown): string {
   return code && !message.includes(code) ? `${message} (${code})` : message;
 }
 
+/** Postgres `unique_violation`; better-sqlite3 reports primary-key and unique conflicts apart. */
+const UNIQUE_VIOLATION_CODES = new Set([
+  '23505',
+  'SQLITE_CONSTRAINT_PRIMARYKEY',
+  'SQLITE_CONSTRAINT_UNIQUE',
+]);
+
+/** True when a query failed because a row with the same primary or unique key exists. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const code = errorCode(error);
+  return code !== undefined && UNIQUE_VIOLATION_CODES.has(code);
+}
+
 function errorCode(error: object): string | undefined {
   const holder = error as { code?: unknown; driverError?: { code?: unknown } };
   const code = holder.code ?? holder.driverError?.code;

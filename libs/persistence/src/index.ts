@@ -9,6 +9,7 @@ export * from './request-log-query.service';
 export * from './database.health';
 export * from './keys';
 export * from './responses';
+export * from './mcp';
 export * from './audit-log.types';
 export * from './audit-log.store';
 export * from './persistence.module';

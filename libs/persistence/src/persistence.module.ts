@@ -17,6 +17,7 @@ import { RequestLogRepository } from './request-log.repository';
 import { RequestLogWriter } from './request-log.writer';
 import { SpendStore, SpendWriter, TeamStore, VirtualKeyStore } from './keys';
 import { StoredResponseStore } from './responses';
+import { McpServerStore } from './mcp';
 
 /** Resolved database target; internal to this module. */
 abstract class DatabaseTargetToken {}
@@ -84,6 +85,7 @@ async function openDataSource(target: DatabaseTarget): Promise<DataSource> {
     SpendStore,
     SpendWriter,
     StoredResponseStore,
+    McpServerStore,
   ],
   exports: [
     DataSource,
@@ -95,6 +97,7 @@ async function openDataSource(target: DatabaseTarget): Promise<DataSource> {
     SpendStore,
     SpendWriter,
     StoredResponseStore,
+    McpServerStore,
   ],
 })
 export class PersistenceModule {}

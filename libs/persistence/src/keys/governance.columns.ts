@@ -1,4 +1,5 @@
 import { Column } from 'typeorm';
+import { type McpPermissions, NO_MCP_RESTRICTIONS } from '../mcp/mcp-server.types';
 
 /** Columns a virtual key and a team share: model access, limits, budget, spend, state. */
 export abstract class GovernanceColumns {
@@ -28,6 +29,13 @@ export abstract class GovernanceColumns {
 
   @Column({ type: 'simple-json', default: '{}' })
   metadata!: Record<string, unknown>;
+
+  @Column({
+    name: 'mcp_permissions',
+    type: 'simple-json',
+    default: JSON.stringify(NO_MCP_RESTRICTIONS),
+  })
+  mcp!: McpPermissions;
 
   @Column({ name: 'created_at', type: Date })
   createdAt!: Date;

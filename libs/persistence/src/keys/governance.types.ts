@@ -1,3 +1,5 @@
+import type { McpPermissions } from '../mcp/mcp-server.types';
+
 /** Model access, limits, budget and state shared by virtual keys and teams. */
 export interface GovernanceFields {
   /** Model groups (or globs) the holder may call; empty means every model. */
@@ -12,6 +14,8 @@ export interface GovernanceFields {
   tpmLimit: number | null;
   blocked: boolean;
   metadata: Record<string, unknown>;
+  /** MCP servers, access groups and tools the holder may use (LiteLLM's `object_permission`). */
+  mcp: McpPermissions;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -25,7 +25,9 @@ export class TeamStore {
   }
 
   async insert(record: TeamRecord): Promise<void> {
-    await this.repository.insert(record as Row);
+    // A copy: on Postgres TypeORM writes the raw RETURNING values of defaulted columns (JSON text)
+    // back into the object it inserts, and callers render `record` afterwards.
+    await this.repository.insert({ ...record } as Row);
   }
 
   find(teamId: string): Promise<TeamRecord | null> {

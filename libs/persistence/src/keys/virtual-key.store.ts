@@ -18,7 +18,9 @@ export class VirtualKeyStore {
   }
 
   async insert(record: VirtualKeyRecord): Promise<void> {
-    await this.repository.insert(record as Row);
+    // A copy: on Postgres TypeORM writes the raw RETURNING values of defaulted columns (JSON text)
+    // back into the object it inserts, and callers render `record` afterwards.
+    await this.repository.insert({ ...record } as Row);
   }
 
   findByToken(token: string): Promise<VirtualKeyRecord | null> {

@@ -13,6 +13,7 @@ const AUDITED_FIELDS = [
   'tpm_limit',
   'blocked',
   'expires',
+  'object_permission',
 ] as const;
 
 /** Notes the resource an admin action touched for the audit record, and passes the answer on. */

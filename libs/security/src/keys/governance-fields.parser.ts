@@ -1,5 +1,5 @@
 import { CommonException } from '@routeiq/common';
-import type { GovernanceFields } from '@routeiq/persistence';
+import { type GovernanceFields, NO_MCP_RESTRICTIONS } from '@routeiq/persistence';
 import { addBudgetDuration, isBudgetDuration } from './budget-period';
 import { isPermission } from '../rbac/permission';
 
@@ -8,7 +8,7 @@ export type JsonObject = Record<string, unknown>;
 const MAX_ID_LENGTH = 255;
 /** `teams.team_id` is varchar(128). */
 export const MAX_TEAM_ID_LENGTH = 128;
-const MAX_LIST = 256;
+export const MAX_LIST = 256;
 const MAX_METADATA_BYTES = 16_384;
 // Ids end up in logs, headers and Redis keys: printable ASCII without spaces or quotes.
 const SAFE_ID = /^[A-Za-z0-9._:@+\-/]+$/;
@@ -59,12 +59,17 @@ export function labelField(body: JsonObject, name: string): string | null | unde
 export function stringList(body: JsonObject, name: string): string[] | undefined {
   const value = body[name];
   if (value === undefined || value === null) return undefined;
+  return stringArray(value, name);
+}
+
+/** A de-duplicated array of non-empty strings; `param` names the field in errors. */
+export function stringArray(value: unknown, param: string): string[] {
   if (!Array.isArray(value) || value.length > MAX_LIST) {
-    fail(`"${name}" must be an array of at most ${MAX_LIST} strings`, name);
+    fail(`"${param}" must be an array of at most ${MAX_LIST} strings`, param);
   }
   for (const item of value) {
     if (typeof item !== 'string' || item.length === 0 || item.length > MAX_ID_LENGTH) {
-      fail(`"${name}" must contain non-empty strings`, name);
+      fail(`"${param}" must contain non-empty strings`, param);
     }
   }
   return [...new Set(value as string[])];
@@ -182,6 +187,7 @@ export function newGovernance(now: Date): GovernanceFields {
     tpmLimit: null,
     blocked: false,
     metadata: {},
+    mcp: structuredClone(NO_MCP_RESTRICTIONS),
     createdAt: now,
     updatedAt: now,
   };

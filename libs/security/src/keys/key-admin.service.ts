@@ -23,6 +23,7 @@ import {
   type JsonObject,
 } from './governance-fields.parser';
 import { KeyCacheService } from './key-cache.service';
+import { objectPermissionField } from './object-permission.parser';
 import { keyView } from './key-view';
 import { generateKey, tokenOf } from './virtual-key';
 
@@ -141,6 +142,8 @@ export class KeyAdminService {
     current?: VirtualKeyRecord,
   ): Promise<VirtualKeyPatch> {
     const patch: VirtualKeyPatch = governancePatch(body);
+    const mcp = objectPermissionField(body, current?.mcp);
+    if (mcp !== undefined) patch.mcp = mcp;
     const alias = labelField(body, 'key_alias');
     if (alias !== undefined) patch.keyAlias = alias;
     const teamId = idField(body, 'team_id', MAX_TEAM_ID_LENGTH);

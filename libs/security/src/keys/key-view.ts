@@ -1,4 +1,18 @@
-import type { GovernanceFields, TeamRecord, VirtualKeyRecord } from '@routeiq/persistence';
+import type {
+  GovernanceFields,
+  McpPermissions,
+  TeamRecord,
+  VirtualKeyRecord,
+} from '@routeiq/persistence';
+
+/** MCP permissions in LiteLLM's `object_permission` shape. */
+export function objectPermissionView(mcp: McpPermissions): Record<string, unknown> {
+  return {
+    mcp_servers: mcp.servers,
+    mcp_access_groups: mcp.accessGroups,
+    mcp_tool_permissions: mcp.tools,
+  };
+}
 
 function governanceView(record: GovernanceFields): Record<string, unknown> {
   return {
@@ -11,6 +25,7 @@ function governanceView(record: GovernanceFields): Record<string, unknown> {
     tpm_limit: record.tpmLimit,
     blocked: record.blocked,
     metadata: record.metadata,
+    object_permission: objectPermissionView(record.mcp),
     created_at: record.createdAt.toISOString(),
     updated_at: record.updatedAt.toISOString(),
   };

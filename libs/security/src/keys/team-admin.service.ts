@@ -16,6 +16,7 @@ import {
   type JsonObject,
 } from './governance-fields.parser';
 import { KeyCacheService } from './key-cache.service';
+import { objectPermissionField } from './object-permission.parser';
 import { keyView, teamView } from './key-view';
 
 /**
@@ -93,6 +94,8 @@ export class TeamAdminService {
 
   private patchFrom(body: JsonObject, now: Date, current?: TeamRecord): TeamPatch {
     const patch: TeamPatch = governancePatch(body);
+    const mcp = objectPermissionField(body, current?.mcp);
+    if (mcp !== undefined) patch.mcp = mcp;
     const alias = labelField(body, 'team_alias');
     if (alias !== undefined) patch.teamAlias = alias;
     startBudgetPeriod(patch, now, current);

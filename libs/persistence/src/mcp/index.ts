@@ -1,0 +1,3 @@
+export * from './mcp-server.types';
+export * from './mcp-server-id';
+export * from './mcp-server.store';

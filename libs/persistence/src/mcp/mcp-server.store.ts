@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type Repository } from 'typeorm';
+import { isUniqueViolation } from '../database-error';
+import { McpServerEntity } from './mcp-server.entity';
+import type { McpServerInput, McpServerPatch, McpServerRecord } from './mcp-server.types';
+
+/** The only class that queries `mcp_servers`. */
+@Injectable()
+export class McpServerStore {
+  private readonly repository: Repository<McpServerEntity>;
+
+  constructor(dataSource: DataSource) {
+    this.repository = dataSource.getRepository(McpServerEntity);
+  }
+
+  /** Every server, ordered by id (code-point order on both databases). */
+  async list(): Promise<McpServerRecord[]> {
+    const rows = await this.repository.find();
+    // Postgres collations may order `a-b` and `ab` differently from SQLite: sort here instead.
+    return rows.sort((a, b) => (a.serverId < b.serverId ? -1 : a.serverId > b.serverId ? 1 : 0));
+  }
+
+  get(serverId: string): Promise<McpServerRecord | null> {
+    return this.repository.findOneBy({ serverId });
+  }
+
+  /** Inserts the server; null when the id is taken (the primary key decides, so races are safe). */
+  async create(input: McpServerInput): Promise<McpServerRecord | null> {
+    const now = new Date();
+    const record: McpServerRecord = { ...input, createdAt: now, updatedAt: now };
+    try {
+      // A copy: on Postgres TypeORM writes raw RETURNING values of defaulted columns back into it.
+      await this.repository.insert({ ...record });
+    } catch (error) {
+      if (isUniqueViolation(error)) return null;
+      throw error;
+    }
+    return record;
+  }
+
+  /** Applies `patch` and returns the updated server, or null when it does not exist. */
+  async update(
+    serverId: string,
+    patch: McpServerPatch,
+    updatedBy: string | null,
+  ): Promise<McpServerRecord | null> {
+    const result = await this.repository.update(
+      { serverId },
+      {
+        ...patch,
+        updatedBy,
+        updatedAt: new Date(),
+      },
+    );
+    if (!result.affected) return null;
+    return this.get(serverId);
+  }
+
+  /** False when there was no such server. */
+  async delete(serverId: string): Promise<boolean> {
+    const result = await this.repository.delete({ serverId });
+    return (result.affected ?? 0) > 0;
+  }
+}
