@@ -35,6 +35,11 @@ export class CoordinationKeys {
     return `${this.prefix}state:${name}`;
   }
 
+  /** A value with a time to live (`ExpiringStore`), e.g. `routeiq:ttl:mcp-session:3f9a…`. */
+  expiring(namespace: string, id: string): string {
+    return `${this.prefix}ttl:${namespace}:${id}`;
+  }
+
   /** The topic of a channel built by `channel()`, or undefined for a foreign channel. */
   topicOf(channel: string): string | undefined {
     const head = `${this.prefix}bus:`;

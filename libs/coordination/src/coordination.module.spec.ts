@@ -5,6 +5,7 @@ import { CoordinationBus } from './coordination.bus';
 import { CoordinationHealth } from './coordination.health';
 import { CoordinationKeys } from './coordination-keys';
 import { CoordinationModule } from './coordination.module';
+import { ExpiringStore, InMemoryExpiringStore, RedisExpiringStore } from './expiring';
 import { InMemoryCoordinationBus } from './in-memory-coordination';
 import { RedisCoordinationBus } from './redis-coordination.bus';
 
@@ -32,6 +33,7 @@ describe(CoordinationModule.name, () => {
       expect(app.get(CoordinationBus)).toBeInstanceOf(InMemoryCoordinationBus);
       expect(app.get(CoordinationHealth).enabled).toBe(false);
       expect(app.get(CoordinationKeys).channel('t')).toBe('routeiq:bus:t');
+      expect(app.get(ExpiringStore)).toBeInstanceOf(InMemoryExpiringStore);
     } finally {
       await app.close();
     }
@@ -44,6 +46,7 @@ describe(CoordinationModule.name, () => {
     try {
       const bus = app.get(CoordinationBus);
       expect(bus).toBeInstanceOf(RedisCoordinationBus);
+      expect(app.get(ExpiringStore)).toBeInstanceOf(RedisExpiringStore);
       const health = app.get(CoordinationHealth);
       expect(health.enabled).toBe(true);
       await expect(health.ping(1000)).resolves.toBeUndefined();

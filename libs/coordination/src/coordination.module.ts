@@ -13,6 +13,7 @@ import { coordinationConfig, CoordinationConfig, describeRedis } from './coordin
 import { CoordinationHealth } from './coordination.health';
 import { CoordinationKeys } from './coordination-keys';
 import { QuotaCounterStore, createQuotaCounterStore } from './counters';
+import { createExpiringStore, ExpiringStore } from './expiring';
 import { InMemoryCoordinationBus, InMemoryCoordinationHealth } from './in-memory-coordination';
 import { RedisConnections } from './redis-connections';
 import { RedisCoordinationBus } from './redis-coordination.bus';
@@ -108,6 +109,12 @@ export class CoordinationBackend implements OnModuleInit, OnApplicationShutdown 
       inject: [CoordinationBackend, CoordinationKeys],
     },
     {
+      provide: ExpiringStore,
+      useFactory: (backend: CoordinationBackend, keys: CoordinationKeys) =>
+        createExpiringStore(backend.redis, keys),
+      inject: [CoordinationBackend, CoordinationKeys],
+    },
+    {
       provide: CoordinationHealth,
       useFactory: (backend: CoordinationBackend, config: CoordinationConfig) =>
         backend.redis
@@ -124,6 +131,7 @@ export class CoordinationBackend implements OnModuleInit, OnApplicationShutdown 
     DeploymentHealthStore,
     DeploymentUsageStore,
     SharedStateStore,
+    ExpiringStore,
   ],
 })
 export class CoordinationModule implements BeforeApplicationShutdown {

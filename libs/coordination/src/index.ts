@@ -10,3 +10,4 @@ export * from './in-memory-coordination';
 export * from './coordination.module';
 export * from './counters';
 export * from './routing-state';
+export * from './expiring';
