@@ -14,3 +14,4 @@ export * from './logging/redact';
 export * from './logging/request-log-fields';
 export * from './auth/route-access.decorator';
 export * from './auth/audited-route.interceptor';
+export * from './tools/hosted-tools.port';

@@ -4,6 +4,7 @@ import { ProvidersModule } from '@routeiq/providers';
 import { RoutingModule } from '@routeiq/routing';
 import { SecurityModule } from '@routeiq/security';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
+import { HostedToolChat } from './chat/hosted-tool-chat.service';
 import { CompletionsController } from './completions/completions.controller';
 import { EmbeddingsController } from './embeddings/embeddings.controller';
 import { InferenceService } from './inference.service';
@@ -34,6 +35,7 @@ import { UsageRecorder } from './usage-recorder.service';
   ],
   providers: [
     InferenceService,
+    HostedToolChat,
     InferenceTelemetry,
     UsageRecorder,
     ModelsService,

@@ -1,11 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  CommonErrorCode,
-  CommonException,
-  GatewayException,
-  OVERHEAD_HEADER,
   requestLogFields,
-  scrubSecrets,
   sendJson,
   type GatewayRequest,
   type GatewayResponse,
@@ -14,13 +9,22 @@ import {
   ProviderRegistry,
   toJson,
   type ProviderAdapter,
-  type ProviderCallContext,
   type ProviderCapability,
-  type UpstreamTrace,
   type ResolvedDeployment,
 } from '@routeiq/providers';
 import { RouterService, type RoutingSession } from '@routeiq/routing';
-import { AdmissionService, type Admission } from '@routeiq/security';
+import { AdmissionService } from '@routeiq/security';
+import {
+  asGatewayException,
+  HeldAnswer,
+  maxRetriesOf,
+  newOutcome,
+  providerContext as context,
+  responseHeaders,
+  routerTimeoutMs,
+  totalTokens,
+  userField,
+} from './inference-call';
 import type { InferenceOperation, InferenceRequestShape } from './inference-operation';
 import { takeRoutingParams, type RequestRouting } from './routing-params';
 import { StreamRelay } from './stream-relay';
@@ -52,7 +56,9 @@ export class InferenceService {
     private readonly admission: AdmissionService,
     private readonly telemetry: InferenceTelemetry,
   ) {
-    this.relay = new StreamRelay((error, requestId) => this.asGatewayException(error, requestId));
+    this.relay = new StreamRelay((error, requestId) =>
+      asGatewayException(this.logger, error, requestId),
+    );
   }
 
   async run<TRequest extends InferenceRequestShape, TResult extends object, TChunk extends object>(
@@ -62,9 +68,56 @@ export class InferenceService {
     res: GatewayResponse,
   ): Promise<void> {
     const startedAt = performance.now();
-    const { request, routing } = takeRoutingParams(op.parse(body));
+    const { request, routing } = this.parse(op, body);
+    const call = openUpstreamCall(res);
+    try {
+      await this.routed(op, request, routing, req, call, res, startedAt);
+    } finally {
+      call.dispose();
+    }
+  }
+
+  /** The body's shape checks, its routing settings taken out, a client-chosen upstream refused. */
+  parse<TRequest extends InferenceRequestShape>(
+    op: InferenceOperation<TRequest, object, object>,
+    body: unknown,
+  ): { request: TRequest; routing: RequestRouting } {
+    const parsed = takeRoutingParams(op.parse(body));
     this.admission.refuseClientUpstream(body as Record<string, unknown>);
-    const streaming = request.stream === true && op.stream !== undefined;
+    return parsed;
+  }
+
+  /**
+   * One routed call (admission, routing, retries, fallbacks, usage record, telemetry) whose answer
+   * is handed back instead of written: a turn of the hosted tool loop. Never streams.
+   */
+  async answer<TRequest extends InferenceRequestShape, TResult extends object>(
+    op: InferenceOperation<TRequest, TResult, object>,
+    request: TRequest,
+    routing: RequestRouting,
+    req: GatewayRequest,
+    call: UpstreamCall,
+  ): Promise<{ result: TResult; headers: Record<string, string> }> {
+    const held = new HeldAnswer<TResult>();
+    await this.routed(op, request, routing, req, call, held, performance.now());
+    return { result: held.result!, headers: held.headers };
+  }
+
+  private async routed<
+    TRequest extends InferenceRequestShape,
+    TResult extends object,
+    TChunk extends object,
+  >(
+    op: InferenceOperation<TRequest, TResult, TChunk>,
+    request: TRequest,
+    routing: RequestRouting,
+    req: GatewayRequest,
+    call: UpstreamCall,
+    target: GatewayResponse | HeldAnswer<TResult>,
+    startedAt: number,
+  ): Promise<void> {
+    const res = target instanceof HeldAnswer ? undefined : target;
+    const streaming = res !== undefined && request.stream === true && op.stream !== undefined;
     const tokens = estimateTokens(req, request, this.estimateOutput);
     const session = this.begin(op, request, routing, req, streaming, tokens);
     const first = session.firstDeployment;
@@ -73,36 +126,29 @@ export class InferenceService {
       ...tokens,
       spendUsd: spendOf(first, tokens.inputTokens, tokens.outputTokens),
     });
-    const outcome: CallOutcome = {
-      requestId: req.id,
-      endpoint: op.endpoint,
-      modelGroup: request.model,
-      deployment: first,
-      keyId: req.principal?.keyId,
-      stream: streaming,
+    const outcome = newOutcome(
+      req,
+      op.endpoint,
+      request.model,
+      first,
+      streaming,
       startedAt,
-      statusCode: 200,
-      usage: undefined,
-      firstByteAt: undefined,
-      errorCode: undefined,
       admission,
-    };
+    );
     const telemetry = this.telemetry.begin(op.endpoint, request, req, streaming, session);
-    const call = openUpstreamCall(res);
     try {
-      if (streaming) await this.streamed(op, request, session, call, res, outcome, telemetry);
-      else await this.unary(op, request, session, call, res, outcome, telemetry);
+      if (streaming && res) {
+        await this.streamed(op, request, session, call, res, outcome, telemetry);
+      } else await this.unary(op, request, session, call, target, outcome, telemetry);
     } catch (error) {
       // The error response is written by the filter: its overhead figure leaves out retry waits.
-      if (!res.headersSent) telemetry.responseStarting();
-      const failure = this.asGatewayException(error, req.id, req);
+      if (!res?.headersSent) telemetry.responseStarting();
+      const failure = asGatewayException(this.logger, error, req.id, req);
       outcome.statusCode = failure.status;
       outcome.errorCode = failure.code;
       session.finish({ ok: false, tokens: 0 });
       telemetry.finish(outcome, this.recorder.record(outcome));
       throw failure;
-    } finally {
-      call.dispose();
     }
   }
 
@@ -141,7 +187,7 @@ export class InferenceService {
     request: TRequest,
     session: RoutingSession,
     call: UpstreamCall,
-    res: GatewayResponse,
+    target: GatewayResponse | HeldAnswer<TResult>,
     outcome: CallOutcome,
     telemetry: RequestTelemetry,
   ): Promise<void> {
@@ -165,7 +211,10 @@ export class InferenceService {
     outcome.deployment = deployment;
     telemetry.trace?.answered(result);
     const headers = responseHeaders(deployment, session, outcome.admission, telemetry);
-    sendJson(res, 200, toJson(result), headers);
+    if (target instanceof HeldAnswer) {
+      target.result = result;
+      target.headers = headers;
+    } else sendJson(target, 200, toJson(result), headers);
     outcome.usage = op.usage(result);
     session.finish({ ok: true, tokens: totalTokens(outcome) });
     telemetry.finish(outcome, this.recorder.record(outcome));
@@ -233,68 +282,4 @@ export class InferenceService {
     const mock = typeof request.mock_response === 'string' ? this.providers.get('mock') : undefined;
     return mock ? () => mock : (deployment) => deployment.adapter;
   }
-
-  private asGatewayException(
-    error: unknown,
-    requestId: string,
-    req?: GatewayRequest,
-  ): GatewayException {
-    if (error instanceof GatewayException) return error;
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    const fields = req ? requestLogFields(req) : { request_id: requestId };
-    this.logger.error({ ...fields, err: scrubSecrets(detail) }, 'inference failed');
-    return new CommonException({
-      status: 500,
-      code: CommonErrorCode.Internal,
-      type: 'server_error',
-      message: `Internal server error (request id ${requestId})`,
-    });
-  }
-}
-
-const DEPLOYMENT_ID_HEADER = 'x-routeiq-deployment-id';
-const DEPLOYMENT_HEADER = 'x-routeiq-deployment';
-const STRATEGY_HEADER = 'x-routeiq-strategy';
-
-function responseHeaders(
-  deployment: ResolvedDeployment,
-  session: RoutingSession,
-  admission: Admission,
-  telemetry: RequestTelemetry,
-): Record<string, string> {
-  const routing: Record<string, string> = {
-    [DEPLOYMENT_HEADER]: deployment.id,
-    [DEPLOYMENT_ID_HEADER]: deployment.id,
-    [STRATEGY_HEADER]: session.strategyName,
-  };
-  const overhead = telemetry.responseStarting();
-  if (overhead !== undefined) routing[OVERHEAD_HEADER] = overhead;
-  return admission.headers ? { ...admission.headers, ...routing } : routing;
-}
-
-function context(
-  deployment: ResolvedDeployment,
-  signal: AbortSignal,
-  requestId: string,
-  trace: UpstreamTrace | undefined,
-): ProviderCallContext {
-  return trace ? { deployment, signal, requestId, trace } : { deployment, signal, requestId };
-}
-
-function totalTokens(outcome: CallOutcome): number {
-  return outcome.usage ? outcome.usage.promptTokens + outcome.usage.completionTokens : 0;
-}
-
-function userField(request: InferenceRequestShape): string | undefined {
-  const user = (request as { user?: unknown }).user;
-  return typeof user === 'string' && user !== '' ? user : undefined;
-}
-
-function routerTimeoutMs(seconds: number | undefined): number | undefined {
-  return seconds === undefined ? undefined : seconds * 1000;
-}
-
-/** The deployment's `max_retries` (default 0): retries of one call before any byte is sent. */
-function maxRetriesOf(deployment: ResolvedDeployment): number {
-  return deployment.config.litellmParams.max_retries ?? 0;
 }

@@ -3,11 +3,16 @@ import { JsonBody, ModelScoped, type GatewayRequest, type GatewayResponse } from
 import { CHAT_OPERATION } from '../inference-operation';
 import { InferenceService } from '../inference.service';
 import { withPathModel } from '../path-model';
+import { HostedToolChat } from './hosted-tool-chat.service';
+import { hasHostedTools } from './hosted-tool-request';
 
 @ModelScoped()
 @Controller()
 export class ChatCompletionsController {
-  constructor(private readonly inference: InferenceService) {}
+  constructor(
+    private readonly inference: InferenceService,
+    private readonly hostedTools: HostedToolChat,
+  ) {}
 
   @Post(['v1/chat/completions', 'chat/completions'])
   create(
@@ -15,7 +20,7 @@ export class ChatCompletionsController {
     @Req() req: GatewayRequest,
     @Res() res: GatewayResponse,
   ): Promise<void> {
-    return this.inference.run(CHAT_OPERATION, body, req, res);
+    return this.complete(body, req, res);
   }
 
   /** Azure OpenAI SDKs name the model group in the path; `api-version` is accepted and ignored. */
@@ -26,6 +31,11 @@ export class ChatCompletionsController {
     @Req() req: GatewayRequest,
     @Res() res: GatewayResponse,
   ): Promise<void> {
-    return this.inference.run(CHAT_OPERATION, withPathModel(body, model), req, res);
+    return this.complete(withPathModel(body, model), req, res);
+  }
+
+  private complete(body: unknown, req: GatewayRequest, res: GatewayResponse): Promise<void> {
+    if (hasHostedTools(body)) return this.hostedTools.run(body, req, res);
+    return this.inference.run(CHAT_OPERATION, body, req, res);
   }
 }

@@ -1,0 +1,44 @@
+import type { GatewayRequest } from '../http/gateway-request';
+
+/** An OpenAI function tool the gateway adds to a chat request in place of a hosted tool entry. */
+export interface HostedFunctionTool {
+  readonly type: 'function';
+  readonly function: {
+    /** `^[a-zA-Z0-9_-]{1,64}$`, as every provider accepts. */
+    readonly name: string;
+    readonly description?: string;
+    readonly parameters: Record<string, unknown>;
+  };
+}
+
+/** The hosted tools (MCP) one chat request asked for, expanded to function tools. */
+export interface HostedToolset {
+  /** Replace the request's hosted entries with these. */
+  readonly definitions: readonly HostedFunctionTool[];
+  /**
+   * The gateway may run the model's calls itself (tool invocation enabled and every entry says
+   * `require_approval: "never"`); otherwise the tool calls go back to the client as usual.
+   */
+  readonly executable: boolean;
+  /** Model ↔ tool round trips the gateway may run for one request (`MCP_MAX_TOOL_TURNS`). */
+  readonly maxTurns: number;
+  /** Is `name` (a function the model called) one of this set's tools? */
+  owns(name: string): boolean;
+  /**
+   * Runs one call and returns the text for the `tool` message. A tool's own failure (bad
+   * arguments, `isError`, upstream down) comes back as text the model can read; only a caller
+   * problem (access denied, quota) throws a `GatewayException`.
+   */
+  execute(name: string, argumentsJson: string, signal: AbortSignal): Promise<string>;
+}
+
+/**
+ * Port the MCP lib implements (provided globally): expands `tools: [{ type: "mcp", ... }]` of a
+ * chat request. Resolves null when the request names no hosted tools.
+ */
+export abstract class HostedToolProvider {
+  abstract resolve(
+    req: GatewayRequest,
+    tools: readonly Record<string, unknown>[],
+  ): Promise<HostedToolset | null>;
+}
