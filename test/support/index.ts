@@ -6,3 +6,4 @@ export * from './gemini-stub.server';
 export * from './anthropic-stub.server';
 export * from './bedrock-stub.server';
 export * from './azure-stub.server';
+export * from './mcp-stub.server';

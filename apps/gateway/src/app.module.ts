@@ -5,6 +5,7 @@ import { GatewayConfigModule, type GatewayFlags } from '@routeiq/config';
 import { CoordinationModule } from '@routeiq/coordination';
 import { HealthModule } from '@routeiq/health';
 import { InferenceModule } from '@routeiq/inference';
+import { McpModule } from '@routeiq/mcp';
 import { LoggingModule, ObservabilityModule } from '@routeiq/observability';
 import { PersistenceModule } from '@routeiq/persistence';
 import { RoutingModule } from '@routeiq/routing';
@@ -24,6 +25,7 @@ export class AppModule {
         CoordinationModule,
         SecurityModule,
         RoutingModule,
+        McpModule,
         InferenceModule,
         HealthModule,
       ],

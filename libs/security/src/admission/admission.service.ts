@@ -79,8 +79,16 @@ export class AdmissionService {
   }
 
   async admit(req: GatewayRequest, model: string, estimate: UsageEstimate): Promise<Admission> {
-    const resolved = resolvedKeyOf(req);
     this.authorize(req, model);
+    return this.admitCall(req, estimate);
+  }
+
+  /**
+   * Budget and quota only, for a call that names no model (an MCP tool call: one request, no
+   * tokens); the caller checked its own access rules. Reconciled like `admit`.
+   */
+  async admitCall(req: GatewayRequest, estimate: UsageEstimate): Promise<Admission> {
+    const resolved = resolvedKeyOf(req);
     try {
       if (resolved) assertBudgetLeft(resolved);
       const reservation = await this.quota.reserve(quotaRequest(req, resolved, estimate));

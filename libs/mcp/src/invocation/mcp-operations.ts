@@ -1,0 +1,61 @@
+import type { GatewayRequest } from '@routeiq/common';
+import type {
+  McpPromptEntry,
+  McpResourceEntry,
+  McpResourceTemplateEntry,
+  McpToolEntry,
+} from '../catalog/mcp-catalog.types';
+
+/** Where an MCP operation came from (metrics, audit and span attributes). */
+export type McpChannel = 'rest' | 'mcp' | 'chat';
+
+export interface McpOperationOptions {
+  readonly channel: McpChannel;
+  /** Aborted when the client goes away. */
+  readonly signal?: AbortSignal;
+  /** The client's `Mcp-Session-Id`, when it has one. */
+  readonly sessionId?: string;
+}
+
+/**
+ * Everything a caller of the MCP gateway can do, for the authenticated caller behind `req`
+ * (its key and team's MCP permissions applied). Used by the REST routes, the `/mcp` endpoint and
+ * chat-completion tool use alike, so each path gets the same gate, access checks, argument
+ * validation, quotas, audit, tracing and metrics.
+ */
+export abstract class McpOperations {
+  /** Tools of the servers this caller may use, filtered by server and key/team tool lists. */
+  abstract listTools(req: GatewayRequest): Promise<McpToolEntry[]>;
+  abstract listResources(req: GatewayRequest): Promise<McpResourceEntry[]>;
+  abstract listResourceTemplates(req: GatewayRequest): Promise<McpResourceTemplateEntry[]>;
+  abstract listPrompts(req: GatewayRequest): Promise<McpPromptEntry[]>;
+
+  /**
+   * Calls `{serverId}.{tool}`. In order: invocation gate (501 `tool_invocation_disabled`), tool
+   * lookup (404), access (403 `mcp_access_denied`), argument validation against the tool's
+   * input schema (400 `invalid_tool_arguments`), budget and quota (429), then the upstream call
+   * under a span, with an audit record and metrics either way. Resolves to the upstream's
+   * `CallToolResult` (an `isError: true` result is a result, not a throw).
+   */
+  abstract callTool(
+    req: GatewayRequest,
+    qualifiedName: string,
+    args: unknown,
+    options: McpOperationOptions,
+  ): Promise<Record<string, unknown>>;
+
+  /** `resources/read` on the server that lists `uri` (access checked). */
+  abstract readResource(
+    req: GatewayRequest,
+    uri: string,
+    options: McpOperationOptions,
+  ): Promise<Record<string, unknown>>;
+
+  /** `prompts/get` of `{serverId}.{prompt}` (access checked). */
+  abstract getPrompt(
+    req: GatewayRequest,
+    qualifiedName: string,
+    args: unknown,
+    options: McpOperationOptions,
+  ): Promise<Record<string, unknown>>;
+}
