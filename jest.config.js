@@ -42,6 +42,7 @@ module.exports = {
         ...base.testPathIgnorePatterns,
         '/test/replicas\\.e2e-spec\\.ts$',
         '/test/routing-replicas\\.e2e-spec\\.ts$',
+        '/test/mcp-replicas\\.e2e-spec\\.ts$',
       ],
       setupFiles: ['<rootDir>/test/support/stack-sqlite.setup.ts'],
     },

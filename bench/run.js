@@ -4,7 +4,8 @@
 // Writes .bench/latest.json and .bench/latest.md; progress goes to stderr, the report to stdout.
 // Env: BENCH_DURATION (s per wrk run, default 10), BENCH_WARMUP (s, default 2),
 //   BENCH_TTFB_REQUESTS (default 500),
-//   BENCH_TARGETS (default direct,proxy,nest,gateway,tracing,anthropic,quota,routing; `routing` is
+//   BENCH_TARGETS (default direct,proxy,nest,gateway,tracing,anthropic,quota,mcp,routing; `mcp` is
+//   MCP tool calls through the gateway vs the MCP server directly, bench/mcp-tools.js; `routing` is
 //   the routing decision micro-benchmark, bench/routing-decision.js, run last),
 //   BENCH_GATEWAY_CMD (replaces the gateway command; {port} {mockPort} {config} {dataDir}),
 //   BENCH_NODE_ENV (gateway NODE_ENV, default production), BENCH_NO_PIN=1 (no taskset).
@@ -18,6 +19,7 @@ const report = require('./lib/report');
 const gateway = require('./lib/gateway');
 const tracing = require('./lib/tracing');
 const { runRoutingDecision, routingMarkdown } = require('./routing-decision');
+const { runMcpBench, mcpMarkdown } = require('./mcp-tools');
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, '.bench');
@@ -33,9 +35,9 @@ function positiveEnv(name, fallback) {
 const DURATION = Math.round(positiveEnv('BENCH_DURATION', 10));
 const WARMUP = Math.round(positiveEnv('BENCH_WARMUP', 2));
 const TTFB_REQUESTS = Math.round(positiveEnv('BENCH_TTFB_REQUESTS', 500));
-const DEFAULT_TARGETS = 'direct,proxy,nest,gateway,tracing,anthropic,quota,routing';
+const DEFAULT_TARGETS = 'direct,proxy,nest,gateway,tracing,anthropic,quota,mcp,routing';
 const TARGETS = (process.env.BENCH_TARGETS ?? DEFAULT_TARGETS).split(',').map((t) => t.trim());
-const HTTP_TARGETS = TARGETS.filter((t) => t !== 'routing');
+const HTTP_TARGETS = TARGETS.filter((t) => t !== 'routing' && t !== 'mcp');
 
 const SCENARIOS = [
   { id: 'plain-c1', label: 'non-streaming, c=1', kind: 'wrk', body: 'plain', connections: 1 },
@@ -188,7 +190,8 @@ function gitCommit() {
 }
 
 async function main() {
-  const wrkVersion = HTTP_TARGETS.length > 0 ? wrk.ensureWrk() : 'wrk not needed';
+  const needsWrk = HTTP_TARGETS.length > 0 || TARGETS.includes('mcp');
+  const wrkVersion = needsWrk ? wrk.ensureWrk() : 'wrk not needed';
   const loadAverage = os.loadavg()[0].toFixed(2);
   if (os.loadavg()[0] > 1)
     log(`WARNING: 1-min load average ${loadAverage}; other work skews results`);
@@ -199,6 +202,7 @@ async function main() {
   const rss = {};
   const otlpSink = {};
   const failures = [];
+  let mcpRows = null;
   try {
     const scripts = wrk.writeScripts(tmp);
     if (!procs.pinning)
@@ -225,6 +229,22 @@ async function main() {
           await procs.stop(started.child);
         }
         if (started.sink) await procs.stop(started.sink.child);
+      }
+    }
+    if (TARGETS.includes('mcp')) {
+      try {
+        const options = {
+          tmp,
+          outDir,
+          mockPort: mock.port,
+          seconds: DURATION,
+          warmup: WARMUP,
+          log,
+        };
+        mcpRows = await runMcpBench({ ...options, cpuLoad: CPU_LOAD, cpuTarget: CPU_TARGET });
+      } catch (error) {
+        failures.push(`mcp: ${error.message}`);
+        log(`FAILED mcp: ${error.message}`);
       }
     }
   } finally {
@@ -257,6 +277,7 @@ async function main() {
     loadAverage,
   };
   let markdown = report.markdown({ rows, checks, rss, otlpSink, meta });
+  if (mcpRows) markdown += `\n\n${mcpMarkdown(mcpRows)}`;
   if (routingDecision) markdown += `\n\n${routingMarkdown(routingDecision)}`;
   const json = {
     meta,
@@ -264,6 +285,7 @@ async function main() {
     derived: checks,
     peakRssMb: rss,
     otlpSink,
+    mcp: mcpRows,
     routingDecision,
     failures,
   };

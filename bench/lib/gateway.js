@@ -144,4 +144,4 @@ async function createQuotaKey(base) {
   return created.key;
 }
 
-module.exports = { QUOTA_ENV, startGateway, createQuotaKey };
+module.exports = { ADMIN_KEY, QUOTA_ENV, startGateway, createQuotaKey };

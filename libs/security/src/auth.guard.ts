@@ -51,13 +51,13 @@ export class AuthGuard implements CanActivate {
       case RouteAccess.Public:
         return true;
       case RouteAccess.Admin:
-        req.principal = this.authenticateAdmin(req);
-        this.policy.enforce(req);
-        return true;
+        return this.admitAdmin(req);
       case RouteAccess.Permission:
         return this.authorizePermission(req, rule.permission ?? '*');
       case RouteAccess.Metrics:
         return this.security.metricsPublic || this.authenticateUser(req, rule);
+      case RouteAccess.UserOrAdmin:
+        return this.isAdminAttempt(req) ? this.admitAdmin(req) : this.authenticateUser(req, rule);
       default:
         return this.authenticateUser(req, rule);
     }
@@ -102,6 +102,20 @@ export class AuthGuard implements CanActivate {
     if (rule.modelScoped) this.policy.precheck(req);
     else this.policy.enforce(req);
     return true;
+  }
+
+  private admitAdmin(req: GatewayRequest): boolean {
+    req.principal = this.authenticateAdmin(req);
+    this.policy.enforce(req);
+    return true;
+  }
+
+  /** An `X-Admin-API-Key` header, or a Bearer token that is an admin key. */
+  private isAdminAttempt(req: GatewayRequest): boolean {
+    const header = req.headers[ADMIN_HEADER];
+    if (typeof header === 'string' && header.trim() !== '') return true;
+    const bearer = bearerToken(req.headers);
+    return bearer !== undefined && this.adminKeys.configured && this.adminKeys.verify(bearer);
   }
 
   private authenticateAdmin(req: GatewayRequest): Principal {

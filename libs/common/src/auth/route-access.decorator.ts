@@ -16,6 +16,8 @@ export enum RouteAccess {
   Permission = 'permission',
   /** A user key, unless the operator opened the route (`METRICS_PUBLIC=true`). */
   Metrics = 'metrics',
+  /** A user key, or an admin key (which sees everything a route shows). */
+  UserOrAdmin = 'user_or_admin',
 }
 
 export const ROUTE_ACCESS_METADATA = 'routeiq:route-access';
@@ -27,6 +29,13 @@ export const Public = (): MethodDecorator & ClassDecorator =>
 /** `GET /metrics`: a user key unless `METRICS_PUBLIC=true` (Prometheus scrapes send a Bearer key). */
 export const MetricsAccess = (): MethodDecorator & ClassDecorator =>
   SetMetadata(ROUTE_ACCESS_METADATA, RouteAccess.Metrics);
+
+/**
+ * Read and use routes the control plane also needs (the MCP registry and its tools): a user key,
+ * or an admin key sent as `X-Admin-API-Key` or as the Bearer token.
+ */
+export const UserOrAdmin = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(ROUTE_ACCESS_METADATA, RouteAccess.UserOrAdmin);
 
 /** Control plane: needs an admin key (`X-Admin-API-Key` or Bearer). */
 export const AdminOnly = (): MethodDecorator & ClassDecorator =>

@@ -2,18 +2,21 @@ import type { McpServerPatch, McpServerRecord } from '@routeiq/persistence';
 import type { McpServerDraft } from './mcp-server.parser';
 import { MASKED_VALUE } from './mcp-server.view';
 
-/** A view's masked header values sent back keep the stored values (matched case-insensitively). */
+/**
+ * A view's masked values sent back keep the stored values: header names match
+ * case-insensitively, environment variable names exactly.
+ */
 export function unmasked(
-  headers: Record<string, string>,
-  current: McpServerRecord,
+  values: Record<string, string>,
+  stored: Record<string, string>,
+  caseInsensitive: boolean,
 ): Record<string, string> {
-  const stored = new Map(
-    Object.entries(current.staticHeaders).map(([name, value]) => [name.toLowerCase(), value]),
-  );
+  const fold = (name: string): string => (caseInsensitive ? name.toLowerCase() : name);
+  const known = new Map(Object.entries(stored).map(([name, value]) => [fold(name), value]));
   return Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [
+    Object.entries(values).map(([name, value]) => [
       name,
-      value === MASKED_VALUE ? (stored.get(name.toLowerCase()) ?? value) : value,
+      value === MASKED_VALUE ? (known.get(fold(name)) ?? value) : value,
     ]),
   );
 }

@@ -231,6 +231,22 @@ describe('parseMcpServerUpdate', () => {
     });
   });
 
+  it('keeps stored environment values sent back masked (names match exactly)', () => {
+    const current = {
+      ...stored(),
+      transport: 'stdio' as const,
+      url: null,
+      command: 'mcp-server',
+      env: { TOKEN: 'secret-token', MODE: 'a' },
+    };
+    const patch = parseMcpServerUpdate(
+      { env: { TOKEN: MASKED_VALUE, MODE: 'b', token: MASKED_VALUE } },
+      current,
+      { stdioEnabled: true },
+    );
+    expect(patch).toEqual({ env: { TOKEN: 'secret-token', MODE: 'b', token: MASKED_VALUE } });
+  });
+
   it('clears the credential when auth becomes none and keeps it otherwise', () => {
     expect(parseMcpServerUpdate({ auth_type: 'none' }, stored(), STDIO_OFF)).toEqual({
       authType: 'none',

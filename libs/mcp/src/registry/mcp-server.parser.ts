@@ -116,7 +116,10 @@ export function parseMcpServerUpdate(
   if (fields.serverId !== undefined && fields.serverId !== current.serverId) {
     problems.add('server_id', 'cannot be changed');
   }
-  if (fields.staticHeaders) fields.staticHeaders = unmasked(fields.staticHeaders, current);
+  if (fields.staticHeaders) {
+    fields.staticHeaders = unmasked(fields.staticHeaders, current.staticHeaders, true);
+  }
+  if (fields.env) fields.env = unmasked(fields.env, current.env, false);
   const merged: McpServerDraft = { ...draftOf(current), ...withoutImplied(fields) };
   if (fields.authType === undefined && fields.impliedAuth && current.authType === 'none') {
     applyImpliedAuth(merged, fields);

@@ -1,5 +1,11 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
-import { Audited, JsonBody, RequirePermission, type GatewayRequest } from '@routeiq/common';
+import {
+  Audited,
+  JsonBody,
+  RequirePermission,
+  type GatewayRequest,
+  UserOrAdmin,
+} from '@routeiq/common';
 import { serverIdOfBody } from '../registry/mcp-server.parser';
 import type { McpServerView } from '../registry/mcp-server.view';
 import { MCP_SERVER_WRITE_PERMISSION, McpServerAdminService } from './mcp-server-admin.service';
@@ -11,6 +17,7 @@ import {
 } from './mcp-server-health.service';
 
 /** LiteLLM's `/v1/mcp/server` management routes, with LiteLLM's status codes. */
+@UserOrAdmin()
 @Controller('v1/mcp/server')
 export class LitellmMcpServerController {
   constructor(

@@ -12,6 +12,7 @@ import {
   type McpServerView,
   type McpViewAudience,
 } from '../registry/mcp-server.view';
+import { auditServerId } from './mcp-server-audit';
 
 /** Held by admin keys; a user key needs it to register, change or remove MCP servers. */
 export const MCP_SERVER_WRITE_PERMISSION = 'mcp.server.write';
@@ -59,6 +60,8 @@ export class McpServerAdminService {
   /** `existsStatus`: 409 on the seed's route, 400 on LiteLLM's. */
   async create(body: unknown, req: GatewayRequest, existsStatus = 409): Promise<McpServerView> {
     const draft = parseMcpServerCreate(body, this.config);
+    // A refused create (duplicate id, SSRF) is audited against the id it asked for.
+    auditServerId(req, draft.serverId);
     const actor = req.principal?.keyId ?? null;
     try {
       const created = await this.registry.create({ ...draft, createdBy: actor, updatedBy: null });

@@ -1,3 +1,4 @@
+import { UserOrAdmin } from '@routeiq/common';
 import { Controller, Get, Param, Req } from '@nestjs/common';
 import type { GatewayRequest } from '@routeiq/common';
 import { McpServerAdminService, type McpAccessGroupsView } from './mcp-server-admin.service';
@@ -9,6 +10,7 @@ import {
 import { gatewayUrlOf, registryDocument, type McpRegistryDocument } from './mcp-registry.document';
 
 /** Health probes, the registry document and access groups; user keys, filtered per caller. */
+@UserOrAdmin()
 @Controller('v1/llmrouter/mcp')
 export class McpServerStatusController {
   constructor(

@@ -1,10 +1,17 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
-import { Audited, JsonBody, RequirePermission, type GatewayRequest } from '@routeiq/common';
+import {
+  Audited,
+  JsonBody,
+  RequirePermission,
+  type GatewayRequest,
+  UserOrAdmin,
+} from '@routeiq/common';
 import type { McpServerView } from '../registry/mcp-server.view';
 import { MCP_SERVER_WRITE_PERMISSION, McpServerAdminService } from './mcp-server-admin.service';
 import { auditedView, auditServerId } from './mcp-server-audit';
 
 /** The seed's MCP server management. Reads need a user key and show only its usable servers. */
+@UserOrAdmin()
 @Controller('llmrouter/mcp/servers')
 export class McpServersController {
   constructor(private readonly admin: McpServerAdminService) {}

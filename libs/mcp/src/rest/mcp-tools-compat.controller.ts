@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { JsonBody, type GatewayRequest, type GatewayResponse } from '@routeiq/common';
+import { JsonBody, type GatewayRequest, type GatewayResponse, UserOrAdmin } from '@routeiq/common';
 import { McpOperations } from '../invocation/mcp-operations';
 import { McpConfig } from '../mcp.config';
 import { McpException } from '../mcp.exception';
@@ -13,6 +13,7 @@ interface LiteLlmToolList {
 }
 
 /** LiteLLM's tool routes, with the same per-caller filtering, gate and checks as ours. */
+@UserOrAdmin()
 @Controller()
 export class McpToolsCompatController {
   constructor(

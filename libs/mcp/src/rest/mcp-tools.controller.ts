@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { JsonBody, type GatewayRequest, type GatewayResponse } from '@routeiq/common';
+import { JsonBody, type GatewayRequest, type GatewayResponse, UserOrAdmin } from '@routeiq/common';
 import { splitQualifiedName } from '../catalog/mcp-catalog.types';
 import { McpOperations } from '../invocation/mcp-operations';
 import { McpConfig } from '../mcp.config';
@@ -11,6 +11,7 @@ import { resourcesListView, toolsListView, toolView, type McpToolView } from './
  * The gateway's tool and resource REST routes (user keys; each caller sees and calls only what
  * its key and team may use).
  */
+@UserOrAdmin()
 @Controller('llmrouter/mcp')
 export class McpToolsController {
   constructor(

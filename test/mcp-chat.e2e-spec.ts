@@ -1,0 +1,336 @@
+import OpenAI from 'openai';
+import type { ChatCompletionTool } from 'openai/resources/chat/completions';
+import { call, userHeaders } from './support/http';
+import {
+  startTestGateway,
+  stubConfig,
+  TEST_ADMIN_KEY,
+  TEST_MASTER_KEY,
+  type TestGateway,
+} from './support/gateway-harness';
+import { McpStubServer } from './support/mcp-stub.server';
+import { OpenAiStubServer, type StubBehaviour } from './support/openai-stub.server';
+
+// An LLM agent through chat completions: the client names an MCP server in `tools`, the gateway
+// lists its tools to the model (the OpenAI stub), runs the model's calls on the real MCP server
+// (the MCP stub) and continues the loop.
+const CHAT_PATH = '/v1/chat/completions';
+const TURNS_HEADER = 'x-routeiq-mcp-tool-turns';
+const LIMIT_HEADER = 'x-routeiq-mcp-tool-limit';
+const ADD_ARGS = '{"a":2,"b":3}';
+
+type Approval = 'never' | 'always';
+type Message = Record<string, unknown>;
+
+const mcpTools = (label = 'alpha', approval: Approval = 'never'): ChatCompletionTool[] =>
+  [
+    { type: 'mcp', server_label: label, require_approval: approval },
+  ] as unknown as ChatCompletionTool[];
+
+const usage = (prompt: number, completion: number) => ({
+  prompt_tokens: prompt,
+  completion_tokens: completion,
+  total_tokens: prompt + completion,
+});
+
+/** A model answer calling `alpha__add` with `args`. */
+const callsAdd = (args = ADD_ARGS, id = 'call_add_1'): StubBehaviour => ({
+  kind: 'json',
+  status: 200,
+  body: {
+    id: 'chatcmpl-tools',
+    object: 'chat.completion',
+    created: 1_700_000_000,
+    model: 'gpt-4o-mini',
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id, type: 'function', function: { name: 'alpha__add', arguments: args } }],
+        },
+        finish_reason: 'tool_calls',
+        logprobs: null,
+      },
+    ],
+    usage: usage(10, 5),
+  },
+});
+
+/** The model's final text answer. */
+const answers = (text: string): StubBehaviour => ({
+  kind: 'json',
+  status: 200,
+  body: {
+    id: 'chatcmpl-final',
+    object: 'chat.completion',
+    created: 1_700_000_000,
+    model: 'gpt-4o-mini',
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: text },
+        finish_reason: 'stop',
+        logprobs: null,
+      },
+    ],
+    usage: usage(20, 4),
+  },
+});
+
+describe('MCP tools in chat completions (openai SDK)', () => {
+  const model = new OpenAiStubServer();
+  const mcp = new McpStubServer({ name: 'alpha' });
+  let apiBase: string;
+
+  /** A gateway on the OpenAI stub with `alpha` registered (when the MCP gateway is on). */
+  const start = async (env: Record<string, string>, withServer = true) => {
+    const gw = await startTestGateway({
+      yaml: stubConfig(apiBase),
+      env: { LLMROUTER_OUTBOUND_URL_ALLOWLIST: mcp.origin, ...env },
+    });
+    if (withServer) {
+      const created = await call(`${gw.url}/llmrouter/mcp/servers`, {
+        method: 'POST',
+        headers: { 'x-admin-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({ server_id: 'alpha', url: mcp.url }),
+      });
+      expect(created.status).toBe(201);
+    }
+    const client = new OpenAI({ apiKey: TEST_MASTER_KEY, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+    return { gw, client };
+  };
+  /** What the model stub and the MCP stub receive from now on. */
+  const record = () => {
+    const models = model.requests.length;
+    const calls = mcp.received('tools/call').length;
+    return {
+      modelRequests: () => model.requests.slice(models).filter((r) => r.path === CHAT_PATH),
+      toolCalls: () => mcp.received('tools/call').slice(calls),
+    };
+  };
+  const ask = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'add 2+3' }] };
+
+  beforeAll(async () => {
+    apiBase = await model.start();
+    await mcp.start();
+  });
+
+  afterAll(async () => {
+    await model.stop();
+    await mcp.stop();
+  });
+
+  describe('with tool invocation enabled', () => {
+    let gw: TestGateway;
+    let client: OpenAI;
+
+    beforeAll(async () => {
+      ({ gw, client } = await start({
+        MCP_GATEWAY_ENABLED: 'true',
+        LLMROUTER_ENABLE_MCP_TOOL_INVOCATION: 'true',
+        MCP_MAX_TOOL_TURNS: '2',
+      }));
+    });
+    afterAll(() => gw?.close());
+
+    it('runs the model’s MCP tool call and answers with the model’s final text', async () => {
+      const seen = record();
+      model.script(CHAT_PATH, callsAdd(), answers('2 + 3 = 5'));
+      const { data, response } = await client.chat.completions
+        .create({ ...ask, tools: mcpTools() })
+        .withResponse();
+
+      expect(data.choices[0]!.message.content).toBe('2 + 3 = 5');
+      expect(data.choices[0]!.finish_reason).toBe('stop');
+      expect(data.usage).toMatchObject(usage(30, 9));
+      expect(response.headers.get(TURNS_HEADER)).toBe('1');
+      expect(response.headers.get(LIMIT_HEADER)).toBeNull();
+      expect(seen.toolCalls().map((m) => m.params)).toEqual([
+        expect.objectContaining({ name: 'add', arguments: { a: 2, b: 3 } }),
+      ]);
+
+      const [first, second, ...more] = seen.modelRequests();
+      expect(more).toEqual([]);
+      const listed = first!.body.tools as Array<{ type: string; function: { name: string } }>;
+      expect(listed.every((tool) => tool.type === 'function')).toBe(true);
+      expect(listed.map((tool) => tool.function.name).sort()).toEqual(
+        ['alpha__add', 'alpha__echo', 'alpha__fail', 'alpha__slow'].sort(),
+      );
+      expect(listed.find((tool) => tool.function.name === 'alpha__add')).toEqual({
+        type: 'function',
+        function: {
+          name: 'alpha__add',
+          description: 'Adds two numbers',
+          parameters: expect.objectContaining({ required: ['a', 'b'] }),
+        },
+      });
+      const messages = second!.body.messages as Message[];
+      expect(messages).toHaveLength(3);
+      expect(messages[0]).toMatchObject({ role: 'user', content: 'add 2+3' });
+      expect(messages[1]).toMatchObject({
+        role: 'assistant',
+        tool_calls: [
+          {
+            id: 'call_add_1',
+            type: 'function',
+            function: { name: 'alpha__add', arguments: ADD_ARGS },
+          },
+        ],
+      });
+      expect(messages[2]).toEqual({ role: 'tool', tool_call_id: 'call_add_1', content: '5' });
+    });
+
+    it('streams the final answer after running the tool', async () => {
+      const seen = record();
+      model.script(CHAT_PATH, callsAdd('{"a":40,"b":2}'), answers('The sum is 42.'));
+      const { data: stream, response } = await client.chat.completions
+        .create({
+          ...ask,
+          tools: mcpTools(),
+          stream: true,
+          stream_options: { include_usage: true },
+        })
+        .withResponse();
+      expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(response.headers.get(TURNS_HEADER)).toBe('1');
+
+      const chunks = [];
+      for await (const chunk of stream) chunks.push(chunk);
+      const text = chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('');
+      expect(text).toBe('The sum is 42.');
+      const finish = chunks.flatMap((chunk) => chunk.choices.map((c) => c.finish_reason));
+      expect(finish.filter((reason) => reason !== null)).toEqual(['stop']);
+      expect(chunks.at(-1)!.usage).toMatchObject(usage(30, 9));
+      expect(seen.toolCalls()).toHaveLength(1);
+      // The loop's turns are read whole: neither model request streamed.
+      expect(seen.modelRequests().map((r) => r.body.stream)).toEqual([undefined, undefined]);
+      const messages = seen.modelRequests()[1]!.body.messages as Message[];
+      expect(messages.at(-1)).toMatchObject({ role: 'tool', content: '42' });
+
+      // On the wire: SSE events only, closed by [DONE].
+      model.script(CHAT_PATH, callsAdd(), answers('Five.'));
+      const raw = await fetch(`${gw.url}${CHAT_PATH}`, {
+        method: 'POST',
+        headers: userHeaders(),
+        body: JSON.stringify({ ...ask, tools: mcpTools(), stream: true }),
+      });
+      const events = (await raw.text()).split('\n\n').filter((event) => event !== '');
+      expect(events.every((event) => event.startsWith('data: '))).toBe(true);
+      expect(events.at(-1)).toBe('data: [DONE]');
+      expect(events.join('')).toContain('"content":"Five."');
+    });
+
+    it('returns the tool calls unexecuted when the entry requires approval', async () => {
+      const seen = record();
+      model.script(CHAT_PATH, callsAdd());
+      const { data, response } = await client.chat.completions
+        .create({ ...ask, tools: mcpTools('alpha', 'always') })
+        .withResponse();
+
+      expect(data.choices[0]!.finish_reason).toBe('tool_calls');
+      expect(data.choices[0]!.message.tool_calls).toEqual([
+        {
+          id: 'call_add_1',
+          type: 'function',
+          function: { name: 'alpha__add', arguments: ADD_ARGS },
+        },
+      ]);
+      expect(response.headers.get(TURNS_HEADER)).toBeNull();
+      expect(seen.modelRequests()).toHaveLength(1);
+      expect((seen.modelRequests()[0]!.body.tools as unknown[]).length).toBe(4);
+      expect(seen.toolCalls()).toEqual([]);
+    });
+
+    it('stops after MCP_MAX_TOOL_TURNS rounds when the model keeps calling the tool', async () => {
+      const seen = record();
+      model.failAll(CHAT_PATH, callsAdd('{"a":1,"b":1}'));
+      try {
+        const { data, response } = await client.chat.completions
+          .create({ ...ask, tools: mcpTools() })
+          .withResponse();
+        expect(response.headers.get(LIMIT_HEADER)).toBe('reached');
+        expect(response.headers.get(TURNS_HEADER)).toBe('2');
+        expect(data.choices[0]!.finish_reason).toBe('tool_calls');
+        expect(data.choices[0]!.message.tool_calls?.[0]).toMatchObject({
+          function: { name: 'alpha__add' },
+        });
+        expect(data.usage).toMatchObject(usage(30, 15));
+      } finally {
+        model.clearFailures(CHAT_PATH);
+      }
+      expect(seen.modelRequests()).toHaveLength(3);
+      expect(seen.toolCalls()).toHaveLength(2);
+    });
+
+    it('refuses an unknown server_label with 400', async () => {
+      const seen = record();
+      const error = await client.chat.completions
+        .create({ ...ask, tools: mcpTools('nope') })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OpenAI.APIError);
+      expect(error).toMatchObject({
+        status: 400,
+        code: 'mcp_server_not_found',
+        param: 'tools[0].server_label',
+      });
+      expect(seen.modelRequests()).toEqual([]);
+    });
+  });
+
+  describe('with tool invocation disabled', () => {
+    let gw: TestGateway;
+    let client: OpenAI;
+
+    beforeAll(async () => {
+      ({ gw, client } = await start({
+        MCP_GATEWAY_ENABLED: 'true',
+        LLMROUTER_ENABLE_MCP_TOOL_INVOCATION: 'false',
+      }));
+    });
+    afterAll(() => gw?.close());
+
+    it('lists the MCP tools to the model and returns its tool calls to the client', async () => {
+      const seen = record();
+      model.script(CHAT_PATH, callsAdd());
+      const { data, response } = await client.chat.completions
+        .create({ ...ask, tools: mcpTools() })
+        .withResponse();
+
+      expect(data.choices[0]!.finish_reason).toBe('tool_calls');
+      expect(data.choices[0]!.message.tool_calls?.[0]).toMatchObject({
+        id: 'call_add_1',
+        function: { name: 'alpha__add', arguments: ADD_ARGS },
+      });
+      expect(response.headers.get(TURNS_HEADER)).toBeNull();
+      const [only, ...more] = seen.modelRequests();
+      expect(more).toEqual([]);
+      const names = (only!.body.tools as Array<{ function: { name: string } }>).map(
+        (tool) => tool.function.name,
+      );
+      expect(names).toContain('alpha__add');
+      expect(seen.toolCalls()).toEqual([]);
+    });
+  });
+
+  describe('with the MCP gateway disabled', () => {
+    let gw: TestGateway;
+    let client: OpenAI;
+
+    beforeAll(async () => {
+      ({ gw, client } = await start({ MCP_GATEWAY_ENABLED: 'false' }, false));
+    });
+    afterAll(() => gw?.close());
+
+    it('refuses MCP tools with 400 mcp_gateway_disabled', async () => {
+      const seen = record();
+      const error = await client.chat.completions
+        .create({ ...ask, tools: mcpTools() })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OpenAI.APIError);
+      expect(error).toMatchObject({ status: 400, code: 'mcp_gateway_disabled', param: 'tools[0]' });
+      expect(seen.modelRequests()).toEqual([]);
+    });
+  });
+});
