@@ -4,6 +4,7 @@ import {
   GatewayExceptionFilter,
   RequestLimits,
   ROUTE_ACCESS_METADATA,
+  RouteAccess,
   type GatewayRequest,
 } from '@routeiq/common';
 import type { McpResourceEntry, McpToolEntry } from '../catalog/mcp-catalog.types';
@@ -101,9 +102,9 @@ describe(McpToolsController.name, () => {
       signal: signal ?? null,
     });
 
-  it('keeps user-key authentication (no route access override)', () => {
+  it('takes a user key or an admin key', () => {
     for (const controller of MCP_TOOLS_CONTROLLERS) {
-      expect(Reflect.getMetadata(ROUTE_ACCESS_METADATA, controller)).toBeUndefined();
+      expect(Reflect.getMetadata(ROUTE_ACCESS_METADATA, controller)).toBe(RouteAccess.UserOrAdmin);
     }
   });
 

@@ -1,6 +1,7 @@
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { OutboundException, SsrfBlockReason, type SafeOutboundClient } from '@routeiq/security';
 import { fetch as undiciFetch, type RequestInit as UndiciRequestInit } from 'undici';
+import { pinnedRequest } from './pinned-request';
 
 export interface OutboundFetchOptions {
   /** Auth and static headers of the server, added to every request. */
@@ -43,12 +44,15 @@ export function createOutboundFetch(
       throw err;
     }
     const headers = requestHeaders(init, options.headers);
-    const response = await undiciFetch(prepared.target.url, {
-      ...(init as UndiciRequestInit),
-      headers,
-      dispatcher: prepared.dispatcher,
-      redirect: 'manual',
-    });
+    const response =
+      init?.body === undefined || init.body === null || typeof init.body === 'string'
+        ? await pinnedRequest(prepared.target, prepared.dispatcher, init, headers)
+        : ((await undiciFetch(prepared.target.url, {
+            ...(init as UndiciRequestInit),
+            headers,
+            dispatcher: prepared.dispatcher,
+            redirect: 'manual',
+          })) as unknown as Response);
     if (REDIRECT_STATUSES.has(response.status)) {
       await response.body?.cancel().catch(() => undefined);
       const refused = OutboundException.blocked(
