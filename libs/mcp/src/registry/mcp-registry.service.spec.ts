@@ -1,5 +1,5 @@
 import { InMemoryCoordinationBus } from '@routeiq/coordination';
-import type { McpServerInput, McpServerStore } from '@routeiq/persistence';
+import { mcpServerDefaults, type McpServerInput, type McpServerStore } from '@routeiq/persistence';
 import {
   HostResolver,
   OutboundException,
@@ -25,22 +25,10 @@ class TableResolver extends HostResolver {
 
 function input(serverId: string, overrides: Partial<McpServerInput> = {}): McpServerInput {
   return {
+    ...mcpServerDefaults(),
     serverId,
     serverName: serverId,
-    description: null,
-    transport: 'streamable_http',
     url: 'https://mcp.example.com/mcp',
-    command: null,
-    args: [],
-    env: {},
-    authType: 'none',
-    authValue: null,
-    apiKeyHeader: null,
-    staticHeaders: {},
-    accessGroups: [],
-    allowedTools: [],
-    timeoutMs: null,
-    enabled: true,
     createdBy: 'admin-1',
     updatedBy: null,
     ...overrides,

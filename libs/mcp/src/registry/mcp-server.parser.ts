@@ -1,5 +1,6 @@
 import {
   isMcpServerId,
+  mcpServerDefaults,
   type McpAuthType,
   type McpServerInput,
   type McpServerPatch,
@@ -50,20 +51,8 @@ const MAX_TIMEOUT_MS = 3_600_000;
 const AUTH_VALUES = ['auth_value', 'api_key'];
 
 const defaults = (): Omit<McpServerDraft, 'serverId' | 'serverName'> => ({
-  description: null,
-  transport: 'streamable_http',
+  ...mcpServerDefaults(),
   url: null,
-  command: null,
-  args: [],
-  env: {},
-  authType: 'none',
-  authValue: null,
-  apiKeyHeader: null,
-  staticHeaders: {},
-  accessGroups: [],
-  allowedTools: [],
-  timeoutMs: null,
-  enabled: true,
 });
 
 /** The fields a body sets, plus what its credential fields imply. */

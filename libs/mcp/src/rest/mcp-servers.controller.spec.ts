@@ -16,6 +16,7 @@ import {
 } from '@routeiq/common';
 import { CoordinationBus, InMemoryCoordinationBus } from '@routeiq/coordination';
 import {
+  mcpServerDefaults,
   McpServerStore,
   NO_MCP_RESTRICTIONS,
   type McpPermissions,
@@ -150,21 +151,11 @@ describe(McpServersController.name, () => {
     base = await app.getUrl();
     const registry = app.get(McpRegistryService);
     await registry.create({
+      ...mcpServerDefaults(),
       serverId: 'finance',
       serverName: 'Finance',
-      description: null,
-      transport: 'streamable_http',
       url: 'https://finance.example.com/secret-path/mcp',
-      command: null,
-      args: [],
-      env: {},
-      authType: 'none',
-      authValue: null,
-      apiKeyHeader: null,
-      staticHeaders: {},
       accessGroups: ['finance'],
-      allowedTools: [],
-      timeoutMs: null,
       enabled: false,
       createdBy: null,
       updatedBy: null,

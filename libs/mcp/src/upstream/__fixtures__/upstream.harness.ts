@@ -1,5 +1,5 @@
 import { GatewayTracer } from '@routeiq/observability';
-import type { McpServerRecord } from '@routeiq/persistence';
+import { mcpServerDefaults, type McpServerRecord } from '@routeiq/persistence';
 import {
   DnsHostResolver,
   OutboundUrlGuard,
@@ -54,22 +54,10 @@ export function serverRecord(
   overrides: Partial<McpServerRecord> = {},
 ): McpServerRecord {
   return {
+    ...mcpServerDefaults(),
     serverId,
     serverName: serverId,
-    description: null,
-    transport: 'streamable_http',
     url,
-    command: null,
-    args: [],
-    env: {},
-    authType: 'none',
-    authValue: null,
-    apiKeyHeader: null,
-    staticHeaders: {},
-    accessGroups: [],
-    allowedTools: [],
-    timeoutMs: null,
-    enabled: true,
     createdBy: null,
     updatedBy: null,
     createdAt: new Date(0),
