@@ -8,6 +8,8 @@ const moduleNameMapper = Object.fromEntries(
     `<rootDir>/${target}`,
   ]),
 );
+// jose (the A2A SDK's card-signing dependency) is ESM-only; no test signs agent cards.
+moduleNameMapper['^jose$'] = '<rootDir>/test/support/jose.stub.ts';
 
 const base = {
   rootDir: __dirname,

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { A2aModule } from '@routeiq/a2a';
 import { GatewayExceptionFilter } from '@routeiq/common';
 import { GatewayConfigModule, type GatewayFlags } from '@routeiq/config';
 import { CoordinationModule } from '@routeiq/coordination';
@@ -26,6 +27,7 @@ export class AppModule {
         SecurityModule,
         RoutingModule,
         McpModule,
+        A2aModule,
         InferenceModule,
         HealthModule,
       ],

@@ -15,6 +15,8 @@ import { StoredResponseEntity } from './responses/stored-response.entity';
 import { StoredResponses1764400200000 } from './migrations/1764400200000-stored-responses.migration';
 import { McpServerEntity } from './mcp/mcp-server.entity';
 import { McpServers1764400300000 } from './migrations/1764400300000-mcp-servers.migration';
+import { A2aAgentEntity } from './a2a/a2a-agent.entity';
+import { A2aAgents1764400400000 } from './migrations/1764400400000-a2a-agents.migration';
 
 // Explicit lists, never globs: the app is bundled by webpack.
 export const PERSISTENCE_ENTITIES = [
@@ -25,6 +27,7 @@ export const PERSISTENCE_ENTITIES = [
   AuditLogEntity,
   StoredResponseEntity,
   McpServerEntity,
+  A2aAgentEntity,
 ];
 export const PERSISTENCE_MIGRATIONS = [
   InitialSchema1764320000000,
@@ -32,6 +35,7 @@ export const PERSISTENCE_MIGRATIONS = [
   AuditLog1764400100000,
   StoredResponses1764400200000,
   McpServers1764400300000,
+  A2aAgents1764400400000,
 ];
 
 /** How long a SQLite writer waits for another process's lock before failing. */

@@ -10,6 +10,7 @@ export * from './database.health';
 export * from './keys';
 export * from './responses';
 export * from './mcp';
+export * from './a2a';
 export * from './audit-log.types';
 export * from './audit-log.store';
 export * from './persistence.module';

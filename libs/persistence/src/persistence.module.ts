@@ -18,6 +18,7 @@ import { RequestLogWriter } from './request-log.writer';
 import { SpendStore, SpendWriter, TeamStore, VirtualKeyStore } from './keys';
 import { StoredResponseStore } from './responses';
 import { McpServerStore } from './mcp';
+import { A2aAgentStore } from './a2a';
 
 /** Resolved database target; internal to this module. */
 abstract class DatabaseTargetToken {}
@@ -86,6 +87,7 @@ async function openDataSource(target: DatabaseTarget): Promise<DataSource> {
     SpendWriter,
     StoredResponseStore,
     McpServerStore,
+    A2aAgentStore,
   ],
   exports: [
     DataSource,
@@ -98,6 +100,7 @@ async function openDataSource(target: DatabaseTarget): Promise<DataSource> {
     SpendWriter,
     StoredResponseStore,
     McpServerStore,
+    A2aAgentStore,
   ],
 })
 export class PersistenceModule {}

@@ -193,6 +193,7 @@ describe(McpServerStore.name, () => {
     }
 
     it('gives existing keys and teams unrestricted MCP access and keeps their constraints', async () => {
+      await expect(revertLastMigration(dataSource)).resolves.toBe('A2aAgents1764400400000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('McpServers1764400300000');
       expect(await hasTable('mcp_servers')).toBe(false);
       const when = "'2025-11-28 10:00:00'";
@@ -204,7 +205,10 @@ describe(McpServerStore.name, () => {
          VALUES ('${'a'.repeat(64)}', 'sk-...old', 'old', 't-old', ${when}, ${when})`,
       );
 
-      await expect(runMigrationsLocked(dataSource)).resolves.toEqual(['McpServers1764400300000']);
+      await expect(runMigrationsLocked(dataSource)).resolves.toEqual([
+        'McpServers1764400300000',
+        'A2aAgents1764400400000',
+      ]);
       expect(await hasTable('mcp_servers')).toBe(true);
       const key = await new VirtualKeyStore(dataSource).findByToken('a'.repeat(64));
       expect(key).toMatchObject({ keyAlias: 'old', teamId: 't-old', mcp: NO_MCP_RESTRICTIONS });

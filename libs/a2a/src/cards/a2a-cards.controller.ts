@@ -1,0 +1,40 @@
+import { Controller, Get, Param, Req } from '@nestjs/common';
+import { Public, UserOrAdmin, type GatewayRequest } from '@routeiq/common';
+import { A2aCardService } from './a2a-card.service';
+
+type Card = Record<string, unknown>;
+
+/**
+ * Agent cards. An agent's card needs a key (it names a registered agent); the gateway's own card
+ * is open, as discovery starts without one, and lists enabled agents only.
+ */
+@Controller()
+export class A2aCardsController {
+  constructor(private readonly cards: A2aCardService) {}
+
+  @UserOrAdmin()
+  @Get('a2a/:id/.well-known/agent-card.json')
+  agentCard(@Param('id') id: string, @Req() req: GatewayRequest): Card {
+    return this.cards.agentCard(id, req);
+  }
+
+  /** The seed's path for an agent's card. */
+  @UserOrAdmin()
+  @Get('.well-known/agents/:id.json')
+  seedAgentCard(@Param('id') id: string, @Req() req: GatewayRequest): Card {
+    return this.cards.agentCard(id, req);
+  }
+
+  @Public()
+  @Get('.well-known/agent-card.json')
+  gatewayCard(@Req() req: GatewayRequest): Card {
+    return this.cards.gatewayCard(req);
+  }
+
+  /** The pre-0.3 well-known path. */
+  @Public()
+  @Get('.well-known/agent.json')
+  legacyGatewayCard(@Req() req: GatewayRequest): Card {
+    return this.cards.gatewayCard(req);
+  }
+}

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import type { A2aAgentRecord } from '@routeiq/persistence';
+import { OutboundException, OutboundUrlGuard } from '@routeiq/security';
+import type { A2aVersion } from '../translation';
+import { A2aRpcError, type A2aRpcRequest, type JsonRpcId } from './a2a-json-rpc';
+import {
+  callerVersion,
+  methodSpec,
+  namedFor,
+  pushCallbackUrl,
+  referencedTaskId,
+  type A2aMethodSpec,
+} from './a2a-methods';
+import { A2aTaskOwnershipService } from './a2a-task-ownership.service';
+import { A2aTranslator } from './a2a-translator';
+
+/** A checked call, ready to send: the request in the agent's version and how to answer it. */
+export interface A2aCallPlan {
+  readonly id: JsonRpcId;
+  /** The method's 1.0 name (metric label, translation key). */
+  readonly method: string;
+  readonly spec: A2aMethodSpec;
+  readonly callerVersion: A2aVersion;
+  readonly agentVersion: A2aVersion;
+  /** The JSON-RPC request to send upstream. */
+  readonly upstreamBody: string;
+}
+
+/**
+ * Decides whether a request may go to the agent, and in which form: known method, the caller's
+ * own task, a callback URL the gateway may let the agent call, and params translated between
+ * protocol versions when caller and agent differ.
+ */
+@Injectable()
+export class A2aRequestPlanner {
+  constructor(
+    private readonly translator: A2aTranslator,
+    private readonly ownership: A2aTaskOwnershipService,
+    private readonly guard: OutboundUrlGuard,
+  ) {}
+
+  /** The 1.0 name of the request's method, or undefined when the proxy does not forward it. */
+  canonical(request: A2aRpcRequest, versionHeader: string | undefined): string | undefined {
+    const version = callerVersion(versionHeader, request.method);
+    if (!namedFor(request.method, version)) return undefined;
+    const method = this.translator.canonicalMethod(request.method);
+    return methodSpec(method) ? method : undefined;
+  }
+
+  /**
+   * @throws A2aRpcError -32600 (bad version), -32601 (unknown method, or none in the agent's
+   * version), -32001 (a task that is not the caller's), -32602 (refused callback URL).
+   */
+  async plan(
+    request: A2aRpcRequest,
+    versionHeader: string | undefined,
+    agent: A2aAgentRecord,
+    keyId: string,
+  ): Promise<A2aCallPlan> {
+    const from = callerVersion(versionHeader, request.method);
+    const to = agent.protocolVersion;
+    const method = this.canonical(request, versionHeader);
+    const spec = methodSpec(method);
+    const upstreamMethod = method && this.translator.method(request.method, from, to);
+    if (!method || !spec || !upstreamMethod) throw A2aRpcError.methodNotFound(request.method);
+    await this.checkTask(agent.agentId, spec, request.params, keyId);
+    if (spec.pushUrl) await this.checkCallback(request.params);
+    const params = this.translator.params(method, request.params, from, to);
+    const upstream = { jsonrpc: '2.0', id: request.id, method: upstreamMethod, params };
+    return {
+      id: request.id,
+      method,
+      spec,
+      callerVersion: from,
+      agentVersion: to,
+      upstreamBody: JSON.stringify(upstream),
+    };
+  }
+
+  private async checkTask(
+    agentId: string,
+    spec: A2aMethodSpec,
+    params: unknown,
+    keyId: string,
+  ): Promise<void> {
+    const taskId = referencedTaskId(spec, params);
+    if (taskId === undefined) return;
+    // Another key's task and a task the gateway never saw get the same answer: ids do not leak.
+    if (!(await this.ownership.owns(agentId, taskId, keyId)))
+      throw A2aRpcError.taskNotFound(taskId);
+  }
+
+  private async checkCallback(params: unknown): Promise<void> {
+    const url = pushCallbackUrl(params);
+    if (url === undefined) return;
+    try {
+      await this.guard.check(url);
+    } catch (error) {
+      if (!(error instanceof OutboundException)) throw error;
+      throw A2aRpcError.invalidParams(`Push notification URL refused: ${error.message}`);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import {
+  Audited,
+  JsonBody,
+  RequirePermission,
+  type GatewayRequest,
+  UserOrAdmin,
+} from '@routeiq/common';
+import { A2A_AGENT_WRITE_PERMISSION, A2aAgentAdminService } from './a2a-agent-admin.service';
+import type { A2aAgentView } from './a2a-agent.view';
+
+interface AgentList {
+  agents: A2aAgentView[];
+  total_count: number;
+}
+
+/** The A2A agent registry. Reads need a user key; writes an admin key or `a2a.agent.write`. */
+@UserOrAdmin()
+@Controller('a2a/agents')
+export class A2aAgentsController {
+  constructor(private readonly admin: A2aAgentAdminService) {}
+
+  @Get()
+  list(@Query('capability') capability?: string): AgentList {
+    const agents = this.admin.list(typeof capability === 'string' ? capability : undefined);
+    return { agents, total_count: agents.length };
+  }
+
+  @RequirePermission(A2A_AGENT_WRITE_PERMISSION)
+  @Audited('a2a.agent.add', 'a2a_agent')
+  @Post()
+  @HttpCode(201)
+  create(@JsonBody() body: unknown, @Req() req: GatewayRequest): Promise<A2aAgentView> {
+    return this.admin.register(body, req);
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string): A2aAgentView {
+    return this.admin.get(id);
+  }
+
+  @RequirePermission(A2A_AGENT_WRITE_PERMISSION)
+  @Audited('a2a.agent.delete', 'a2a_agent')
+  @Delete(':id')
+  @HttpCode(200)
+  delete(@Param('id') id: string, @Req() req: GatewayRequest): Promise<DeletedAgent> {
+    return this.admin.delete(id, req);
+  }
+}
+
+type DeletedAgent = { deleted: true; agent_id: string };
+
+/** The seed's `DELETE /agents/{id}`. */
+@UserOrAdmin()
+@Controller('agents')
+export class A2aAgentsAliasController {
+  constructor(private readonly admin: A2aAgentAdminService) {}
+
+  @RequirePermission(A2A_AGENT_WRITE_PERMISSION)
+  @Audited('a2a.agent.delete', 'a2a_agent')
+  @Delete(':id')
+  @HttpCode(200)
+  delete(@Param('id') id: string, @Req() req: GatewayRequest): Promise<DeletedAgent> {
+    return this.admin.delete(id, req);
+  }
+}

@@ -1,0 +1,28 @@
+import type { Provider } from '@nestjs/common';
+import { A2aCardFetcher } from '../cards/a2a-card.fetcher';
+import { A2aAgentDirectory } from './a2a-agent.directory';
+import { A2aAgentAdminService } from './a2a-agent-admin.service';
+import { A2aAgentsAliasController, A2aAgentsController } from './a2a-agents.controller';
+import { A2aRegistryService } from './a2a-registry.service';
+
+export * from './a2a-agent.directory';
+export * from './a2a-agent.parser';
+export * from './a2a-agent.view';
+export * from './a2a-agent-admin.service';
+export * from './a2a-agents.controller';
+export * from './a2a-registry.service';
+export { isA2aAgentId, A2A_AGENT_ID_PATTERN } from './a2a-agent-fields';
+
+/**
+ * The registry (also bound as the `A2aAgentDirectory` port), the card fetcher and the service
+ * behind the REST routes. Needs `A2aAgentStore`, `CoordinationBus`, `OutboundUrlGuard` and
+ * `SafeOutboundClient` in scope.
+ */
+export const A2A_REGISTRY_PROVIDERS: Provider[] = [
+  A2aRegistryService,
+  { provide: A2aAgentDirectory, useExisting: A2aRegistryService },
+  A2aCardFetcher,
+  A2aAgentAdminService,
+];
+
+export const A2A_REGISTRY_CONTROLLERS = [A2aAgentsController, A2aAgentsAliasController];

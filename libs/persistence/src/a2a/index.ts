@@ -1,0 +1,2 @@
+export * from './a2a-agent.types';
+export * from './a2a-agent.store';
