@@ -11,3 +11,4 @@ export * from './coordination.module';
 export * from './counters';
 export * from './routing-state';
 export * from './expiring';
+export * from './replicated/replicated-records';
