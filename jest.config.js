@@ -45,6 +45,7 @@ module.exports = {
         '/test/replicas\\.e2e-spec\\.ts$',
         '/test/routing-replicas\\.e2e-spec\\.ts$',
         '/test/mcp-replicas\\.e2e-spec\\.ts$',
+        '/test/a2a-replicas\\.e2e-spec\\.ts$',
       ],
       setupFiles: ['<rootDir>/test/support/stack-sqlite.setup.ts'],
     },
