@@ -28,7 +28,8 @@ const METHODS: Readonly<Record<string, A2aMethodSpec>> = {
   GetTaskPushNotificationConfig: { ...UNARY, taskRef: 'push' },
   ListTaskPushNotificationConfigs: { ...UNARY, taskRef: 'push' },
   DeleteTaskPushNotificationConfig: { ...UNARY, taskRef: 'push' },
-  GetExtendedAgentCard: { ...UNARY, taskRef: 'none' },
+  // GetExtendedAgentCard is not forwarded: the agent would answer the gateway's own credential
+  // with a card naming its real URLs and security schemes, which the served cards hide.
 };
 
 export const A2A_VERSION_HEADER = 'a2a-version';

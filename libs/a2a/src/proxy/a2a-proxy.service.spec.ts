@@ -1,9 +1,11 @@
+import { propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { GatewayException } from '@routeiq/common';
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { A2aRpcCode } from '../a2a.exception';
 import { A2aProxyService } from './a2a-proxy.service';
-import { A2aProxyHarness, agentRecord } from './__fixtures__/a2a-proxy.harness';
+import { A2aProxyHarness, agentRecord, recordingTracer } from './__fixtures__/a2a-proxy.harness';
 import { answer, FakeA2aAgent, gate, openStream, resultEvent } from './__fixtures__/fake-a2a-agent';
 
 // Port 9 (discard) is closed on loopback: connections are refused.
@@ -107,6 +109,33 @@ describe(A2aProxyService.name, () => {
     expect(call?.headers['a2a-version']).toBe('1.0');
     expect(gateway.admission.settled).toBeGreaterThan(0);
     expect(gateway.callCounts()['echo SendMessage ok']).toBeGreaterThan(0);
+  });
+
+  it('sends the agent a traceparent of the caller trace under the gateway CLIENT span, none untraced', async () => {
+    const { tracer, exporter } = recordingTracer();
+    const traced = new A2aProxyHarness(`${agent.url}/`, tracer);
+    traced.directory.agents.set('echo', agentRecord('echo', `${agent.url}/rpc`));
+    const caller = trace.getTracer('caller').startSpan('POST /a2a/:agentId');
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    await traced.start();
+    try {
+      traced.traceContext = gateway.traceContext = trace.setSpan(ROOT_CONTEXT, caller);
+      await traced.post('echo', sendMessage());
+      await gateway.post('echo', sendMessage());
+    } finally {
+      gateway.traceContext = undefined;
+      propagation.disable();
+      caller.end();
+      await traced.stop();
+    }
+
+    const span = exporter.getFinishedSpans().find((s) => s.name === 'a2a SendMessage');
+    expect(span?.kind).toBe(SpanKind.CLIENT);
+    expect(span?.parentSpanContext?.spanId).toBe(caller.spanContext().spanId);
+    expect(span?.spanContext().traceId).toBe(caller.spanContext().traceId);
+    const { traceId, spanId } = span!.spanContext();
+    const sent = agent.calls.map((call) => call.headers.traceparent);
+    expect(sent).toEqual([`00-${traceId}-${spanId}-01`, undefined]);
   });
 
   it('serves a task only to the key that created it (-32001 otherwise, agent not called)', async () => {

@@ -1,3 +1,10 @@
+import { trace, type Context } from '@opentelemetry/api';
+import {
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import {
   GatewayException,
   RequestLimits,
@@ -6,7 +13,12 @@ import {
   type GatewayResponse,
 } from '@routeiq/common';
 import { InMemoryExpiringStore } from '@routeiq/coordination';
-import { GatewayMetrics, GatewayTracer } from '@routeiq/observability';
+import {
+  GatewayMetrics,
+  GatewayTracer,
+  setTelemetryRuntime,
+  telemetryRuntime,
+} from '@routeiq/observability';
 import type { A2aAgentRecord } from '@routeiq/persistence';
 import {
   DnsHostResolver,
@@ -91,6 +103,24 @@ class Limits extends RequestLimits {
   }
 }
 
+/**
+ * A GatewayTracer with tracing on, its spans kept in memory. It reads the runtime once, so the
+ * runtime is put back at once: other tracers of the spec file stay off.
+ */
+export function recordingTracer(): { tracer: GatewayTracer; exporter: InMemorySpanExporter } {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    sampler: new AlwaysOnSampler(),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  trace.setGlobalTracerProvider(provider);
+  const previous = telemetryRuntime();
+  setTelemetryRuntime({ ...previous, tracing: true, undiciInstrumented: false });
+  const tracer = new GatewayTracer();
+  setTelemetryRuntime(previous);
+  return { tracer, exporter };
+}
+
 export interface ClientAnswer {
   readonly status: number;
   readonly headers: IncomingMessage['headers'];
@@ -106,9 +136,11 @@ export class A2aProxyHarness {
   readonly metrics = new GatewayMetrics();
   private readonly outbound: SafeOutboundClient;
   private readonly proxy: A2aProxyService;
+  /** What the HTTP observer would put on each request as `traceContext`. */
+  traceContext: Context | undefined;
   private server: Server | undefined;
 
-  constructor(allowedUrlPrefix: string) {
+  constructor(allowedUrlPrefix: string, tracer = new GatewayTracer()) {
     const config = resolveA2aConfig({ A2A_GATEWAY_ENABLED: 'true' });
     const outboundConfig = resolveOutboundConfig({
       LLMROUTER_OUTBOUND_URL_ALLOWLIST: allowedUrlPrefix,
@@ -124,7 +156,7 @@ export class A2aProxyHarness {
       new Limits(),
       new A2aRequestPlanner(this.translator, ownership, guard),
       new A2aForwarderService(upstream, ownership, this.translator, relay),
-      new A2aCallTracker(new GatewayTracer(), this.metrics),
+      new A2aCallTracker(tracer, this.metrics),
     );
   }
 
@@ -137,6 +169,7 @@ export class A2aProxyHarness {
     this.server = createServer((req, res) => {
       const gatewayReq = req as GatewayRequest;
       gatewayReq.id = 'req-1';
+      gatewayReq.traceContext = this.traceContext;
       const keyId = typeof req.headers['x-test-key'] === 'string' ? req.headers['x-test-key'] : '';
       gatewayReq.principal = { kind: 'virtual', keyId: keyId || 'key-a' };
       const agentId = decodeURIComponent((req.url ?? '').replace(/^\/a2a\//, ''));
