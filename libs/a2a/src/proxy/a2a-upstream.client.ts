@@ -93,9 +93,9 @@ export class A2aUpstreamClient {
   ): unknown {
     if (error instanceof A2aException || clientSignal.aborted) return error;
     if (timer.fired) return A2aException.upstreamTimeout(agentId, timeoutMs);
-    if (error instanceof OutboundException) {
-      return A2aException.upstreamError(agentId, error.message, error);
-    }
+    // The SSRF guard refused the agent's address (e.g. its name now resolves to a private one):
+    // `ssrf_blocked`, as at registration and on the MCP routes.
+    if (error instanceof OutboundException) return error;
     return A2aException.upstreamError(agentId, 'the agent could not be reached', error);
   }
 
