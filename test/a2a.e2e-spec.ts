@@ -236,6 +236,26 @@ describe('A2A gateway', () => {
     await owner.cancelTask({ tenant: '', id: taskId, metadata: undefined });
   });
 
+  it('disables an agent with PUT: card 404, calls 503 a2a_agent_disabled; re-enabling restores it', async () => {
+    const off = await rest.admin('PUT', '/a2a/agents/echo-agent', { enabled: false });
+    expect(off.status).toBe(200);
+    expect(off.body).toMatchObject({ agent_id: 'echo-agent', enabled: false });
+    const card = await rest.as()('GET', '/a2a/echo-agent/.well-known/agent-card.json');
+    expectError(card, 404, 'a2a_agent_not_found');
+    const call = await rest.as()('POST', '/a2a/echo-agent', {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'SendMessage',
+      params: { message: userMessage('hello') },
+    });
+    expectError(call, 503, 'a2a_agent_disabled');
+
+    const on = await rest.admin('PUT', '/a2a/agents/echo-agent', { enabled: true });
+    expect(on.body).toMatchObject({ enabled: true });
+    const reply = await (await client('echo-agent')).sendMessage(userMessage('again'));
+    expect(textOf(reply as Task)).toBe('echo: again');
+  });
+
   it('deletes an agent: its card and endpoint are gone', async () => {
     const res = await rest.admin('DELETE', '/a2a/agents/legacy-agent');
     expect([200, 204]).toContain(res.status);

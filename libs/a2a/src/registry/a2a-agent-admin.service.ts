@@ -4,7 +4,8 @@ import type { A2aAgentInput, A2aAgentRecord } from '@routeiq/persistence';
 import { A2aErrorCode, A2aException } from '../a2a.exception';
 import { A2aCardFetcher, type FetchedAgentCard } from '../cards/a2a-card.fetcher';
 import { isA2aAgentId, slugOf } from './a2a-agent-fields';
-import { parseA2aAgentCreate, type A2aAgentRequest } from './a2a-agent.parser';
+import { withCard, type A2aAgentUpdate } from './a2a-agent-patch';
+import { parseA2aAgentCreate, parseA2aAgentUpdate, type A2aAgentRequest } from './a2a-agent.parser';
 import { toA2aAgentView, type A2aAgentView } from './a2a-agent.view';
 import { A2aRegistryService } from './a2a-registry.service';
 
@@ -57,6 +58,24 @@ export class A2aAgentAdminService {
     return view;
   }
 
+  /**
+   * Changes an agent; a new card URL, a new endpoint or `refresh_card` fetches its card again.
+   * @throws A2aException 400/404; OutboundException `ssrf_blocked`.
+   */
+  async update(agentId: string, body: unknown, req: GatewayRequest): Promise<A2aAgentView> {
+    noteAuditResource(req, agentId.slice(0, 80));
+    if (!isA2aAgentId(agentId)) throw A2aException.agentNotFound(agentId.slice(0, 80));
+    const current = await this.registry.fetch(agentId);
+    const update = parseA2aAgentUpdate(body, current);
+    const fetched = await this.refetch(update, { ...current, ...update.patch });
+    const patch = withCard(update, fetched, current);
+    const actor = req.principal?.keyId ?? null;
+    const view = toA2aAgentView(await this.registry.update(agentId, patch, actor));
+    // Field names only: values may be secrets.
+    noteAuditResource(req, agentId, { changed: Object.keys(patch).sort() });
+    return view;
+  }
+
   /** @throws A2aException 404. */
   async delete(agentId: string, req: GatewayRequest): Promise<{ deleted: true; agent_id: string }> {
     noteAuditResource(req, agentId.slice(0, 80));
@@ -67,11 +86,28 @@ export class A2aAgentAdminService {
 
   /** A card is required at `agent_card_url`; under a seed-style endpoint URL it is optional. */
   private async discover(request: A2aAgentRequest): Promise<FetchedAgentCard | null> {
-    const headers = credentialHeaders(request);
-    if (request.cardUrl) return this.cards.fetch(request.cardUrl, { headers });
+    if (request.cardUrl)
+      return this.cards.fetch(request.cardUrl, { headers: credentialHeaders(request) });
     if (!request.endpointUrl) return null;
+    return this.optionalCard(request.endpointUrl, credentialHeaders(request));
+  }
+
+  private async refetch(
+    update: A2aAgentUpdate,
+    agent: A2aAgentRecord,
+  ): Promise<FetchedAgentCard | null> {
+    if (!update.card) return null;
+    const headers = credentialHeaders(agent);
+    if (update.card.required) return this.cards.fetch(update.card.url, { headers });
+    return this.optionalCard(update.card.url, headers);
+  }
+
+  private async optionalCard(
+    url: string,
+    headers: Record<string, string>,
+  ): Promise<FetchedAgentCard | null> {
     try {
-      return await this.cards.fetch(request.endpointUrl, { headers });
+      return await this.cards.fetch(url, { headers });
     } catch (error) {
       // SSRF refusals and other errors still fail the registration.
       const noCard =

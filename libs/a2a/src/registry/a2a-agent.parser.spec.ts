@@ -1,5 +1,7 @@
 import { A2aErrorCode, A2aException } from '../a2a.exception';
-import { parseA2aAgentCreate } from './a2a-agent.parser';
+import type { A2aAgentRecord } from '@routeiq/persistence';
+import { agentInput } from './__fixtures__/sqlite-agent-store';
+import { parseA2aAgentCreate, parseA2aAgentUpdate } from './a2a-agent.parser';
 
 function failure(body: unknown): A2aException {
   try {
@@ -84,5 +86,112 @@ describe('parseA2aAgentCreate', () => {
     expect(
       failure({ url: 'https://a.example.com', auth_type: 'none', auth_value: 's' }).message,
     ).toContain('auth_type: is none');
+  });
+});
+
+describe('parseA2aAgentUpdate', () => {
+  const current: A2aAgentRecord = {
+    ...agentInput('travel', {
+      url: 'https://travel.example.com/rpc',
+      cardUrl: 'https://travel.example.com/.well-known/agent-card.json',
+      authType: 'bearer_token',
+      authValue: 'stored-secret',
+      staticHeaders: { 'X-Tenant': 'acme', 'X-Other': 'kept?' },
+    }),
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  };
+
+  function updateFailure(body: unknown): A2aException {
+    try {
+      parseA2aAgentUpdate(body, current);
+    } catch (error) {
+      if (error instanceof A2aException) return error;
+      throw error;
+    }
+    throw new Error('the body was accepted');
+  }
+
+  it('patches only the fields given and keeps masked header values', () => {
+    const update = parseA2aAgentUpdate(
+      {
+        name: ' Travel 2 ',
+        description: '',
+        enabled: false,
+        timeout_ms: 2500,
+        static_headers: { 'x-tenant': '********', 'X-New': 'v' },
+      },
+      current,
+    );
+    expect(update).toEqual({
+      patch: {
+        name: 'Travel 2',
+        description: null,
+        enabled: false,
+        timeoutMs: 2500,
+        staticHeaders: { 'x-tenant': 'acme', 'X-New': 'v' },
+      },
+      capabilities: undefined,
+      card: null,
+      endpointUrl: undefined,
+    });
+  });
+
+  it('keeps the stored secret for the same auth type and needs one for a new type', () => {
+    expect(parseA2aAgentUpdate({ credentials: { auth_value: '********' } }, current).patch).toEqual(
+      { authType: 'bearer_token', authValue: 'stored-secret', apiKeyHeader: null },
+    );
+    expect(parseA2aAgentUpdate({ auth_type: 'none' }, current).patch).toEqual({
+      authType: 'none',
+      authValue: null,
+      apiKeyHeader: null,
+    });
+    expect(updateFailure({ auth_type: 'api_key' }).message).toContain('credentials.auth_value:');
+  });
+
+  it('asks for a card: refresh from the stored card URL, a new card URL, or under a new endpoint', () => {
+    expect(parseA2aAgentUpdate({ refresh_card: true }, current).card).toEqual({
+      url: current.cardUrl,
+      required: true,
+    });
+    const card = 'https://new.example.com/card.json';
+    expect(parseA2aAgentUpdate({ agent_card_url: card }, current).card).toEqual({
+      url: card,
+      required: true,
+    });
+    const moved = parseA2aAgentUpdate({ url: 'https://moved.example.com/rpc' }, current);
+    expect(moved).toMatchObject({
+      card: { url: 'https://moved.example.com/rpc', required: false },
+      endpointUrl: 'https://moved.example.com/rpc',
+    });
+    expect(parseA2aAgentUpdate({ url: current.url }, current).card).toBeNull();
+  });
+
+  it('names every bad field in one 400', () => {
+    const error = updateFailure({
+      agent_id: 'other',
+      name: '',
+      enabled: 'no',
+      timeout_ms: 0,
+      capabilities: 'x',
+      static_headers: { Host: 'h' },
+      url: 'ftp://x',
+      refresh_card: 'yes',
+    });
+    expect(error.code).toBe(A2aErrorCode.InvalidAgent);
+    expect(error.status).toBe(400);
+    for (const field of [
+      'agent_id',
+      'name',
+      'enabled',
+      'timeout_ms',
+      'capabilities',
+      'static_headers.Host',
+      'url',
+      'refresh_card',
+    ]) {
+      expect(error.message).toContain(`${field}:`);
+    }
+    expect(updateFailure('x').message).toContain('body: must be a JSON object');
   });
 });

@@ -1,4 +1,9 @@
-import type { A2aAuthType, A2aProtocolVersion } from '@routeiq/persistence';
+import type {
+  A2aAgentPatch,
+  A2aAgentRecord,
+  A2aAuthType,
+  A2aProtocolVersion,
+} from '@routeiq/persistence';
 import { A2aException } from '../a2a.exception';
 import { protocolVersionOf } from '../cards/a2a-card.reader';
 import {
@@ -14,6 +19,13 @@ import {
   text,
   type Body,
 } from './a2a-agent-fields';
+import {
+  cardCapabilities,
+  credentialPatch,
+  union,
+  unmasked,
+  type A2aAgentUpdate,
+} from './a2a-agent-patch';
 
 /** A parsed `POST /a2a/agents` body; the registry completes it from the agent's card. */
 export interface A2aAgentRequest {
@@ -70,6 +82,59 @@ export function parseA2aAgentCreate(body: unknown): A2aAgentRequest {
   };
   if (problems.lines.length > 0) throw A2aException.invalidAgent(problems.lines, problems.first);
   return request;
+}
+
+/**
+ * A `PUT /a2a/agents/{id}` body: any of `name`, `description`, `enabled`, `timeout_ms`,
+ * `capabilities`, `auth_type`/`credentials`, `static_headers` (masked values keep the stored
+ * ones), and `refresh_card: true`, a new `agent_card_url` or a new endpoint `url` (the card is
+ * then fetched again). @throws A2aException `invalid_a2a_agent` (400) naming every bad field.
+ */
+export function parseA2aAgentUpdate(body: unknown, current: A2aAgentRecord): A2aAgentUpdate {
+  if (!isObject(body)) throw A2aException.invalidAgent(['body: must be a JSON object']);
+  const problems = new FieldProblems();
+  if (body.agent_id !== undefined && body.agent_id !== current.agentId) {
+    problems.add('agent_id', 'cannot be changed');
+  }
+  const patch: A2aAgentPatch = { ...credentialPatch(body, current, problems) };
+  if (body.name !== undefined) patch.name = text(body.name, 'name', problems, 255);
+  if (body.description !== undefined) patch.description = descriptionOf(body, problems);
+  if (body.enabled !== undefined) patch.enabled = enabledOf(body.enabled, problems);
+  if (body.timeout_ms !== undefined) patch.timeoutMs = timeoutOf(body.timeout_ms, problems);
+  const given = stringList(body.capabilities, 'capabilities', problems);
+  const capabilities = body.capabilities === undefined ? undefined : given;
+  if (capabilities) patch.capabilities = union(capabilities, cardCapabilities(current.card));
+  if (body.static_headers !== undefined) {
+    const headers = headerMap(body.static_headers, 'static_headers', problems);
+    patch.staticHeaders = unmasked(headers, current.staticHeaders);
+  }
+  const source = cardSourceOf(body, current, problems);
+  if (problems.lines.length > 0) throw A2aException.invalidAgent(problems.lines, problems.first);
+  return { patch, capabilities, ...source };
+}
+
+function cardSourceOf(
+  body: Body,
+  current: A2aAgentRecord,
+  problems: FieldProblems,
+): Pick<A2aAgentUpdate, 'card' | 'endpointUrl'> {
+  const cardUrl =
+    body.agent_card_url === undefined
+      ? undefined
+      : httpUrl(body.agent_card_url, 'agent_card_url', problems);
+  const url = body.url === undefined ? undefined : httpUrl(body.url, 'url', problems);
+  if (body.refresh_card !== undefined && typeof body.refresh_card !== 'boolean') {
+    problems.add('refresh_card', 'must be true or false');
+  }
+  if (cardUrl) return { card: { url: cardUrl, required: true }, endpointUrl: url };
+  // Under a new endpoint a card is optional, as for a seed-style registration.
+  if (url !== undefined && url !== current.url) {
+    return { card: { url, required: false }, endpointUrl: url };
+  }
+  if (body.refresh_card === true) {
+    return { card: { url: current.cardUrl ?? current.url, required: true }, endpointUrl: url };
+  }
+  return { card: null, endpointUrl: undefined };
 }
 
 function agentIdOf(body: Body, problems: FieldProblems): string | undefined {

@@ -120,7 +120,7 @@ describe(A2aAgentsController.name, () => {
 
   it('requires a2a.agent.write on every write route', () => {
     for (const controller of A2A_REGISTRY_CONTROLLERS) {
-      for (const name of ['create', 'delete']) {
+      for (const name of ['create', 'update', 'delete']) {
         const handler = (controller.prototype as unknown as Record<string, unknown>)[name];
         if (typeof handler !== 'function') continue;
         expect(Reflect.getMetadata(ROUTE_PERMISSION_METADATA, handler)).toBe('a2a.agent.write');
@@ -201,6 +201,71 @@ describe(A2aAgentsController.name, () => {
       resourceId: 'evil',
       ok: false,
     });
+  });
+
+  it('updates an agent (200, audited), keeping masked headers and the stored credential', async () => {
+    const res = await call('PUT', '/a2a/agents/echo-agent', {
+      name: 'Echo 2',
+      enabled: false,
+      capabilities: ['extra'],
+      static_headers: { 'X-Tenant': '********', 'X-Extra': '1' },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      agent_id: 'echo-agent',
+      name: 'Echo 2',
+      enabled: false,
+      capabilities: ['extra', 'echo', 'text', 'streaming'],
+      static_headers: { 'X-Tenant': '********', 'X-Extra': '********' },
+      updated_by: 'admin-1',
+    });
+    const stored = app.get(A2aAgentDirectory).get('echo-agent');
+    expect(stored).toMatchObject({ authValue: 'top-secret', enabled: false });
+    expect(stored?.staticHeaders).toEqual({ 'X-Tenant': 'acme', 'X-Extra': '1' });
+    expect(auditor.events.at(-1)).toEqual({
+      action: 'a2a.agent.update',
+      resourceId: 'echo-agent',
+      ok: true,
+    });
+  });
+
+  it('fetches a card on update from a new card URL, or again on refresh_card', async () => {
+    const moved = await call('PUT', '/a2a/agents/seed-bot', { agent_card_url: `${cardBase}/echo` });
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toMatchObject({
+      url: `${cardBase}/echo/rpc`,
+      card_url: `${cardBase}/echo/.well-known/agent-card.json`,
+      protocol_version: '1.0',
+      capabilities: ['math', 'echo', 'text', 'streaming'],
+    });
+    const refreshed = await call('PUT', '/a2a/agents/echo-agent', { refresh_card: true });
+    expect(refreshed.status).toBe(200);
+    expect(await refreshed.json()).toMatchObject({
+      capabilities: ['extra', 'echo', 'text', 'streaming'],
+    });
+    const gone = await call('PUT', '/a2a/agents/seed-bot', {
+      agent_card_url: `${cardBase}/none.json`,
+    });
+    expect(gone.status).toBe(400);
+    expect(await gone.json()).toMatchObject({ error: { code: 'invalid_agent_card' } });
+  });
+
+  it('answers 404 for an unknown agent and 400 naming every bad field on update', async () => {
+    const missing = await call('PUT', '/a2a/agents/nope', { enabled: true });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: 'a2a_agent_not_found' } });
+    expect(auditor.events.at(-1)).toEqual({
+      action: 'a2a.agent.update',
+      resourceId: 'nope',
+      ok: false,
+    });
+    const bad = await call('PUT', '/a2a/agents/echo-agent', { enabled: 'x', timeout_ms: -1 });
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('invalid_a2a_agent');
+    expect(body.error.message).toContain('enabled:');
+    expect(body.error.message).toContain('timeout_ms:');
+    await expect(db.store.get('echo-agent')).resolves.toMatchObject({ timeoutMs: null });
   });
 
   it('gets an agent (404 when missing) and deletes it on both routes', async () => {

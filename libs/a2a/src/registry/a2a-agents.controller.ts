@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import {
   Audited,
   JsonBody,
@@ -37,6 +37,18 @@ export class A2aAgentsController {
   @Get(':id')
   get(@Param('id') id: string): A2aAgentView {
     return this.admin.get(id);
+  }
+
+  @RequirePermission(A2A_AGENT_WRITE_PERMISSION)
+  @Audited('a2a.agent.update', 'a2a_agent')
+  @Put(':id')
+  @HttpCode(200)
+  update(
+    @Param('id') id: string,
+    @JsonBody() body: unknown,
+    @Req() req: GatewayRequest,
+  ): Promise<A2aAgentView> {
+    return this.admin.update(id, body, req);
   }
 
   @RequirePermission(A2A_AGENT_WRITE_PERMISSION)

@@ -103,6 +103,23 @@ describe(A2aRegistryService.name, () => {
     expect(other.list()).toEqual([]);
   });
 
+  it('broadcasts an update: the other replica reloads the changed agent', async () => {
+    const writer = await start();
+    const other = await start();
+    const created = nextChange(other);
+    await writer.create(agentInput('travel'));
+    await created;
+    const published: unknown[] = [];
+    bus.subscribe(A2A_REGISTRY_CHANGED_TOPIC, (message) => published.push(message.payload));
+    const onOther = nextChange(other);
+
+    await writer.update('travel', { enabled: false, name: 'Travel 2' }, 'admin-2');
+
+    await expect(onOther).resolves.toEqual(['travel']);
+    expect(other.get('travel')).toMatchObject({ enabled: false, name: 'Travel 2' });
+    expect(published).toEqual([{ agentIds: ['travel'] }]);
+  });
+
   it('reloads the agents named by a message, removals included, and ignores malformed ones', async () => {
     await db.store.create(agentInput('a'));
     await db.store.create(agentInput('b'));

@@ -7,6 +7,7 @@ import { A2aRegistryService } from './a2a-registry.service';
 
 export * from './a2a-agent.directory';
 export * from './a2a-agent.parser';
+export type { A2aAgentUpdate } from './a2a-agent-patch';
 export * from './a2a-agent.view';
 export * from './a2a-agent-admin.service';
 export * from './a2a-agents.controller';
