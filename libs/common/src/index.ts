@@ -15,3 +15,4 @@ export * from './logging/request-log-fields';
 export * from './auth/route-access.decorator';
 export * from './auth/audited-route.interceptor';
 export * from './tools/hosted-tools.port';
+export * from './views/masked-values';

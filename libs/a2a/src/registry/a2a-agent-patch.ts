@@ -1,3 +1,4 @@
+import { MASKED_VALUE } from '@routeiq/common';
 import type { A2aAgentPatch, A2aAgentRecord, A2aAuthType } from '@routeiq/persistence';
 import type { FetchedAgentCard } from '../cards/a2a-card.fetcher';
 import { summarizeAgentCard } from '../cards/a2a-card.reader';
@@ -9,7 +10,6 @@ import {
   type Body,
   type FieldProblems,
 } from './a2a-agent-fields';
-import { MASKED_VALUE } from './a2a-agent.view';
 
 /** A parsed `PUT /a2a/agents/{id}` body; the admin service completes it from a fetched card. */
 export interface A2aAgentUpdate {
@@ -21,20 +21,6 @@ export interface A2aAgentUpdate {
   card: { url: string; required: boolean } | null;
   /** A new endpoint `url`: it wins over the one a card declares. */
   endpointUrl: string | undefined;
-}
-
-/** Masked values sent back keep the stored ones (header names match case-insensitively). */
-export function unmasked(
-  values: Record<string, string>,
-  stored: Record<string, string>,
-): Record<string, string> {
-  const known = new Map(Object.entries(stored).map(([name, value]) => [name.toLowerCase(), value]));
-  return Object.fromEntries(
-    Object.entries(values).map(([name, value]) => [
-      name,
-      value === MASKED_VALUE ? (known.get(name.toLowerCase()) ?? value) : value,
-    ]),
-  );
 }
 
 /** The capabilities an agent's stored card contributed (skill ids/tags, streaming...). */

@@ -4,6 +4,7 @@ import type {
   A2aAuthType,
   A2aProtocolVersion,
 } from '@routeiq/persistence';
+import { unmasked } from '@routeiq/common';
 import { A2aException } from '../a2a.exception';
 import { protocolVersionOf } from '../cards/a2a-card.reader';
 import {
@@ -19,13 +20,7 @@ import {
   text,
   type Body,
 } from './a2a-agent-fields';
-import {
-  cardCapabilities,
-  credentialPatch,
-  union,
-  unmasked,
-  type A2aAgentUpdate,
-} from './a2a-agent-patch';
+import { cardCapabilities, credentialPatch, union, type A2aAgentUpdate } from './a2a-agent-patch';
 
 /** A parsed `POST /a2a/agents` body; the registry completes it from the agent's card. */
 export interface A2aAgentRequest {

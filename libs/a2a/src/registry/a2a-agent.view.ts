@@ -1,8 +1,9 @@
+import { MASKED_VALUE, maskValues } from '@routeiq/common';
 import type { A2aAgentRecord, A2aAuthType, A2aProtocolVersion } from '@routeiq/persistence';
 import { summarizeAgentCard, type A2aSkillSummary } from '../cards/a2a-card.reader';
 
 /** What a view shows instead of a static header value. */
-export const MASKED_VALUE = '********';
+export { MASKED_VALUE };
 
 /** A registered agent as the REST API shows it (snake_case); never the credential. */
 export interface A2aAgentView {
@@ -44,9 +45,7 @@ export function toA2aAgentView(record: A2aAgentRecord): A2aAgentView {
     auth_type: record.authType,
     api_key_header: record.authType === 'api_key' ? (record.apiKeyHeader ?? 'X-API-Key') : null,
     has_credentials: record.authValue !== null && record.authValue !== '',
-    static_headers: Object.fromEntries(
-      Object.keys(record.staticHeaders).map((name) => [name, MASKED_VALUE]),
-    ),
+    static_headers: maskValues(record.staticHeaders),
     timeout_ms: record.timeoutMs,
     enabled: record.enabled,
     created_at: iso(record.createdAt),

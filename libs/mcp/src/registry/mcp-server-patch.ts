@@ -1,25 +1,5 @@
 import type { McpServerPatch, McpServerRecord } from '@routeiq/persistence';
 import type { McpServerDraft } from './mcp-server.parser';
-import { MASKED_VALUE } from './mcp-server.view';
-
-/**
- * A view's masked values sent back keep the stored values: header names match
- * case-insensitively, environment variable names exactly.
- */
-export function unmasked(
-  values: Record<string, string>,
-  stored: Record<string, string>,
-  caseInsensitive: boolean,
-): Record<string, string> {
-  const fold = (name: string): string => (caseInsensitive ? name.toLowerCase() : name);
-  const known = new Map(Object.entries(stored).map(([name, value]) => [fold(name), value]));
-  return Object.fromEntries(
-    Object.entries(values).map(([name, value]) => [
-      name,
-      value === MASKED_VALUE ? (known.get(fold(name)) ?? value) : value,
-    ]),
-  );
-}
 
 /** The client-settable fields of a stored server. */
 export function draftOf(record: McpServerRecord): McpServerDraft {

@@ -1,3 +1,4 @@
+import { unmasked } from '@routeiq/common';
 import {
   isMcpServerId,
   mcpServerDefaults,
@@ -24,7 +25,7 @@ import {
   text,
   type Body,
 } from './mcp-server-fields';
-import { changes, draftOf, unmasked } from './mcp-server-patch';
+import { changes, draftOf } from './mcp-server-patch';
 
 /** What a client may set on a server: everything but the audit fields. */
 export type McpServerDraft = Omit<McpServerInput, 'createdBy' | 'updatedBy'>;

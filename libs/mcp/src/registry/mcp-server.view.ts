@@ -1,7 +1,8 @@
+import { MASKED_VALUE, maskValues } from '@routeiq/common';
 import type { McpAuthType, McpServerRecord, McpTransport } from '@routeiq/persistence';
 
 /** What a view shows instead of a static header or environment value. */
-export const MASKED_VALUE = '********';
+export { MASKED_VALUE };
 
 /**
  * Who sees the view: `manager` (admin, or a key holding `mcp.server.write`) sees how the gateway
@@ -53,12 +54,12 @@ export function toMcpServerView(
     auth_type: record.authType,
     api_key_header: record.authType === 'api_key' ? (record.apiKeyHeader ?? 'X-API-Key') : null,
     has_credentials: record.authValue !== null && record.authValue !== '',
-    static_headers: masked(record.staticHeaders),
+    static_headers: maskValues(record.staticHeaders),
     mcp_access_groups: [...record.accessGroups],
     allowed_tools: [...record.allowedTools],
     command: manager ? record.command : null,
     args: manager ? [...record.args] : [],
-    env: manager ? masked(record.env) : {},
+    env: manager ? maskValues(record.env) : {},
     timeout_ms: record.timeoutMs,
     enabled: record.enabled,
     created_at: iso(record.createdAt),
@@ -66,10 +67,6 @@ export function toMcpServerView(
     created_by: record.createdBy,
     updated_by: record.updatedBy,
   };
-}
-
-function masked(values: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.keys(values).map((name) => [name, MASKED_VALUE]));
 }
 
 function originOf(url: string | null): string | null {
