@@ -17,6 +17,7 @@ import { McpServerEntity } from './mcp/mcp-server.entity';
 import { McpServers1764400300000 } from './migrations/1764400300000-mcp-servers.migration';
 import { A2aAgentEntity } from './a2a/a2a-agent.entity';
 import { A2aAgents1764400400000 } from './migrations/1764400400000-a2a-agents.migration';
+import { A2aAccess1764400500000 } from './migrations/1764400500000-a2a-access.migration';
 
 // Explicit lists, never globs: the app is bundled by webpack.
 export const PERSISTENCE_ENTITIES = [
@@ -36,6 +37,7 @@ export const PERSISTENCE_MIGRATIONS = [
   StoredResponses1764400200000,
   McpServers1764400300000,
   A2aAgents1764400400000,
+  A2aAccess1764400500000,
 ];
 
 /** How long a SQLite writer waits for another process's lock before failing. */

@@ -16,6 +16,8 @@ function agent(overrides: Partial<A2aAgentRecord> = {}): A2aAgentRecord {
     card: {},
     protocolVersion: '1.0',
     capabilities: ['booking'],
+    accessGroups: [],
+    keyRpmLimit: null,
     authType: 'none',
     authValue: null,
     apiKeyHeader: null,

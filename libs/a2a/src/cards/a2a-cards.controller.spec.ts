@@ -50,6 +50,8 @@ function agent(agentId: string, overrides: Partial<A2aAgentRecord> = {}): A2aAge
     },
     protocolVersion: '1.0',
     capabilities: [],
+    accessGroups: [],
+    keyRpmLimit: null,
     authType: 'none',
     authValue: null,
     apiKeyHeader: null,

@@ -3,7 +3,8 @@ import { noteAuditResource, type GatewayRequest } from '@routeiq/common';
 import type { A2aAgentInput, A2aAgentRecord } from '@routeiq/persistence';
 import { A2aErrorCode, A2aException } from '../a2a.exception';
 import { A2aCardFetcher, type FetchedAgentCard } from '../cards/a2a-card.fetcher';
-import { isA2aAgentId, slugOf } from './a2a-agent-fields';
+import { isA2aAgentId } from '@routeiq/persistence';
+import { slugOf } from './a2a-agent-fields';
 import { withCard, type A2aAgentUpdate } from './a2a-agent-patch';
 import { parseA2aAgentCreate, parseA2aAgentUpdate, type A2aAgentRequest } from './a2a-agent.parser';
 import { toA2aAgentView, type A2aAgentView } from './a2a-agent.view';
@@ -144,6 +145,8 @@ function inputOf(
     card: fetched?.card ?? {},
     protocolVersion: summary?.protocolVersion ?? request.protocolVersion ?? '0.3',
     capabilities: [...new Set([...request.capabilities, ...(summary?.capabilities ?? [])])],
+    accessGroups: [],
+    keyRpmLimit: null,
     authType: request.authType,
     authValue: request.authValue,
     apiKeyHeader: request.apiKeyHeader,

@@ -1,4 +1,4 @@
-import type { A2aAuthType } from '@routeiq/persistence';
+import { isA2aAgentId, type A2aAuthType } from '@routeiq/persistence';
 
 export type Body = Readonly<Record<string, unknown>>;
 
@@ -141,10 +141,4 @@ export function slugOf(name: string): string | undefined {
     .slice(0, 64)
     .replace(/-+$/, '');
   return isA2aAgentId(slug) ? slug : undefined;
-}
-
-export const A2A_AGENT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-
-export function isA2aAgentId(value: string): boolean {
-  return A2A_AGENT_ID_PATTERN.test(value);
 }

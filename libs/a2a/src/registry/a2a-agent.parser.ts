@@ -1,8 +1,9 @@
-import type {
-  A2aAgentPatch,
-  A2aAgentRecord,
-  A2aAuthType,
-  A2aProtocolVersion,
+import {
+  isA2aAgentId,
+  type A2aAgentPatch,
+  type A2aAgentRecord,
+  type A2aAuthType,
+  type A2aProtocolVersion,
 } from '@routeiq/persistence';
 import { unmasked } from '@routeiq/common';
 import { A2aException } from '../a2a.exception';
@@ -14,7 +15,6 @@ import {
   headerName,
   headerValue,
   httpUrl,
-  isA2aAgentId,
   isObject,
   stringList,
   text,

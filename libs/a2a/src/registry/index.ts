@@ -12,7 +12,6 @@ export * from './a2a-agent.view';
 export * from './a2a-agent-admin.service';
 export * from './a2a-agents.controller';
 export * from './a2a-registry.service';
-export { isA2aAgentId, A2A_AGENT_ID_PATTERN } from './a2a-agent-fields';
 
 /**
  * The registry (also bound as the `A2aAgentDirectory` port), the card fetcher and the service

@@ -89,6 +89,22 @@ describe.each([
     await expect(store.delete('mcp-session', 'a')).resolves.toBe(false);
   });
 
+  it('claims only an id without a live value: one claimant of several wins', async () => {
+    const { store, peer } = harness;
+    const claims = await Promise.all([
+      store.claim('lock', 'refresh', 'r1', 60),
+      peer.claim('lock', 'refresh', 'r2', 60),
+      store.claim('lock', 'refresh', 'r3', 60),
+    ]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    const winner = ['r1', 'r2', 'r3'][claims.indexOf(true)];
+    await expect(peer.get('lock', 'refresh')).resolves.toBe(winner);
+    await expect(store.claim('lock', 'other', 'x', 60)).resolves.toBe(true);
+    await store.delete('lock', 'refresh');
+    await expect(peer.claim('lock', 'refresh', 'r4', 60)).resolves.toBe(true);
+    await expect(store.claim('n', 'a', 'x', 0)).rejects.toThrow(RangeError);
+  });
+
   it('forgets an entry once its time to live has passed', async () => {
     const { store, peer } = harness;
     await store.set('mcp-session', 'short', 'x', 1);

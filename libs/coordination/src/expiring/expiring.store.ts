@@ -10,6 +10,17 @@ export abstract class ExpiringStore {
   /** Stores `value`, replacing any previous one, for `ttlSeconds` (a positive integer). */
   abstract set(namespace: string, id: string, value: string, ttlSeconds: number): Promise<void>;
 
+  /**
+   * Stores `value` only when no live value exists (Redis `SET NX`): true when this call stored it.
+   * Atomic across replicas, so it serves as a short lock ("only one replica does this now").
+   */
+  abstract claim(
+    namespace: string,
+    id: string,
+    value: string,
+    ttlSeconds: number,
+  ): Promise<boolean>;
+
   /** Restarts the time to live of a live value; false when there is none. */
   abstract touch(namespace: string, id: string, ttlSeconds: number): Promise<boolean>;
 

@@ -44,6 +44,13 @@ export class InMemoryExpiringStore extends ExpiringStore {
     this.entries.set(key, { value, expiresAt: this.now() + ttlSeconds * 1000 });
   }
 
+  async claim(namespace: string, id: string, value: string, ttlSeconds: number): Promise<boolean> {
+    checkTtlSeconds(ttlSeconds);
+    if (this.live(keyOf(namespace, id))) return false;
+    await this.set(namespace, id, value, ttlSeconds);
+    return true;
+  }
+
   async touch(namespace: string, id: string, ttlSeconds: number): Promise<boolean> {
     checkTtlSeconds(ttlSeconds);
     const key = keyOf(namespace, id);

@@ -34,6 +34,19 @@ export class RedisExpiringStore extends ExpiringStore {
     await bounded(command.set(key, value, 'EX', ttlSeconds), action, this.timeoutMs);
   }
 
+  async claim(namespace: string, id: string, value: string, ttlSeconds: number): Promise<boolean> {
+    checkTtlSeconds(ttlSeconds);
+    const action = `claim ${namespace} entry`;
+    const command = readyCommand(this.connections, action);
+    const key = this.keys.expiring(namespace, id);
+    const reply = await bounded(
+      command.set(key, value, 'EX', ttlSeconds, 'NX'),
+      action,
+      this.timeoutMs,
+    );
+    return reply === 'OK';
+  }
+
   async touch(namespace: string, id: string, ttlSeconds: number): Promise<boolean> {
     checkTtlSeconds(ttlSeconds);
     const action = `touch ${namespace} entry`;

@@ -28,6 +28,12 @@ export class A2aAgentEntity {
   @Column({ type: 'simple-json', default: '[]' })
   capabilities!: string[];
 
+  @Column({ name: 'access_groups', type: 'simple-json', default: '[]' })
+  accessGroups!: string[];
+
+  @Column({ name: 'key_rpm_limit', type: 'integer', nullable: true })
+  keyRpmLimit!: number | null;
+
   @Column({ name: 'auth_type', type: 'varchar', length: 32 })
   authType!: A2aAuthType;
 

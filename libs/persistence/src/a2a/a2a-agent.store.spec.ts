@@ -3,7 +3,8 @@ import { createDataSource } from '../data-source.factory';
 import { revertLastMigration, runMigrationsLocked } from '../migration.runner';
 import { createTestTarget, DATABASE_KINDS, type TestTarget } from '../__fixtures__/test-databases';
 import { A2aAgentStore } from './a2a-agent.store';
-import type { A2aAgentInput } from './a2a-agent.types';
+import { TeamStore } from '../keys/team.store';
+import { NO_AGENT_RESTRICTIONS, type A2aAgentInput } from './a2a-agent.types';
 
 function agent(agentId: string, overrides: Partial<A2aAgentInput> = {}): A2aAgentInput {
   return {
@@ -19,6 +20,8 @@ function agent(agentId: string, overrides: Partial<A2aAgentInput> = {}): A2aAgen
     },
     protocolVersion: '1.0',
     capabilities: ['book', 'travel', 'streaming'],
+    accessGroups: [],
+    keyRpmLimit: null,
     authType: 'bearer_token',
     authValue: 'secret-token',
     apiKeyHeader: null,
@@ -176,12 +179,33 @@ describe(A2aAgentStore.name, () => {
       }
     }
 
+    it('gives existing agents no access groups or limit, and keys and teams every agent', async () => {
+      await new A2aAgentStore(dataSource).create(agent('older'));
+      await expect(revertLastMigration(dataSource)).resolves.toBe('A2aAccess1764400500000');
+      const when = "'2025-11-28 10:00:00'";
+      await dataSource.query(
+        `INSERT INTO teams (team_id, created_at, updated_at) VALUES ('t-a2a', ${when}, ${when})`,
+      );
+      await expect(runMigrationsLocked(dataSource)).resolves.toEqual(['A2aAccess1764400500000']);
+      await expect(new A2aAgentStore(dataSource).get('older')).resolves.toMatchObject({
+        accessGroups: [],
+        keyRpmLimit: null,
+      });
+      const team = await new TeamStore(dataSource).find('t-a2a');
+      expect(team?.agents).toEqual(NO_AGENT_RESTRICTIONS);
+      await new A2aAgentStore(dataSource).delete('older');
+    });
+
     it('drops the table on revert and recreates it on the next run', async () => {
-      await new A2aAgentStore(dataSource).create(agent('kept'));
+      await new A2aAgentStore(dataSource).create(agent('kept', { accessGroups: ['ops'] }));
+      await expect(revertLastMigration(dataSource)).resolves.toBe('A2aAccess1764400500000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('A2aAgents1764400400000');
       expect(await hasTable('a2a_agents')).toBe(false);
       expect(await hasTable('mcp_servers')).toBe(true);
-      await expect(runMigrationsLocked(dataSource)).resolves.toEqual(['A2aAgents1764400400000']);
+      await expect(runMigrationsLocked(dataSource)).resolves.toEqual([
+        'A2aAgents1764400400000',
+        'A2aAccess1764400500000',
+      ]);
       await expect(new A2aAgentStore(dataSource).list()).resolves.toEqual([]);
     });
   });

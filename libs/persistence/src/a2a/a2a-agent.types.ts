@@ -19,6 +19,13 @@ export interface A2aAgentRecord {
   protocolVersion: A2aProtocolVersion;
   /** Skill ids/tags and capability names, for `?capability=` filtering. */
   capabilities: string[];
+  /**
+   * Access groups the agent belongs to: a key or team whose `object_permission` lists one of them
+   * in `agent_access_groups` may call it.
+   */
+  accessGroups: string[];
+  /** Requests per UTC minute each key may send this agent; null means no per-agent limit. */
+  keyRpmLimit: number | null;
   authType: A2aAuthType;
   /** Bearer token or API key. A secret: never in a view, a log line or an audit record. */
   authValue: string | null;
@@ -38,3 +45,18 @@ export type A2aAgentInput = Omit<A2aAgentRecord, 'createdAt' | 'updatedAt'>;
 export type A2aAgentPatch = Partial<
   Omit<A2aAgentRecord, 'agentId' | 'createdAt' | 'createdBy' | 'updatedAt'>
 >;
+
+/**
+ * A2A access of a key or team (LiteLLM's `object_permission.agents` and `agent_access_groups`).
+ * A holder with neither may call every agent; otherwise an agent is callable when listed (or `*`)
+ * or in a listed access group.
+ */
+export interface AgentPermissions {
+  agents: string[];
+  accessGroups: string[];
+}
+
+export const NO_AGENT_RESTRICTIONS: Readonly<AgentPermissions> = Object.freeze({
+  agents: [],
+  accessGroups: [],
+});

@@ -1,2 +1,3 @@
 export * from './a2a-agent.types';
 export * from './a2a-agent.store';
+export * from './a2a-agent-id';

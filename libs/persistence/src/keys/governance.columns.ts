@@ -1,4 +1,5 @@
 import { Column } from 'typeorm';
+import { type AgentPermissions, NO_AGENT_RESTRICTIONS } from '../a2a/a2a-agent.types';
 import { type McpPermissions, NO_MCP_RESTRICTIONS } from '../mcp/mcp-server.types';
 
 /** Columns a virtual key and a team share: model access, limits, budget, spend, state. */
@@ -36,6 +37,13 @@ export abstract class GovernanceColumns {
     default: JSON.stringify(NO_MCP_RESTRICTIONS),
   })
   mcp!: McpPermissions;
+
+  @Column({
+    name: 'agent_permissions',
+    type: 'simple-json',
+    default: JSON.stringify(NO_AGENT_RESTRICTIONS),
+  })
+  agents!: AgentPermissions;
 
   @Column({ name: 'created_at', type: Date })
   createdAt!: Date;

@@ -1,3 +1,4 @@
+import type { AgentPermissions } from '../a2a/a2a-agent.types';
 import type { McpPermissions } from '../mcp/mcp-server.types';
 
 /** Model access, limits, budget and state shared by virtual keys and teams. */
@@ -16,6 +17,8 @@ export interface GovernanceFields {
   metadata: Record<string, unknown>;
   /** MCP servers, access groups and tools the holder may use (LiteLLM's `object_permission`). */
   mcp: McpPermissions;
+  /** A2A agents and agent access groups the holder may call (LiteLLM's `object_permission`). */
+  agents: AgentPermissions;
   createdAt: Date;
   updatedAt: Date;
 }

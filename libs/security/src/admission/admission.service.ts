@@ -10,7 +10,12 @@ import { normaliseIp } from '../policy/policy-ip';
 import { PolicyEnforcer } from '../policy/policy.enforcer';
 import { QuotaException } from '../quota/quota.exception';
 import { QuotaService } from '../quota/quota.service';
-import type { QuotaRequest, QuotaReservation, SubjectLimits } from '../quota/quota.types';
+import type {
+  QuotaRequest,
+  QuotaReservation,
+  ScopedKeyLimits,
+  SubjectLimits,
+} from '../quota/quota.types';
 import { SecurityException } from '../security.exception';
 import type { Admission, ActualUsage, UsageEstimate } from './admission.types';
 import { keyAllowsModel } from './model-access';
@@ -85,13 +90,21 @@ export class AdmissionService {
 
   /**
    * Budget and quota only, for a call that names no model (an MCP tool call: one request, no
-   * tokens); the caller checked its own access rules. Reconciled like `admit`.
+   * tokens); the caller checked its own access rules. Reconciled like `admit`. `scoped` adds the
+   * key's limits for one target (an A2A agent's per-key rate), counted apart from its own.
    */
-  async admitCall(req: GatewayRequest, estimate: UsageEstimate): Promise<Admission> {
+  async admitCall(
+    req: GatewayRequest,
+    estimate: UsageEstimate,
+    scoped?: ScopedKeyLimits,
+  ): Promise<Admission> {
     const resolved = resolvedKeyOf(req);
     try {
       if (resolved) assertBudgetLeft(resolved);
-      const reservation = await this.quota.reserve(quotaRequest(req, resolved, estimate));
+      const request = quotaRequest(req, resolved, estimate);
+      const reservation = await this.quota.reserve(
+        scoped ? { ...request, scopedKeyLimits: scoped } : request,
+      );
       return new ReservedAdmission(reservation, resolved, this.spend);
     } catch (error) {
       if (error instanceof QuotaException && error.details) {

@@ -1,5 +1,9 @@
 import { CommonException } from '@routeiq/common';
-import { type GovernanceFields, NO_MCP_RESTRICTIONS } from '@routeiq/persistence';
+import {
+  type GovernanceFields,
+  NO_AGENT_RESTRICTIONS,
+  NO_MCP_RESTRICTIONS,
+} from '@routeiq/persistence';
 import { addBudgetDuration, isBudgetDuration } from './budget-period';
 import { isPermission } from '../rbac/permission';
 
@@ -188,6 +192,7 @@ export function newGovernance(now: Date): GovernanceFields {
     blocked: false,
     metadata: {},
     mcp: structuredClone(NO_MCP_RESTRICTIONS),
+    agents: structuredClone(NO_AGENT_RESTRICTIONS),
     createdAt: now,
     updatedAt: now,
   };

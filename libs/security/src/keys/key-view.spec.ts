@@ -20,6 +20,7 @@ function governance(overrides: Partial<GovernanceFields> = {}): GovernanceFields
     blocked: false,
     metadata: { owner: 'ci' },
     mcp: { servers: ['wiki'], accessGroups: ['ops'], tools: { wiki: ['search'] } },
+    agents: { agents: [], accessGroups: [] },
     createdAt: T0,
     updatedAt: T0,
     ...overrides,

@@ -17,6 +17,8 @@ export interface PlannedCounter {
   readonly metric: QuotaMetric;
   readonly window: QuotaWindow;
   readonly subject: QuotaSubjectKind;
+  /** Set for a scoped key limit (`ScopedKeyLimits.label`). */
+  readonly scope?: string;
   /** In counter units: micro-USD for spend. */
   readonly limit: number;
   /** In the metric's unit (USD for spend), for messages. */
@@ -29,6 +31,8 @@ export interface PlannedCounter {
 interface Subject {
   readonly kind: QuotaSubjectKind;
   readonly id: string;
+  /** `ScopedKeyLimits.label`; the counters of a scoped subject are apart from the plain ones. */
+  readonly scope?: string;
 }
 
 const MICRO_USD_PER_USD = 1_000_000;
@@ -87,6 +91,11 @@ export function planCounters(
   const { key, team } = request.subjects;
   if (key) subjectCounters({ kind: 'key', id: key }, request.keyLimits, nowMs).forEach(add);
   if (team) subjectCounters({ kind: 'team', id: team }, request.teamLimits, nowMs).forEach(add);
+  const scoped = request.scopedKeyLimits;
+  if (key && scoped) {
+    const subject = { kind: 'key', id: `${key}@${scoped.scope}`, scope: scoped.label } as const;
+    subjectCounters(subject, scoped.limits, nowMs).forEach(add);
+  }
   return [...byKey.values()];
 }
 
@@ -160,6 +169,7 @@ function counter(
     metric,
     window,
     subject: subject.kind,
+    ...(subject.scope !== undefined && { scope: subject.scope }),
     limit,
     displayLimit,
     endMs: bounds?.endMs,

@@ -12,6 +12,8 @@ export interface QuotaExceededDetails {
   /** In the metric's unit: requests, tokens or USD. */
   readonly limit: number;
   readonly subject: QuotaSubjectKind;
+  /** What the limit is scoped to, for the message (e.g. `on agent "travel"`); none when general. */
+  readonly scope?: string;
   /** Seconds until the window ends; undefined for a lifetime budget, which never resets. */
   readonly retryAfterSeconds: number | undefined;
 }
@@ -40,14 +42,15 @@ export class QuotaException extends GatewayException {
   }
 
   static quotaExceeded(details: QuotaExceededDetails): QuotaException {
-    const { metric, window, limit, subject, retryAfterSeconds } = details;
+    const { metric, window, limit, subject, scope, retryAfterSeconds } = details;
+    const holder = scope === undefined ? subject : `${subject} ${scope}`;
     const amount = metric === 'spend_usd' ? `$${limit}` : `${limit} ${metric.replace('_', ' ')}`;
     const retry = retryAfterSeconds === undefined ? '' : `; retry in ${retryAfterSeconds} s`;
     return new QuotaException(
       {
         status: 429,
         code: QuotaErrorCode.QuotaExceeded,
-        message: `Quota exceeded: ${metric} ${WINDOW_TEXT[window]} for this ${subject} is limited to ${amount}${retry}`,
+        message: `Quota exceeded: ${metric} ${WINDOW_TEXT[window]} for this ${holder} is limited to ${amount}${retry}`,
         headers:
           retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) },
       },

@@ -46,7 +46,8 @@ export class QuotaService {
    */
   async reserve(request: QuotaRequest): Promise<QuotaReservation> {
     if (!this.config.enabled) return NO_QUOTA_RESERVATION;
-    if (!this.config.rules.length && !request.keyLimits && !request.teamLimits) {
+    const limited = request.keyLimits || request.teamLimits || request.scopedKeyLimits;
+    if (!this.config.rules.length && !limited) {
       return NO_QUOTA_RESERVATION;
     }
     const nowMs = Date.now();
@@ -104,6 +105,7 @@ function exceeded(counter: PlannedCounter | undefined, nowMs: number): QuotaExce
     window: counter.window,
     limit: counter.displayLimit,
     subject: counter.subject,
+    ...(counter.scope !== undefined && { scope: counter.scope }),
     retryAfterSeconds: counter.endMs === undefined ? undefined : secondsUntil(counter.endMs, nowMs),
   });
 }

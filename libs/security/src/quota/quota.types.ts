@@ -44,6 +44,18 @@ export interface SubjectLimits {
   readonly budgetPeriod?: { readonly startMs: number; readonly endMs: number };
 }
 
+/**
+ * Limits of the calling key within one scope (one A2A agent, say), counted apart from the key's
+ * general limits: the key's calls to that scope only.
+ */
+export interface ScopedKeyLimits {
+  /** Distinguishes the counters, e.g. `a2a:travel`. */
+  readonly scope: string;
+  /** For messages, e.g. `on agent "travel"`. */
+  readonly label: string;
+  readonly limits: SubjectLimits;
+}
+
 /** Token and spend figures of one call: the estimate before it, the actual usage after. */
 export interface QuotaUsage {
   readonly inputTokens: number;
@@ -56,6 +68,8 @@ export interface QuotaRequest {
   readonly subjects: QuotaSubjects;
   readonly keyLimits?: SubjectLimits;
   readonly teamLimits?: SubjectLimits;
+  /** Applies when the request has a key subject. */
+  readonly scopedKeyLimits?: ScopedKeyLimits;
   readonly estimate: QuotaUsage;
 }
 

@@ -55,6 +55,8 @@ export function agentRecord(
     card: {},
     protocolVersion: '1.0',
     capabilities: [],
+    accessGroups: [],
+    keyRpmLimit: null,
     authType: 'none',
     authValue: null,
     apiKeyHeader: null,

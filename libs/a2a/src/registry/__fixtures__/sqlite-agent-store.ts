@@ -41,6 +41,8 @@ export function agentInput(agentId: string, overrides: Partial<A2aAgentInput> = 
     card: {},
     protocolVersion: '1.0',
     capabilities: [],
+    accessGroups: [],
+    keyRpmLimit: null,
     authType: 'none',
     authValue: null,
     apiKeyHeader: null,
