@@ -48,6 +48,17 @@ describe(runCli.name, () => {
     expect(await run(['--help'])).toEqual({ code: 0, out: [USAGE], err: [] });
   });
 
+  it('shows a command its own usage, and refuses its unknown options with exit 2', async () => {
+    const help = await run(['migrate', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.out.join('\n')).toMatch(/^Usage: routeiq migrate \[--config <file>\]/);
+    const bad = await run(['migrate', '--nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.err.join('\n')).toMatch(
+      /routeiq migrate: Unknown option '--nope'[\s\S]*Usage: routeiq migrate/,
+    );
+  });
+
   it('rejects an unknown command with usage on stderr and exit 2', async () => {
     const result = await run(['frobnicate']);
     expect(result.code).toBe(2);

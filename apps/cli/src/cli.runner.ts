@@ -1,52 +1,84 @@
+import { parseArgs } from 'node:util';
 import { scrubSecrets } from '@routeiq/common';
 import { benchRoutingCommand } from './bench-routing.command';
+import { CliUsageError, type CliCommand } from './cli-command';
 import { readCliConfig } from './cli.config';
 import { type CliOutput, migrateCommand, revertCommand } from './migrate.command';
+import { ARTIFACT_COMMANDS } from './ml/artifact.commands';
+import { TRAINING_COMMANDS } from './ml/training.commands';
+
+const DATABASE_NOTE = `The database is DATABASE_URL, else general_settings.database_url, else SQLite in
+ROUTEIQ_DATA_DIR (default ./data).`;
+
+/** A command whose only option is `--config <file>` (the database commands). */
+function configCommand(
+  name: string,
+  summary: string,
+  action: (
+    context: Parameters<CliCommand['run']>[1],
+    configFile: string | undefined,
+  ) => Promise<void>,
+): CliCommand {
+  return {
+    name,
+    summary,
+    usage: `Usage: routeiq ${name} [--config <file>]\n\n  --config <file>  LiteLLM-format YAML config (read for general_settings.database_url)\n\n${DATABASE_NOTE}`,
+    async run(args, context) {
+      const { values } = parseCommandArgs(args, { config: { type: 'string' } });
+      await action(context, values.config as string | undefined);
+    },
+  };
+}
+
+const COMMANDS: readonly CliCommand[] = [
+  configCommand('migrate', 'Apply pending database migrations', ({ config, io }, file) =>
+    migrateCommand(config, file, io),
+  ),
+  configCommand(
+    'migrate:revert',
+    'Revert the most recently applied migration',
+    ({ config, io }, file) => revertCommand(config, file, io),
+  ),
+  {
+    name: 'bench-routing',
+    summary: "Time each routing strategy's decision (JSON lines, microseconds)",
+    usage: 'Usage: routeiq bench-routing',
+    async run(args, { config, io }) {
+      parseCommandArgs(args, {});
+      await benchRoutingCommand(config, undefined, io);
+    },
+  },
+  ...TRAINING_COMMANDS,
+  ...ARTIFACT_COMMANDS,
+];
 
 export const USAGE = `Usage: routeiq <command> [options]
 
 Commands:
-  migrate          Apply pending database migrations
-  migrate:revert   Revert the most recently applied migration
-  bench-routing    Time each routing strategy's decision (JSON lines, microseconds)
+${COMMANDS.map((command) => `  ${command.name.padEnd(16)} ${command.summary}`).join('\n')}
 
 Options:
   --config <file>  LiteLLM-format YAML config (read for general_settings.database_url)
-  -h, --help       Show this help
+  -h, --help       Show this help (routeiq <command> --help for a command's options)
 
-The database is DATABASE_URL, else general_settings.database_url, else SQLite in
-ROUTEIQ_DATA_DIR (default ./data).`;
+${DATABASE_NOTE}`;
 
-const COMMANDS = {
-  migrate: migrateCommand,
-  'migrate:revert': revertCommand,
-  'bench-routing': benchRoutingCommand,
-} as const;
+type OptionSpec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
-class UsageError extends Error {}
-
-interface ParsedArgs {
-  readonly command?: string;
-  readonly configFile?: string;
-  readonly help: boolean;
-}
-
-function parseArgs(argv: readonly string[]): ParsedArgs {
-  let command: string | undefined;
-  let configFile: string | undefined;
-  let help = false;
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    if (arg === '-h' || arg === '--help') help = true;
-    else if (arg === '--config') {
-      configFile = argv[++i];
-      if (configFile === undefined) throw new UsageError('--config needs a file');
-    } else if (arg.startsWith('--config=')) configFile = arg.slice('--config='.length);
-    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
-    else if (command === undefined) command = arg;
-    else throw new UsageError(`unexpected argument ${arg}`);
+/**
+ * Strict `node:util` parseArgs over a command's arguments.
+ * @throws CliUsageError for unknown options, missing values or stray positionals.
+ */
+export function parseCommandArgs(
+  args: readonly string[],
+  options: OptionSpec,
+  allowPositionals = false,
+): { values: Record<string, unknown>; positionals: string[] } {
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals });
+  } catch (error) {
+    throw new CliUsageError((error as Error).message);
   }
-  return { command, configFile, help };
 }
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage error). */
@@ -55,34 +87,48 @@ export async function runCli(
   io: CliOutput,
   env?: Readonly<Record<string, string | undefined>>,
 ): Promise<number> {
-  let args: ParsedArgs;
-  try {
-    args = parseArgs(argv);
-  } catch (error) {
-    io.err(`routeiq: ${(error as Error).message}\n\n${USAGE}`);
+  const index = commandIndex(argv);
+  const name = index === -1 ? undefined : argv[index];
+  const rest = index === -1 ? [...argv] : [...argv.slice(0, index), ...argv.slice(index + 1)];
+  const help = rest.includes('-h') || rest.includes('--help');
+  if (name === undefined) {
+    const unknown = rest.find((arg) => arg !== '-h' && arg !== '--help');
+    if (help && unknown === undefined) {
+      io.out(USAGE);
+      return 0;
+    }
+    io.err(unknown ? `routeiq: unknown option ${unknown}\n\n${USAGE}` : USAGE);
     return 2;
   }
-  if (args.help) {
-    io.out(USAGE);
-    return 0;
-  }
-  if (args.command === undefined) {
-    io.err(USAGE);
-    return 2;
-  }
-  const command = COMMANDS[args.command as keyof typeof COMMANDS] as
-    (typeof COMMANDS)[keyof typeof COMMANDS] | undefined;
+  const command = COMMANDS.find((candidate) => candidate.name === name);
   if (!command) {
-    io.err(`routeiq: unknown command ${args.command}\n\n${USAGE}`);
+    io.err(`routeiq: unknown command ${name}\n\n${USAGE}`);
     return 2;
   }
+  if (help) {
+    io.out(command.usage);
+    return 0;
+  }
   try {
-    await command(readCliConfig(env), args.configFile, io);
+    await command.run(rest, { config: readCliConfig(env), io });
     return 0;
   } catch (error) {
-    io.err(`routeiq ${args.command}: ${oneLine(error)}`);
+    if (error instanceof CliUsageError) {
+      io.err(`routeiq ${name}: ${error.message}\n\n${command.usage}`);
+      return 2;
+    }
+    io.err(`routeiq ${name}: ${oneLine(error)}`);
     return 1;
   }
+}
+
+/** The first argument that is not an option or the value of a leading `--config`. */
+function commandIndex(argv: readonly string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--config') i++;
+    else if (!argv[i]!.startsWith('-')) return i;
+  }
+  return -1;
 }
 
 function oneLine(error: unknown): string {

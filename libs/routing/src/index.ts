@@ -25,3 +25,4 @@ export * from './registry/strategy-registry.types';
 export * from './registry/strategy-weights';
 export { bucketOf, bucketKeyOf, WEIGHTS_BUCKET_SEED } from './registry/strategy-selector';
 export * from './strategy.controller';
+export * from './ml';

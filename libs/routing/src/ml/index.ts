@@ -1,0 +1,2 @@
+export * from './ml.types';
+export * from './float-codec';
