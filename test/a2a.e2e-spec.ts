@@ -143,7 +143,7 @@ describe('A2A gateway', () => {
   });
 
   // Trace propagation (`traceparent` to the agent) needs the OpenTelemetry SDK, which starts only
-  // in a gateway process: it belongs with the process-based tracing e2e.
+  // in a gateway process: it is tested in test/a2a-protocol.e2e-spec.ts.
   it('sends a message with the protocol version reaching the agent, never the caller key', async () => {
     const reply = await (await client('echo-agent')).sendMessage(userMessage('hello'));
     expect(textOf(reply as Task)).toBe('echo: hello');

@@ -166,8 +166,14 @@ describe('Virtual keys, teams and RBAC', () => {
     expect((await admin('/team/info?team_id=team-ops')).status).toBe(404);
   });
 
-  it('keeps MCP permissions (object_permission) on keys and teams across updates', async () => {
-    const unrestricted = { mcp_servers: [], mcp_access_groups: [], mcp_tool_permissions: {} };
+  it('keeps MCP and A2A permissions (object_permission) on keys and teams across updates', async () => {
+    const unrestricted = {
+      mcp_servers: [],
+      mcp_access_groups: [],
+      mcp_tool_permissions: {},
+      agents: [],
+      agent_access_groups: [],
+    };
     // Defaulted JSON columns once came back as raw text ("[]") in the create answers on Postgres.
     const empty = { models: [], metadata: {}, object_permission: unrestricted };
     expect((await admin('/key/generate', {})).body).toMatchObject({ ...empty, permissions: [] });
@@ -176,6 +182,8 @@ describe('Virtual keys, teams and RBAC', () => {
       mcp_servers: ['wiki'],
       mcp_access_groups: ['support'],
       mcp_tool_permissions: { wiki: ['search'] },
+      agents: ['travel'],
+      agent_access_groups: ['ops'],
     };
     const created = await admin('/key/generate', { object_permission: granted });
     expect(created.body.object_permission).toEqual(granted);

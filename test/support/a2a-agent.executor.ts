@@ -5,16 +5,29 @@ import {
   type ExecutionEventBus,
   type RequestContext,
 } from '@a2a-js/sdk/server';
+import type { IncomingHttpHeaders } from 'node:http';
 
 // The behaviour of the test agents, chosen by the first word of the user's text:
 //   `stream <n>`  a task: submitted, working, n artifact chunks `chunk-1`.. with a delay between
 //                 them, then completed (the agent notes when it finished);
 //   `slow`        a task that keeps working (a chunk every delay) until cancelled or 60 s pass;
+//   `mirror`      an agent message carrying back every part the user sent, as received;
+//   `llm <text>`  asks an OpenAI-compatible chat endpoint (the gateway, see `A2aLlmTarget`) with the
+//                 `traceparent` the agent received, and answers `llm: <completion>`;
 //   anything else an agent message `echo: <text>`.
 
 export interface A2aAgentExecutorOptions {
   /** Pause between streamed chunks (default 150 ms). */
   readonly chunkDelayMs?: number;
+}
+
+/** Where an agent's `llm` command sends its chat completion (as an agent calling the gateway). */
+export interface A2aLlmTarget {
+  /** Base URL, e.g. the gateway's `http://127.0.0.1:4000`; `/v1/chat/completions` is appended. */
+  readonly url: string;
+  /** Sent as `Authorization: Bearer <key>`. */
+  readonly key: string;
+  readonly model: string;
 }
 
 /** Per-task facts the tests assert on (ordering, never timing). */
@@ -45,6 +58,8 @@ export class A2aAgentExecutor implements AgentExecutor {
   private readonly delayMs: number;
   private readonly contexts = new Map<string, string>();
   private halted = false;
+  /** Set by `A2aAgentServer.useLlm` once the gateway it calls is up. */
+  llm: A2aLlmTarget | undefined;
 
   constructor(options: A2aAgentExecutorOptions = {}) {
     this.delayMs = options.chunkDelayMs ?? 150;
@@ -55,18 +70,48 @@ export class A2aAgentExecutor implements AgentExecutor {
     const [command, arg] = text.trim().split(/\s+/);
     if (command === 'stream') return this.stream(context, bus, Number(arg ?? 3) || 3);
     if (command === 'slow') return this.slow(context, bus);
+    if (command === 'mirror') return this.reply(context, bus, context.userMessage.parts);
+    if (command === 'llm') {
+      const answer = await this.askLlm(context, text.trim().slice('llm'.length).trim());
+      return this.reply(context, bus, [textPart(`llm: ${answer}`)]);
+    }
+    this.reply(context, bus, [textPart(`echo: ${text}`)]);
+  }
+
+  private reply(context: RequestContext, bus: ExecutionEventBus, parts: Part[]): void {
     const reply: Message = {
       messageId: `echo-${context.userMessage.messageId}`,
       contextId: context.contextId,
       taskId: '',
       role: Role.ROLE_AGENT,
-      parts: [textPart(`echo: ${text}`)],
+      parts,
       metadata: undefined,
       extensions: [],
       referenceTaskIds: [],
     };
     bus.publish(AgentEvent.message(reply));
     bus.finished();
+  }
+
+  /** An agent that propagates its caller's trace, as the gateway's tracing docs ask agents to. */
+  private async askLlm(context: RequestContext, prompt: string): Promise<string> {
+    if (!this.llm) return 'no llm configured';
+    const incoming = context.context.state.get('headers') as IncomingHttpHeaders | undefined;
+    const traceparent = incoming?.traceparent;
+    const res = await fetch(`${this.llm.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${this.llm.key}`,
+        'content-type': 'application/json',
+        ...(typeof traceparent === 'string' && { traceparent }),
+      },
+      body: JSON.stringify({
+        model: this.llm.model,
+        messages: [{ role: 'user', content: prompt }],
+      }),
+    });
+    const body = (await res.json()) as { choices?: Array<{ message?: { content?: string } }> };
+    return res.ok ? (body.choices?.[0]?.message?.content ?? '') : `HTTP ${res.status}`;
   }
 
   /** Ends every running task loop (the agent is stopping). */

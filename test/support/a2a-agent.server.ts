@@ -1,11 +1,16 @@
 import type { AgentCard, AgentSkill } from '@a2a-js/sdk';
-import { DefaultRequestHandler, InMemoryTaskStore } from '@a2a-js/sdk/server';
+import { createLegacyAwarePushNotificationSender } from '@a2a-js/sdk/compat/v0_3/server';
+import {
+  DefaultRequestHandler,
+  InMemoryPushNotificationStore,
+  InMemoryTaskStore,
+} from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { A2aAgentExecutor, type A2aTaskLog } from './a2a-agent.executor';
+import { A2aAgentExecutor, type A2aLlmTarget, type A2aTaskLog } from './a2a-agent.executor';
 
-export { type A2aTaskLog } from './a2a-agent.executor';
+export { type A2aLlmTarget, type A2aTaskLog } from './a2a-agent.executor';
 
 /** Which A2A protocol line the agent speaks. */
 export type A2aProtocolLine = '1.0' | '0.3';
@@ -29,6 +34,19 @@ export interface A2aAgentOptions {
   readonly chunkDelayMs?: number;
   /** When set, every JSON-RPC request must carry `Authorization: Bearer <token>` (else 401). */
   readonly token?: string;
+  /**
+   * Card `capabilities.pushNotifications` (default false). When true the SDK keeps push configs
+   * (set/get/list/delete) and POSTs task events to their URLs; see `pushCallbackUrl`.
+   */
+  readonly pushNotifications?: boolean;
+  /** Card `defaultInputModes`, which the SDK enforces on parts' media types (default text/plain). */
+  readonly inputModes?: readonly string[];
+}
+
+/** A push notification the agent delivered to its own `pushCallbackUrl`. */
+export interface A2aPushDelivery {
+  readonly headers: IncomingHttpHeaders;
+  readonly body: unknown;
 }
 
 /** One HTTP request as the agent received it. */
@@ -56,13 +74,14 @@ interface ExpressApp {
 }
 interface ExpressModule {
   (): ExpressApp;
-  json(): Handler;
+  json(options?: { type?: string }): Handler;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- untyped, see above
 const express = require('express') as ExpressModule;
 
 const RPC_PATH = '/a2a/jsonrpc';
 const CARD_PATH = '/.well-known/agent-card.json';
+const PUSH_PATH = '/push-callback';
 
 /**
  * A real A2A agent built with the official SDK (`DefaultRequestHandler` + the Express JSON-RPC and
@@ -76,6 +95,8 @@ export class A2aAgentServer {
   readonly requests: A2aAgentRequest[] = [];
   /** Paths of responses whose connection closed before the agent ended them. */
   readonly abortedResponses: string[] = [];
+  /** Push notifications received at `pushCallbackUrl`, in order. */
+  readonly pushes: A2aPushDelivery[] = [];
   private readonly executor: A2aAgentExecutor;
   private http?: Server;
   private port = 0;
@@ -105,6 +126,16 @@ export class A2aAgentServer {
     return `${this.origin}${CARD_PATH}`;
   }
 
+  /** A webhook on the agent itself that records push notifications (under the agent's origin). */
+  get pushCallbackUrl(): string {
+    return `${this.origin}${PUSH_PATH}`;
+  }
+
+  /** Where the `llm` command sends chat completions (typically the gateway, with a user key). */
+  useLlm(target: A2aLlmTarget): void {
+    this.executor.llm = target;
+  }
+
   /** Task ids finished / cancelled at the agent. */
   get tasks(): A2aTaskLog {
     return this.executor.log;
@@ -118,10 +149,20 @@ export class A2aAgentServer {
   async start(): Promise<string> {
     const app = express();
     const card = this.coreCard();
-    const handler = new DefaultRequestHandler(card, new InMemoryTaskStore(), this.executor);
     const legacy = this.protocol === '0.3';
+    const handler = this.requestHandler(card, legacy);
     app.use(express.json(), (req: ExpressRequest, res: ServerResponse, next: Next) =>
       this.record(req, res, next),
+    );
+    // Push notifications come as `application/a2a+json`, which the JSON parser above skips.
+    app.use(
+      PUSH_PATH,
+      express.json({ type: '*/*' }),
+      (req: ExpressRequest, res: ServerResponse) => {
+        this.pushes.push({ headers: { ...req.headers }, body: req.body });
+        res.statusCode = 200;
+        res.end();
+      },
     );
     if (legacy) app.get(CARD_PATH, this.legacyCardRoute());
     else app.use(CARD_PATH, agentCardHandler({ agentCardProvider: handler, cache: { maxAge: 0 } }));
@@ -188,6 +229,23 @@ export class A2aAgentServer {
     res.end(JSON.stringify({ error: 'unauthorized' }));
   }
 
+  /** A 0.3 agent with push on delivers 0.3-shaped notifications, as the SDK's compat layer does. */
+  private requestHandler(card: AgentCard, legacy: boolean): DefaultRequestHandler {
+    const tasks = new InMemoryTaskStore();
+    if (!this.push || !legacy) return new DefaultRequestHandler(card, tasks, this.executor);
+    const store = new InMemoryPushNotificationStore();
+    const sender = createLegacyAwarePushNotificationSender(store);
+    return new DefaultRequestHandler(card, tasks, this.executor, undefined, store, sender);
+  }
+
+  private get push(): boolean {
+    return this.options.pushNotifications ?? false;
+  }
+
+  private get inputModes(): string[] {
+    return [...(this.options.inputModes ?? ['text/plain'])];
+  }
+
   private skills(): AgentSkill[] {
     const specs = this.options.skills ?? [{ id: 'echo', name: 'Echo', tags: ['echo'] }];
     return specs.map((skill) => ({
@@ -218,10 +276,10 @@ export class A2aAgentServer {
       ],
       provider: { organization: 'RouteIQ tests', url: 'https://example.com' },
       version: '1.0.0',
-      capabilities: { streaming: true, pushNotifications: false, extensions: [] },
+      capabilities: { streaming: true, pushNotifications: this.push, extensions: [] },
       securitySchemes: {},
       securityRequirements: [],
-      defaultInputModes: ['text/plain'],
+      defaultInputModes: this.inputModes,
       defaultOutputModes: ['text/plain'],
       skills: this.skills(),
       signatures: [],
@@ -238,8 +296,8 @@ export class A2aAgentServer {
         url: this.url,
         preferredTransport: 'JSONRPC',
         version: '1.0.0',
-        capabilities: { streaming: true, pushNotifications: false },
-        defaultInputModes: ['text/plain'],
+        capabilities: { streaming: true, pushNotifications: this.push },
+        defaultInputModes: this.inputModes,
         defaultOutputModes: ['text/plain'],
         skills: this.skills().map(({ id, name, description, tags }) => ({
           id,

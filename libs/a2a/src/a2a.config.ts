@@ -1,7 +1,16 @@
 import type { Provider } from '@nestjs/common';
 import { ConfigService, registerAs } from '@nestjs/config';
 import { envBoolean, validateEnv } from '@routeiq/config';
-import { IsBoolean, IsInt, IsOptional, IsString, Max, Matches, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Matches,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 
 const POSITIVE = 'must be a positive integer (got $value)';
 
@@ -31,6 +40,16 @@ export class A2aConfig {
   @Min(60, { message: 'must be at least 60 (got $value)' })
   @Max(2_592_000, { message: 'must be at most 2592000 (got $value)' })
   taskTtlSeconds!: number;
+
+  /**
+   * `A2A_CARD_REFRESH_SECONDS`, default 3600: how often each enabled agent's card is fetched again
+   * (60–604800); 0 turns the scheduled refresh off.
+   */
+  @IsInt({ message: 'must be 0 or a whole number of seconds (got $value)' })
+  @ValidateIf((config: A2aConfig) => config.cardRefreshSeconds !== 0)
+  @Min(60, { message: 'must be 0 (off) or at least 60 (got $value)' })
+  @Max(604_800, { message: 'must be at most 604800 (got $value)' })
+  cardRefreshSeconds!: number;
 }
 
 function integer(text: string | undefined, fallback: number): number | string {
@@ -48,12 +67,14 @@ export function resolveA2aConfig(env: Readonly<Record<string, string | undefined
       baseUrl: env.A2A_BASE_URL?.trim().replace(/\/+$/, '') || undefined,
       requestTimeoutMs: integer(env.A2A_REQUEST_TIMEOUT_MS, 300_000),
       taskTtlSeconds: integer(env.A2A_TASK_TTL_SECONDS, 86_400),
+      cardRefreshSeconds: integer(env.A2A_CARD_REFRESH_SECONDS, 3600),
     },
     {
       enabled: 'A2A_GATEWAY_ENABLED',
       baseUrl: 'A2A_BASE_URL',
       requestTimeoutMs: 'A2A_REQUEST_TIMEOUT_MS',
       taskTtlSeconds: 'A2A_TASK_TTL_SECONDS',
+      cardRefreshSeconds: 'A2A_CARD_REFRESH_SECONDS',
     },
   );
 }

@@ -3,6 +3,7 @@ import { GatewayException, type GatewayErrorInit } from '@routeiq/common';
 export enum A2aErrorCode {
   GatewayDisabled = 'a2a_gateway_disabled',
   AgentNotFound = 'a2a_agent_not_found',
+  AgentAccessDenied = 'a2a_agent_access_denied',
   AgentExists = 'a2a_agent_exists',
   InvalidAgent = 'invalid_a2a_agent',
   InvalidAgentCard = 'invalid_agent_card',
@@ -45,6 +46,15 @@ export class A2aException extends GatewayException {
       status: 404,
       code: A2aErrorCode.AgentNotFound,
       message: `A2A agent ${JSON.stringify(agentId)} not found`,
+    });
+  }
+
+  /** The caller's key (or its team) may not call the agent: `object_permission` excludes it. */
+  static agentAccessDenied(agentId: string): A2aException {
+    return new A2aException({
+      status: 403,
+      code: A2aErrorCode.AgentAccessDenied,
+      message: `This key may not call A2A agent ${JSON.stringify(agentId)}`,
     });
   }
 

@@ -19,7 +19,12 @@ import {
   RouteAccess,
   type GatewayRequest,
 } from '@routeiq/common';
-import type { A2aAgentRecord } from '@routeiq/persistence';
+import {
+  NO_AGENT_RESTRICTIONS,
+  type A2aAgentRecord,
+  type VirtualKeyRecord,
+} from '@routeiq/persistence';
+import { attachResolvedKey } from '@routeiq/security';
 import { A2aConfig, resolveA2aConfig } from '../a2a.config';
 import { A2A_ROUTE_PATHS, A2aGatewayEnabledMiddleware } from '../a2a-gateway-enabled.middleware';
 import { A2aAgentDirectory } from '../registry/a2a-agent.directory';
@@ -67,7 +72,11 @@ function agent(agentId: string, overrides: Partial<A2aAgentRecord> = {}): A2aAge
 }
 
 class FakeDirectory extends A2aAgentDirectory {
-  agents = [agent('alpha'), agent('secret', { enabled: false })];
+  agents = [
+    agent('alpha'),
+    agent('beta', { accessGroups: ['team-b'] }),
+    agent('secret', { enabled: false }),
+  ];
   list(): readonly A2aAgentRecord[] {
     return this.agents;
   }
@@ -79,7 +88,10 @@ class FakeDirectory extends A2aAgentDirectory {
   }
 }
 
-/** Stands in for the global AuthGuard: open routes pass, others need any Bearer token. */
+/**
+ * Stands in for the global AuthGuard: open routes pass, others need any Bearer token; with
+ * `x-test-agents`, a virtual key with those agent permissions.
+ */
 @Injectable()
 class BearerGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
@@ -92,6 +104,16 @@ class BearerGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<GatewayRequest>();
     if (!req.headers.authorization)
       throw new GatewayException({ status: 401, code: 'missing_api_key', message: 'No key' });
+    const agents = req.headers['x-test-agents'];
+    if (typeof agents !== 'string') return true;
+    req.principal = { kind: 'virtual', keyId: 'vk-1' };
+    const key = { agents: { ...NO_AGENT_RESTRICTIONS, ...JSON.parse(agents) } } as unknown;
+    attachResolvedKey(req, {
+      key: key as VirtualKeyRecord,
+      team: null,
+      keyId: 'vk-1',
+      loadedAt: 0,
+    });
     return true;
   }
 }
@@ -154,6 +176,26 @@ describe(A2aCardsController.name, () => {
     }
   });
 
+  it('answers 403 a2a_agent_access_denied at both paths to a key that may not call the agent', async () => {
+    const onlyB = { ...AUTH, 'x-test-agents': JSON.stringify({ accessGroups: ['team-b'] }) };
+    for (const id of ['alpha', 'secret']) {
+      for (const path of [
+        `/a2a/${id}/.well-known/agent-card.json`,
+        `/.well-known/agents/${id}.json`,
+      ]) {
+        const res = await fetch(`${url}${path}`, { headers: onlyB });
+        expect(res.status).toBe(403);
+        await expect(res.json()).resolves.toMatchObject({
+          error: { code: 'a2a_agent_access_denied', type: 'permission_error' },
+        });
+      }
+    }
+    const allowed = await fetch(`${url}/.well-known/agents/beta.json`, { headers: onlyB });
+    expect(allowed.status).toBe(200);
+    const unknown = await fetch(`${url}/.well-known/agents/nobody.json`, { headers: onlyB });
+    expect(unknown.status).toBe(404);
+  });
+
   it('needs a key for an agent’s card', async () => {
     const res = await fetch(`${url}/a2a/alpha/.well-known/agent-card.json`);
     expect(res.status).toBe(401);
@@ -180,7 +222,7 @@ describe(A2aCardsController.name, () => {
       expect(JSON.parse(text)).toMatchObject({
         name: 'RouteIQ Gateway',
         url: `https://${new URL(url).host}/a2a`,
-        skills: [{ id: 'alpha' }],
+        skills: [{ id: 'alpha' }, { id: 'beta' }],
       });
     }
   });

@@ -1,18 +1,20 @@
-import { Controller, Get, Param, Req } from '@nestjs/common';
+import { Controller, Get, Param, Req, UseGuards } from '@nestjs/common';
 import { Public, UserOrAdmin, type GatewayRequest } from '@routeiq/common';
+import { A2aAgentAccessGuard } from '../access/a2a-agent-access.guard';
 import { A2aCardService } from './a2a-card.service';
 
 type Card = Record<string, unknown>;
 
 /**
- * Agent cards. An agent's card needs a key (it names a registered agent); the gateway's own card
- * is open, as discovery starts without one, and lists enabled agents only.
+ * Agent cards. An agent's card needs a key that may call the agent (403 otherwise); the gateway's
+ * own card is open, as discovery starts without one, and lists enabled agents only.
  */
 @Controller()
 export class A2aCardsController {
   constructor(private readonly cards: A2aCardService) {}
 
   @UserOrAdmin()
+  @UseGuards(A2aAgentAccessGuard)
   @Get('a2a/:id/.well-known/agent-card.json')
   agentCard(@Param('id') id: string, @Req() req: GatewayRequest): Card {
     return this.cards.agentCard(id, req);
@@ -20,6 +22,7 @@ export class A2aCardsController {
 
   /** The seed's path for an agent's card. */
   @UserOrAdmin()
+  @UseGuards(A2aAgentAccessGuard)
   @Get('.well-known/agents/:id.json')
   seedAgentCard(@Param('id') id: string, @Req() req: GatewayRequest): Card {
     return this.cards.agentCard(id, req);

@@ -3,7 +3,7 @@ import { sendJson } from '@routeiq/common';
 import { A2aException } from '../a2a.exception';
 import type { A2aForwardCall, A2aForwardOutcome } from './a2a-forward.types';
 import { isRecord } from './a2a-json-rpc';
-import { taskIdsIn } from './a2a-methods';
+import { ownedIdsIn } from './a2a-methods';
 import { relayableHeaders } from './a2a-response-headers';
 import { A2aStreamRelay } from './a2a-stream.relay';
 import { A2aTaskOwnershipService } from './a2a-task-ownership.service';
@@ -15,8 +15,8 @@ const MAX_JSON_BYTES = 10 * 1024 * 1024;
 
 /**
  * Sends a planned call and relays the answer: JSON read whole (translated when versions differ,
- * `ListTasks` filtered), event streams through `A2aStreamRelay`; task ids in results are recorded
- * as the caller's.
+ * `ListTasks` filtered), event streams through `A2aStreamRelay`; task and context ids in results
+ * are recorded as the caller's before the answer is sent.
  */
 @Injectable()
 export class A2aForwarderService {
@@ -77,7 +77,7 @@ export class A2aForwarderService {
     const { plan, agent, keyId } = call;
     if (!('result' in message)) return message;
     if (plan.spec.createsTasks) {
-      await this.ownership.claim(agent.agentId, taskIdsIn(message.result), keyId);
+      await this.ownership.claim(agent, ownedIdsIn(message.result), keyId);
     }
     let result = this.translator.result(
       plan.method,
@@ -85,8 +85,7 @@ export class A2aForwarderService {
       plan.agentVersion,
       plan.callerVersion,
     );
-    if (plan.spec.listsTasks)
-      result = await this.ownership.filterList(agent.agentId, result, keyId);
+    if (plan.spec.listsTasks) result = await this.ownership.filterList(agent, result, keyId);
     return { ...message, result };
   }
 }

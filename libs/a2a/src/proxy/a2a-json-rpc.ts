@@ -24,13 +24,25 @@ export class A2aRpcError extends Error {
     readonly code: A2aRpcCode,
     message: string,
     readonly status = 200,
+    /** Refused because the task or context is another key's (metrics count it as `denied`). */
+    readonly ownership = false,
   ) {
     super(message);
     this.name = 'A2aRpcError';
   }
 
   static taskNotFound(taskId: string): A2aRpcError {
-    return new A2aRpcError(A2aRpcCode.TaskNotFound, `Task not found: ${taskId}`);
+    return new A2aRpcError(A2aRpcCode.TaskNotFound, `Task not found: ${taskId}`, 200, true);
+  }
+
+  /** A context the caller may not join; the same words whoever owns it, so ids do not leak. */
+  static unknownContext(contextId: string): A2aRpcError {
+    return new A2aRpcError(
+      A2aRpcCode.InvalidParams,
+      `Unknown contextId: ${JSON.stringify(contextId.slice(0, 100))}`,
+      200,
+      true,
+    );
   }
 
   static methodNotFound(method: string): A2aRpcError {

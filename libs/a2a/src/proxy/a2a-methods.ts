@@ -59,20 +59,32 @@ export function namedFor(method: string, version: A2aVersion): boolean {
   return method.includes('/') === (version === '0.3');
 }
 
-/** The id of the existing task the params refer to, if any. */
-export function referencedTaskId(spec: A2aMethodSpec, params: unknown): string | undefined {
-  if (!isRecord(params)) return undefined;
+/**
+ * The ids of the existing tasks the params refer to: the task a method acts on, or for a message
+ * send the task it continues (`message.taskId`) and the tasks it cites (`message.referenceTaskIds`,
+ * the same field in 1.0 and 0.3).
+ */
+export function referencedTaskIds(spec: A2aMethodSpec, params: unknown): string[] {
+  if (!isRecord(params)) return [];
   switch (spec.taskRef) {
     case 'message':
-      return isRecord(params.message) ? stringOf(params.message.taskId) : undefined;
+      return messageTaskIds(params.message);
     case 'id':
-      return stringOf(params.id);
+      return listOf(stringOf(params.id));
     case 'push':
       // 1.0 names the task `taskId` (and the config `id`); 0.3's get/list/delete name it `id`.
-      return stringOf(params.taskId) ?? stringOf(params.id);
+      return listOf(stringOf(params.taskId) ?? stringOf(params.id));
     case 'none':
-      return undefined;
+      return [];
   }
+}
+
+/** The conversation a message send joins (`message.contextId`, both versions), if it names one. */
+export function requestedContextId(spec: A2aMethodSpec, params: unknown): string | undefined {
+  if (spec.taskRef !== 'message' || !isRecord(params) || !isRecord(params.message)) {
+    return undefined;
+  }
+  return stringOf(params.message.contextId);
 }
 
 /**
@@ -109,6 +121,38 @@ export function taskIdsIn(result: unknown): string[] {
     }),
   ];
   return [...new Set(ids.filter((id): id is string => id !== undefined))];
+}
+
+/**
+ * Context ids a result or stream event names: 1.0 `task`, `message`, `statusUpdate` and
+ * `artifactUpdate` `contextId`; 0.3 `contextId` of the bare object, whatever its `kind`.
+ */
+export function contextIdsIn(result: unknown): string[] {
+  if (!isRecord(result)) return [];
+  const ids = [
+    stringOf(result.contextId),
+    ...['task', 'message', 'statusUpdate', 'artifactUpdate'].map((field) => {
+      const inner = result[field];
+      return isRecord(inner) ? stringOf(inner.contextId) : undefined;
+    }),
+  ];
+  return [...new Set(ids.filter((id): id is string => id !== undefined))];
+}
+
+/** The task and context ids a result or stream event names. */
+export function ownedIdsIn(result: unknown): { tasks: string[]; contexts: string[] } {
+  return { tasks: taskIdsIn(result), contexts: contextIdsIn(result) };
+}
+
+function messageTaskIds(message: unknown): string[] {
+  if (!isRecord(message)) return [];
+  const cited = Array.isArray(message.referenceTaskIds) ? message.referenceTaskIds : [];
+  const ids = [stringOf(message.taskId), ...cited.map(stringOf)];
+  return [...new Set(ids.filter((id): id is string => id !== undefined))];
+}
+
+function listOf(id: string | undefined): string[] {
+  return id === undefined ? [] : [id];
 }
 
 function stringOf(value: unknown): string | undefined {

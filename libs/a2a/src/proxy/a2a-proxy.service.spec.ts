@@ -1,6 +1,13 @@
 import { propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { GatewayException } from '@routeiq/common';
+import {
+  NO_AGENT_RESTRICTIONS,
+  type AgentPermissions,
+  type TeamRecord,
+  type VirtualKeyRecord,
+} from '@routeiq/persistence';
+import type { ResolvedKey } from '@routeiq/security';
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { A2aRpcCode } from '../a2a.exception';
@@ -18,6 +25,22 @@ let task = newTask();
 function newTask() {
   taskCount += 1;
   return { id: `t-${taskCount}`, contextId: 'c-1', status: { state: 'TASK_STATE_WORKING' } };
+}
+
+/** A resolved key with these agent permissions and metadata, and a team when `team` is given. */
+function resolvedKey(
+  agents: Partial<AgentPermissions>,
+  metadata: Record<string, unknown> = {},
+  team?: Partial<AgentPermissions>,
+): ResolvedKey {
+  const key = { metadata, agents: { ...NO_AGENT_RESTRICTIONS, ...agents } } as unknown;
+  const teamRecord = team ? ({ agents: { ...NO_AGENT_RESTRICTIONS, ...team } } as unknown) : null;
+  return {
+    key: key as VirtualKeyRecord,
+    team: teamRecord as TeamRecord | null,
+    keyId: 'vk',
+    loadedAt: 0,
+  };
 }
 
 function rpc(method: string, params: unknown, id: number | string = 1): Record<string, unknown> {
@@ -160,6 +183,32 @@ describe(A2aProxyService.name, () => {
     }
     expect(owner.json.result).toEqual({ task: task });
     expect(agent.calls).toHaveLength(1);
+  });
+
+  it('counts refusals of another key’s task or context as denied, bad params as invalid', async () => {
+    await gateway.post('echo', sendMessage(), { 'x-test-key': 'holder' });
+    const before = gateway.callCounts();
+    const joined = rpc('SendMessage', {
+      message: { messageId: 'm-2', role: 'ROLE_USER', parts: [{ text: 'hi' }], contextId: 'c-1' },
+    });
+    const context = await gateway.post('echo', joined, { 'x-test-key': 'intruder' });
+    const taskRefused = await gateway.post('echo', rpc('GetTask', { id: task.id }), {
+      'x-test-key': 'intruder',
+    });
+    const push = rpc('CreateTaskPushNotificationConfig', {
+      taskId: task.id,
+      pushNotificationConfig: { url: 'http://169.254.169.254/hook' },
+    });
+    const badUrl = await gateway.post('echo', push, { 'x-test-key': 'holder' });
+
+    expect(context.json.error).toMatchObject({ code: A2aRpcCode.InvalidParams });
+    expect(taskRefused.json.error).toMatchObject({ code: A2aRpcCode.TaskNotFound });
+    expect(badUrl.json.error).toMatchObject({ code: A2aRpcCode.InvalidParams });
+    const after = gateway.callCounts();
+    const delta = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
+    expect(delta('echo SendMessage denied')).toBe(1);
+    expect(delta('echo GetTask denied')).toBe(1);
+    expect(delta('echo CreateTaskPushNotificationConfig invalid')).toBe(1);
   });
 
   it('filters ListTasks to the caller’s tasks', async () => {
@@ -331,5 +380,75 @@ describe(A2aProxyService.name, () => {
     expect(limited.status).toBe(429);
     expect(limited.json).toMatchObject({ error: { code: 'rate_limit_exceeded' } });
     expect(agent.calls).toHaveLength(calls);
+  });
+
+  describe('per-key agent access and rate', () => {
+    beforeEach(() => {
+      gateway.keys.clear();
+      gateway.admission.scoped.length = 0;
+    });
+
+    it('refuses an agent the key or its team may not call: 403 before admission, agent untouched', async () => {
+      gateway.directory.agents.set(
+        'booked',
+        agentRecord('booked', `${agent.url}/rpc`, { accessGroups: ['booking'] }),
+      );
+      gateway.directory.agents.set(
+        'off',
+        agentRecord('off', `${agent.url}/rpc`, { enabled: false }),
+      );
+      gateway.keys.set('listed', resolvedKey({ agents: ['other'] }));
+      gateway.keys.set('team-denied', resolvedKey({ agents: ['echo'] }, {}, { agents: ['other'] }));
+      gateway.keys.set('grouped', resolvedKey({ accessGroups: ['booking'] }));
+
+      const refused = [
+        await gateway.post('echo', sendMessage(), { 'x-test-key': 'listed' }),
+        await gateway.post('echo', sendMessage(), { 'x-test-key': 'team-denied' }),
+        await gateway.post('echo', sendMessage(), { 'x-test-key': 'grouped' }),
+        // Access is checked before the agent's state: a disabled agent is not revealed.
+        await gateway.post('off', sendMessage(), { 'x-test-key': 'grouped' }),
+      ];
+      for (const reply of refused) {
+        expect(reply.status).toBe(403);
+        expect(reply.json).toMatchObject({
+          error: { code: 'a2a_agent_access_denied', type: 'permission_error' },
+        });
+      }
+      expect(agent.calls).toHaveLength(0);
+      expect(gateway.admission.scoped).toHaveLength(0);
+
+      const allowed = await gateway.post('booked', sendMessage(), { 'x-test-key': 'grouped' });
+      expect(allowed.status).toBe(200);
+      expect(agent.calls).toHaveLength(1);
+      const unknown = await gateway.post('nobody', sendMessage(), { 'x-test-key': 'listed' });
+      expect(unknown.status).toBe(404);
+    });
+
+    it('admits a call with the agent’s key_rpm_limit, narrowed by the key’s agent_rpm_limit', async () => {
+      const limited = agentRecord('echo', `${agent.url}/rpc`, { keyRpmLimit: 5 });
+      gateway.directory.agents.set('echo', limited);
+      gateway.directory.agents.set('free', agentRecord('free', `${agent.url}/rpc`));
+      gateway.keys.set('narrow', resolvedKey({}, { agent_rpm_limit: { echo: 2, free: 3 } }));
+      gateway.keys.set('wide', resolvedKey({}, { agent_rpm_limit: { echo: 9 } }));
+
+      await gateway.post('echo', sendMessage());
+      await gateway.post('echo', sendMessage(), { 'x-test-key': 'narrow' });
+      await gateway.post('echo', sendMessage(), { 'x-test-key': 'wide' });
+      await gateway.post('free', sendMessage(), { 'x-test-key': 'narrow' });
+      await gateway.post('free', sendMessage(), { 'x-test-key': 'wide' });
+
+      const scoped = (rpm: number) => ({
+        scope: 'a2a:echo',
+        label: 'on agent "echo"',
+        limits: { rpm },
+      });
+      expect(gateway.admission.scoped).toEqual([
+        scoped(5),
+        scoped(2),
+        scoped(5),
+        { scope: 'a2a:free', label: 'on agent "free"', limits: { rpm: 3 } },
+        undefined,
+      ]);
+    });
   });
 });

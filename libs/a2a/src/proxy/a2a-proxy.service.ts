@@ -9,7 +9,14 @@ import {
   type GatewayResponse,
 } from '@routeiq/common';
 import type { A2aAgentRecord } from '@routeiq/persistence';
-import { AdmissionService, type UsageEstimate } from '@routeiq/security';
+import {
+  AdmissionService,
+  agentRpmLimitOf,
+  resolvedKeyOf,
+  type ScopedKeyLimits,
+  type UsageEstimate,
+} from '@routeiq/security';
+import { assertMayCallAgent } from '../access/a2a-agent-access';
 import { A2aException, A2aRpcCode } from '../a2a.exception';
 import { A2aAgentDirectory } from '../registry/a2a-agent.directory';
 import { A2aCallTracker, type A2aTrackedCall } from './a2a-call.tracker';
@@ -37,8 +44,9 @@ interface ProxyExchange {
 
 /**
  * `POST /a2a/{agentId}`: a JSON-RPC request from an A2A client, forwarded to the agent. Transport
- * failures before any byte went out are gateway errors (404 unknown agent, 429 quota, 502/504
- * upstream); what the proxy refuses itself is a JSON-RPC error with A2A's codes.
+ * failures before any byte went out are gateway errors (404 unknown agent, 403 agent not allowed
+ * for the key, 429 quota, 502/504 upstream); what the proxy refuses itself is a JSON-RPC error
+ * with A2A's codes.
  */
 @Injectable()
 export class A2aProxyService {
@@ -51,12 +59,17 @@ export class A2aProxyService {
     private readonly tracker: A2aCallTracker,
   ) {}
 
-  /** @throws A2aException (404, 503, 502, 504) or the quota's 429, before anything was written. */
+  /**
+   * @throws A2aException (404, 403, 503, 502, 504) or the quota's 429, before anything was
+   *   written.
+   */
   async handle(agentId: string, req: GatewayRequest, res: GatewayResponse): Promise<void> {
     const agent = this.directory.get(agentId);
     if (!agent) throw A2aException.agentNotFound(agentId);
+    assertMayCallAgent(req, agent);
     if (!agent.enabled) throw A2aException.agentDisabled(agentId);
-    const admission = await this.admission.admitCall(req, AGENT_CALL_USAGE);
+    const limits = perAgentKeyLimits(req, agent);
+    const admission = await this.admission.admitCall(req, AGENT_CALL_USAGE, limits);
     const disconnect = abortOnClose(res);
     try {
       const replyHeaders = admission.headers ?? {};
@@ -90,7 +103,7 @@ export class A2aProxyService {
     } catch (error) {
       call ??= this.tracker.begin(req, agent.agentId, 'unknown');
       if (!(error instanceof A2aRpcError)) return this.failed(exchange, call, error);
-      call.end(error.code === A2aRpcCode.TaskNotFound ? 'denied' : 'invalid', String(error.code));
+      call.end(error.ownership ? 'denied' : 'invalid', String(error.code));
       const reply = rpcErrorBody(id, { code: error.code, message: error.message });
       sendJson(exchange.res, error.status, reply, exchange.replyHeaders);
     }
@@ -124,6 +137,25 @@ export class A2aProxyService {
     call.end('upstream_error', code);
     throw error;
   }
+}
+
+/**
+ * The calling key's rate on this agent: the agent's `key_rpm_limit`, narrowed by the key's own
+ * `metadata.agent_rpm_limit` for it (the lower wins); undefined when neither sets one.
+ */
+function perAgentKeyLimits(
+  req: GatewayRequest,
+  agent: Pick<A2aAgentRecord, 'agentId' | 'keyRpmLimit'>,
+): ScopedKeyLimits | undefined {
+  const metadata = resolvedKeyOf(req)?.key.metadata;
+  const own = metadata ? agentRpmLimitOf(metadata, agent.agentId) : undefined;
+  const limits = [agent.keyRpmLimit, own].filter((limit) => typeof limit === 'number');
+  if (limits.length === 0) return undefined;
+  return {
+    scope: `a2a:${agent.agentId}`,
+    label: `on agent ${JSON.stringify(agent.agentId)}`,
+    limits: { rpm: Math.min(...limits) },
+  };
 }
 
 /** The JSON body; bad JSON is -32700 (400), other refusals -32600 with their status. */

@@ -8,10 +8,11 @@ import {
   methodSpec,
   namedFor,
   pushCallbackUrl,
-  referencedTaskId,
+  referencedTaskIds,
+  requestedContextId,
   type A2aMethodSpec,
 } from './a2a-methods';
-import { A2aTaskOwnershipService } from './a2a-task-ownership.service';
+import { A2aTaskOwnershipService, type A2aAgentGeneration } from './a2a-task-ownership.service';
 import { A2aTranslator } from './a2a-translator';
 
 /** A checked call, ready to send: the request in the agent's version and how to answer it. */
@@ -28,8 +29,8 @@ export interface A2aCallPlan {
 
 /**
  * Decides whether a request may go to the agent, and in which form: known method, the caller's
- * own task, a callback URL the gateway may let the agent call, and params translated between
- * protocol versions when caller and agent differ.
+ * own tasks and context, a callback URL the gateway may let the agent call, and params translated
+ * between protocol versions when caller and agent differ.
  */
 @Injectable()
 export class A2aRequestPlanner {
@@ -48,8 +49,10 @@ export class A2aRequestPlanner {
   }
 
   /**
+   * A message naming a context the gateway never saw makes it the caller's.
    * @throws A2aRpcError -32600 (bad version), -32601 (unknown method, or none in the agent's
-   * version), -32001 (a task that is not the caller's), -32602 (refused callback URL).
+   * version), -32001 (a task that is not the caller's), -32602 (refused callback URL, or a
+   * context another key owns).
    */
   async plan(
     request: A2aRpcRequest,
@@ -63,8 +66,10 @@ export class A2aRequestPlanner {
     const spec = methodSpec(method);
     const upstreamMethod = method && this.translator.method(request.method, from, to);
     if (!method || !spec || !upstreamMethod) throw A2aRpcError.methodNotFound(request.method);
-    await this.checkTask(agent.agentId, spec, request.params, keyId);
+    await this.checkTasks(agent, spec, request.params, keyId);
     if (spec.pushUrl) await this.checkCallback(request.params);
+    // Last: joining claims a new context, which a request refused for another reason must not do.
+    await this.checkContext(agent, spec, request.params, keyId);
     const params = this.translator.params(method, request.params, from, to);
     const upstream = { jsonrpc: '2.0', id: request.id, method: upstreamMethod, params };
     return {
@@ -77,17 +82,32 @@ export class A2aRequestPlanner {
     };
   }
 
-  private async checkTask(
-    agentId: string,
+  private async checkTasks(
+    agent: A2aAgentGeneration,
     spec: A2aMethodSpec,
     params: unknown,
     keyId: string,
   ): Promise<void> {
-    const taskId = referencedTaskId(spec, params);
-    if (taskId === undefined) return;
-    // Another key's task and a task the gateway never saw get the same answer: ids do not leak.
-    if (!(await this.ownership.owns(agentId, taskId, keyId)))
-      throw A2aRpcError.taskNotFound(taskId);
+    // One at a time: a caller cannot make the gateway look up more ids than it owns, plus one.
+    for (const taskId of referencedTaskIds(spec, params)) {
+      // Another key's task and a task the gateway never saw get the same answer: ids do not leak.
+      if (!(await this.ownership.owns(agent, taskId, keyId))) {
+        throw A2aRpcError.taskNotFound(taskId);
+      }
+    }
+  }
+
+  private async checkContext(
+    agent: A2aAgentGeneration,
+    spec: A2aMethodSpec,
+    params: unknown,
+    keyId: string,
+  ): Promise<void> {
+    const contextId = requestedContextId(spec, params);
+    if (contextId === undefined) return;
+    if (!(await this.ownership.joinContext(agent, contextId, keyId))) {
+      throw A2aRpcError.unknownContext(contextId);
+    }
   }
 
   private async checkCallback(params: unknown): Promise<void> {

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { noteAuditResource, type GatewayRequest } from '@routeiq/common';
-import type { A2aAgentInput, A2aAgentRecord } from '@routeiq/persistence';
+import { isA2aAgentId, type A2aAgentInput, type A2aAgentRecord } from '@routeiq/persistence';
+import { grants, resolvedKeyOf } from '@routeiq/security';
+import { a2aAccessOf, assertMayCallAgent, mayCallAgent } from '../access/a2a-agent-access';
 import { A2aErrorCode, A2aException } from '../a2a.exception';
 import { A2aCardFetcher, type FetchedAgentCard } from '../cards/a2a-card.fetcher';
-import { isA2aAgentId } from '@routeiq/persistence';
 import { slugOf } from './a2a-agent-fields';
 import { withCard, type A2aAgentUpdate } from './a2a-agent-patch';
 import { parseA2aAgentCreate, parseA2aAgentUpdate, type A2aAgentRequest } from './a2a-agent.parser';
-import { toA2aAgentView, type A2aAgentView } from './a2a-agent.view';
+import { toA2aAgentView, type A2aAgentAdminView, type A2aAgentView } from './a2a-agent.view';
 import { A2aRegistryService } from './a2a-registry.service';
 
 /** Held by admin keys; a user key needs it to register or remove A2A agents. */
@@ -15,7 +16,8 @@ export const A2A_AGENT_WRITE_PERMISSION = 'a2a.agent.write';
 
 /**
  * The agent-management API behind `/a2a/agents`: registration fetches and validates the agent's
- * card, writes go through the registry (SSRF guard, every replica told).
+ * card, writes go through the registry (SSRF guard, every replica told). Reads show a user key
+ * only the agents it may call, without their upstream details.
  */
 @Injectable()
 export class A2aAgentAdminService {
@@ -24,23 +26,28 @@ export class A2aAgentAdminService {
     private readonly cards: A2aCardFetcher,
   ) {}
 
-  /** Every agent, or those whose capabilities include `capability`. */
-  list(capability?: string): A2aAgentView[] {
-    const agents = this.registry.list();
+  /** The agents the caller may call, or those of them whose capabilities include `capability`. */
+  list(req: GatewayRequest, capability?: string): A2aAgentView[] {
+    const access = a2aAccessOf(req);
     const wanted = capability?.trim();
-    const matching = wanted ? agents.filter((a) => a.capabilities.includes(wanted)) : agents;
-    return matching.map(toA2aAgentView);
+    const admin = managesAgents(req);
+    return this.registry
+      .list()
+      .filter((agent) => mayCallAgent(access, agent))
+      .filter((agent) => !wanted || agent.capabilities.includes(wanted))
+      .map((agent) => toA2aAgentView(agent, admin));
   }
 
-  /** @throws A2aException 404. */
-  get(agentId: string): A2aAgentView {
+  /** @throws A2aException 404, or 403 `a2a_agent_access_denied` for an agent the key may not call. */
+  get(agentId: string, req: GatewayRequest): A2aAgentView {
     const agent = this.registry.get(agentId);
     if (!agent) throw A2aException.agentNotFound(agentId.slice(0, 80));
-    return toA2aAgentView(agent);
+    assertMayCallAgent(req, agent);
+    return toA2aAgentView(agent, managesAgents(req));
   }
 
   /** @throws A2aException 400/409; OutboundException `ssrf_blocked`. */
-  async register(body: unknown, req: GatewayRequest): Promise<A2aAgentView> {
+  async register(body: unknown, req: GatewayRequest): Promise<A2aAgentAdminView> {
     const request = parseA2aAgentCreate(body);
     // A refused registration (SSRF, bad card) is audited against the id it asked for.
     const asked =
@@ -49,7 +56,7 @@ export class A2aAgentAdminService {
     const fetched = await this.discover(request);
     const input = inputOf(request, fetched, req.principal?.keyId ?? null);
     noteAuditResource(req, input.agentId);
-    const view = toA2aAgentView(await this.registry.create(input));
+    const view = toA2aAgentView(await this.registry.create(input), true);
     noteAuditResource(req, view.agent_id, {
       name: view.name,
       protocol_version: view.protocol_version,
@@ -63,7 +70,7 @@ export class A2aAgentAdminService {
    * Changes an agent; a new card URL, a new endpoint or `refresh_card` fetches its card again.
    * @throws A2aException 400/404; OutboundException `ssrf_blocked`.
    */
-  async update(agentId: string, body: unknown, req: GatewayRequest): Promise<A2aAgentView> {
+  async update(agentId: string, body: unknown, req: GatewayRequest): Promise<A2aAgentAdminView> {
     noteAuditResource(req, agentId.slice(0, 80));
     if (!isA2aAgentId(agentId)) throw A2aException.agentNotFound(agentId.slice(0, 80));
     const current = await this.registry.fetch(agentId);
@@ -71,7 +78,7 @@ export class A2aAgentAdminService {
     const fetched = await this.refetch(update, { ...current, ...update.patch });
     const patch = withCard(update, fetched, current);
     const actor = req.principal?.keyId ?? null;
-    const view = toA2aAgentView(await this.registry.update(agentId, patch, actor));
+    const view = toA2aAgentView(await this.registry.update(agentId, patch, actor), true);
     // Field names only: values may be secrets.
     noteAuditResource(req, agentId, { changed: Object.keys(patch).sort() });
     return view;
@@ -119,6 +126,13 @@ export class A2aAgentAdminService {
   }
 }
 
+/** Admins and holders of `a2a.agent.write` see how the gateway reaches an agent. */
+function managesAgents(req: GatewayRequest): boolean {
+  const kind = req.principal?.kind;
+  if (kind === 'admin' || kind === 'master') return true;
+  return grants(resolvedKeyOf(req)?.key.permissions ?? [], A2A_AGENT_WRITE_PERMISSION);
+}
+
 function inputOf(
   request: A2aAgentRequest,
   fetched: FetchedAgentCard | null,
@@ -145,8 +159,8 @@ function inputOf(
     card: fetched?.card ?? {},
     protocolVersion: summary?.protocolVersion ?? request.protocolVersion ?? '0.3',
     capabilities: [...new Set([...request.capabilities, ...(summary?.capabilities ?? [])])],
-    accessGroups: [],
-    keyRpmLimit: null,
+    accessGroups: request.accessGroups,
+    keyRpmLimit: request.keyRpmLimit,
     authType: request.authType,
     authValue: request.authValue,
     apiKeyHeader: request.apiKeyHeader,

@@ -86,6 +86,14 @@ export function stringList(value: unknown, field: string, problems: FieldProblem
   return [];
 }
 
+/** `key_rpm_limit`: a positive integer, or null (no per-key limit on the agent). */
+export function keyRpmLimit(value: unknown, problems: FieldProblems): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) return value;
+  problems.add('key_rpm_limit', 'must be a positive integer (requests per minute) or null');
+  return null;
+}
+
 export function headerName(value: unknown, field: string, problems: FieldProblems): string | null {
   if (typeof value !== 'string' || !HEADER_NAME.test(value)) {
     problems.add(field, 'must be a valid HTTP header name');

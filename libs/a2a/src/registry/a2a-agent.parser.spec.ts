@@ -61,6 +61,28 @@ describe('parseA2aAgentCreate', () => {
     });
   });
 
+  it('reads access groups and the per-key rate, none by default', () => {
+    const request = parseA2aAgentCreate({
+      url: 'https://a.example.com/',
+      access_groups: ['booking', ' finance ', 'booking'],
+      key_rpm_limit: 30,
+    });
+    expect(request).toMatchObject({ accessGroups: ['booking', 'finance'], keyRpmLimit: 30 });
+    expect(parseA2aAgentCreate({ url: 'https://a.example.com/' })).toMatchObject({
+      accessGroups: [],
+      keyRpmLimit: null,
+    });
+    expect(
+      parseA2aAgentCreate({ url: 'https://a.example.com/', key_rpm_limit: null }).keyRpmLimit,
+    ).toBeNull();
+  });
+
+  it.each([0, -1, 1.5, '10', Number.MAX_VALUE])('refuses key_rpm_limit %p', (value) => {
+    const error = failure({ url: 'https://a.example.com/', key_rpm_limit: value });
+    expect(error.param).toBe('key_rpm_limit');
+    expect(error.message).toContain('key_rpm_limit: must be a positive integer');
+  });
+
   it('names every bad field in one 400', () => {
     const error = failure({
       agent_id: 'Bad Id',
@@ -137,6 +159,17 @@ describe('parseA2aAgentUpdate', () => {
     });
   });
 
+  it('sets, changes and clears access groups and the per-key rate', () => {
+    const limited = { ...current, accessGroups: ['booking'], keyRpmLimit: 5 };
+    expect(
+      parseA2aAgentUpdate({ access_groups: ['finance'], key_rpm_limit: 10 }, limited).patch,
+    ).toEqual({ accessGroups: ['finance'], keyRpmLimit: 10 });
+    expect(
+      parseA2aAgentUpdate({ access_groups: null, key_rpm_limit: null }, limited).patch,
+    ).toEqual({ accessGroups: [], keyRpmLimit: null });
+    expect(parseA2aAgentUpdate({ name: 'x' }, limited).patch).toEqual({ name: 'x' });
+  });
+
   it('keeps the stored secret for the same auth type and needs one for a new type', () => {
     expect(parseA2aAgentUpdate({ credentials: { auth_value: '********' } }, current).patch).toEqual(
       { authType: 'bearer_token', authValue: 'stored-secret', apiKeyHeader: null },
@@ -177,6 +210,8 @@ describe('parseA2aAgentUpdate', () => {
       static_headers: { Host: 'h' },
       url: 'ftp://x',
       refresh_card: 'yes',
+      access_groups: [''],
+      key_rpm_limit: 0,
     });
     expect(error.code).toBe(A2aErrorCode.InvalidAgent);
     expect(error.status).toBe(400);
@@ -189,6 +224,8 @@ describe('parseA2aAgentUpdate', () => {
       'static_headers.Host',
       'url',
       'refresh_card',
+      'access_groups',
+      'key_rpm_limit',
     ]) {
       expect(error.message).toContain(`${field}:`);
     }

@@ -16,6 +16,7 @@ import {
   headerValue,
   httpUrl,
   isObject,
+  keyRpmLimit,
   stringList,
   text,
   type Body,
@@ -33,6 +34,10 @@ export interface A2aAgentRequest {
   /** The seed's `url` given with a name: the JSON-RPC endpoint (a card is looked up, optional). */
   endpointUrl: string | null;
   capabilities: string[];
+  /** `access_groups`: keys and teams listing one in `agent_access_groups` may call the agent. */
+  accessGroups: string[];
+  /** `key_rpm_limit`: requests per minute each key may send the agent. */
+  keyRpmLimit: number | null;
   /** `protocol_version` / `metadata.protocol_version`, used when no card is found. */
   protocolVersion: A2aProtocolVersion | undefined;
   authType: A2aAuthType;
@@ -48,7 +53,7 @@ const MAX_TIMEOUT_MS = 3_600_000;
 /**
  * The seed's shape `{agent_id?, name, description?, url, capabilities?, metadata?}` or just
  * `{agent_card_url}` / `{url}`, plus `auth_type`, `credentials`, `static_headers`, `timeout_ms`,
- * `enabled`. @throws A2aException `invalid_a2a_agent` (400) naming every bad field.
+ * `enabled`, `access_groups`, `key_rpm_limit`. @throws A2aException `invalid_a2a_agent` (400) naming every bad field.
  */
 export function parseA2aAgentCreate(body: unknown): A2aAgentRequest {
   if (!isObject(body)) throw A2aException.invalidAgent(['body: must be a JSON object']);
@@ -69,6 +74,8 @@ export function parseA2aAgentCreate(body: unknown): A2aAgentRequest {
     cardUrl: cardUrl ?? (name === undefined ? (url ?? null) : null),
     endpointUrl: name !== undefined || cardUrl !== undefined ? (url ?? null) : null,
     capabilities: stringList(body.capabilities, 'capabilities', problems),
+    accessGroups: stringList(body.access_groups, 'access_groups', problems),
+    keyRpmLimit: keyRpmLimit(body.key_rpm_limit, problems),
     protocolVersion: versionOf(body, problems),
     ...credentialsOf(body, problems),
     staticHeaders: headerMap(body.static_headers, 'static_headers', problems),
@@ -81,9 +88,9 @@ export function parseA2aAgentCreate(body: unknown): A2aAgentRequest {
 
 /**
  * A `PUT /a2a/agents/{id}` body: any of `name`, `description`, `enabled`, `timeout_ms`,
- * `capabilities`, `auth_type`/`credentials`, `static_headers` (masked values keep the stored
- * ones), and `refresh_card: true`, a new `agent_card_url` or a new endpoint `url` (the card is
- * then fetched again). @throws A2aException `invalid_a2a_agent` (400) naming every bad field.
+ * `capabilities`, `access_groups`, `key_rpm_limit`, `auth_type`/`credentials`, `static_headers`
+ * (masked values keep the stored ones), and `refresh_card: true`, a new `agent_card_url` or a new
+ * endpoint `url` (the card is then fetched again). @throws A2aException `invalid_a2a_agent` (400) naming every bad field.
  */
 export function parseA2aAgentUpdate(body: unknown, current: A2aAgentRecord): A2aAgentUpdate {
   if (!isObject(body)) throw A2aException.invalidAgent(['body: must be a JSON object']);
@@ -96,6 +103,12 @@ export function parseA2aAgentUpdate(body: unknown, current: A2aAgentRecord): A2a
   if (body.description !== undefined) patch.description = descriptionOf(body, problems);
   if (body.enabled !== undefined) patch.enabled = enabledOf(body.enabled, problems);
   if (body.timeout_ms !== undefined) patch.timeoutMs = timeoutOf(body.timeout_ms, problems);
+  if (body.access_groups !== undefined) {
+    patch.accessGroups = stringList(body.access_groups, 'access_groups', problems);
+  }
+  if (body.key_rpm_limit !== undefined) {
+    patch.keyRpmLimit = keyRpmLimit(body.key_rpm_limit, problems);
+  }
   const given = stringList(body.capabilities, 'capabilities', problems);
   const capabilities = body.capabilities === undefined ? undefined : given;
   if (capabilities) patch.capabilities = union(capabilities, cardCapabilities(current.card));

@@ -17,8 +17,14 @@ import {
   type GatewayRequest,
 } from '@routeiq/common';
 import { CoordinationBus, InMemoryCoordinationBus } from '@routeiq/coordination';
-import { A2aAgentStore } from '@routeiq/persistence';
 import {
+  A2aAgentStore,
+  NO_AGENT_RESTRICTIONS,
+  type AgentPermissions,
+  type VirtualKeyRecord,
+} from '@routeiq/persistence';
+import {
+  attachResolvedKey,
   DnsHostResolver,
   OutboundUrlGuard,
   resolveOutboundConfig,
@@ -28,11 +34,30 @@ import { sqliteAgentStore, type SqliteAgentStore } from './__fixtures__/sqlite-a
 import { A2A_REGISTRY_CONTROLLERS, A2A_REGISTRY_PROVIDERS, A2aAgentDirectory } from './index';
 import { A2aAgentsController } from './a2a-agents.controller';
 
+type TestKey = Partial<AgentPermissions> & { permissions?: string[] };
+
+/**
+ * Stands in for the AuthGuard: an admin, or with `x-test-key` a user key with these agent
+ * permissions and RBAC permissions.
+ */
 @Injectable()
-class AdminCallerGuard implements CanActivate {
+class TestCallerGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<GatewayRequest>();
-    req.principal = { kind: 'admin', keyId: 'admin-1' };
+    const given = req.headers['x-test-key'];
+    if (typeof given !== 'string') {
+      req.principal = { kind: 'admin', keyId: 'admin-1' };
+      return true;
+    }
+    const { permissions = [], ...agents } = JSON.parse(given) as TestKey;
+    req.principal = { kind: 'virtual', keyId: 'vk-1' };
+    const key = { permissions, agents: { ...NO_AGENT_RESTRICTIONS, ...agents } } as unknown;
+    attachResolvedKey(req, {
+      key: key as VirtualKeyRecord,
+      team: null,
+      keyId: 'vk-1',
+      loadedAt: 0,
+    });
     return true;
   }
 }
@@ -71,8 +96,9 @@ describe(A2aAgentsController.name, () => {
   let base: string;
   const auditor = new RecordingAuditor();
 
-  function call(method: string, path: string, body?: unknown): Promise<Response> {
-    const headers = { 'content-type': 'application/json' };
+  function call(method: string, path: string, body?: unknown, key?: TestKey): Promise<Response> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (key) headers['x-test-key'] = JSON.stringify(key);
     const init = body === undefined ? {} : { body: JSON.stringify(body) };
     return fetch(`${base}${path}`, { method, headers, ...init });
   }
@@ -102,7 +128,7 @@ describe(A2aAgentsController.name, () => {
         { provide: SafeOutboundClient, useValue: outbound },
         { provide: ControlPlaneAuditor, useValue: auditor },
         { provide: RequestLimits, useValue: { maxBodyBytes: 1_000_000 } },
-        { provide: APP_GUARD, useClass: AdminCallerGuard },
+        { provide: APP_GUARD, useClass: TestCallerGuard },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
       ],
     }).compile();
@@ -226,6 +252,72 @@ describe(A2aAgentsController.name, () => {
       action: 'a2a.agent.update',
       resourceId: 'echo-agent',
       ok: true,
+    });
+  });
+
+  it('sets access groups and a per-key rate on an agent', async () => {
+    const res = await call('PUT', '/a2a/agents/echo-agent', {
+      access_groups: ['echo-group'],
+      key_rpm_limit: 5,
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ access_groups: ['echo-group'], key_rpm_limit: 5 });
+    expect(app.get(A2aAgentDirectory).get('echo-agent')).toMatchObject({
+      accessGroups: ['echo-group'],
+      keyRpmLimit: 5,
+    });
+    const bad = await call('PUT', '/a2a/agents/echo-agent', { key_rpm_limit: 0 });
+    expect(await bad.json()).toMatchObject({
+      error: { code: 'invalid_a2a_agent', param: 'key_rpm_limit' },
+    });
+  });
+
+  it('shows a user key only the agents it may call, without upstream details', async () => {
+    const grouped: TestKey = { accessGroups: ['echo-group'] };
+    const list = (await (await call('GET', '/a2a/agents', undefined, grouped)).json()) as {
+      agents: Array<Record<string, unknown>>;
+      total_count: number;
+    };
+    expect(list.total_count).toBe(1);
+    expect(list.agents[0]).toMatchObject({
+      agent_id: 'echo-agent',
+      gateway_url: '/a2a/echo-agent',
+    });
+    for (const hidden of ['url', 'card_url', 'static_headers', 'auth_type', 'has_credentials']) {
+      expect(list.agents[0]).not.toHaveProperty(hidden);
+    }
+    expect(JSON.stringify(list)).not.toContain(cardBase);
+
+    const one = await call('GET', '/a2a/agents/echo-agent', undefined, grouped);
+    expect(one.status).toBe(200);
+    expect(await one.json()).not.toHaveProperty('url');
+    const denied = await call('GET', '/a2a/agents/seed-bot', undefined, grouped);
+    expect(denied.status).toBe(403);
+    expect(await denied.json()).toMatchObject({
+      error: { code: 'a2a_agent_access_denied', type: 'permission_error' },
+    });
+    const missing = await call('GET', '/a2a/agents/nope', undefined, grouped);
+    expect(missing.status).toBe(404);
+
+    const listed = await call('GET', '/a2a/agents', undefined, { agents: ['seed-bot'] });
+    expect(await listed.json()).toMatchObject({
+      total_count: 1,
+      agents: [{ agent_id: 'seed-bot' }],
+    });
+    const math = await call('GET', '/a2a/agents?capability=math', undefined, grouped);
+    expect(await math.json()).toEqual({ agents: [], total_count: 0 });
+  });
+
+  it('shows upstream details to a key holding a2a.agent.write, and every agent to "*"', async () => {
+    const manager = await call('GET', '/a2a/agents', undefined, {
+      agents: ['*'],
+      permissions: ['a2a.agent.write'],
+    });
+    const body = (await manager.json()) as { agents: Array<Record<string, unknown>> };
+    expect(body.agents.map((agent) => agent.agent_id)).toEqual(['echo-agent', 'seed-bot']);
+    expect(body.agents[0]).toMatchObject({
+      url: `${cardBase}/echo/rpc`,
+      static_headers: { 'X-Tenant': '********' },
     });
   });
 

@@ -7,22 +7,25 @@ import {
   UserOrAdmin,
 } from '@routeiq/common';
 import { A2A_AGENT_WRITE_PERMISSION, A2aAgentAdminService } from './a2a-agent-admin.service';
-import type { A2aAgentView } from './a2a-agent.view';
+import type { A2aAgentAdminView, A2aAgentView } from './a2a-agent.view';
 
 interface AgentList {
   agents: A2aAgentView[];
   total_count: number;
 }
 
-/** The A2A agent registry. Reads need a user key; writes an admin key or `a2a.agent.write`. */
+/**
+ * The A2A agent registry. Reads need a user key and show only the agents it may call; writes an
+ * admin key or `a2a.agent.write`.
+ */
 @UserOrAdmin()
 @Controller('a2a/agents')
 export class A2aAgentsController {
   constructor(private readonly admin: A2aAgentAdminService) {}
 
   @Get()
-  list(@Query('capability') capability?: string): AgentList {
-    const agents = this.admin.list(typeof capability === 'string' ? capability : undefined);
+  list(@Req() req: GatewayRequest, @Query('capability') capability?: unknown): AgentList {
+    const agents = this.admin.list(req, typeof capability === 'string' ? capability : undefined);
     return { agents, total_count: agents.length };
   }
 
@@ -30,13 +33,14 @@ export class A2aAgentsController {
   @Audited('a2a.agent.add', 'a2a_agent')
   @Post()
   @HttpCode(201)
-  create(@JsonBody() body: unknown, @Req() req: GatewayRequest): Promise<A2aAgentView> {
+  create(@JsonBody() body: unknown, @Req() req: GatewayRequest): Promise<A2aAgentAdminView> {
     return this.admin.register(body, req);
   }
 
+  /** 403 `a2a_agent_access_denied` for an agent the caller's key may not call. */
   @Get(':id')
-  get(@Param('id') id: string): A2aAgentView {
-    return this.admin.get(id);
+  get(@Param('id') id: string, @Req() req: GatewayRequest): A2aAgentView {
+    return this.admin.get(id, req);
   }
 
   @RequirePermission(A2A_AGENT_WRITE_PERMISSION)
@@ -47,7 +51,7 @@ export class A2aAgentsController {
     @Param('id') id: string,
     @JsonBody() body: unknown,
     @Req() req: GatewayRequest,
-  ): Promise<A2aAgentView> {
+  ): Promise<A2aAgentAdminView> {
     return this.admin.update(id, body, req);
   }
 

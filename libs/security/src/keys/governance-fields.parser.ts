@@ -4,6 +4,7 @@ import {
   NO_AGENT_RESTRICTIONS,
   NO_MCP_RESTRICTIONS,
 } from '@routeiq/persistence';
+import { checkAgentRpmLimits } from './agent-rpm-limit';
 import { addBudgetDuration, isBudgetDuration } from './budget-period';
 import { isPermission } from '../rbac/permission';
 
@@ -116,6 +117,7 @@ function metadata(body: JsonObject): Record<string, unknown> | undefined {
   if (JSON.stringify(value).length > MAX_METADATA_BYTES) {
     fail(`"metadata" must be under ${MAX_METADATA_BYTES} bytes of JSON`, 'metadata');
   }
+  checkAgentRpmLimits(value as JsonObject);
   return value as Record<string, unknown>;
 }
 

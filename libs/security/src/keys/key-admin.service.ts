@@ -142,8 +142,8 @@ export class KeyAdminService {
     current?: VirtualKeyRecord,
   ): Promise<VirtualKeyPatch> {
     const patch: VirtualKeyPatch = governancePatch(body);
-    const mcp = objectPermissionField(body, current?.mcp);
-    if (mcp !== undefined) patch.mcp = mcp;
+    const objectPermissions = objectPermissionField(body, current);
+    if (objectPermissions !== undefined) Object.assign(patch, objectPermissions);
     const alias = labelField(body, 'key_alias');
     if (alias !== undefined) patch.keyAlias = alias;
     const teamId = idField(body, 'team_id', MAX_TEAM_ID_LENGTH);

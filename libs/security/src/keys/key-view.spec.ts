@@ -1,4 +1,5 @@
 import {
+  NO_AGENT_RESTRICTIONS,
   NO_MCP_RESTRICTIONS,
   type GovernanceFields,
   type TeamRecord,
@@ -20,7 +21,7 @@ function governance(overrides: Partial<GovernanceFields> = {}): GovernanceFields
     blocked: false,
     metadata: { owner: 'ci' },
     mcp: { servers: ['wiki'], accessGroups: ['ops'], tools: { wiki: ['search'] } },
-    agents: { agents: [], accessGroups: [] },
+    agents: { agents: ['travel', '*'], accessGroups: ['finance'] },
     createdAt: T0,
     updatedAt: T0,
     ...overrides,
@@ -28,7 +29,7 @@ function governance(overrides: Partial<GovernanceFields> = {}): GovernanceFields
 }
 
 describe('keyView', () => {
-  it('shows MCP permissions as LiteLLM object_permission, next to the other fields', () => {
+  it('shows MCP and agent permissions as LiteLLM object_permission, next to the other fields', () => {
     const key: VirtualKeyRecord = {
       token: 'a'.repeat(64),
       keyName: 'sk-...AbCd',
@@ -44,9 +45,12 @@ describe('keyView', () => {
       mcp_servers: ['wiki'],
       mcp_access_groups: ['ops'],
       mcp_tool_permissions: { wiki: ['search'] },
+      agents: ['travel', '*'],
+      agent_access_groups: ['finance'],
     });
     expect(view).toMatchObject({ token: key.token, models: ['demo'], rpm_limit: 10 });
     expect(view).not.toHaveProperty('mcp');
+    expect(view).not.toHaveProperty('agents');
   });
 });
 
@@ -55,12 +59,14 @@ describe('teamView', () => {
     const team: TeamRecord = {
       teamId: 'team-ops',
       teamAlias: null,
-      ...governance({ mcp: NO_MCP_RESTRICTIONS }),
+      ...governance({ mcp: NO_MCP_RESTRICTIONS, agents: NO_AGENT_RESTRICTIONS }),
     };
     expect(teamView(team).object_permission).toEqual({
       mcp_servers: [],
       mcp_access_groups: [],
       mcp_tool_permissions: {},
+      agents: [],
+      agent_access_groups: [],
     });
   });
 });

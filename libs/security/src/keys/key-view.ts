@@ -1,16 +1,16 @@
-import type {
-  GovernanceFields,
-  McpPermissions,
-  TeamRecord,
-  VirtualKeyRecord,
-} from '@routeiq/persistence';
+import type { GovernanceFields, TeamRecord, VirtualKeyRecord } from '@routeiq/persistence';
 
-/** MCP permissions in LiteLLM's `object_permission` shape. */
-export function objectPermissionView(mcp: McpPermissions): Record<string, unknown> {
+/** MCP and agent permissions in LiteLLM's `object_permission` shape. */
+export function objectPermissionView(
+  record: Pick<GovernanceFields, 'mcp' | 'agents'>,
+): Record<string, unknown> {
+  const { mcp, agents } = record;
   return {
     mcp_servers: mcp.servers,
     mcp_access_groups: mcp.accessGroups,
     mcp_tool_permissions: mcp.tools,
+    agents: agents.agents,
+    agent_access_groups: agents.accessGroups,
   };
 }
 
@@ -25,7 +25,7 @@ function governanceView(record: GovernanceFields): Record<string, unknown> {
     tpm_limit: record.tpmLimit,
     blocked: record.blocked,
     metadata: record.metadata,
-    object_permission: objectPermissionView(record.mcp),
+    object_permission: objectPermissionView(record),
     created_at: record.createdAt.toISOString(),
     updated_at: record.updatedAt.toISOString(),
   };

@@ -1,12 +1,19 @@
 import { CommonException } from '@routeiq/common';
-import { type McpPermissions, NO_MCP_RESTRICTIONS } from '@routeiq/persistence';
+import {
+  NO_AGENT_RESTRICTIONS,
+  NO_MCP_RESTRICTIONS,
+  type AgentPermissions,
+  type McpPermissions,
+} from '@routeiq/persistence';
 import { objectPermissionField } from './object-permission.parser';
 
-const CURRENT: McpPermissions = {
+const CURRENT_MCP: McpPermissions = {
   servers: ['tickets'],
   accessGroups: ['ops'],
   tools: { tickets: ['search'] },
 };
+const CURRENT_AGENTS: AgentPermissions = { agents: ['travel'], accessGroups: ['support'] };
+const CURRENT = { mcp: CURRENT_MCP, agents: CURRENT_AGENTS };
 
 function rejection(objectPermission: unknown): CommonException {
   try {
@@ -19,19 +26,29 @@ function rejection(objectPermission: unknown): CommonException {
 }
 
 describe('objectPermissionField', () => {
-  it('maps the LiteLLM fields to MCP permissions, de-duplicating lists', () => {
+  it('maps the LiteLLM fields to MCP and agent permissions, de-duplicating lists', () => {
     const parsed = objectPermissionField({
       object_permission: {
         mcp_servers: ['tickets', 'wiki', 'tickets'],
         mcp_access_groups: ['support'],
         mcp_tool_permissions: { wiki: ['read_*', 'search'], tickets: [] },
+        agents: ['travel', 'billing_bot', 'travel'],
+        agent_access_groups: ['finance'],
       },
     });
     expect(parsed).toEqual({
-      servers: ['tickets', 'wiki'],
-      accessGroups: ['support'],
-      tools: { wiki: ['read_*', 'search'], tickets: [] },
+      mcp: {
+        servers: ['tickets', 'wiki'],
+        accessGroups: ['support'],
+        tools: { wiki: ['read_*', 'search'], tickets: [] },
+      },
+      agents: { agents: ['travel', 'billing_bot'], accessGroups: ['finance'] },
     });
+  });
+
+  it('accepts "*" as every agent', () => {
+    const parsed = objectPermissionField({ object_permission: { agents: ['*'] } });
+    expect(parsed?.agents).toEqual({ agents: ['*'], accessGroups: [] });
   });
 
   it('is undefined when absent or null, so an update keeps the current value', () => {
@@ -44,18 +61,39 @@ describe('objectPermissionField', () => {
       { object_permission: { mcp_servers: ['wiki'], mcp_tool_permissions: null } },
       CURRENT,
     );
-    expect(parsed).toEqual({ servers: ['wiki'], accessGroups: ['ops'], tools: {} });
+    expect(parsed).toEqual({
+      mcp: { servers: ['wiki'], accessGroups: ['ops'], tools: {} },
+      agents: CURRENT_AGENTS,
+    });
     // The result never aliases the stored record's arrays.
-    expect(parsed?.accessGroups).not.toBe(CURRENT.accessGroups);
+    expect(parsed?.mcp.accessGroups).not.toBe(CURRENT_MCP.accessGroups);
+    expect(parsed?.agents.agents).not.toBe(CURRENT_AGENTS.agents);
+  });
+
+  it('merges agent sub-fields the same way: given ones replace, null clears, others stay', () => {
+    expect(objectPermissionField({ object_permission: { agents: ['hr'] } }, CURRENT)).toEqual({
+      mcp: CURRENT_MCP,
+      agents: { agents: ['hr'], accessGroups: ['support'] },
+    });
+    const cleared = objectPermissionField(
+      { object_permission: { agent_access_groups: null, agents: [] } },
+      CURRENT,
+    );
+    expect(cleared?.agents).toEqual(NO_AGENT_RESTRICTIONS);
+    expect(cleared?.mcp).toEqual(CURRENT_MCP);
   });
 
   it('starts a new record from no restrictions', () => {
-    expect(objectPermissionField({ object_permission: {} })).toEqual(NO_MCP_RESTRICTIONS);
-    expect(objectPermissionField({ object_permission: { mcp_access_groups: ['a'] } })).toEqual({
-      servers: [],
-      accessGroups: ['a'],
-      tools: {},
+    expect(objectPermissionField({ object_permission: {} })).toEqual({
+      mcp: NO_MCP_RESTRICTIONS,
+      agents: NO_AGENT_RESTRICTIONS,
     });
+    expect(objectPermissionField({ object_permission: { mcp_access_groups: ['a'] } })?.mcp).toEqual(
+      { servers: [], accessGroups: ['a'], tools: {} },
+    );
+    expect(
+      objectPermissionField({ object_permission: { agent_access_groups: ['b'] } })?.agents,
+    ).toEqual({ agents: [], accessGroups: ['b'] });
   });
 
   it('accepts LiteLLM fields it does not govern while they grant nothing', () => {
@@ -63,12 +101,11 @@ describe('objectPermissionField', () => {
       object_permission: {
         object_permission_id: 'op-1',
         vector_stores: [],
-        agents: null,
-        agent_access_groups: [],
         mcp_servers: ['wiki'],
       },
     });
-    expect(parsed).toEqual({ servers: ['wiki'], accessGroups: [], tools: {} });
+    expect(parsed?.mcp).toEqual({ servers: ['wiki'], accessGroups: [], tools: {} });
+    expect(objectPermissionField({ object_permission: { vector_stores: null } })).toBeDefined();
   });
 
   it.each<[string, unknown, string, RegExp]>([
@@ -106,11 +143,25 @@ describe('objectPermissionField', () => {
       'object_permission.mcp_tool_permissions.wiki',
       /array/,
     ],
+    ['agents not a list', { agents: 'travel' }, 'object_permission.agents', /array/],
+    [
+      'an agent id that is not a slug',
+      { agents: ['Travel Agent'] },
+      'object_permission.agents',
+      /invalid agent id "Travel Agent"/,
+    ],
+    ['an agent glob', { agents: ['trav*'] }, 'object_permission.agents', /invalid agent id/],
+    [
+      'agent groups with an empty name',
+      { agent_access_groups: [''] },
+      'object_permission.agent_access_groups',
+      /non-empty strings/,
+    ],
     [
       'an unknown field',
       { mcp_server: ['wiki'] },
       'object_permission.mcp_server',
-      /unknown; give mcp_servers, mcp_access_groups, mcp_tool_permissions/,
+      /unknown; give mcp_servers, mcp_access_groups, mcp_tool_permissions, agents, agent_access_groups/,
     ],
     [
       'a restriction the gateway cannot enforce',

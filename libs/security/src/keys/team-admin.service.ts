@@ -94,8 +94,8 @@ export class TeamAdminService {
 
   private patchFrom(body: JsonObject, now: Date, current?: TeamRecord): TeamPatch {
     const patch: TeamPatch = governancePatch(body);
-    const mcp = objectPermissionField(body, current?.mcp);
-    if (mcp !== undefined) patch.mcp = mcp;
+    const objectPermissions = objectPermissionField(body, current);
+    if (objectPermissions !== undefined) Object.assign(patch, objectPermissions);
     const alias = labelField(body, 'team_alias');
     if (alias !== undefined) patch.teamAlias = alias;
     startBudgetPeriod(patch, now, current);

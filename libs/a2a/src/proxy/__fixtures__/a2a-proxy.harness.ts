@@ -12,7 +12,7 @@ import {
   type GatewayRequest,
   type GatewayResponse,
 } from '@routeiq/common';
-import { InMemoryExpiringStore } from '@routeiq/coordination';
+import { InMemoryExpiringStore, type ExpiringStore } from '@routeiq/coordination';
 import {
   GatewayMetrics,
   GatewayTracer,
@@ -21,12 +21,15 @@ import {
 } from '@routeiq/observability';
 import type { A2aAgentRecord } from '@routeiq/persistence';
 import {
+  attachResolvedKey,
   DnsHostResolver,
   OutboundUrlGuard,
   resolveOutboundConfig,
   SafeOutboundClient,
   type Admission,
   type AdmissionService,
+  type ResolvedKey,
+  type ScopedKeyLimits,
 } from '@routeiq/security';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -89,7 +92,14 @@ class FakeAdmission {
   refuse: Error | undefined;
   settled = 0;
   released = 0;
-  admitCall(): Promise<Admission> {
+  /** The `scoped` argument of each call, in order. */
+  readonly scoped: Array<ScopedKeyLimits | undefined> = [];
+  admitCall(
+    _req?: GatewayRequest,
+    _estimate?: unknown,
+    scoped?: ScopedKeyLimits,
+  ): Promise<Admission> {
+    this.scoped.push(scoped);
     if (this.refuse) return Promise.reject(this.refuse);
     return Promise.resolve({
       headers: { 'x-ratelimit-remaining-requests': '9' },
@@ -136,20 +146,29 @@ export class A2aProxyHarness {
   readonly admission = new FakeAdmission();
   readonly translator = new A2aTranslator();
   readonly metrics = new GatewayMetrics();
+  readonly ownership: A2aTaskOwnershipService;
   private readonly outbound: SafeOutboundClient;
   private readonly proxy: A2aProxyService;
   /** What the HTTP observer would put on each request as `traceContext`. */
   traceContext: Context | undefined;
+  /** Resolved keys by `x-test-key`, attached as the user-key guard would. */
+  readonly keys = new Map<string, ResolvedKey>();
   private server: Server | undefined;
 
-  constructor(allowedUrlPrefix: string, tracer = new GatewayTracer()) {
+  /** `store`: where task and context owners are kept (a spec may slow or fail it). */
+  constructor(
+    allowedUrlPrefix: string,
+    tracer = new GatewayTracer(),
+    store: ExpiringStore = new InMemoryExpiringStore(),
+  ) {
     const config = resolveA2aConfig({ A2A_GATEWAY_ENABLED: 'true' });
     const outboundConfig = resolveOutboundConfig({
       LLMROUTER_OUTBOUND_URL_ALLOWLIST: allowedUrlPrefix,
     });
     const guard = new OutboundUrlGuard(outboundConfig, new DnsHostResolver());
     this.outbound = new SafeOutboundClient(guard);
-    const ownership = new A2aTaskOwnershipService(new InMemoryExpiringStore(), config);
+    const ownership = new A2aTaskOwnershipService(store, config);
+    this.ownership = ownership;
     const relay = new A2aStreamRelay(ownership, this.translator);
     const upstream = new A2aUpstreamClient(this.outbound, config);
     this.proxy = new A2aProxyService(
@@ -174,6 +193,8 @@ export class A2aProxyHarness {
       gatewayReq.traceContext = this.traceContext;
       const keyId = typeof req.headers['x-test-key'] === 'string' ? req.headers['x-test-key'] : '';
       gatewayReq.principal = { kind: 'virtual', keyId: keyId || 'key-a' };
+      const resolved = this.keys.get(keyId);
+      if (resolved) attachResolvedKey(gatewayReq, resolved);
       const agentId = decodeURIComponent((req.url ?? '').replace(/^\/a2a\//, ''));
       this.proxy.handle(agentId, gatewayReq, res as GatewayResponse).catch((error: unknown) => {
         // What the global filter does with the errors the proxy throws.

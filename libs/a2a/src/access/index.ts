@@ -1,0 +1,2 @@
+export * from './a2a-agent-access';
+export * from './a2a-agent-access.guard';
