@@ -4,9 +4,11 @@
 // Writes .bench/latest.json and .bench/latest.md; progress goes to stderr, the report to stdout.
 // Env: BENCH_DURATION (s per wrk run, default 10), BENCH_WARMUP (s, default 2),
 //   BENCH_TTFB_REQUESTS (default 500),
-//   BENCH_TARGETS (default direct,proxy,nest,gateway,tracing,anthropic,quota,mcp,routing; `mcp` is
-//   MCP tool calls through the gateway vs the MCP server directly, bench/mcp-tools.js; `routing` is
-//   the routing decision micro-benchmark, bench/routing-decision.js, run last),
+//   BENCH_TARGETS (default direct,proxy,nest,gateway,tracing,anthropic,quota,mcp,routing,ml-routing;
+//   `mcp` is MCP tool calls through the gateway vs the MCP server directly, bench/mcp-tools.js;
+//   `routing` is the routing decision micro-benchmark, bench/routing-decision.js, run last;
+//   `ml-routing` is the kNN router's featurize + predict time over 10k training queries,
+//   bench/ml-routing.js, after it; its data: BENCH_ML_DATA, default the LLMRouter matrix),
 //   BENCH_GATEWAY_CMD (replaces the gateway command; {port} {mockPort} {config} {dataDir}),
 //   BENCH_NODE_ENV (gateway NODE_ENV, default production), BENCH_NO_PIN=1 (no taskset).
 const fs = require('node:fs');
@@ -20,6 +22,7 @@ const gateway = require('./lib/gateway');
 const tracing = require('./lib/tracing');
 const { runRoutingDecision, routingMarkdown } = require('./routing-decision');
 const { runMcpBench, mcpMarkdown } = require('./mcp-tools');
+const { runMlRouting, mlRoutingMarkdown } = require('./ml-routing');
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, '.bench');
@@ -35,9 +38,9 @@ function positiveEnv(name, fallback) {
 const DURATION = Math.round(positiveEnv('BENCH_DURATION', 10));
 const WARMUP = Math.round(positiveEnv('BENCH_WARMUP', 2));
 const TTFB_REQUESTS = Math.round(positiveEnv('BENCH_TTFB_REQUESTS', 500));
-const DEFAULT_TARGETS = 'direct,proxy,nest,gateway,tracing,anthropic,quota,mcp,routing';
+const DEFAULT_TARGETS = 'direct,proxy,nest,gateway,tracing,anthropic,quota,mcp,routing,ml-routing';
 const TARGETS = (process.env.BENCH_TARGETS ?? DEFAULT_TARGETS).split(',').map((t) => t.trim());
-const HTTP_TARGETS = TARGETS.filter((t) => t !== 'routing' && t !== 'mcp');
+const HTTP_TARGETS = TARGETS.filter((t) => !['routing', 'mcp', 'ml-routing'].includes(t));
 
 const SCENARIOS = [
   { id: 'plain-c1', label: 'non-streaming, c=1', kind: 'wrk', body: 'plain', connections: 1 },
@@ -261,6 +264,16 @@ async function main() {
       log(`FAILED routing: ${error.message}`);
     }
   }
+  let mlRouting = null;
+  if (TARGETS.includes('ml-routing')) {
+    try {
+      log('ml-routing: training kNN on 10k queries, timing featurize + predict (bench-ml-routing)');
+      mlRouting = await runMlRouting(CPU_TARGET);
+    } catch (error) {
+      failures.push(`ml-routing: ${error.message}`);
+      log(`FAILED ml-routing: ${error.message}`);
+    }
+  }
 
   report.derive(rows);
   const checks = report.verdicts(rows);
@@ -279,6 +292,7 @@ async function main() {
   let markdown = report.markdown({ rows, checks, rss, otlpSink, meta });
   if (mcpRows) markdown += `\n\n${mcpMarkdown(mcpRows)}`;
   if (routingDecision) markdown += `\n\n${routingMarkdown(routingDecision)}`;
+  if (mlRouting) markdown += `\n\n${mlRoutingMarkdown(mlRouting)}`;
   const json = {
     meta,
     scenarios: rows,
@@ -287,6 +301,7 @@ async function main() {
     otlpSink,
     mcp: mcpRows,
     routingDecision,
+    mlRouting,
     failures,
   };
   fs.writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);

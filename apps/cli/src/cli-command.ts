@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import type { CliConfig } from './cli.config';
 import type { CliOutput } from './migrate.command';
 
@@ -23,3 +24,21 @@ export interface CliCommand {
 
 /** Bad command-line arguments: the runner prints the message and the command's usage, exit 2. */
 export class CliUsageError extends Error {}
+
+type OptionSpec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+
+/**
+ * Strict `node:util` parseArgs over a command's arguments.
+ * @throws CliUsageError for unknown options, missing values or stray positionals.
+ */
+export function parseCommandArgs(
+  args: readonly string[],
+  options: OptionSpec,
+  allowPositionals = false,
+): { values: Record<string, unknown>; positionals: string[] } {
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals });
+  } catch (error) {
+    throw new CliUsageError((error as Error).message);
+  }
+}

@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import { scrubSecrets } from '@routeiq/common';
 import { benchRoutingCommand } from './bench-routing.command';
-import { CliUsageError, type CliCommand } from './cli-command';
+import { CliUsageError, parseCommandArgs, type CliCommand } from './cli-command';
 import { readCliConfig } from './cli.config';
 import { type CliOutput, migrateCommand, revertCommand } from './migrate.command';
 import { ARTIFACT_COMMANDS } from './ml/artifact.commands';
+import { benchMlRoutingCommand } from './ml/bench-ml-routing.command';
 import { TRAINING_COMMANDS } from './ml/training.commands';
 
 const DATABASE_NOTE = `The database is DATABASE_URL, else general_settings.database_url, else SQLite in
@@ -30,6 +30,8 @@ function configCommand(
   };
 }
 
+export { parseCommandArgs };
+
 const COMMANDS: readonly CliCommand[] = [
   configCommand('migrate', 'Apply pending database migrations', ({ config, io }, file) =>
     migrateCommand(config, file, io),
@@ -48,6 +50,7 @@ const COMMANDS: readonly CliCommand[] = [
       await benchRoutingCommand(config, undefined, io);
     },
   },
+  benchMlRoutingCommand,
   ...TRAINING_COMMANDS,
   ...ARTIFACT_COMMANDS,
 ];
@@ -62,24 +65,6 @@ Options:
   -h, --help       Show this help (routeiq <command> --help for a command's options)
 
 ${DATABASE_NOTE}`;
-
-type OptionSpec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
-
-/**
- * Strict `node:util` parseArgs over a command's arguments.
- * @throws CliUsageError for unknown options, missing values or stray positionals.
- */
-export function parseCommandArgs(
-  args: readonly string[],
-  options: OptionSpec,
-  allowPositionals = false,
-): { values: Record<string, unknown>; positionals: string[] } {
-  try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals });
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
-}
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage error). */
 export async function runCli(

@@ -14,11 +14,14 @@ export interface CliOutput {
   err(line: string): void;
 }
 
-/** Opens the database the gateway would use: DATABASE_URL > the config's database_url > SQLite. */
-async function openDatabase(
+/**
+ * Opens the database the gateway would use: DATABASE_URL > the config's database_url > SQLite.
+ * `note` gets one line naming it.
+ */
+export async function openDatabase(
   config: CliConfig,
   configFile: string | undefined,
-  io: CliOutput,
+  note: (line: string) => void,
 ): Promise<DataSource> {
   const configUrl = configFile
     ? loadGatewayConfig(configFile, config.env).config.generalSettings.database_url
@@ -28,7 +31,7 @@ async function openDatabase(
     configUrl,
     dataDir: config.dataDir,
   });
-  io.out(`database: ${describeDatabaseTarget(target)}`);
+  note(`database: ${describeDatabaseTarget(target)}`);
   return createDataSource(target).initialize();
 }
 
@@ -37,7 +40,7 @@ export async function migrateCommand(
   configFile: string | undefined,
   io: CliOutput,
 ): Promise<void> {
-  const dataSource = await openDatabase(config, configFile, io);
+  const dataSource = await openDatabase(config, configFile, (line) => io.out(line));
   try {
     const applied = await runMigrationsLocked(dataSource);
     for (const name of applied) io.out(`applied ${name}`);
@@ -52,7 +55,7 @@ export async function revertCommand(
   configFile: string | undefined,
   io: CliOutput,
 ): Promise<void> {
-  const dataSource = await openDatabase(config, configFile, io);
+  const dataSource = await openDatabase(config, configFile, (line) => io.out(line));
   try {
     const reverted = await revertLastMigration(dataSource);
     io.out(reverted ? `reverted ${reverted}` : 'no migration to revert');

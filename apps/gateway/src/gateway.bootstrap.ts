@@ -83,7 +83,8 @@ export async function startGateway(flags: GatewayFlags): Promise<RunningGateway>
 
 function startupLine(app: NestExpressApplication, url: string): string {
   const groups = app.get(ModelRegistryService).groups();
-  const deployments = groups.reduce((sum, group) => sum + group.deployments.length, 0);
+  // A router alias group shares its candidates' deployments: count each deployment once.
+  const deployments = new Set(groups.flatMap((group) => group.deployments)).size;
   const coordination = app.get(CoordinationHealth);
   return [
     `RouteIQ Gateway listening on ${url}`,

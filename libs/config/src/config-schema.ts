@@ -16,13 +16,24 @@ import {
   StringValue,
 } from './config-rules';
 
-/** Built-in routing strategies (LiteLLM's names); ML strategies arrive with issue #9. */
+/** Routing strategies: LiteLLM's built-in names, then the learned (ML) routers of issue #9. */
 export const SUPPORTED_ROUTING_STRATEGIES: readonly string[] = [
   'simple-shuffle',
   'least-busy',
   'latency-based-routing',
   'cost-based-routing',
   'usage-based-routing',
+  'llmrouter-knn',
+  'llmrouter-mlp',
+  'llmrouter-svm',
+  'llmrouter-mf',
+  'llmrouter-elo',
+  'llmrouter-hybrid',
+  'llmrouter-cost-aware',
+  'llmrouter-threshold',
+  'llmrouter-smallest',
+  'llmrouter-largest',
+  'llmrouter-custom',
 ];
 export const DEFAULT_ROUTING_STRATEGY = 'simple-shuffle';
 export const DEFAULT_MAX_REQUEST_SIZE_MB = 10;

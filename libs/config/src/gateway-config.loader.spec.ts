@@ -159,7 +159,10 @@ describe('loadGatewayConfig', () => {
         path: 'router_settings.routing_strategy',
         message:
           'unsupported routing strategy "fastest-please" (supported: simple-shuffle, least-busy, ' +
-          'latency-based-routing, cost-based-routing, usage-based-routing)',
+          'latency-based-routing, cost-based-routing, usage-based-routing, llmrouter-knn, ' +
+          'llmrouter-mlp, llmrouter-svm, llmrouter-mf, llmrouter-elo, llmrouter-hybrid, ' +
+          'llmrouter-cost-aware, llmrouter-threshold, llmrouter-smallest, llmrouter-largest, ' +
+          'llmrouter-custom)',
       },
     ]);
   });

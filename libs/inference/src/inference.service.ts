@@ -12,7 +12,7 @@ import {
   type ProviderCapability,
   type ResolvedDeployment,
 } from '@routeiq/providers';
-import { RouterService, type RoutingSession } from '@routeiq/routing';
+import { lazyRoutingPrompt, RouterService, type RoutingSession } from '@routeiq/routing';
 import { AdmissionService } from '@routeiq/security';
 import {
   asGatewayException,
@@ -168,11 +168,14 @@ export class InferenceService {
       preferredId: op.preferredDeployment?.(request),
       stream,
       requestId: req.id,
+      keyId: req.principal?.keyId,
       tenant: req.principal?.teamId,
       user: req.principal?.userId ?? userField(request),
       estimatedTokens: tokens.inputTokens + tokens.outputTokens,
       allowsModel: (group) => this.admission.mayFallBackTo(req, group),
       logFields: () => requestLogFields(req),
+      // Built only if the strategy judges the prompt (learned routers).
+      prompt: lazyRoutingPrompt(request),
       ...(timeoutMs !== undefined && { timeoutMs }),
       ...(routing.numRetries !== undefined && { numRetries: routing.numRetries }),
     });
@@ -216,7 +219,7 @@ export class InferenceService {
       target.headers = headers;
     } else sendJson(target, 200, toJson(result), headers);
     outcome.usage = op.usage(result);
-    session.finish({ ok: true, tokens: totalTokens(outcome) });
+    session.finish({ ok: true, tokens: totalTokens(outcome), usage: outcome.usage });
     telemetry.finish(outcome, this.recorder.record(outcome));
   }
 
@@ -271,6 +274,7 @@ export class InferenceService {
     session.finish({
       ok: failure === undefined,
       tokens: totalTokens(outcome),
+      usage: outcome.usage,
       firstByteAt: outcome.firstByteAt,
       ...(failure !== undefined && !call.clientGone() && { error: failure }),
     });

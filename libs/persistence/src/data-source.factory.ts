@@ -18,6 +18,9 @@ import { McpServers1764400300000 } from './migrations/1764400300000-mcp-servers.
 import { A2aAgentEntity } from './a2a/a2a-agent.entity';
 import { A2aAgents1764400400000 } from './migrations/1764400400000-a2a-agents.migration';
 import { A2aAccess1764400500000 } from './migrations/1764400500000-a2a-access.migration';
+import { RouterTraceEntity } from './router-traces/router-trace.entity';
+import { RouterFeedbackEntity } from './router-traces/router-feedback.entity';
+import { RouterTraces1764400600000 } from './migrations/1764400600000-router-traces.migration';
 
 // Explicit lists, never globs: the app is bundled by webpack.
 export const PERSISTENCE_ENTITIES = [
@@ -29,6 +32,8 @@ export const PERSISTENCE_ENTITIES = [
   StoredResponseEntity,
   McpServerEntity,
   A2aAgentEntity,
+  RouterTraceEntity,
+  RouterFeedbackEntity,
 ];
 export const PERSISTENCE_MIGRATIONS = [
   InitialSchema1764320000000,
@@ -38,6 +43,7 @@ export const PERSISTENCE_MIGRATIONS = [
   McpServers1764400300000,
   A2aAgents1764400400000,
   A2aAccess1764400500000,
+  RouterTraces1764400600000,
 ];
 
 /** How long a SQLite writer waits for another process's lock before failing. */

@@ -11,6 +11,8 @@ export * from './keys';
 export * from './responses';
 export * from './mcp';
 export * from './a2a';
+export * from './batch.writer';
+export * from './router-traces';
 export * from './audit-log.types';
 export * from './audit-log.store';
 export * from './persistence.module';

@@ -26,3 +26,5 @@ export * from './registry/strategy-weights';
 export { bucketOf, bucketKeyOf, WEIGHTS_BUCKET_SEED } from './registry/strategy-selector';
 export * from './strategy.controller';
 export * from './ml';
+export * from './control/router-reload.service';
+export * from './feedback';

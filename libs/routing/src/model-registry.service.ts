@@ -8,7 +8,8 @@ import {
   type RouterSettings,
 } from '@routeiq/config';
 import { ProviderRegistry, type ResolvedDeployment } from '@routeiq/providers';
-import { buildModelGroup, type ModelGroup } from './model-group';
+import { routerAliasOf, routerAliasProblems } from './ml/strategy/learned-routing.args';
+import { buildModelGroup, buildRouterAliasGroup, type ModelGroup } from './model-group';
 
 /** Default whole-request deadline when neither the deployment nor the router sets one. */
 const DEFAULT_TIMEOUT_SECONDS = 600;
@@ -91,6 +92,7 @@ export class ModelRegistryService implements OnModuleInit {
     const groups = new Map<string, ModelGroup>();
     for (const [name, members] of byGroup)
       groups.set(name, buildModelGroup(name, members, created));
+    problems.push(...addRouterAlias(config, groups, created));
     const table: ModelTable = {
       groups,
       aliases: new Map(Object.entries(config.routerSettings.model_group_alias)),
@@ -98,6 +100,26 @@ export class ModelRegistryService implements OnModuleInit {
     };
     return { problems, commit: () => (this.table = table) };
   }
+}
+
+/**
+ * The router alias of `routing_strategy_args.candidates`, listed and routed like a group. Its
+ * candidates must be groups of `model_list`, and its name no group's or alias's.
+ */
+function addRouterAlias(
+  config: GatewayConfig,
+  groups: Map<string, ModelGroup>,
+  created: number,
+): ConfigProblem[] {
+  const alias = routerAliasOf(config.routerSettings.routing_strategy_args);
+  if (!alias) return [];
+  const groupAliases = new Set(Object.keys(config.routerSettings.model_group_alias));
+  const names = new Set(config.modelList.map((deployment) => deployment.modelName));
+  const problems = routerAliasProblems(alias, names, groupAliases);
+  if (problems.length === 0) {
+    groups.set(alias.alias, buildRouterAliasGroup(alias.alias, alias.candidates, groups, created));
+  }
+  return problems;
 }
 
 function defaultTimeoutSeconds(config: GatewayConfig): number {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { RouterSettings } from '@routeiq/config';
 import type { ProviderCapability, ResolvedDeployment } from '@routeiq/providers';
 import type { RouterDecision } from './decision/router-decision';
-import { RouterDecisionLog } from './decision/router-decision.log';
+import { RouterDecisionLog, type DecisionSubject } from './decision/router-decision.log';
 import { DeploymentSelector, type StrategyChoice } from './execution/deployment-selector';
 import type { LogFields, RouteCompletion, RouteRequest } from './execution/route-request';
 import { RoutingSession, type RoutingRuntime } from './execution/routing-session';
@@ -152,8 +152,8 @@ export class RouterService implements RoutingRuntime {
     }
   }
 
-  publish(decision: RouterDecision): void {
-    this.decisions.publish(decision);
+  publish(decision: RouterDecision, subject?: DecisionSubject): void {
+    this.decisions.publish(decision, subject);
   }
 
   private contextFor(request: RouteRequest): RoutingContext {
@@ -163,6 +163,7 @@ export class RouterService implements RoutingRuntime {
       estimatedTokens: request.estimatedTokens,
       stream: request.stream,
       random: Math.random,
+      ...(request.prompt && { prompt: request.prompt }),
     };
   }
 }

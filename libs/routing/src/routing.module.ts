@@ -7,16 +7,29 @@ import { RouterReloadService } from './control/router-reload.service';
 import { RouterDecisionLog } from './decision/router-decision.log';
 import { DeploymentHealthService } from './health/deployment-health.service';
 import { DeploymentMetricsService } from './metrics/deployment-metrics.service';
+import { mlArtifactConfig, mlArtifactConfigProvider } from './ml/artifact/ml-artifact.config';
+import { RouterArtifactService } from './ml/artifact/router-artifact.service';
+import { MlRoutingService } from './ml/strategy/ml-routing.service';
 import { ModelRegistryService } from './model-registry.service';
 import { routingConfig, routingConfigProvider } from './registry/routing.config';
 import { StrategyRegistryService } from './registry/strategy-registry.service';
 import { RoutingMetricsListener } from './decision/routing-metrics.listener';
 import { RouterService } from './router.service';
 import { StrategyController } from './strategy.controller';
+import {
+  FeedbackController,
+  ROUTER_FEEDBACK_PROVIDERS,
+  routerTraceConfig,
+} from './feedback/feedback.providers';
 
 @Module({
-  imports: [ProvidersModule, ConfigModule.forFeature(routingConfig)],
-  controllers: [ControlPlaneController, StrategyController],
+  imports: [
+    ProvidersModule,
+    ConfigModule.forFeature(routingConfig),
+    ConfigModule.forFeature(mlArtifactConfig),
+    ConfigModule.forFeature(routerTraceConfig),
+  ],
+  controllers: [ControlPlaneController, StrategyController, FeedbackController],
   providers: [
     ModelRegistryService,
     RouterService,
@@ -28,6 +41,10 @@ import { StrategyController } from './strategy.controller';
     RouterInfoService,
     RouterReloadService,
     routingConfigProvider,
+    RouterArtifactService,
+    MlRoutingService,
+    mlArtifactConfigProvider,
+    ...ROUTER_FEEDBACK_PROVIDERS,
   ],
   exports: [
     RouterService,
@@ -35,6 +52,8 @@ import { StrategyController } from './strategy.controller';
     RouterDecisionLog,
     DeploymentHealthService,
     StrategyRegistryService,
+    RouterArtifactService,
+    MlRoutingService,
   ],
 })
 export class RoutingModule {}

@@ -181,12 +181,16 @@ describe(A2aAgentStore.name, () => {
 
     it('gives existing agents no access groups or limit, and keys and teams every agent', async () => {
       await new A2aAgentStore(dataSource).create(agent('older'));
+      await expect(revertLastMigration(dataSource)).resolves.toBe('RouterTraces1764400600000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('A2aAccess1764400500000');
       const when = "'2025-11-28 10:00:00'";
       await dataSource.query(
         `INSERT INTO teams (team_id, created_at, updated_at) VALUES ('t-a2a', ${when}, ${when})`,
       );
-      await expect(runMigrationsLocked(dataSource)).resolves.toEqual(['A2aAccess1764400500000']);
+      await expect(runMigrationsLocked(dataSource)).resolves.toEqual([
+        'A2aAccess1764400500000',
+        'RouterTraces1764400600000',
+      ]);
       await expect(new A2aAgentStore(dataSource).get('older')).resolves.toMatchObject({
         accessGroups: [],
         keyRpmLimit: null,
@@ -198,6 +202,7 @@ describe(A2aAgentStore.name, () => {
 
     it('drops the table on revert and recreates it on the next run', async () => {
       await new A2aAgentStore(dataSource).create(agent('kept', { accessGroups: ['ops'] }));
+      await expect(revertLastMigration(dataSource)).resolves.toBe('RouterTraces1764400600000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('A2aAccess1764400500000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('A2aAgents1764400400000');
       expect(await hasTable('a2a_agents')).toBe(false);
@@ -205,6 +210,7 @@ describe(A2aAgentStore.name, () => {
       await expect(runMigrationsLocked(dataSource)).resolves.toEqual([
         'A2aAgents1764400400000',
         'A2aAccess1764400500000',
+        'RouterTraces1764400600000',
       ]);
       await expect(new A2aAgentStore(dataSource).list()).resolves.toEqual([]);
     });

@@ -14,7 +14,7 @@ import { RouterService } from '../router.service';
 import { parseDryRunRequest } from './dry-run.request';
 import type { RouterInfo } from './router-info';
 import { RouterInfoService } from './router-info.service';
-import { RouterReloadService } from './router-reload.service';
+import { RouterReloadService, type RouterReloadResult } from './router-reload.service';
 
 const MAX_DECISIONS = 500;
 
@@ -49,12 +49,12 @@ export class ControlPlaneController {
     return this.decisions.recent(parseLimit(limit), model);
   }
 
-  /** Re-reads the config and the strategy registry on every replica. */
+  /** Re-reads the config, the strategy registry and the ML router artifacts on every replica. */
   @RequirePermission('system.config.reload')
   @Audited('router.reload', 'router')
   @Post('router/reload')
   @HttpCode(200)
-  reloadRouter(): Promise<ConfigReloadResult & { status: 'reloaded' }> {
+  reloadRouter(): Promise<RouterReloadResult & { status: 'reloaded' }> {
     return this.reloader.reload().then((result) => ({ status: 'reloaded', ...result }));
   }
 

@@ -1,14 +1,14 @@
 import { CommonException } from '@routeiq/common';
 import type { ProviderCapability } from '@routeiq/providers';
-import type { RouteRequest } from '../execution/route-request';
+import { lazyRoutingPrompt, type RouteRequest } from '../execution/route-request';
 
 const CAPABILITIES: ReadonlySet<string> = new Set(['chat', 'completion', 'embedding', 'responses']);
 const BYTES_PER_TOKEN = 4;
 
 /**
  * The body of `POST /router/route`: an inference request body as a client would send it (only
- * `model`, `stream`, `tools`, image parts, `max_tokens` and `user` matter), plus an optional
- * `capability` (default `chat`). Nothing is called upstream.
+ * `model`, `stream`, `tools`, image parts, `max_tokens`, `user` and, for learned routers, the
+ * text matter), plus an optional `capability` (default `chat`). Nothing is called upstream.
  */
 export function parseDryRunRequest(body: unknown, requestId: string): RouteRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -36,6 +36,7 @@ export function parseDryRunRequest(body: unknown, requestId: string): RouteReque
     ...(typeof fields.user === 'string' && { user: fields.user }),
     estimatedTokens: Math.ceil(JSON.stringify(body).length / BYTES_PER_TOKEN) + maxTokens,
     allowsModel: () => true,
+    prompt: lazyRoutingPrompt(fields),
   };
 }
 

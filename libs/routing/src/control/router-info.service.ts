@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RouterDecisionLog } from '../decision/router-decision.log';
 import { DeploymentHealthService } from '../health/deployment-health.service';
 import { DeploymentMetricsService } from '../metrics/deployment-metrics.service';
+import { MlRoutingService } from '../ml/strategy/ml-routing.service';
 import { ModelRegistryService } from '../model-registry.service';
 import { StrategyRegistryService } from '../registry/strategy-registry.service';
 import { deploymentRows, type DeploymentHealthView, type RouterInfo } from './router-info';
@@ -23,14 +24,16 @@ export class RouterInfoService {
     private readonly metrics: DeploymentMetricsService,
     private readonly strategies: StrategyRegistryService,
     private readonly decisions: RouterDecisionLog,
+    private readonly ml: MlRoutingService,
   ) {}
 
   info(): RouterInfo {
     const views = this.healthViews();
     const settings = this.registry.settings;
+    const active = this.strategies.weighted();
     return {
       routing_strategy: this.registry.strategy,
-      active_strategies: this.strategies.weighted(),
+      active_strategies: active,
       model_group_alias: Object.fromEntries(this.registry.aliases()),
       num_retries: settings.num_retries,
       fallbacks: { ...settings.fallbacks },
@@ -39,8 +42,10 @@ export class RouterInfoService {
       default_fallbacks: settings.default_fallbacks,
       model_groups: this.registry.groups().map((group) => ({
         model_name: group.name,
+        ...(group.candidateGroups && { candidate_groups: group.candidateGroups }),
         deployments: deploymentRows(group, (id) => views.get(id) ?? HEALTHY_VIEW),
       })),
+      ml_strategies: this.ml.strategyInfo(active.map((strategy) => strategy.name)),
       decision_timings: this.decisions.timings(),
     };
   }

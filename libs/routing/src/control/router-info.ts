@@ -1,5 +1,6 @@
 import { scrubSecrets } from '@routeiq/common';
 import type { DecisionTimingSummary } from '../decision/router-decision.log';
+import type { MlStrategyInfo } from '../ml/strategy/learned-routing.status';
 import type { ModelGroup } from '../model-group';
 
 /** Per deployment: its breaker, cooldown and this replica's live figures. */
@@ -32,7 +33,14 @@ export interface RouterInfo {
   context_window_fallbacks: Record<string, readonly string[]>;
   content_policy_fallbacks: Record<string, readonly string[]>;
   default_fallbacks: readonly string[];
-  model_groups: Array<{ model_name: string; deployments: DeploymentRow[] }>;
+  model_groups: Array<{
+    model_name: string;
+    /** Set on a router alias: the model groups it chooses among. */
+    candidate_groups?: readonly string[];
+    deployments: DeploymentRow[];
+  }>;
+  /** Learned (`llmrouter-*`) strategies carrying traffic: their artifact and its load state. */
+  ml_strategies: MlStrategyInfo[];
   /** Time the router spent choosing, per strategy, over the recent decisions. */
   decision_timings: DecisionTimingSummary[];
 }

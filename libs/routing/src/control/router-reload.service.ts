@@ -1,14 +1,23 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { CoordinationBus, type BusMessage } from '@routeiq/coordination';
 import { ConfigStore, type ConfigReloadResult } from '@routeiq/config';
+import type { MlReloadOutcome } from '../ml/strategy/learned-routing.status';
+import { MlRoutingService } from '../ml/strategy/ml-routing.service';
 import { StrategyRegistryService } from '../registry/strategy-registry.service';
 
 const TOPIC = 'routing.reload';
 
+/** `POST /router/reload` on this replica: the config's outcome and each ML router's. */
+export interface RouterReloadResult extends ConfigReloadResult {
+  /** Per router artifact (and custom router): loaded, or failed with the old one kept. */
+  ml_routers: MlReloadOutcome[];
+}
+
 /**
- * `POST /router/reload`: this replica re-reads the config file and the shared strategy registry,
- * then tells every other replica to do the same. An invalid config file answers 400 here and is
- * not announced.
+ * `POST /router/reload`: this replica re-reads the config file, the shared strategy registry and
+ * the learned routers' artifacts, then tells every other replica to do the same. An invalid
+ * config file answers 400 here and is not announced; an artifact that fails to load keeps the
+ * router it replaces and is reported in the answer.
  */
 @Injectable()
 export class RouterReloadService implements OnModuleInit, OnModuleDestroy {
@@ -18,6 +27,7 @@ export class RouterReloadService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly store: ConfigStore,
     private readonly strategies: StrategyRegistryService,
+    private readonly ml: MlRoutingService,
     private readonly bus: CoordinationBus,
   ) {}
 
@@ -29,21 +39,30 @@ export class RouterReloadService implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe?.();
   }
 
-  async reload(): Promise<ConfigReloadResult> {
+  async reload(): Promise<RouterReloadResult> {
     const result = await this.store.reload();
     await this.strategies.reload();
+    const mlRouters = await this.ml.reload();
     await this.bus.publish(TOPIC, {}).catch((error: unknown) => {
       this.logger.warn(`router reload not announced to other replicas: ${String(error)}`);
     });
-    return result;
+    return { ...result, ml_routers: mlRouters };
   }
 
   private onRemoteReload(message: BusMessage): void {
     if (message.origin === this.bus.instanceId) return;
-    void Promise.all([this.store.reload(), this.strategies.reload()]).then(
-      () => this.logger.log('router reloaded at the request of another replica'),
-      (error: unknown) =>
-        this.logger.error(`router reload asked by another replica failed: ${String(error)}`),
-    );
+    // The config first: it may point the learned routers at another artifact.
+    void Promise.all([this.store.reload(), this.strategies.reload()])
+      .then(() => this.ml.reload())
+      .then(
+        (outcomes) => {
+          const failed = outcomes.filter((outcome) => outcome.outcome === 'failed');
+          const note =
+            failed.length > 0 ? ` (${failed.length} ML router(s) kept their old model)` : '';
+          this.logger.log(`router reloaded at the request of another replica${note}`);
+        },
+        (error: unknown) =>
+          this.logger.error(`router reload asked by another replica failed: ${String(error)}`),
+      );
   }
 }

@@ -1,7 +1,25 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { ResolvedDeployment } from '@routeiq/providers';
+import type { RouteCompletion, RouteRequest } from '../execution/route-request';
 import type { RouterDecision } from './router-decision';
 
 const CAPACITY = 500;
+
+/**
+ * What a listener may know about a decision's request beyond the record, which never holds prompt
+ * text: the request itself (its lazy prompt accessor included), the deployment that answered and
+ * how the request ended. Listeners must not keep it past their call.
+ */
+export interface DecisionSubject {
+  readonly request: RouteRequest;
+  /** Undefined when no deployment answered. */
+  readonly servedDeployment: ResolvedDeployment | undefined;
+  /** As the caller reported it at the end of the request. */
+  readonly completion: RouteCompletion | undefined;
+}
+
+/** A decision listener; the router publishes every decision with its subject. */
+export type DecisionListener = (decision: RouterDecision, subject?: DecisionSubject) => void;
 
 /** Per strategy: how many decisions and how long choosing took (µs), for `GET /router/info`. */
 export interface DecisionTimingSummary {
@@ -21,15 +39,15 @@ export class RouterDecisionLog {
   private readonly logger = new Logger('RouterDecision');
   private readonly ring: RouterDecision[] = [];
   private next = 0;
-  private readonly listeners = new Set<(decision: RouterDecision) => void>();
+  private readonly listeners = new Set<DecisionListener>();
 
-  publish(decision: RouterDecision): void {
+  publish(decision: RouterDecision, subject?: DecisionSubject): void {
     if (this.ring.length < CAPACITY) this.ring.push(decision);
     else this.ring[this.next] = decision;
     this.next = (this.next + 1) % CAPACITY;
     for (const listener of this.listeners) {
       try {
-        listener(decision);
+        listener(decision, subject);
       } catch (error) {
         this.logger.warn(`decision listener failed: ${(error as Error).message}`);
       }
@@ -37,7 +55,7 @@ export class RouterDecisionLog {
   }
 
   /** Registers a listener; returns a function that removes it. */
-  subscribe(listener: (decision: RouterDecision) => void): () => void {
+  subscribe(listener: DecisionListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

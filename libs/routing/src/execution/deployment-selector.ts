@@ -14,6 +14,8 @@ export interface Selection {
   readonly overLimit: boolean;
   /** The chosen strategy threw; the default strategy chose instead. */
   readonly strategyError?: string;
+  /** The version the strategy gave for this pick (a learned router's artifact), when it gave one. */
+  readonly strategyVersion?: string;
   readonly candidates?: RouterDecisionCandidate[];
 }
 
@@ -92,8 +94,14 @@ export class DeploymentSelector {
     candidates: RouterDecisionCandidate[] | undefined,
   ): Selection {
     try {
-      const { deployment, reason } = choice.strategy.pick(pool, ctx);
-      return { deployment, reason, overLimit: false, ...(candidates && { candidates }) };
+      const { deployment, reason, version } = choice.strategy.pick(pool, ctx);
+      return {
+        deployment,
+        reason,
+        overLimit: false,
+        ...(version !== undefined && { strategyVersion: version }),
+        ...(candidates && { candidates }),
+      };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       choice.onError(message);

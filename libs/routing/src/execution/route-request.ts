@@ -1,6 +1,11 @@
 import type { ProviderCapability, ResolvedDeployment } from '@routeiq/providers';
 
-/** What the router needs to know about one request. Never the prompt text. */
+export { lazyRoutingPrompt, routingPromptOf, ROUTING_PROMPT_MAX_CHARS } from './routing-prompt';
+
+/**
+ * What the router needs to know about one request. The prompt text only through `prompt`, which
+ * builds it when a strategy asks (learned routers); nothing else reads or keeps it.
+ */
 export interface RouteRequest {
   /** The model the client asked for: a group name or an alias. */
   readonly model: string;
@@ -24,6 +29,14 @@ export interface RouteRequest {
   readonly numRetries?: number;
   /** The request's ids for log lines the routing writes on its behalf (breakers, cooldowns). */
   readonly logFields?: () => LogFields;
+  /**
+   * The text a learned router judges (`routingPromptOf`): the last user turn and the system
+   * prompt, at most `ROUTING_PROMPT_MAX_CHARS`. Lazy, so other strategies pay nothing. Never
+   * logged, never in decision records.
+   */
+  readonly prompt?: () => string | undefined;
+  /** The caller's key id (`Principal.keyId`): routing traces, and who may rate the answer. */
+  readonly keyId?: string;
 }
 
 /** Request ids of a log line (`request_id`, `trace_id`, `key_alias`, …). */
@@ -45,4 +58,6 @@ export interface RouteCompletion {
   readonly error?: unknown;
   /** `performance.now()` when the first byte went to the client (streams). */
   readonly firstByteAt?: number;
+  /** The answer's prompt and completion tokens (routing traces price them). */
+  readonly usage?: { readonly promptTokens: number; readonly completionTokens: number };
 }

@@ -2,6 +2,7 @@ import type { RouterSettings } from '@routeiq/config';
 import type { ResolvedDeployment } from '@routeiq/providers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RouterDecision } from '../decision/router-decision';
+import type { DecisionSubject } from '../decision/router-decision.log';
 import type { ModelGroup } from '../model-group';
 import type { RoutingContext } from '../strategies/routing-strategy';
 import type { Selection, StrategyChoice } from './deployment-selector';
@@ -38,7 +39,7 @@ export interface RoutingRuntime {
     ttftMs: number | undefined,
     logFields?: () => LogFields,
   ): void;
-  publish(decision: RouterDecision): void;
+  publish(decision: RouterDecision, subject?: DecisionSubject): void;
 }
 
 interface Served {
@@ -52,11 +53,12 @@ interface Served {
  * all before the first byte reaches the client. Ends with `finish`, which publishes the
  * `routeiq.router_decision.v1` record.
  */
-export class RoutingSession {
+export class RoutingSession implements DecisionSubject {
   readonly decision: RouterDecision;
   private first: Selection;
   private served: Served | undefined;
   private finished = false;
+  private ended: RouteCompletion | undefined;
   private decisionUs = 0;
   /** Time spent waiting between retries (Retry-After, backoff), ms: not the gateway's overhead. */
   waitedMs = 0;
@@ -65,7 +67,7 @@ export class RoutingSession {
 
   constructor(
     private readonly runtime: RoutingRuntime,
-    private readonly request: RouteRequest,
+    readonly request: RouteRequest,
     private readonly group: ModelGroup,
     private readonly capable: readonly ResolvedDeployment[],
     private readonly choice: StrategyChoice,
@@ -79,7 +81,7 @@ export class RoutingSession {
       timestamp: new Date().toISOString(),
       model_group: group.name,
       strategy: choice.strategy.name,
-      strategy_version: choice.strategy.version,
+      strategy_version: this.first.strategyVersion ?? choice.strategy.version,
       ...(experiment && { experiment }),
       ...(this.first.strategyError !== undefined && { strategy_error: this.first.strategyError }),
       candidates: this.first.candidates ?? [],
@@ -104,6 +106,16 @@ export class RoutingSession {
   /** Time spent choosing so far, microseconds. */
   get decisionMicros(): number {
     return Math.round(this.decisionUs);
+  }
+
+  /** The deployment that answered, once one has. */
+  get servedDeployment(): ResolvedDeployment | undefined {
+    return this.served?.deployment;
+  }
+
+  /** How the request ended, once `finish` has run. */
+  get completion(): RouteCompletion | undefined {
+    return this.ended;
   }
 
   get strategyName(): string {
@@ -168,6 +180,7 @@ export class RoutingSession {
   finish(completion: RouteCompletion): void {
     if (this.finished) return;
     this.finished = true;
+    this.ended = completion;
     const served = this.served;
     if (served) {
       const { firstByteAt } = completion;
@@ -182,7 +195,8 @@ export class RoutingSession {
     this.decision.outcome = served && completion.ok ? 'success' : 'error';
     this.decision.timings.decision_us = Math.round(this.decisionUs);
     this.decision.timings.total_ms = Math.round(performance.now() - this.startedAt);
-    this.runtime.publish(this.decision);
+    // The session itself is the subject: nothing is allocated for listeners that ignore it.
+    this.runtime.publish(this.decision, this);
   }
 
   private async runGroup<T>(

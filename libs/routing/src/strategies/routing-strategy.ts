@@ -13,7 +13,10 @@ export interface DeploymentMetrics {
   usage(deploymentId: string): DeploymentUsage;
 }
 
-/** Everything a strategy knows about the request it routes. Never the prompt text. */
+/**
+ * Everything a strategy knows about the request it routes. The prompt text only through `prompt`,
+ * built on demand for strategies that judge it (learned routers); never logged, never recorded.
+ */
 export interface RoutingContext {
   readonly metrics: DeploymentMetrics;
   /** `router_settings.routing_strategy_args`. */
@@ -23,12 +26,19 @@ export interface RoutingContext {
   readonly stream: boolean;
   /** Math.random, injectable for tests. */
   readonly random: () => number;
+  /** The request's text to judge, built on first call (see `RouteRequest.prompt`). */
+  readonly prompt?: () => string | undefined;
 }
 
 export interface StrategyPick {
   readonly deployment: ResolvedDeployment;
   /** Why, in a few words, e.g. `lowest latency 12 ms (buffer 10%)`. Never prompt text. */
   readonly reason: string;
+  /**
+   * The version that made this choice when it is not the strategy's fixed `version` (a learned
+   * router's artifact, which a reload may replace between two picks).
+   */
+  readonly version?: string;
 }
 
 /**
@@ -38,7 +48,10 @@ export interface StrategyPick {
  */
 export abstract class RoutingStrategy {
   abstract readonly name: string;
-  /** Bumped when the strategy's behaviour changes (the decision record carries it). */
+  /**
+   * Bumped when the strategy's behaviour changes (the decision record carries it, unless the pick
+   * names its own `version`). May be a getter (a learned router's active artifact).
+   */
   abstract readonly version: string;
   abstract pick(candidates: readonly ResolvedDeployment[], ctx: RoutingContext): StrategyPick;
 }
