@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionTool } from 'openai/resources/chat/completions';
 import { call, userHeaders } from './support/http';
 import {
+  freePort,
   startTestGateway,
   stubConfig,
   TEST_ADMIN_KEY,
@@ -84,20 +85,21 @@ describe('MCP tools in chat completions (openai SDK)', () => {
   const mcp = new McpStubServer({ name: 'alpha' });
   let apiBase: string;
 
+  const register = async (gw: TestGateway, serverId: string, url: string) => {
+    const created = await call(`${gw.url}/llmrouter/mcp/servers`, {
+      method: 'POST',
+      headers: { 'x-admin-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ server_id: serverId, url }),
+    });
+    expect(created.status).toBe(201);
+  };
   /** A gateway on the OpenAI stub with `alpha` registered (when the MCP gateway is on). */
   const start = async (env: Record<string, string>, withServer = true) => {
     const gw = await startTestGateway({
       yaml: stubConfig(apiBase),
       env: { LLMROUTER_OUTBOUND_URL_ALLOWLIST: mcp.origin, ...env },
     });
-    if (withServer) {
-      const created = await call(`${gw.url}/llmrouter/mcp/servers`, {
-        method: 'POST',
-        headers: { 'x-admin-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' },
-        body: JSON.stringify({ server_id: 'alpha', url: mcp.url }),
-      });
-      expect(created.status).toBe(201);
-    }
+    if (withServer) await register(gw, 'alpha', mcp.url);
     const client = new OpenAI({ apiKey: TEST_MASTER_KEY, baseURL: `${gw.url}/v1`, maxRetries: 0 });
     return { gw, client };
   };
@@ -311,6 +313,91 @@ describe('MCP tools in chat completions (openai SDK)', () => {
       );
       expect(names).toContain('alpha__add');
       expect(seen.toolCalls()).toEqual([]);
+    });
+  });
+
+  describe('when an MCP server cannot be listed', () => {
+    let gw: TestGateway;
+    let client: OpenAI;
+    const unreachable = /^Could not list the tools of MCP server "down": .*ECONNREFUSED/;
+
+    beforeAll(async () => {
+      // Nothing listens on this port: every listing of `down` fails (connection refused).
+      const downUrl = `http://127.0.0.1:${await freePort()}/mcp`;
+      ({ gw, client } = await start({
+        MCP_GATEWAY_ENABLED: 'true',
+        LLMROUTER_ENABLE_MCP_TOOL_INVOCATION: 'true',
+        LLMROUTER_OUTBOUND_URL_ALLOWLIST: `${mcp.origin},${downUrl}`,
+      }));
+      await register(gw, 'down', downUrl);
+    });
+    afterAll(() => gw?.close());
+
+    it('answers 502 naming the server and never calls the model without its tools', async () => {
+      const seen = record();
+      const error = await client.chat.completions
+        .create({ ...ask, tools: mcpTools('down') })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OpenAI.APIError);
+      expect(error).toMatchObject({
+        status: 502,
+        code: 'mcp_upstream_error',
+        error: { message: expect.stringMatching(unreachable) },
+      });
+
+      const raw = await fetch(`${gw.url}${CHAT_PATH}`, {
+        method: 'POST',
+        headers: userHeaders(),
+        body: JSON.stringify({ ...ask, tools: mcpTools('down'), stream: true }),
+      });
+      expect(raw.status).toBe(502);
+      const body = (await raw.json()) as { error: { code: string; message: string } };
+      expect(body.error).toMatchObject({ code: 'mcp_upstream_error' });
+      expect(body.error.message).toMatch(unreachable);
+      expect(seen.modelRequests()).toEqual([]);
+    });
+
+    it('fails the every-server form when any server cannot be listed', async () => {
+      const seen = record();
+      const everyServer = [{ type: 'mcp', server_url: 'litellm_proxy' }];
+      const error = await client.chat.completions
+        .create({ ...ask, tools: everyServer as unknown as ChatCompletionTool[] })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        status: 502,
+        code: 'mcp_upstream_error',
+        error: { message: expect.stringMatching(unreachable) },
+      });
+      expect(seen.modelRequests()).toEqual([]);
+    });
+
+    it('still serves a request that names only a server that can be listed', async () => {
+      const seen = record();
+      model.script(CHAT_PATH, answers('Nothing to add.'));
+      const data = await client.chat.completions.create({ ...ask, tools: mcpTools('alpha') });
+      expect(data.choices[0]!.message.content).toBe('Nothing to add.');
+      const [only] = seen.modelRequests();
+      const names = (only!.body.tools as Array<{ function: { name: string } }>).map(
+        (tool) => tool.function.name,
+      );
+      expect(names.sort()).toEqual(['alpha__add', 'alpha__echo', 'alpha__fail', 'alpha__slow']);
+    });
+
+    it('refuses allowed_tools naming tools the server does not have with 400', async () => {
+      const seen = record();
+      const narrowed = [{ type: 'mcp', server_label: 'alpha', allowed_tools: ['add', 'nope'] }];
+      const error = await client.chat.completions
+        .create({ ...ask, tools: narrowed as unknown as ChatCompletionTool[] })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        status: 400,
+        code: 'mcp_tool_not_found',
+        param: 'tools[0].allowed_tools',
+        error: {
+          message: '"tools[0].allowed_tools" names unknown tools of MCP server "alpha": "nope"',
+        },
+      });
+      expect(seen.modelRequests()).toEqual([]);
     });
   });
 

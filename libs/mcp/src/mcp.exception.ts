@@ -176,6 +176,19 @@ export class McpException extends GatewayException {
     });
   }
 
+  /**
+   * A listing the request cannot go on without failed (chat tool expansion fails closed rather
+   * than calling the model without the tools it asked for). `reason`: short and secret-free.
+   */
+  static listingFailed(serverId: string, reason: string, cause?: unknown): McpException {
+    return new McpException({
+      status: 502,
+      code: McpErrorCode.UpstreamError,
+      message: `Could not list the tools of MCP server ${JSON.stringify(serverId)}: ${reason}`,
+      cause,
+    });
+  }
+
   static upstreamTimeout(serverId: string, timeoutMs: number): McpException {
     return new McpException({
       status: 504,

@@ -117,16 +117,18 @@ export class ReplicatedRecords<R> {
   }
 
   private async announce(ids: string[], apply: () => void): Promise<void> {
+    // Listeners here learn of the change before the writer answers its caller; the echo of the
+    // bus message then finds nothing changed and tells no one again.
     await this.enqueue(async () => {
       apply();
       this.rebuild();
+      this.notify(ids);
     });
     try {
       await this.bus.publish(this.options.topic, { [this.options.idsField]: ids });
     } catch (error) {
       // Stored and live here; other replicas catch up at their next resync.
       this.logger.error(`announcing a ${this.options.noun} change failed: ${String(error)}`);
-      this.notify(ids);
     }
   }
 
@@ -146,13 +148,15 @@ export class ReplicatedRecords<R> {
 
   private async reload(ids: readonly string[]): Promise<void> {
     const records = await Promise.all(ids.map((id) => this.source.get(id)));
+    const changed = ids.filter((id, i) => !sameRecord(this.records.get(id), records[i]));
     ids.forEach((id, i) => {
       const record = records[i];
       if (record) this.records.set(id, record);
       else this.records.delete(id);
     });
     this.rebuild();
-    this.notify(ids);
+    // An unchanged record (the writer's own echo) would only make listeners drop good state.
+    if (changed.length > 0) this.notify(changed);
   }
 
   private schedule(): void {
@@ -188,9 +192,10 @@ export class ReplicatedRecords<R> {
 
 function changedIds<R>(before: ReadonlyMap<string, R>, after: ReadonlyMap<string, R>): string[] {
   const ids = new Set([...before.keys(), ...after.keys()]);
-  return [...ids].filter((id) => {
-    const a = before.get(id);
-    const b = after.get(id);
-    return !a || !b || JSON.stringify(a) !== JSON.stringify(b);
-  });
+  return [...ids].filter((id) => !sameRecord(before.get(id), after.get(id)));
+}
+
+function sameRecord<R>(a: R | null | undefined, b: R | null | undefined): boolean {
+  if (!a || !b) return !a && !b;
+  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -1,4 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { McpStubServer, mcpStubTools } from '@routeiq/testing';
+import { McpErrorCode } from '../mcp.exception';
 import {
   eventually,
   serverRecord,
@@ -157,6 +160,42 @@ describe(McpCatalogService.name, () => {
     expect(harness.catalog.lastToolCount('tools')).toBe(4);
   });
 
+  it('rejects a strict listing, naming the first server whose listing failed', async () => {
+    const dead = new McpStubServer();
+    await dead.start();
+    await dead.stop();
+    // Accepts the connection and never answers: the listing runs into the server's timeout.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/mcp`;
+    await harness.close();
+    harness = upstreamHarness([`${docs.origin}/`, dead.url, silentUrl]);
+    harness.directory.put(
+      serverRecord('docs', docs.url),
+      serverRecord('dead', dead.url),
+      serverRecord('silent', silentUrl, { timeoutMs: 200 }),
+    );
+    try {
+      await expect(harness.catalog.tools(undefined, { strict: true })).rejects.toMatchObject({
+        status: 502,
+        code: McpErrorCode.UpstreamError,
+        message:
+          'Could not list the tools of MCP server "dead": the server is unreachable (ECONNREFUSED)',
+      });
+      await expect(harness.catalog.tools(['silent'], { strict: true })).rejects.toMatchObject({
+        status: 502,
+        message: 'Could not list the tools of MCP server "silent": did not answer within 200 ms',
+      });
+      await expect(harness.catalog.tools(['docs'], { strict: true })).resolves.toHaveLength(2);
+      // Without `strict` the same listing leaves the failed servers out.
+      const lenient = await harness.catalog.tools();
+      expect(lenient.map((tool) => tool.serverId)).toEqual(['docs', 'docs']);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
   it('shares one listing between concurrent callers and caches it', async () => {
     await Promise.all([
       harness.catalog.tools(),
@@ -201,6 +240,14 @@ describe(McpCatalogService.name, () => {
       'the new tool is listed',
     );
     expect(harness.catalog.lastToolCount('tools')).toBe(5);
+  });
+
+  it('lists again when a registry change closes the connection under a listing', async () => {
+    const listing = harness.catalog.tools(['tools'], { strict: true });
+    // The same record again, as the registry's own bus message reloads it just after a write.
+    harness.directory.put(serverRecord('tools', tools.url));
+
+    await expect(listing).resolves.toHaveLength(4);
   });
 
   it('drops the listing and the connection when the registry changes the server', async () => {

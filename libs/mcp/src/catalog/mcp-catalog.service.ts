@@ -2,12 +2,14 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { GatewayException } from '@routeiq/common';
 import type { McpServerRecord } from '@routeiq/persistence';
 import { McpConfig } from '../mcp.config';
+import { McpException } from '../mcp.exception';
 import { McpConnectionPool } from '../upstream/mcp-connection.pool';
 import { McpRequestRunner } from '../upstream/mcp-request.runner';
 import {
   McpCatalog,
   McpServerDirectory,
   splitQualifiedName,
+  type McpListingOptions,
   type McpPromptEntry,
   type McpResourceEntry,
   type McpResourceTemplateEntry,
@@ -33,6 +35,9 @@ export class McpCatalogService extends McpCatalog implements OnModuleDestroy {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly lastGood = new Map<string, ServerListing>();
   private readonly failing = new Set<string>();
+  /** Per server, the sequence number of its last registry change (which closes its connection). */
+  private readonly changed = new Map<string, number>();
+  private changes = 0;
   private readonly subscriptions: ReadonlyArray<() => void>;
 
   constructor(
@@ -48,8 +53,11 @@ export class McpCatalogService extends McpCatalog implements OnModuleDestroy {
     ];
   }
 
-  async tools(serverIds?: readonly string[]): Promise<McpToolEntry[]> {
-    const listed = await this.listings(serverIds);
+  async tools(
+    serverIds?: readonly string[],
+    options: McpListingOptions = {},
+  ): Promise<McpToolEntry[]> {
+    const listed = await this.listings(serverIds, options.strict === true);
     return listed.flatMap(([record, listing]) => exposedTools(record, listing));
   }
 
@@ -57,7 +65,7 @@ export class McpCatalogService extends McpCatalog implements OnModuleDestroy {
     const parts = splitQualifiedName(qualified);
     const record = parts && this.directory.get(parts.serverId);
     if (!parts || !record?.enabled) return undefined;
-    const listing = await this.listing(record);
+    const listing = await this.listing(record).catch(() => undefined);
     return listing && exposedTools(record, listing).find((tool) => tool.name === parts.name);
   }
 
@@ -95,25 +103,37 @@ export class McpCatalogService extends McpCatalog implements OnModuleDestroy {
   private forget(serverIds: readonly string[]): void {
     this.invalidate(serverIds);
     for (const serverId of serverIds) {
-      if (this.directory.get(serverId)) continue;
+      if (this.directory.get(serverId)) {
+        this.changed.set(serverId, ++this.changes);
+        continue;
+      }
       this.lastGood.delete(serverId);
       this.failing.delete(serverId);
+      this.changed.delete(serverId);
     }
   }
 
-  private async listings(serverIds?: readonly string[]): Promise<Listed[]> {
+  /** Failed servers are left out; `strict`: the first failed one (by id) rejects instead. */
+  private async listings(
+    serverIds: readonly string[] | undefined,
+    strict = false,
+  ): Promise<Listed[]> {
     const wanted = serverIds && new Set(serverIds);
     const records = this.directory
       .list()
       .filter((record) => record.enabled && (!wanted || wanted.has(record.serverId)));
-    const listed = await Promise.all(
-      records.map(async (record) => [record, await this.listing(record)] as const),
-    );
-    return listed.filter((entry): entry is Listed => entry[1] !== undefined);
+    const outcomes = await Promise.allSettled(records.map((record) => this.listing(record)));
+    const listed: Listed[] = [];
+    for (const [i, outcome] of outcomes.entries()) {
+      const record = records[i]!;
+      if (outcome.status === 'fulfilled') listed.push([record, outcome.value]);
+      else if (strict) throw listingFailure(record.serverId, outcome.reason);
+    }
+    return listed;
   }
 
-  /** The cached or in-flight listing, else a new one; undefined when it failed. */
-  private async listing(record: McpServerRecord): Promise<ServerListing | undefined> {
+  /** The cached or in-flight listing, else a new one; rejects when it failed. */
+  private listing(record: McpServerRecord): Promise<ServerListing> {
     const { serverId } = record;
     let entry = this.cache.get(serverId);
     if (!entry || entry.expiresAt <= Date.now()) {
@@ -127,16 +147,20 @@ export class McpCatalogService extends McpCatalog implements OnModuleDestroy {
       this.cache.set(serverId, created);
       entry = created;
     }
-    return entry.listing.catch(() => undefined);
+    return entry.listing;
   }
 
-  private async load(serverId: string): Promise<ServerListing> {
+  private async load(serverId: string, retried = false): Promise<ServerListing> {
+    const change = this.changed.get(serverId);
     try {
       const listing = await this.runner.run(serverId, {}, loadServerListing);
       this.lastGood.set(serverId, listing);
       this.failing.delete(serverId);
       return listing;
     } catch (err) {
+      // A registry change (the registry's own bus message after a write, too) closes the
+      // connection under a listing in flight: that says nothing of the server, so list again.
+      if (!retried && this.changed.get(serverId) !== change) return this.load(serverId, true);
       if (!this.failing.has(serverId)) {
         this.failing.add(serverId);
         // Gateway exceptions are secret-free (host at most); anything else is not described.
@@ -151,4 +175,17 @@ export class McpCatalogService extends McpCatalog implements OnModuleDestroy {
 function exposedTools(record: McpServerRecord, listing: ServerListing): McpToolEntry[] {
   const allowed = record.allowedTools;
   return listing.tools.filter((tool) => allowed.length === 0 || allowed.includes(tool.name));
+}
+
+/** The strict listing's error; its reason drops the `MCP server "id" failed:` it would repeat. */
+function listingFailure(serverId: string, error: unknown): McpException {
+  // Gateway exceptions are secret-free (host at most); anything else is not described.
+  if (!(error instanceof GatewayException)) {
+    return McpException.listingFailed(serverId, 'the listing failed', error);
+  }
+  const prefix = `MCP server ${JSON.stringify(serverId)} `;
+  const message = error.message.startsWith(prefix)
+    ? error.message.slice(prefix.length)
+    : error.message;
+  return McpException.listingFailed(serverId, message.replace(/^failed: /, ''), error);
 }

@@ -107,14 +107,27 @@ export abstract class McpServerDirectory {
   abstract onChange(listener: (serverIds: readonly string[]) => void): () => void;
 }
 
+/** How a catalog listing treats a server whose listing failed. */
+export interface McpListingOptions {
+  /**
+   * Reject instead of leaving the server out: with McpException `listingFailed` (502
+   * `mcp_upstream_error`) naming the first such server by id. For callers that must not go on
+   * with part of what they asked for (chat-completion tool expansion).
+   */
+  readonly strict?: boolean;
+}
+
 /**
  * What the upstream servers offer, discovered by listing them (all pages), cached per server for
  * `MCP_DISCOVERY_TTL_SECONDS` and dropped on `notifications/*\/list_changed` or a registry change.
- * Only enabled servers; a server whose listing fails is left out (and reported by `health`).
- * `allowedTools` of the server record is applied here.
+ * Only enabled servers; a server whose listing fails is left out (and reported by `health`)
+ * unless the listing is `strict`. `allowedTools` of the server record is applied here.
  */
 export abstract class McpCatalog {
-  abstract tools(serverIds?: readonly string[]): Promise<McpToolEntry[]>;
+  abstract tools(
+    serverIds?: readonly string[],
+    options?: McpListingOptions,
+  ): Promise<McpToolEntry[]>;
   /** By `{serverId}.{name}`; undefined when the server or tool does not exist. */
   abstract findTool(qualifiedName: string): Promise<McpToolEntry | undefined>;
   abstract resources(serverIds?: readonly string[]): Promise<McpResourceEntry[]>;

@@ -2,8 +2,13 @@ import type { GatewayRequest } from '@routeiq/common';
 import type { McpServerRecord, VirtualKeyRecord } from '@routeiq/persistence';
 import { attachResolvedKey } from '@routeiq/security';
 import { McpServerDirectory, type McpToolEntry } from '../catalog/mcp-catalog.types';
-import { McpOperations, type McpOperationOptions } from '../invocation/mcp-operations';
+import {
+  McpOperations,
+  type McpOperationOptions,
+  type McpToolListOptions,
+} from '../invocation/mcp-operations';
 import type { McpConfig } from '../mcp.config';
+import { McpErrorCode, McpException } from '../mcp.exception';
 import { McpHostedToolProvider } from './mcp-hosted-tool.provider';
 
 function entry(serverId: string, name: string, extra: Partial<McpToolEntry> = {}): McpToolEntry {
@@ -23,11 +28,17 @@ class FakeOperations extends McpOperations {
     entry('weather', 'forecast', { inputSchema: undefined as unknown as Record<string, unknown> }),
   ];
   readonly calls: Array<{ name: string; args: unknown; options: McpOperationOptions }> = [];
+  readonly listings: Array<McpToolListOptions | undefined> = [];
+  /** When set, every listing fails with it (as a strict listing of a failed server does). */
+  listingFailure?: McpException;
   answer: () => Promise<Record<string, unknown>> = () =>
     Promise.resolve({ content: [{ type: 'text', text: 'done' }] });
 
-  listTools(): Promise<McpToolEntry[]> {
-    return Promise.resolve(this.tools);
+  listTools(_req: GatewayRequest, options?: McpToolListOptions): Promise<McpToolEntry[]> {
+    this.listings.push(options);
+    if (this.listingFailure) return Promise.reject(this.listingFailure);
+    const ids = options?.serverIds;
+    return Promise.resolve(this.tools.filter((tool) => !ids || ids.includes(tool.serverId)));
   }
   listResources(): Promise<never[]> {
     return Promise.resolve([]);
@@ -152,6 +163,66 @@ describe(McpHostedToolProvider.name, () => {
       'github__search',
       'weather__forecast',
     ]);
+  });
+
+  it('lists strictly, only the named servers (every server when one entry asks for all)', async () => {
+    const { provider, operations, req } = setup();
+    await provider.resolve(req, [
+      { type: 'mcp', server_label: 'github' },
+      { type: 'mcp', server_url: 'https://gw.example.com/mcp/github' },
+      { type: 'mcp', server_label: 'weather' },
+    ]);
+    await provider.resolve(req, [
+      { type: 'mcp', server_label: 'github' },
+      { type: 'mcp', server_url: 'litellm_proxy' },
+    ]);
+    expect(operations.listings).toEqual([
+      { serverIds: ['github', 'weather'], strict: true },
+      { serverIds: undefined, strict: true },
+    ]);
+  });
+
+  it('fails with the 502 of a server whose listing failed instead of going on without tools', async () => {
+    const { provider, operations, req } = setup();
+    operations.listingFailure = McpException.listingFailed(
+      'github',
+      'the server is unreachable (ECONNREFUSED)',
+    );
+    await expect(
+      provider.resolve(req, [{ type: 'mcp', server_label: 'github' }]),
+    ).rejects.toMatchObject({
+      status: 502,
+      code: McpErrorCode.UpstreamError,
+      message:
+        'Could not list the tools of MCP server "github": the server is unreachable (ECONNREFUSED)',
+    });
+    expect(operations.calls).toEqual([]);
+  });
+
+  it('answers 400 naming allowed_tools that are no tool of the entry’s servers', async () => {
+    const { provider, req } = setup();
+    await expect(
+      provider.resolve(req, [
+        { type: 'mcp', server_label: 'github', allowed_tools: ['search', 'forecast', 'nope'] },
+      ]),
+    ).rejects.toMatchObject({
+      status: 400,
+      code: McpErrorCode.ToolNotFound,
+      type: 'invalid_request_error',
+      param: 'tools[0].allowed_tools',
+      message:
+        '"tools[0].allowed_tools" names unknown tools of MCP server "github": "forecast", "nope"',
+    });
+    await expect(
+      provider.resolve(req, [
+        { type: 'mcp', server_label: 'weather' },
+        { type: 'mcp', server_url: 'routeiq', allowed_tools: ['weather.forecast', 'github.nope'] },
+      ]),
+    ).rejects.toMatchObject({
+      status: 400,
+      param: 'tools[1].allowed_tools',
+      message: `"tools[1].allowed_tools" names unknown tools of the gateway's MCP servers: "github.nope"`,
+    });
   });
 
   it('is not executable when invocation is off or an entry asks for approval', async () => {

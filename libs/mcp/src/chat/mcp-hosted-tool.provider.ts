@@ -19,6 +19,8 @@ import { isMcpToolEntry, parseMcpToolEntry, type McpToolSelection } from './mcp-
  * named servers (or of every server for `server_url: "litellm_proxy"`) the caller may use, narrowed
  * by `allowed_tools`, named `serverId__tool`. The calls run through `McpOperations`, so chat gets
  * the same gate, access checks, argument validation, quotas and audit as REST and `/mcp`.
+ * It fails closed: a server whose listing failed (502) or an `allowed_tools` name that is no tool
+ * (400) fails the request before the model is called, never a call without the asked-for tools.
  */
 @Injectable()
 export class McpHostedToolProvider extends HostedToolProvider {
@@ -37,7 +39,12 @@ export class McpHostedToolProvider extends HostedToolProvider {
     const selections = this.selectionsOf(tools);
     if (selections.length === 0) return null;
     this.checkServers(req, selections);
-    const chosen = chooseTools(await this.operations.listTools(req), selections);
+    const listed = await this.operations.listTools(req, {
+      serverIds: namedServers(selections),
+      strict: true,
+    });
+    checkAllowedTools(listed, selections);
+    const chosen = chooseTools(listed, selections);
     const names = functionNames(chosen);
     const byQualified = new Map(chosen.map((tool) => [tool.qualifiedName, tool]));
     const definitions = [...names].map(([name, qualified]) =>
@@ -97,6 +104,39 @@ export class McpHostedToolProvider extends HostedToolProvider {
         throw McpException.accessDenied(`MCP server ${JSON.stringify(serverId)}`);
       }
     }
+  }
+}
+
+/** The servers the entries name; undefined when one asks for every server. */
+function namedServers(selections: readonly McpToolSelection[]): string[] | undefined {
+  const ids = selections.map((selection) => selection.serverId);
+  return ids.every((id) => id !== undefined) ? [...new Set(ids)] : undefined;
+}
+
+/** Every name an entry's `allowed_tools` lists must be a listed tool (of its server, if named). */
+function checkAllowedTools(
+  listed: readonly McpToolEntry[],
+  selections: readonly McpToolSelection[],
+): void {
+  for (const { index, serverId, allowedTools } of selections) {
+    if (!allowedTools) continue;
+    const inScope = listed.filter((tool) => serverId === undefined || tool.serverId === serverId);
+    const missing = [...allowedTools].filter(
+      (name) => !inScope.some((tool) => tool.name === name || tool.qualifiedName === name),
+    );
+    if (missing.length === 0) continue;
+    const param = `tools[${index}].allowed_tools`;
+    // A tool hidden from this caller is as unknown as one that does not exist.
+    const where =
+      serverId === undefined
+        ? "the gateway's MCP servers"
+        : `MCP server ${JSON.stringify(serverId)}`;
+    const names = missing.map((name) => JSON.stringify(name)).join(', ');
+    throw McpException.invalidChatTool(
+      McpErrorCode.ToolNotFound,
+      `"${param}" names unknown tools of ${where}: ${names}`,
+      param,
+    );
   }
 }
 

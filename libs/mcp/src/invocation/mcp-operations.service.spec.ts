@@ -38,6 +38,20 @@ describe(McpOperationsService.name, () => {
       ]);
     });
 
+    it('lists only the servers asked for, of those the caller may use, strictly on request', async () => {
+      const { service, catalog } = setup();
+      const tools = jest.spyOn(catalog, 'tools');
+      await service.listTools(ADMIN, { serverIds: ['github'], strict: true });
+      expect(tools).toHaveBeenLastCalledWith(['github'], { strict: true });
+
+      const narrowed = keyRequest({ servers: ['weather'] });
+      const listed = await service.listTools(narrowed, { serverIds: ['github', 'weather'] });
+      expect(tools).toHaveBeenLastCalledWith(['weather'], { strict: undefined });
+      expect(new Set(listed.map((tool) => tool.serverId))).toEqual(new Set(['weather']));
+      await expect(service.listTools(narrowed, { serverIds: ['github'] })).resolves.toEqual([]);
+      expect(tools).toHaveBeenCalledTimes(2);
+    });
+
     it('asks the catalog nothing for a key that may use no server', async () => {
       const { service, catalog } = setup();
       catalog.resourceList = [

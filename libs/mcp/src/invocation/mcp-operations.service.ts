@@ -19,7 +19,7 @@ import {
 import { McpConfig } from '../mcp.config';
 import { McpException } from '../mcp.exception';
 import { McpCallTracker, type McpCallStatus, type McpTrackedCall } from './mcp-call.tracker';
-import { McpOperations, type McpOperationOptions } from './mcp-operations';
+import { McpOperations, type McpOperationOptions, type McpToolListOptions } from './mcp-operations';
 import { promptArguments, serverListingUri } from './mcp-operation-inputs';
 import { ToolArgumentsValidator } from './tool-arguments.validator';
 
@@ -48,9 +48,10 @@ export class McpOperationsService extends McpOperations {
     super();
   }
 
-  async listTools(req: GatewayRequest): Promise<McpToolEntry[]> {
+  async listTools(req: GatewayRequest, options: McpToolListOptions = {}): Promise<McpToolEntry[]> {
     const access = mcpAccessOf(req);
-    const tools = await this.scoped(req, (ids) => this.catalog.tools(ids));
+    const { serverIds, strict } = options;
+    const tools = await this.scoped(req, (ids) => this.catalog.tools(ids, { strict }), serverIds);
     return visibleTools(access, tools, (serverId) => this.directory.get(serverId));
   }
 
@@ -144,12 +145,17 @@ export class McpOperationsService extends McpOperations {
     );
   }
 
-  /** Runs `list` over the servers the caller may use (all of them for an unrestricted caller). */
+  /**
+   * Runs `list` over the servers the caller may use (all of them for an unrestricted caller),
+   * of `only` when given.
+   */
   private async scoped<T>(
     req: GatewayRequest,
     list: (serverIds: readonly string[] | undefined) => Promise<T[]>,
+    only?: readonly string[],
   ): Promise<T[]> {
-    const ids = usableServerIds(mcpAccessOf(req), this.directory.list());
+    const usable = usableServerIds(mcpAccessOf(req), this.directory.list());
+    const ids = only && usable ? only.filter((id) => usable.includes(id)) : (only ?? usable);
     // An empty id list must not reach the catalog, where "no ids" means every server.
     if (ids?.length === 0) return [];
     return list(ids);

@@ -1,5 +1,6 @@
 import type { GatewayRequest } from '@routeiq/common';
 import type {
+  McpListingOptions,
   McpPromptEntry,
   McpResourceEntry,
   McpResourceTemplateEntry,
@@ -17,6 +18,12 @@ export interface McpOperationOptions {
   readonly sessionId?: string;
 }
 
+/** What `listTools` lists, and whether a server whose listing failed fails it (`strict`). */
+export interface McpToolListOptions extends McpListingOptions {
+  /** Only these servers (and of them only those the caller may use); default: every usable one. */
+  readonly serverIds?: readonly string[];
+}
+
 /**
  * Everything a caller of the MCP gateway can do, for the authenticated caller behind `req`
  * (its key and team's MCP permissions applied). Used by the REST routes, the `/mcp` endpoint and
@@ -25,7 +32,7 @@ export interface McpOperationOptions {
  */
 export abstract class McpOperations {
   /** Tools of the servers this caller may use, filtered by server and key/team tool lists. */
-  abstract listTools(req: GatewayRequest): Promise<McpToolEntry[]>;
+  abstract listTools(req: GatewayRequest, options?: McpToolListOptions): Promise<McpToolEntry[]>;
   abstract listResources(req: GatewayRequest): Promise<McpResourceEntry[]>;
   abstract listResourceTemplates(req: GatewayRequest): Promise<McpResourceTemplateEntry[]>;
   abstract listPrompts(req: GatewayRequest): Promise<McpPromptEntry[]>;

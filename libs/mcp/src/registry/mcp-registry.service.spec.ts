@@ -142,9 +142,22 @@ describe(McpRegistryService.name, () => {
     registry.onChange((ids) => seen.push(ids));
     await bus.publish(MCP_REGISTRY_CHANGED_TOPIC, { serverIds: 'github' });
     await bus.publish(MCP_REGISTRY_CHANGED_TOPIC, { serverIds: [] });
+    await store.update('github', { enabled: false }, null);
     const changed = nextChange(registry);
     await bus.publish(MCP_REGISTRY_CHANGED_TOPIC, { serverIds: ['github'] });
     await changed;
+    expect(seen).toEqual([['github']]);
+  });
+
+  it('tells listeners of its own writes at once, and not again when the echo changes nothing', async () => {
+    const registry = await start();
+    const seen: Array<readonly string[]> = [];
+    registry.onChange((ids) => seen.push(ids));
+    await registry.create(input('github'));
+    expect(seen).toEqual([['github']]);
+    // The bus echo of the write reloads the same record: no second notice.
+    await bus.publish(MCP_REGISTRY_CHANGED_TOPIC, { serverIds: ['github'] });
+    await registry.resync();
     expect(seen).toEqual([['github']]);
   });
 
