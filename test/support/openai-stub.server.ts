@@ -56,6 +56,11 @@ export class OpenAiStubServer {
   /** Requests whose client went away before the stub finished answering. */
   abortedRequests = 0;
   connections = 0;
+  /**
+   * When set, `/v1/embeddings` answers each input with `embed(input)` (a deterministic stand-in
+   * for an embedding model); otherwise every input gets the same fixed vector.
+   */
+  embed: ((input: string) => number[]) | undefined;
   private readonly scripted = new Map<string, StubBehaviour[]>();
   private readonly failures = new Map<string, StubBehaviour>();
   private readonly counts = new Map<string, number>();
@@ -223,7 +228,8 @@ export class OpenAiStubServer {
       return { kind: 'json', status: 200, body: textCompletion(model) };
     }
     if (path === '/v1/embeddings') {
-      return { kind: 'json', status: 200, body: embeddings(model, body) };
+      const answer = this.embed ? embeddedInputs(model, body, this.embed) : embeddings(model, body);
+      return { kind: 'json', status: 200, body: answer };
     }
     return {
       kind: 'json',
@@ -238,4 +244,29 @@ export class OpenAiStubServer {
       },
     };
   }
+}
+
+/** An OpenAI embeddings answer with `embed(input)` for each input, floats or base64 float32. */
+function embeddedInputs(
+  model: string,
+  body: Record<string, unknown>,
+  embed: (input: string) => number[],
+): unknown {
+  const inputs: unknown[] = Array.isArray(body.input) ? body.input : [body.input];
+  const base64 = body.encoding_format === 'base64';
+  return {
+    object: 'list',
+    model,
+    data: inputs.map((input, index) => {
+      const vector = embed(String(input));
+      return {
+        object: 'embedding',
+        index,
+        embedding: base64
+          ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
+          : vector,
+      };
+    }),
+    usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
+  };
 }

@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { A2aModule } from '@routeiq/a2a';
 import { GatewayExceptionFilter } from '@routeiq/common';
 import { GatewayConfigModule, type GatewayFlags } from '@routeiq/config';
-import { CoordinationModule } from '@routeiq/coordination';
+import { ConfigSyncStatusModule, CoordinationModule } from '@routeiq/coordination';
 import { HealthModule } from '@routeiq/health';
 import { InferenceModule } from '@routeiq/inference';
 import { McpModule } from '@routeiq/mcp';
@@ -30,6 +30,7 @@ export class AppModule {
         A2aModule,
         InferenceModule,
         HealthModule,
+        ConfigSyncStatusModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: GatewayExceptionFilter }],
     };

@@ -40,6 +40,21 @@ export class CoordinationKeys {
     return `${this.prefix}ttl:${namespace}:${id}`;
   }
 
+  /** The lease of a leader election, e.g. `routeiq:leader:config-sync:lease` (`<instance>:<token>`). */
+  leaderLease(election: string): string {
+    return `${this.prefix}leader:${election}:lease`;
+  }
+
+  /** The fencing-token counter of a leader election (INCR at every acquisition, never reset). */
+  leaderFence(election: string): string {
+    return `${this.prefix}leader:${election}:fence`;
+  }
+
+  /** When the current leader of an election acquired its lease (epoch milliseconds). */
+  leaderSince(election: string): string {
+    return `${this.prefix}leader:${election}:since`;
+  }
+
   /** The topic of a channel built by `channel()`, or undefined for a foreign channel. */
   topicOf(channel: string): string | undefined {
     const head = `${this.prefix}bus:`;

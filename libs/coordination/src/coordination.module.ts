@@ -15,6 +15,12 @@ import { CoordinationKeys } from './coordination-keys';
 import { QuotaCounterStore, createQuotaCounterStore } from './counters';
 import { createExpiringStore, ExpiringStore } from './expiring';
 import { InMemoryCoordinationBus, InMemoryCoordinationHealth } from './in-memory-coordination';
+import {
+  LeaderElectionConfig,
+  leaderElectionConfig,
+  LeaderElectionService,
+  RedisLeaderLease,
+} from './leader';
 import { RedisConnections } from './redis-connections';
 import { RedisCoordinationBus } from './redis-coordination.bus';
 import { RedisCoordinationHealth } from './redis-coordination.health';
@@ -63,7 +69,10 @@ export class CoordinationBackend implements OnModuleInit, OnApplicationShutdown 
  */
 @Global()
 @Module({
-  imports: [ConfigModule.forFeature(coordinationConfig)],
+  imports: [
+    ConfigModule.forFeature(coordinationConfig),
+    ConfigModule.forFeature(leaderElectionConfig),
+  ],
   providers: [
     {
       provide: CoordinationConfig,
@@ -122,6 +131,27 @@ export class CoordinationBackend implements OnModuleInit, OnApplicationShutdown 
           : new InMemoryCoordinationHealth(),
       inject: [CoordinationBackend, CoordinationConfig],
     },
+    {
+      provide: LeaderElectionConfig,
+      useFactory: (config: ConfigService) =>
+        config.getOrThrow<LeaderElectionConfig>('leaderElection'),
+      inject: [ConfigService],
+    },
+    {
+      provide: LeaderElectionService,
+      useFactory: (
+        config: LeaderElectionConfig,
+        backend: CoordinationBackend,
+        keys: CoordinationKeys,
+        bus: CoordinationBus,
+      ) => {
+        const elected = config.haMode === 'leader_election' && backend.redis;
+        const lease = elected ? new RedisLeaderLease(backend.redis, keys) : undefined;
+        // The bus's id, so the leader named in the status is the origin seen on the bus.
+        return new LeaderElectionService(config, bus.instanceId, lease, bus);
+      },
+      inject: [LeaderElectionConfig, CoordinationBackend, CoordinationKeys, CoordinationBus],
+    },
   ],
   exports: [
     CoordinationBus,
@@ -132,6 +162,8 @@ export class CoordinationBackend implements OnModuleInit, OnApplicationShutdown 
     DeploymentUsageStore,
     SharedStateStore,
     ExpiringStore,
+    LeaderElectionConfig,
+    LeaderElectionService,
   ],
 })
 export class CoordinationModule implements BeforeApplicationShutdown {

@@ -12,3 +12,4 @@ export * from './counters';
 export * from './routing-state';
 export * from './expiring';
 export * from './replicated/replicated-records';
+export * from './leader';

@@ -12,7 +12,12 @@ import {
   type ProviderCapability,
   type ResolvedDeployment,
 } from '@routeiq/providers';
-import { lazyRoutingPrompt, RouterService, type RoutingSession } from '@routeiq/routing';
+import {
+  lazyRoutingPrompt,
+  RouterService,
+  type RouteRequest,
+  type RoutingSession,
+} from '@routeiq/routing';
 import { AdmissionService } from '@routeiq/security';
 import {
   asGatewayException,
@@ -119,7 +124,12 @@ export class InferenceService {
     const res = target instanceof HeldAnswer ? undefined : target;
     const streaming = res !== undefined && request.stream === true && op.stream !== undefined;
     const tokens = estimateTokens(req, request, this.estimateOutput);
-    const session = this.begin(op, request, routing, req, streaming, tokens);
+    const route = this.routeRequest(op, request, routing, req, streaming, tokens);
+    // Only a strategy with asynchronous preparation (a learned router that embeds the prompt)
+    // returns something to wait for; every other request goes straight on.
+    const preparing = this.router.prepare(route, call.signal);
+    if (preparing !== undefined) await preparing;
+    const session = this.router.begin(route);
     const first = session.firstDeployment;
     req.served = { model: session.decision.model_group, stream: streaming };
     const admission = await this.admission.admit(req, request.model, {
@@ -152,16 +162,16 @@ export class InferenceService {
     }
   }
 
-  private begin(
+  private routeRequest(
     op: InferenceOperation<InferenceRequestShape, object, object>,
     request: InferenceRequestShape,
     routing: RequestRouting,
     req: GatewayRequest,
     stream: boolean,
     tokens: { inputTokens: number; outputTokens: number },
-  ): RoutingSession {
+  ): RouteRequest {
     const timeoutMs = routing.timeoutMs ?? routerTimeoutMs(this.router.settings.timeout);
-    return this.router.begin({
+    return {
       model: request.model,
       capability: op.capability,
       needs: op.needs?.(request) ?? NO_NEEDS,
@@ -178,7 +188,7 @@ export class InferenceService {
       prompt: lazyRoutingPrompt(request),
       ...(timeoutMs !== undefined && { timeoutMs }),
       ...(routing.numRetries !== undefined && { numRetries: routing.numRetries }),
-    });
+    };
   }
 
   private async unary<

@@ -11,6 +11,7 @@ import { DeploymentMetricsService } from './metrics/deployment-metrics.service';
 import type { ModelGroup } from './model-group';
 import { ModelRegistryService } from './model-registry.service';
 import { StrategyRegistryService } from './registry/strategy-registry.service';
+import type { SelectionKeys } from './registry/strategy-registry.types';
 import { RoutingException } from './routing.exception';
 import type { RoutingContext } from './strategies/routing-strategy';
 
@@ -23,6 +24,8 @@ const NO_NEEDS: readonly ProviderCapability[] = [];
 @Injectable()
 export class RouterService implements RoutingRuntime {
   private readonly selector: DeploymentSelector;
+  /** Contexts made by `prepare`, which `begin` reuses; created on the first prepared request. */
+  private prepared: WeakMap<RouteRequest, RoutingContext> | undefined;
 
   constructor(
     private readonly registry: ModelRegistryService,
@@ -39,6 +42,30 @@ export class RouterService implements RoutingRuntime {
   }
 
   /**
+   * Lets the strategy that `begin` will select (the selection is deterministic per request keys)
+   * do its asynchronous preparation, when it has any: a learned router embeds the prompt. Returns
+   * undefined — nothing to await — for every other strategy, for an unknown group or one that
+   * cannot serve the request (`begin` reports those). The promise never rejects. Call `begin`
+   * with the same `request` object afterwards: it routes with the prepared context.
+   */
+  prepare(request: RouteRequest, signal?: AbortSignal): Promise<void> | undefined {
+    const strategy = this.strategies.select(selectionKeys(request)).strategy;
+    if (strategy.prepare === undefined) return undefined;
+    const group = this.registry.find(request.model);
+    if (!group) return undefined;
+    try {
+      const capable = capableDeployments(group, request.capability, request.needs);
+      const ctx = this.contextFor(request);
+      (this.prepared ??= new WeakMap()).set(request, ctx);
+      const options = { requestId: request.requestId, ...(signal && { signal }) };
+      return strategy.prepare(capable, ctx, options)?.catch(() => undefined);
+    } catch {
+      // Preparing is best effort: `begin` finds the same problem, or the strategy's pick throws.
+      return undefined;
+    }
+  }
+
+  /**
    * Starts routing a request: the group (404 when unknown), its deployments able to serve it (400
    * naming the missing capability), the strategy (A/B), and the first choice. Throws only for a
    * request no deployment could ever serve; unavailability is handled by `run`.
@@ -47,11 +74,7 @@ export class RouterService implements RoutingRuntime {
     const group = this.registry.find(request.model);
     if (!group) throw RoutingException.modelNotFound(request.model);
     const capable = capableDeployments(group, request.capability, request.needs);
-    const selection = this.strategies.select({
-      tenant: request.tenant,
-      user: request.user,
-      requestId: request.requestId,
-    });
+    const selection = this.strategies.select(selectionKeys(request));
     const choice: StrategyChoice = {
       strategy: selection.strategy,
       fallback: this.strategies.defaultStrategy(),
@@ -63,7 +86,7 @@ export class RouterService implements RoutingRuntime {
       group,
       capable,
       choice,
-      this.contextFor(request),
+      this.prepared?.get(request) ?? this.contextFor(request),
       selection.experiment,
     );
   }
@@ -166,6 +189,10 @@ export class RouterService implements RoutingRuntime {
       ...(request.prompt && { prompt: request.prompt }),
     };
   }
+}
+
+function selectionKeys(request: RouteRequest): SelectionKeys {
+  return { tenant: request.tenant, user: request.user, requestId: request.requestId };
 }
 
 /**

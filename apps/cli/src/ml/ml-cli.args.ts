@@ -145,3 +145,114 @@ export function featureOptions(
     throw error;
   }
 }
+
+/** Featurizers `routeiq train` can fit: the built-in offline one, or remote embeddings. */
+export const FEATURIZER_KINDS = ['hashed-tfidf', 'remote-embedding'] as const;
+export type FeaturizerKind = (typeof FEATURIZER_KINDS)[number];
+
+/** The remote-embedding options of `routeiq train`, for `parseCommandArgs`. */
+export const EMBEDDING_OPTIONS = {
+  featurizer: { type: 'string' },
+  'embed-base-url': { type: 'string' },
+  'embed-model': { type: 'string' },
+  'embed-api-key-env': { type: 'string' },
+  'embed-batch': { type: 'string' },
+} as const;
+
+export const EMBEDDING_USAGE = `  --featurizer <kind>      hashed-tfidf (default: built in, offline) or remote-embedding (each
+                           query embedded through an OpenAI-compatible /v1/embeddings endpoint,
+                           normally the gateway itself; the router then embeds every prompt through
+                           the same model group before routing it)
+  --embed-base-url <url>   remote-embedding: the endpoint's base URL, e.g. http://127.0.0.1:4000/v1
+  --embed-model <group>    remote-embedding: the embedding model group, as named in the gateway
+                           config (the artifact records it; the gateway embeds prompts with it)
+  --embed-api-key-env <N>  remote-embedding: the environment variable holding the endpoint's API
+                           key (a gateway key); the key is never taken from a flag nor printed
+  --embed-batch <n>        remote-embedding: queries per embeddings request (default 64, 1-2048)`;
+
+/** Where and how `routeiq train` embeds queries (`--featurizer remote-embedding`). */
+export interface EmbeddingEndpoint {
+  /** Base URL without a trailing slash; `/embeddings` is appended. */
+  readonly baseUrl: string;
+  readonly model: string;
+  /** From the environment variable `--embed-api-key-env` names. */
+  readonly apiKey?: string;
+  readonly batch: number;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** `--featurizer`, checked against the `--embed-*` and `--feature-option` flags given. */
+export function featurizerKindOption(values: Record<string, unknown>): FeaturizerKind {
+  const kind = (values.featurizer as string | undefined) ?? 'hashed-tfidf';
+  if (!(FEATURIZER_KINDS as readonly string[]).includes(kind)) {
+    throw new CliUsageError(`--featurizer must be one of ${FEATURIZER_KINDS.join(', ')}`);
+  }
+  const embedFlags = Object.keys(EMBEDDING_OPTIONS).filter(
+    (flag) => flag.startsWith('embed-') && values[flag] !== undefined,
+  );
+  if (kind === 'hashed-tfidf' && embedFlags.length > 0) {
+    throw new CliUsageError(`--${embedFlags[0]} needs --featurizer remote-embedding`);
+  }
+  if (kind === 'remote-embedding' && values['feature-option'] !== undefined) {
+    throw new CliUsageError(
+      '--feature-option sets hashed-tfidf options, not remote-embedding ones',
+    );
+  }
+  return kind as FeaturizerKind;
+}
+
+/**
+ * The embeddings endpoint of `--featurizer remote-embedding`: an http(s) base URL given
+ * explicitly (no credentials in it), the model group, the API key read from the environment.
+ * @throws CliUsageError naming the bad or missing flag (never the key).
+ */
+export function embeddingEndpointOption(
+  values: Record<string, unknown>,
+  env: Readonly<Record<string, string | undefined>>,
+): EmbeddingEndpoint {
+  const base = values['embed-base-url'] as string | undefined;
+  if (!base) throw new CliUsageError('--embed-base-url <url> is required with remote-embedding');
+  const url = URL.canParse(base) ? new URL(base) : undefined;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new CliUsageError('--embed-base-url must be an http(s) URL');
+  }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw new CliUsageError(
+      '--embed-base-url must not hold credentials, a query or a fragment (use --embed-api-key-env)',
+    );
+  }
+  const model = values['embed-model'] as string | undefined;
+  if (!model?.trim())
+    throw new CliUsageError('--embed-model <group> is required with remote-embedding');
+  return {
+    baseUrl: url.href.replace(/\/+$/, ''),
+    model,
+    ...apiKeyOption(values['embed-api-key-env'], env),
+    batch: integerOption(values['embed-batch'], '--embed-batch', 64, 1, 2048),
+  };
+}
+
+/** Whether a key sent to `endpoint` would cross the network unencrypted. */
+export function sendsKeyInClear(endpoint: EmbeddingEndpoint): boolean {
+  const url = new URL(endpoint.baseUrl);
+  return (
+    endpoint.apiKey !== undefined && url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)
+  );
+}
+
+function apiKeyOption(
+  name: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+): { apiKey?: string } {
+  if (name === undefined) return {};
+  if (typeof name !== 'string' || !ENV_NAME.test(name)) {
+    throw new CliUsageError('--embed-api-key-env takes the name of an environment variable');
+  }
+  const key = env[name];
+  if (key === undefined || key.trim() === '') {
+    throw new CliUsageError(`--embed-api-key-env: environment variable ${name} is not set`);
+  }
+  return { apiKey: key.trim() };
+}

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { featurizerFromSpec, qualityModelFromSpec, type RouterArtifact } from '@routeiq/routing';
+import {
+  featurizerFromSpec,
+  qualityModelFromSpec,
+  type RemoteEmbeddingFeaturizer,
+  type RouterArtifact,
+} from '@routeiq/routing';
+import { OpenAiStubServer } from '@routeiq/testing';
 import { fixture, GPT4, MIXTRAL, routeiq } from './__fixtures__/ml-cli.harness';
 
 describe('routeiq train', () => {
@@ -143,5 +149,183 @@ describe('routeiq train', () => {
       err: [`routeiq train: ${file}: line 2: score "m" is not a number in [0, 1]`],
     });
     expect(() => readFileSync(join(dir, 'x', 'router.json'))).toThrow(/ENOENT/);
+  });
+});
+
+describe('routeiq train --featurizer remote-embedding', () => {
+  const KEY = 'sk-embed-secret-0123456789';
+  const ENV = { EMBED_KEY: KEY };
+  let dir: string;
+  let stub: OpenAiStubServer;
+  let baseUrl: string;
+
+  /** A deterministic 8-dimensional stand-in for an embedding model. */
+  const embed = (text: string): number[] =>
+    Array.from({ length: 8 }, (_, i) => (text.charCodeAt(i % text.length) % 7) - 3 + i / 10);
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'routeiq-train-'));
+    stub = new OpenAiStubServer();
+    baseUrl = await stub.start();
+    stub.embed = embed;
+  });
+  afterEach(async () => {
+    await stub.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const remote = (...extra: string[]): string[] => [
+    'train',
+    '--data',
+    fixture('llmrouter-matrix.jsonl'),
+    '--out',
+    join(dir, 'out'),
+    '--featurizer',
+    'remote-embedding',
+    '--embed-base-url',
+    baseUrl,
+    '--embed-model',
+    'embedder',
+    ...extra,
+  ];
+
+  it('embeds every query through the endpoint and trains a dense kNN recording the model', async () => {
+    const run = await routeiq(
+      remote('--router', 'knn', '--embed-api-key-env', 'EMBED_KEY', '--embed-batch', '50'),
+      ENV,
+    );
+    expect(run.code).toBe(0);
+    expect(run.err[1]).toBe(`embedding 141 queries with embedder at ${baseUrl}`);
+    expect(run.err).toContainEqual(
+      expect.stringMatching(/^embed embedder \[#{30}\] 100% 141\/141/),
+    );
+    expect([...run.out, ...run.err].join('\n')).not.toContain(KEY);
+    expect(stub.requests.map((r) => (r.body.input as string[]).length)).toEqual([50, 50, 41]);
+    expect(stub.requests.every((r) => r.headers.authorization === `Bearer ${KEY}`)).toBe(true);
+
+    const artifact = JSON.parse(
+      readFileSync(join(dir, 'out', 'router.json'), 'utf8'),
+    ) as RouterArtifact;
+    expect(artifact.featurizer).toEqual({
+      kind: 'remote-embedding',
+      version: 1,
+      model: 'embedder',
+      dimensions: 8,
+      normalize: true,
+    });
+    expect(artifact.model).toMatchObject({ kind: 'knn', version: 2, dense_size: 8, queries: 141 });
+    expect(artifact.training).toMatchObject({
+      featurizer: 'remote-embedding',
+      embedding_model: 'embedder',
+    });
+    expect(JSON.stringify(artifact)).not.toContain(KEY);
+
+    const featurizer = featurizerFromSpec(artifact.featurizer) as RemoteEmbeddingFeaturizer;
+    const model = qualityModelFromSpec(artifact.model, artifact.candidates);
+    const predicted = model.predict(featurizer.featurizeEmbedding(embed('What is 12 times 7?')));
+    expect([...predicted].every((q) => q >= 0 && q <= 1)).toBe(true);
+  });
+
+  it('trains the other dense-capable kinds too', async () => {
+    const run = await routeiq(remote('--router', 'mlp', '--option', 'epochs=2'));
+    expect(run.code).toBe(0);
+    expect(stub.last().headers.authorization).toBeUndefined();
+    const artifact = JSON.parse(
+      readFileSync(join(dir, 'out', 'router.json'), 'utf8'),
+    ) as RouterArtifact;
+    expect(artifact.model).toMatchObject({ kind: 'mlp', dense_size: 8 });
+  });
+
+  it('refuses bad or missing embedding options with usage (exit 2), calling nothing', async () => {
+    const data = fixture('llmrouter-matrix.jsonl');
+    const cases: Array<[string[], RegExp]> = [
+      [
+        ['train', '--router', 'knn', '--data', data, '--out', dir, '--embed-model', 'e'],
+        /--embed-model needs --featurizer remote-embedding/,
+      ],
+      [
+        ['train', '--router', 'knn', '--data', data, '--out', dir, '--featurizer', 'bert'],
+        /--featurizer must be one of/,
+      ],
+      [remote('--router', 'elo'), /--router elo needs the hashed-tfidf featurizer/],
+      [
+        remote('--router', 'knn', '--feature-option', 'sparseBits=12'),
+        /--feature-option sets hashed-tfidf options/,
+      ],
+      [
+        remote('--router', 'knn', '--embed-api-key-env', 'NOT_SET_ANYWHERE'),
+        /environment variable NOT_SET_ANYWHERE is not set/,
+      ],
+      [
+        remote('--router', 'knn', '--embed-api-key-env', 'sk-oops'),
+        /takes the name of an environment variable/,
+      ],
+      [
+        remote('--router', 'knn', '--embed-batch', '0'),
+        /--embed-batch must be an integer from 1 to 2048/,
+      ],
+      [
+        [
+          'train',
+          '--router',
+          'knn',
+          '--data',
+          data,
+          '--out',
+          dir,
+          '--featurizer',
+          'remote-embedding',
+          '--embed-model',
+          'e',
+        ],
+        /--embed-base-url <url> is required/,
+      ],
+      [
+        [
+          'train',
+          '--router',
+          'knn',
+          '--data',
+          data,
+          '--out',
+          dir,
+          '--featurizer',
+          'remote-embedding',
+          '--embed-base-url',
+          baseUrl,
+        ],
+        /--embed-model <group> is required/,
+      ],
+      [
+        remote('--router', 'knn', '--embed-base-url', 'ftp://127.0.0.1/v1'),
+        /must be an http\(s\) URL/,
+      ],
+      [
+        remote('--router', 'knn', '--embed-base-url', 'http://user:pw@127.0.0.1/v1'),
+        /must not hold credentials/,
+      ],
+    ];
+    for (const [argv, message] of cases) {
+      const run = await routeiq(argv, ENV);
+      expect({ argv, code: run.code }).toEqual({ argv, code: 2 });
+      expect(run.err.join('\n')).toMatch(message);
+      expect(run.err.join('\n')).toContain('Usage: routeiq train');
+    }
+    expect(stub.requests).toHaveLength(0);
+  });
+
+  it('fails (exit 1) when the endpoint refuses, with its message but never the key', async () => {
+    stub.failAll('/v1/embeddings', {
+      kind: 'json',
+      status: 401,
+      body: { error: { message: `Incorrect API key provided: ${KEY}` } },
+    });
+    const run = await routeiq(remote('--router', 'knn', '--embed-api-key-env', 'EMBED_KEY'), ENV);
+    expect(run.code).toBe(1);
+    expect(run.err.join('\n')).toMatch(
+      /the endpoint answered 401: Incorrect API key provided: \*\*\*/,
+    );
+    expect(run.err.join('\n')).not.toContain(KEY);
+    expect(() => readFileSync(join(dir, 'out', 'router.json'))).toThrow(/ENOENT/);
   });
 });

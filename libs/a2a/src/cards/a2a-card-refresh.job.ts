@@ -1,11 +1,12 @@
 import {
   Injectable,
   Logger,
+  Optional,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { GatewayException } from '@routeiq/common';
-import { ExpiringStore } from '@routeiq/coordination';
+import { ExpiringStore, LeaderElectionService } from '@routeiq/coordination';
 import { AuditService, SYSTEM_ACTOR } from '@routeiq/security';
 import { randomUUID } from 'node:crypto';
 import { A2aConfig } from '../a2a.config';
@@ -28,8 +29,10 @@ export abstract class A2aCardRefresher {
 
 /**
  * Re-fetches the card of every enabled agent that has a card URL, every `A2A_CARD_REFRESH_SECONDS`
- * (0: never). Each agent is refreshed by one replica per period: the first to take its lock in the
- * expiring store (Redis `SET NX` when configured). Changes are audited as the system's.
+ * (0: never), on the leader only (`LLMROUTER_HA_MODE=leader_election`). Each agent is also
+ * refreshed by one replica per period: the first to take its lock in the expiring store (Redis
+ * `SET NX` when configured), which covers replicas in `single` HA mode. Changes are audited as the
+ * system's.
  */
 @Injectable()
 export class A2aCardRefreshJob implements OnApplicationBootstrap, OnModuleDestroy {
@@ -45,6 +48,8 @@ export class A2aCardRefreshJob implements OnApplicationBootstrap, OnModuleDestro
     private readonly locks: ExpiringStore,
     private readonly refresher: A2aCardRefresher,
     private readonly audit: AuditService,
+    // Optional only so the job can be built without the coordination module (its specs).
+    @Optional() private readonly leader?: LeaderElectionService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -64,15 +69,21 @@ export class A2aCardRefreshJob implements OnApplicationBootstrap, OnModuleDestro
   async run(): Promise<string[]> {
     if (this.running) return [];
     this.running = true;
-    const changed: string[] = [];
     try {
-      for (const agent of this.directory.list()) {
-        if (this.stopping.signal.aborted) break;
-        if (!agent.enabled || !agent.cardUrl) continue;
-        if (await this.refreshOne(agent.agentId)) changed.push(agent.agentId);
-      }
+      const pass = () => this.refreshAll();
+      return (await (this.leader ? this.leader.runIfLeader(pass) : pass())) ?? [];
     } finally {
       this.running = false;
+    }
+  }
+
+  private async refreshAll(): Promise<string[]> {
+    const changed: string[] = [];
+    for (const agent of this.directory.list()) {
+      // A leader that lost its lease mid-pass stops: the new leader takes over.
+      if (this.stopping.signal.aborted || this.leader?.isLeader() === false) break;
+      if (!agent.enabled || !agent.cardUrl) continue;
+      if (await this.refreshOne(agent.agentId)) changed.push(agent.agentId);
     }
     return changed;
   }

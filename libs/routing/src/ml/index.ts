@@ -7,6 +7,14 @@ export {
   type HashedTfidfOptions,
 } from './featurizer/hashed-tfidf.options';
 export * from './featurizer/featurizer.registry';
+export {
+  isRemoteEmbedding,
+  MAX_EMBEDDING_DIMENSIONS,
+  REMOTE_EMBEDDING_KIND,
+  REMOTE_EMBEDDING_VERSION,
+  RemoteEmbeddingFeaturizer,
+  type RemoteEmbeddingOptions,
+} from './featurizer/remote-embedding.featurizer';
 export { KnnModel } from './models/knn/knn.model';
 export { KNN_DEFAULTS, KnnTrainer, type KnnOptions } from './models/knn/knn.trainer';
 export {
@@ -36,3 +44,4 @@ export * from './strategy/learned-routing.args';
 export * from './strategy/deployment-facts';
 export * from './strategy/learned-routing.status';
 export * from './strategy/time-budget';
+export * from './strategy/prompt-embeddings';

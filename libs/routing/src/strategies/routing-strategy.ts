@@ -41,6 +41,14 @@ export interface StrategyPick {
   readonly version?: string;
 }
 
+/** What `RoutingStrategy.prepare` may use besides the routing context. */
+export interface PrepareOptions {
+  /** The request's id (upstream calls made while preparing carry it). */
+  readonly requestId: string;
+  /** Aborted when the client goes away: preparation stops with it. */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Picks one deployment among the candidates of a model group: capable of the request, not
  * cooling down, breaker not open, under their rpm/tpm. Candidates are never empty. Must not throw
@@ -54,4 +62,18 @@ export abstract class RoutingStrategy {
    */
   abstract readonly version: string;
   abstract pick(candidates: readonly ResolvedDeployment[], ctx: RoutingContext): StrategyPick;
+
+  /**
+   * Optional asynchronous work before the request is routed, for strategies whose `pick` needs
+   * something it cannot compute synchronously (a learned router's prompt embedding). Called with
+   * the requested group's capable deployments and the very `ctx` that `pick` will then receive,
+   * so what it prepares can be keyed by that object. Returns undefined when there is nothing to
+   * wait for. The promise never rejects: a failure leaves `pick` to throw, and the default
+   * strategy chooses. Strategies without it cost the request path nothing.
+   */
+  prepare?(
+    candidates: readonly ResolvedDeployment[],
+    ctx: RoutingContext,
+    options: PrepareOptions,
+  ): Promise<void> | undefined;
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { LeaderElectionService } from '@routeiq/coordination';
 import { TeamStore, VirtualKeyStore } from '@routeiq/persistence';
 import { currentBudgetPeriod } from './budget-period';
 import { KeyCacheService } from './key-cache.service';
@@ -9,8 +10,9 @@ const BATCH = 500;
 /**
  * Rolls budget periods in the database: spend back to 0 and the next reset instant, for keys and
  * teams whose period ended. Enforcement does not wait for it (quota windows follow the period on
- * their own); this keeps `/key/info` and `/team/info` true. Compare-and-set, so every replica may
- * run it.
+ * their own); this keeps `/key/info` and `/team/info` true. The schedule runs on the leader only
+ * (every replica in `single` HA mode); the writes are compare-and-set, so a stale leader's pass
+ * changes nothing a newer one already did.
  */
 @Injectable()
 export class BudgetResetJob implements OnModuleInit, OnModuleDestroy {
@@ -22,10 +24,11 @@ export class BudgetResetJob implements OnModuleInit, OnModuleDestroy {
     private readonly keys: VirtualKeyStore,
     private readonly teams: TeamStore,
     private readonly cache: KeyCacheService,
+    private readonly leader: LeaderElectionService,
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.run(), INTERVAL_MS);
+    this.timer = setInterval(() => void this.leader.runIfLeader(() => this.run()), INTERVAL_MS);
     this.timer.unref();
   }
 

@@ -1,6 +1,7 @@
 import type { FeaturizerSpec } from '../ml.types';
 import { featurizerFromSpec } from './featurizer.registry';
 import { HashedTfidfFeaturizer } from './hashed-tfidf.featurizer';
+import { RemoteEmbeddingFeaturizer } from './remote-embedding.featurizer';
 
 describe('featurizerFromSpec', () => {
   it('rebuilds a hashed TF-IDF featurizer that featurizes exactly as the original', () => {
@@ -13,10 +14,24 @@ describe('featurizerFromSpec', () => {
   });
 
   it('refuses unknown kinds and non-objects', () => {
-    expect(() => featurizerFromSpec({ kind: 'remote-embedding', version: 1 })).toThrow(
-      /unknown featurizer kind "remote-embedding"/,
+    expect(() => featurizerFromSpec({ kind: 'word2vec', version: 1 })).toThrow(
+      /unknown featurizer kind "word2vec"/,
     );
     expect(() => featurizerFromSpec(null as unknown as FeaturizerSpec)).toThrow(RangeError);
     expect(() => featurizerFromSpec([] as unknown as FeaturizerSpec)).toThrow(RangeError);
+  });
+
+  it('rebuilds a remote-embedding featurizer, validating its spec', () => {
+    const spec = {
+      kind: 'remote-embedding',
+      version: 1,
+      model: 'embed',
+      dimensions: 3,
+      normalize: true,
+    };
+    const rebuilt = featurizerFromSpec(spec);
+    expect(rebuilt).toBeInstanceOf(RemoteEmbeddingFeaturizer);
+    expect(rebuilt.toJSON()).toEqual(spec);
+    expect(() => featurizerFromSpec({ ...spec, dimensions: 0 })).toThrow(/dimensions/);
   });
 });

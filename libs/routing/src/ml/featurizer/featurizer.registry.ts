@@ -1,6 +1,7 @@
 import type { Featurizer, FeaturizerSpec } from '../ml.types';
 import { HashedTfidfFeaturizer } from './hashed-tfidf.featurizer';
 import { HASHED_TFIDF_KIND } from './hashed-tfidf.options';
+import { REMOTE_EMBEDDING_KIND, RemoteEmbeddingFeaturizer } from './remote-embedding.featurizer';
 
 /**
  * Rebuilds the featurizer an artifact describes, by its `kind`.
@@ -13,6 +14,8 @@ export function featurizerFromSpec(spec: FeaturizerSpec): Featurizer {
   switch (spec.kind) {
     case HASHED_TFIDF_KIND:
       return HashedTfidfFeaturizer.fromJSON(spec);
+    case REMOTE_EMBEDDING_KIND:
+      return RemoteEmbeddingFeaturizer.fromJSON(spec);
     default:
       throw new RangeError(`unknown featurizer kind ${JSON.stringify(spec.kind)}`);
   }

@@ -1,4 +1,5 @@
 import type { LoadedRouter } from '../ml.types';
+import type { PromptEmbeddings } from './prompt-embeddings';
 
 /**
  * Where learned strategies get their router: the artifact of `routing_strategy_args.model_path`,
@@ -9,4 +10,9 @@ export interface LearnedRouterSource {
   router(): LoadedRouter | undefined;
   /** Why there is no router (never a secret, never file contents). */
   unavailableReason(): string;
+  /**
+   * Embeds prompts before routing, for a router whose featurizer is `remote-embedding`; without
+   * it such a router cannot decide (the default strategy chooses).
+   */
+  readonly embeddings?: PromptEmbeddings;
 }

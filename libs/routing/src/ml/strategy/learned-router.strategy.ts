@@ -2,10 +2,12 @@ import { Logger } from '@nestjs/common';
 import type { ResolvedDeployment } from '@routeiq/providers';
 import {
   RoutingStrategy,
+  type PrepareOptions,
   type RoutingContext,
   type StrategyPick,
 } from '../../strategies/routing-strategy';
-import type { DecisionRule, LoadedRouter, QualityModelKind } from '../ml.types';
+import { isRemoteEmbedding } from '../featurizer/remote-embedding.featurizer';
+import type { DecisionRule, LoadedRouter, PromptFeatures, QualityModelKind } from '../ml.types';
 import { BindingCache, bindCandidates, type CandidateBinding } from './candidate-binding';
 import type { LearnedRouterSource } from './learned-router.source';
 import { TimeBudget, timeoutMsOf } from './time-budget';
@@ -51,19 +53,44 @@ export abstract class LearnedRouterStrategy extends RoutingStrategy {
     return this.source.router()?.version ?? NO_ROUTER_VERSION;
   }
 
+  /**
+   * Embeds the prompt first when the router's featurizer is `remote-embedding` (and the router
+   * could decide for this pool); nothing to wait for otherwise.
+   */
+  override prepare(
+    pool: readonly ResolvedDeployment[],
+    ctx: RoutingContext,
+    options: PrepareOptions,
+  ): Promise<void> | undefined {
+    const router = this.source.router();
+    const embeddings = this.source.embeddings;
+    if (!router || !embeddings || !isRemoteEmbedding(router.featurizer)) return undefined;
+    if (this.budget.skipping || !this.modelFits(router)) return undefined;
+    const text = ctx.prompt?.();
+    if (text === undefined || text === '') return undefined;
+    if (this.bindings.get(router, pool, () => this.bind(router, pool)).matched === 0) {
+      return undefined;
+    }
+    return embeddings.prepare(ctx, text, router.featurizer, ctx.args, options);
+  }
+
   pick(pool: readonly ResolvedDeployment[], ctx: RoutingContext): StrategyPick {
     this.budget.enter();
     const router = this.source.router();
     if (!router) throw new Error(this.source.unavailableReason());
-    const kind = this.modelKind;
-    if (kind !== undefined && router.model.kind !== kind) {
-      throw new Error(`the loaded artifact holds a ${router.model.kind} model, not ${kind}`);
+    if (!this.modelFits(router)) {
+      throw new Error(
+        `the loaded artifact holds a ${router.model.kind} model, not ${this.modelKind}`,
+      );
     }
     const text = ctx.prompt?.();
     if (text === undefined || text === '') throw new Error('the request has no text to route by');
     const binding = this.bindingOf(router, pool);
     const started = this.clock();
-    const predicted = router.model.predict(router.featurizer.featurize(text), this.scratch(router));
+    const predicted = router.model.predict(
+      this.featuresOf(router, ctx, text),
+      this.scratch(router),
+    );
     const elapsed = this.clock() - started;
     const budgetMs = timeoutMsOf(ctx.args);
     const over = this.budget.record(elapsed, budgetMs);
@@ -85,11 +112,26 @@ export abstract class LearnedRouterStrategy extends RoutingStrategy {
     return { deployment, reason: `${name}: ${choice.reason}${late}`, version: router.version };
   }
 
+  private modelFits(router: LoadedRouter): boolean {
+    return this.modelKind === undefined || router.model.kind === this.modelKind;
+  }
+
+  /** The prompt's features: featurized here, or its embedding prepared before routing. */
+  private featuresOf(router: LoadedRouter, ctx: RoutingContext, text: string): PromptFeatures {
+    const featurizer = router.featurizer;
+    if (!isRemoteEmbedding(featurizer)) return featurizer.featurize(text);
+    const embeddings = this.source.embeddings;
+    if (!embeddings) throw new Error('prompt embeddings are not available to this router');
+    return embeddings.featuresFor(ctx, text, featurizer);
+  }
+
+  private bind(router: LoadedRouter, pool: readonly ResolvedDeployment[]): CandidateBinding {
+    return bindCandidates(router.model.candidates, pool, router.artifact.candidate_costs);
+  }
+
   private bindingOf(router: LoadedRouter, pool: readonly ResolvedDeployment[]): CandidateBinding {
     const candidates = router.model.candidates;
-    const binding = this.bindings.get(router, pool, () =>
-      bindCandidates(candidates, pool, router.artifact.candidate_costs),
-    );
+    const binding = this.bindings.get(router, pool, () => this.bind(router, pool));
     if (binding.matched === 0) {
       const names = candidates.slice(0, 5).join(', ') + (candidates.length > 5 ? ', …' : '');
       throw new Error(`none of the router's candidates (${names}) has an eligible deployment`);

@@ -53,6 +53,26 @@ describe(learnedArgsProblems.name, () => {
     ]);
     expect(learnedArgsProblems({ candidates: [] })[0]!.message).toMatch(/non-empty list/);
   });
+
+  it('checks the remote featurizer keys: embedding_timeout_ms and embedding_cache_size', () => {
+    expect(learnedArgsProblems({ embedding_timeout_ms: '150', embedding_cache_size: 0 })).toEqual(
+      [],
+    );
+    expect(learnedArgsProblems({ embedding_cache_size: 1_000_000 })).toEqual([]);
+    const problems = learnedArgsProblems({
+      embedding_timeout_ms: 0,
+      embedding_cache_size: 2.5,
+    });
+    expect(problems).toEqual([
+      {
+        path: `${ARGS}.embedding_timeout_ms`,
+        message: 'must be a number of milliseconds from 1 to 60000',
+      },
+      { path: `${ARGS}.embedding_cache_size`, message: 'must be an integer from 0 to 1000000' },
+    ]);
+    expect(learnedArgsProblems({ embedding_timeout_ms: 60_001 })).toHaveLength(1);
+    expect(learnedArgsProblems({ embedding_cache_size: -1 })).toHaveLength(1);
+  });
 });
 
 describe(artifactSettingsOf.name, () => {

@@ -45,6 +45,13 @@ const interval = inRange(
   `must be a number of seconds from 1 to ${MAX_RELOAD_INTERVAL_SECONDS}`,
 );
 const finite = inRange(-Infinity, Infinity, 'must be a number');
+const embeddingTimeout = inRange(1, 60_000, 'must be a number of milliseconds from 1 to 60000');
+const cacheSize: Check = (v) => {
+  const n = numericArg(v);
+  return n !== undefined && Number.isInteger(n) && n >= 0 && n <= 1_000_000
+    ? undefined
+    : 'must be an integer from 0 to 1000000';
+};
 const groupList: Check = (v) => {
   if (!Array.isArray(v) || v.length === 0) return 'must be a non-empty list of model group names';
   if (!v.every((name) => typeof name === 'string' && name !== '')) {
@@ -67,6 +74,8 @@ const CHECKS: Readonly<Record<string, Check>> = {
   quality_gap: unit,
   threshold: finite,
   custom_router: nonEmptyString,
+  embedding_timeout_ms: embeddingTimeout,
+  embedding_cache_size: cacheSize,
 };
 
 /** Type problems of the learned-routing keys (other strategies' keys are left alone). */

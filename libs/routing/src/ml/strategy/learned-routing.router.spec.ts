@@ -12,7 +12,13 @@ import type { RoutingStrategy } from '../../strategies/routing-strategy';
 import { SimpleShuffleStrategy } from '../../strategies/simple-shuffle.strategy';
 import { decisionRuleFor } from '../decision/decision-rules';
 import { CODE_PROMPT, codePoetryArtifact, POETRY_PROMPT } from './__fixtures__/code-poetry.router';
+import {
+  codePoetryEmbeddingArtifact,
+  embeddingDeployment,
+  type EmbeddingAnswer,
+} from './__fixtures__/embedding-router.fixture';
 import { FixedRouterSource, loadedRouter, mlDeployment } from './__fixtures__/ml-deployments';
+import { PromptEmbeddings } from './prompt-embeddings';
 import { KnnRouterStrategy } from './llmrouter.strategies';
 
 // The learned strategy inside the real router: the prompt reaches it lazily, its artifact version
@@ -39,11 +45,17 @@ const alias = buildRouterAliasGroup(
   0,
 );
 
-function routerWith(strategy: RoutingStrategy, failures: string[] = []): RouterService {
+function routerWith(
+  strategy: RoutingStrategy,
+  failures: string[] = [],
+  extraGroups: readonly ModelGroup[] = [],
+  args: Record<string, unknown> = {},
+): RouterService {
   const groups = new Map<string, ModelGroup>([['router-auto', alias]]);
+  for (const group of extraGroups) groups.set(group.name, group);
   const registry = {
     find: (name: string) => groups.get(name),
-    settings: { routing_strategy_args: {}, num_retries: 0 },
+    settings: { routing_strategy_args: args, num_retries: 0 },
   } as unknown as ModelRegistryService;
   const shuffle = new SimpleShuffleStrategy();
   const strategies = {
@@ -59,10 +71,10 @@ function routerWith(strategy: RoutingStrategy, failures: string[] = []): RouterS
   return new RouterService(registry, strategies, health, metrics, decisions);
 }
 
-function request(text: string | undefined): RouteRequest {
+function request(text: string | undefined, model = 'router-auto'): RouteRequest {
   const body = text === undefined ? {} : { messages: [{ role: 'user', content: text }] };
   return {
-    model: 'router-auto',
+    model,
     capability: 'chat',
     needs: [],
     stream: false,
@@ -117,6 +129,94 @@ describe('learned routing in RouterService', () => {
     let built = 0;
     const req: RouteRequest = { ...request(CODE_PROMPT), prompt: () => String(++built) };
     routerWith(new SimpleShuffleStrategy()).begin(req);
+    expect(built).toBe(0);
+  });
+});
+
+describe('learned routing with a remote-embedding featurizer in RouterService', () => {
+  const router = loadedRouter(
+    codePoetryEmbeddingArtifact(['coder', 'poet'], { code: 'coder', poetry: 'poet' }),
+  );
+
+  function setup(answer: () => EmbeddingAnswer = () => 'embed', args = {}) {
+    const embedder = embeddingDeployment('emb-1', 'embedder', answer);
+    const group = buildModelGroup('embedder', [embedder], 0);
+    const embeddings = new PromptEmbeddings((name) =>
+      name === 'embedder' ? group.deployments : undefined,
+    );
+    const failures: string[] = [];
+    const strategy = new KnnRouterStrategy(
+      new FixedRouterSource(router, embeddings),
+      decisionRuleFor,
+    );
+    return { embedder, failures, service: routerWith(strategy, failures, [group], args) };
+  }
+
+  async function routed(service: RouterService, req: RouteRequest) {
+    const preparing = service.prepare(req);
+    if (preparing !== undefined) await preparing;
+    return service.begin(req);
+  }
+
+  it('embeds the prompt before routing, then routes by it; a cached prompt waits for nothing', async () => {
+    const { embedder, service } = setup();
+    const code = request(CODE_PROMPT);
+    expect(service.prepare(code)).toBeInstanceOf(Promise);
+    expect((await routed(service, code)).firstChoice).toBe(coder);
+    expect((await routed(service, request(POETRY_PROMPT))).firstChoice).toBe(poet);
+    expect(embedder.calls.map((call) => call.input)).toEqual([CODE_PROMPT, POETRY_PROMPT]);
+
+    const again = request(CODE_PROMPT);
+    expect(service.prepare(again)).toBeUndefined();
+    const session = service.begin(again);
+    expect(session.firstChoice).toBe(coder);
+    expect(session.decision.strategy_version).toBe(router.version);
+    expect(embedder.calls).toHaveLength(2);
+  });
+
+  it('falls back to the default strategy when the embedding times out, saying why', async () => {
+    const { failures, service } = setup(() => 'hang', { embedding_timeout_ms: 5 });
+    const session = await routed(service, request(CODE_PROMPT));
+    expect([coder, poet]).toContain(session.firstChoice);
+    expect(session.decision.reason).toMatch(/default strategy: llmrouter-knn failed/);
+    expect(session.decision.strategy_error).toBe("the prompt's embedding by emb-1 took over 5 ms");
+    expect(failures).toEqual(["the prompt's embedding by emb-1 took over 5 ms"]);
+  });
+
+  it('falls back when routed without preparing and the prompt is not cached', () => {
+    const { embedder, service } = setup();
+    const session = service.begin(request(CODE_PROMPT));
+    expect(session.decision.strategy_error).toBe('the prompt was not embedded before routing');
+    expect(embedder.calls).toHaveLength(0);
+  });
+
+  it('prepares nothing for requests the router could not route anyway', () => {
+    const { embedder, service } = setup();
+    expect(service.prepare(request(CODE_PROMPT, 'no-such-group'))).toBeUndefined();
+    // The embedding group itself: none of the router's candidates is deployed there.
+    expect(
+      service.prepare({ ...request(CODE_PROMPT, 'embedder'), capability: 'embedding' }),
+    ).toBeUndefined();
+    expect(service.prepare(request(undefined))).toBeUndefined();
+    expect(embedder.calls).toHaveLength(0);
+  });
+
+  it('costs other strategies nothing: no preparation, the prompt never built', () => {
+    let built = 0;
+    const req: RouteRequest = { ...request(CODE_PROMPT), prompt: () => String(++built) };
+    const service = routerWith(new SimpleShuffleStrategy());
+    expect(service.prepare(req)).toBeUndefined();
+    expect(
+      routerWith(
+        new KnnRouterStrategy(
+          new FixedRouterSource(
+            loadedRouter(codePoetryArtifact(['coder', 'poet'], { code: 'coder', poetry: 'poet' })),
+          ),
+          decisionRuleFor,
+        ),
+      ).prepare(req),
+    ).toBeUndefined();
+    service.begin(req);
     expect(built).toBe(0);
   });
 });

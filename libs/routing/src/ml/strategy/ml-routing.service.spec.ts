@@ -1,4 +1,6 @@
 import type { ConfigParticipant, ConfigStore, GatewayConfig } from '@routeiq/config';
+import type { DeploymentHealthService } from '../../health/deployment-health.service';
+import type { ModelRegistryService } from '../../model-registry.service';
 import type { StrategyRegistryService } from '../../registry/strategy-registry.service';
 import type { RoutingStrategy } from '../../strategies/routing-strategy';
 import type {
@@ -83,6 +85,8 @@ function setup() {
     registry,
     artifacts as unknown as RouterArtifactService,
     { enforceSignedModels: true },
+    { find: () => undefined } as unknown as ModelRegistryService,
+    { availability: () => 'eligible' } as unknown as DeploymentHealthService,
   );
   service.onModuleInit();
   const apply = (args: Record<string, unknown>) => {

@@ -1,5 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ConfigStore, type GatewayConfig, type PreparedConfigChange } from '@routeiq/config';
+import { DeploymentHealthService } from '../../health/deployment-health.service';
+import { ModelRegistryService } from '../../model-registry.service';
 import { StrategyRegistryService } from '../../registry/strategy-registry.service';
 import { artifactTrustOf } from '../artifact/artifact-trust';
 import { loadCustomRouter } from '../artifact/custom-router.loader';
@@ -29,6 +31,7 @@ import {
   type MlStrategyInfo,
 } from './learned-routing.status';
 import { llmrouterStrategies } from './llmrouter.strategies';
+import { PromptEmbeddings } from './prompt-embeddings';
 
 const CUSTOM = 'llmrouter-custom';
 
@@ -49,6 +52,8 @@ export class MlRoutingService
 {
   private readonly logger = new Logger('MlRouting');
   private readonly custom: CustomRouterHolder | undefined;
+  /** Prompt embeddings through the config's own embedding deployments (remote featurizers). */
+  readonly embeddings: PromptEmbeddings;
   private bound: Bound | undefined;
   /** The previous model path's handle, serving until the new path has a router. */
   private retiring: Bound | undefined;
@@ -60,7 +65,14 @@ export class MlRoutingService
     registry: StrategyRegistryService,
     private readonly artifacts: RouterArtifactService,
     private readonly config: MlArtifactConfig,
+    models: ModelRegistryService,
+    health: DeploymentHealthService,
   ) {
+    this.embeddings = new PromptEmbeddings((group) => {
+      const able = models.find(group)?.byCapability.get('embedding');
+      const now = Date.now();
+      return able?.filter((deployment) => health.availability(deployment, now) === 'eligible');
+    });
     // Registered before any onModuleInit, so the config and the boot weights may name them.
     for (const strategy of llmrouterStrategies(this, decisionRuleFor)) registry.register(strategy);
     registry.register(new CustomRouterStrategy(this, customRule));

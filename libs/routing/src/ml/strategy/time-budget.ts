@@ -28,6 +28,11 @@ export class TimeBudget {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Whether the router is being skipped now (`enter` would throw). */
+  get skipping(): boolean {
+    return this.skipUntil !== 0 && this.now() < this.skipUntil;
+  }
+
   /** @throws Error while the router is being skipped. */
   enter(): void {
     if (this.skipUntil === 0) return;

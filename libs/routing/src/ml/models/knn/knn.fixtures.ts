@@ -22,3 +22,11 @@ export function matrix(candidates: string[], rows: number[][]): ScoreMatrix {
     scores: Float64Array.from(rows.flat()),
   };
 }
+
+/** An embedding-like prompt: dense values only, no sparse entry. */
+export function embedded(...dense: number[]): PromptFeatures {
+  return {
+    sparse: { indices: new Uint32Array(0), values: new Float32Array(0) },
+    dense: Float32Array.from(dense),
+  };
+}

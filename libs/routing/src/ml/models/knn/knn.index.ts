@@ -1,4 +1,7 @@
 import type { SparseVector } from '../../ml.types';
+import { NeighbourHeap, type Neighbours } from './knn-neighbours';
+
+export type { Neighbours } from './knn-neighbours';
 
 const MIN_POSTINGS = 256;
 /**
@@ -14,13 +17,6 @@ export interface SparseRows {
   readonly values: Float32Array;
 }
 
-/** The k most similar rows of one search, best first; valid until the next search. */
-export interface Neighbours {
-  readonly count: number;
-  readonly rows: Int32Array;
-  readonly similarities: Float64Array;
-}
-
 /**
  * Inverted index over L2-normalised sparse rows: a query's cosine similarity with every row that
  * shares a term, accumulated term by term, in time proportional to the postings touched rather
@@ -34,7 +30,7 @@ export class KnnIndex {
   private readonly scores: Float64Array;
   private readonly touched: Int32Array;
   private weights = new Float64Array(256);
-  private readonly top: { rows: Int32Array; similarities: Float64Array; count: number };
+  private readonly top: NeighbourHeap;
 
   /**
    * Longest posting list searched: terms in more rows are skipped (stop words, boilerplate: the
@@ -72,7 +68,7 @@ export class KnnIndex {
     }
     this.scores = new Float64Array(count);
     this.touched = new Int32Array(count);
-    this.top = { rows: new Int32Array(k), similarities: new Float64Array(k), count: 0 };
+    this.top = new NeighbourHeap(k);
   }
 
   /**
@@ -99,14 +95,15 @@ export class KnnIndex {
         scores[row] = score + weight * postingValues[p]!;
       }
     }
-    this.top.count = 0;
+    const top = this.top;
+    top.reset();
     for (let i = 0; i < touchedCount; i++) {
       const row = touched[i]!;
-      this.offer(row, scores[row]!);
+      top.offer(row, scores[row]!);
       scores[row] = 0;
     }
-    this.sortBestFirst();
-    return this.top;
+    top.sortBestFirst();
+    return top;
   }
 
   /** The |weight| of the query's maxQueryTerms-th heaviest term (0 when it has no more). */
@@ -117,70 +114,6 @@ export class KnnIndex {
     const weights = this.weights;
     for (let i = 0; i < values.length; i++) weights[i] = Math.abs(values[i]!);
     return selectLargest(weights, values.length, limit - 1);
-  }
-
-  /**
-   * Offers a row to the k best, kept as a binary heap with the worst at the root: lower
-   * similarity is worse, and among equal similarities the higher row (so ties are deterministic).
-   */
-  private offer(row: number, similarity: number): void {
-    const top = this.top;
-    if (!(similarity > 0)) return;
-    if (top.count < this.k) {
-      top.count++;
-      this.siftUp(top.count - 1, row, similarity);
-    } else if (worse(top.similarities[0]!, top.rows[0]!, similarity, row)) {
-      this.siftDown(0, top.count, row, similarity);
-    }
-  }
-
-  private siftUp(from: number, row: number, similarity: number): void {
-    const { rows, similarities } = this.top;
-    let slot = from;
-    while (slot > 0) {
-      const parent = (slot - 1) >> 1;
-      if (!worse(similarity, row, similarities[parent]!, rows[parent]!)) break;
-      rows[slot] = rows[parent]!;
-      similarities[slot] = similarities[parent]!;
-      slot = parent;
-    }
-    rows[slot] = row;
-    similarities[slot] = similarity;
-  }
-
-  /** Places (row, similarity) at `from` in a heap of `size` entries, moving it down as needed. */
-  private siftDown(from: number, size: number, row: number, similarity: number): void {
-    const { rows, similarities } = this.top;
-    let slot = from;
-    for (;;) {
-      let child = 2 * slot + 1;
-      if (child >= size) break;
-      const right = child + 1;
-      if (
-        right < size &&
-        worse(similarities[right]!, rows[right]!, similarities[child]!, rows[child]!)
-      ) {
-        child = right;
-      }
-      if (!worse(similarities[child]!, rows[child]!, similarity, row)) break;
-      rows[slot] = rows[child]!;
-      similarities[slot] = similarities[child]!;
-      slot = child;
-    }
-    rows[slot] = row;
-    similarities[slot] = similarity;
-  }
-
-  /** Heap → best first: repeatedly moves the worst entry to the end of the shrinking heap. */
-  private sortBestFirst(): void {
-    const { rows, similarities } = this.top;
-    for (let size = this.top.count - 1; size > 0; size--) {
-      const row = rows[size]!;
-      const similarity = similarities[size]!;
-      rows[size] = rows[0]!;
-      similarities[size] = similarities[0]!;
-      this.siftDown(0, size, row, similarity);
-    }
   }
 }
 
@@ -209,9 +142,4 @@ function selectLargest(values: Float64Array, length: number, rank: number): numb
     else return values[rank]!;
   }
   return values[rank]!;
-}
-
-/** Whether neighbour (s1, r1) ranks below (s2, r2). */
-function worse(s1: number, r1: number, s2: number, r2: number): boolean {
-  return s1 < s2 || (s1 === s2 && r1 > r2);
 }

@@ -4,7 +4,7 @@ import { HashedTfidfFeaturizer } from '../../featurizer/hashed-tfidf.featurizer'
 import type { QualityModelSpec } from '../../ml.types';
 import { KnnModel } from './knn.model';
 import { KnnTrainer } from './knn.trainer';
-import { features, matrix } from './knn.fixtures';
+import { embedded, features, matrix } from './knn.fixtures';
 
 const trainer = new KnnTrainer();
 const TRAIN = [features({ 0: 1 }), features({ 0: 0.6, 1: 0.8 }), features({ 2: 1 })];
@@ -145,7 +145,7 @@ describe(KnnModel.name, () => {
 
     it.each<[string, Record<string, unknown>, RegExp]>([
       ['another kind', { kind: 'mlp' }, /kind knn/],
-      ['another version', { version: 2 }, /version/],
+      ['another version', { version: 3 }, /version/],
       ['k of zero', { k: 0 }, /"k"/],
       ['a negative power', { power: -1 }, /"power"/],
       ['a missing prior', { prior: undefined }, /"prior"/],
@@ -188,6 +188,72 @@ describe(KnnModel.name, () => {
       expect(() => KnnModel.fromJSON(null as unknown as QualityModelSpec, CANDIDATES)).toThrow(
         RangeError,
       );
+    });
+  });
+});
+
+describe(`${KnnModel.name} over dense embeddings`, () => {
+  const TRAIN_DENSE = [embedded(1, 0, 0), embedded(0.6, 0.8, 0), embedded(0, 0, 2)];
+
+  function dense(options = {}): KnnModel {
+    return trainer.train(TRAIN_DENSE, matrix(CANDIDATES, SCORES), { k: 2, prior: 0, ...options });
+  }
+
+  it('searches by cosine over the dense part, as the sparse model does over its terms', () => {
+    const knn = dense();
+    expect(knn.space).toBe('dense');
+    const predicted = knn.predict(embedded(5, 0, 0));
+    expect(predicted[0]).toBeCloseTo((1 * 1 + 0.6 * 0) / 1.6, 6);
+    expect(predicted[1]).toBeCloseTo((1 * 0 + 0.6 * 1) / 1.6, 6);
+    // The third row was stored at unit length: an exact match whatever the prompt's length.
+    expect(Array.from(knn.predict(embedded(0, 0, 0.1)))).toEqual([0.5, 0.5]);
+  });
+
+  it('falls back to the candidate means for a prompt unlike every training query', () => {
+    expect(Array.from(dense().predict(embedded(-1, 0, 0)))).toEqual([0.5, 0.5]);
+    expect(Array.from(dense().predict(embedded(0, 0, 0)))).toEqual([0.5, 0.5]);
+  });
+
+  it('refuses a prompt of another dimension', () => {
+    expect(() => dense().predict(embedded(1, 0))).toThrow(/expects 3 dense features, got 2/);
+  });
+
+  it('round-trips through JSON exactly as a version 2 spec, without sparse fields', () => {
+    const original = dense({ power: 2, prior: 0.5 });
+    const spec = JSON.parse(JSON.stringify(original.toJSON())) as QualityModelSpec;
+    expect(spec).toMatchObject({ kind: 'knn', version: 2, k: 2, dense_size: 3, queries: 3 });
+    expect(spec).not.toHaveProperty('offsets');
+    const rebuilt = KnnModel.fromJSON(spec, CANDIDATES);
+    expect(rebuilt.toJSON()).toEqual(spec);
+    expect(rebuilt.space).toBe('dense');
+    for (const query of [embedded(1, 0, 0), embedded(0.2, 0.9, 0.1), embedded(0, 1, 1)]) {
+      expect(rebuilt.predict(query)).toEqual(original.predict(query));
+    }
+  });
+
+  describe('fromJSON refuses a hostile dense spec', () => {
+    const good = dense().toJSON();
+    const vectors = (...values: number[]): string => encodeFloat32(Float32Array.from(values));
+
+    it.each<[string, Record<string, unknown>, RegExp]>([
+      ['another version', { version: 3 }, /version/],
+      ['a dense_size of zero', { dense_size: 0 }, /"dense_size"/],
+      ['a dense_size too large', { dense_size: 5000 }, /"dense_size"/],
+      ['more queries than vectors', { queries: 4 }, /"vectors"/],
+      ['vectors of another size', { vectors: vectors(1, 0, 0) }, /"vectors"/],
+      ['a vector not of unit length', { vectors: vectors(1, 0, 0, 0, 2, 0, 0, 0, 1) }, /vector 1/],
+      ['a NaN in the vectors', { vectors: vectors(NaN, 0, 0, 0, 1, 0, 0, 0, 1) }, /not finite/],
+      ['a missing k', { k: undefined }, /"k"/],
+      [
+        'a score above 1',
+        { scores: encodeFloat32(Float32Array.from([1, 0, 0, 1, 0.5, 2])) },
+        /score 5/,
+      ],
+      ['too many values in all', { queries: 1_000_000, dense_size: 4096 }, /more than/],
+    ])('with %s', (_label, fields, message) => {
+      const spec: QualityModelSpec = { ...good, ...fields };
+      expect(() => KnnModel.fromJSON(spec, CANDIDATES)).toThrow(RangeError);
+      expect(() => KnnModel.fromJSON(spec, CANDIDATES)).toThrow(message);
     });
   });
 });

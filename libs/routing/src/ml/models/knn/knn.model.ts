@@ -2,11 +2,12 @@ import { encodeFloat32 } from '../../float-codec';
 import type { PromptFeatures, QualityModel, QualityModelSpec } from '../../ml.types';
 import { assertSortedIndices, decodeUint32, encodeUint32 } from '../../featurizer/sparse-codec';
 import { checkCandidates, checkPredictArgs, ModelSpecReader } from '../shared/model-spec.reader';
-import { KnnIndex, MIN_WEIGHT, type SparseRows } from './knn.index';
+import { decodeScores, DENSE_VERSION, denseSpec, encodeScores, readDense } from './knn.codec';
+import { DenseKnnIndex } from './knn-dense.index';
+import { KnnIndex, MIN_WEIGHT, type Neighbours, type SparseRows } from './knn.index';
 
+/** Spec version of a kNN over sparse features (TF-IDF). */
 const VERSION = 1;
-/** Stored in place of an unknown score (float-codec refuses NaN). */
-const UNKNOWN_SCORE = -1;
 const MAX_QUERIES = 1_000_000;
 const MAX_NONZEROS = 200_000_000;
 const MAX_SPARSE_SIZE = 2 ** 22;
@@ -32,17 +33,24 @@ export interface KnnData {
   readonly rows: SparseRows;
   /** `scores[q * candidates + c]` in [0, 1], NaN when unknown. */
   readonly scores: Float32Array;
+  /**
+   * Dense mode: unit training vectors, `vectors[q * denseSize + i]`. Then neighbours are found by
+   * exact cosine over the dense features (prompt embeddings) and `rows` is empty.
+   */
+  readonly vectors?: Float32Array;
 }
 
 /**
  * k-nearest-neighbour quality model: a prompt's predicted quality per candidate is the
  * similarity-weighted mean score of its k most similar training queries (cosine over the sparse
- * features), skipping neighbours without a score for that candidate, with the candidate's mean
- * over all training queries counted as one more neighbour of weight `prior`.
+ * features, or over the dense ones in dense mode), skipping neighbours without a score for that
+ * candidate, with the candidate's mean over all training queries counted as one more neighbour of
+ * weight `prior`.
  */
 export class KnnModel implements QualityModel {
   readonly kind = 'knn' as const;
-  private readonly index: KnnIndex;
+  private readonly index: KnnIndex | undefined;
+  private readonly denseIndex: DenseKnnIndex | undefined;
   private readonly means: Float64Array;
   private readonly sums: Float64Array;
   private readonly weights: Float64Array;
@@ -51,7 +59,10 @@ export class KnnModel implements QualityModel {
     readonly candidates: readonly string[],
     private readonly data: KnnData,
   ) {
-    this.index = new KnnIndex(data.rows, data.sparseSize, data.k, data.maxDf, data.maxQueryTerms);
+    if (data.vectors) this.denseIndex = new DenseKnnIndex(data.vectors, data.denseSize, data.k);
+    else {
+      this.index = new KnnIndex(data.rows, data.sparseSize, data.k, data.maxDf, data.maxQueryTerms);
+    }
     this.means = candidateMeans(data.scores, candidates.length);
     this.sums = new Float64Array(candidates.length);
     this.weights = new Float64Array(candidates.length);
@@ -62,12 +73,20 @@ export class KnnModel implements QualityModel {
     return this.data.rows.offsets.length - 1;
   }
 
+  /** What neighbours are searched by: the sparse features, or the dense ones (embeddings). */
+  get space(): 'sparse' | 'dense' {
+    return this.data.vectors ? 'dense' : 'sparse';
+  }
+
   /**
    * Rebuilds a model from an artifact's spec.
    * @throws RangeError on any missing, mistyped, out-of-range or inconsistent field.
    */
   static fromJSON(spec: QualityModelSpec, candidates: readonly string[]): KnnModel {
     const names = checkCandidates(candidates);
+    if ((spec as { version?: unknown } | null)?.version === DENSE_VERSION) {
+      return new KnnModel(names, readDense(spec, names.length));
+    }
     const reader = new ModelSpecReader(spec, 'knn', VERSION);
     const queries = reader.integer('queries', 1, MAX_QUERIES);
     const nonzeros = reader.integer('nonzeros', 0, MAX_NONZEROS);
@@ -92,7 +111,9 @@ export class KnnModel implements QualityModel {
     const { sums, weights } = this;
     sums.fill(0);
     weights.fill(0);
-    const neighbours = this.index.search(features.sparse);
+    const neighbours: Neighbours = this.denseIndex
+      ? this.denseIndex.search(features.dense)
+      : this.index!.search(features.sparse);
     const { scores, power, prior } = this.data;
     for (let n = 0; n < neighbours.count; n++) {
       const similarity = neighbours.similarities[n]!;
@@ -113,6 +134,7 @@ export class KnnModel implements QualityModel {
   }
 
   toJSON(): QualityModelSpec {
+    if (this.data.vectors) return denseSpec(this.data, this.size);
     const { k, power, prior, maxDf, maxQueryTerms, sparseSize, denseSize, rows, scores } =
       this.data;
     return {
@@ -130,7 +152,7 @@ export class KnnModel implements QualityModel {
       offsets: encodeUint32(rows.offsets),
       indices: encodeUint32(rows.indices),
       values: encodeFloat32(rows.values),
-      scores: encodeFloat32(scores.map((score) => (Number.isNaN(score) ? UNKNOWN_SCORE : score))),
+      scores: encodeScores(scores),
     };
   }
 }
@@ -145,17 +167,6 @@ function candidateMeans(scores: Float32Array, width: number): Float64Array {
     counts[i % width]!++;
   }
   return sums.map((sum, c) => (counts[c]! > 0 ? sum / counts[c]! : 0));
-}
-
-function decodeScores(stored: Float32Array): Float32Array {
-  for (let i = 0; i < stored.length; i++) {
-    const score = stored[i]!;
-    if (score === UNKNOWN_SCORE) stored[i] = NaN;
-    else if (!(score >= 0 && score <= 1)) {
-      throw new RangeError(`knn model score ${i} is neither in [0, 1] nor ${UNKNOWN_SCORE}`);
-    }
-  }
-  return stored;
 }
 
 function readRows(

@@ -1,6 +1,6 @@
 import { KnnModel } from './knn.model';
 import { heaviest, KnnTrainer } from './knn.trainer';
-import { features, matrix } from './knn.fixtures';
+import { embedded, features, matrix } from './knn.fixtures';
 
 const trainer = new KnnTrainer();
 const TRAIN = [features({ 0: 1 }), features({ 0: 0.6, 1: 0.8 }), features({ 2: 1 })];
@@ -84,5 +84,29 @@ describe(KnnTrainer.name, () => {
     expect(() => trainer.train([features({ 1: -0.5 })], matrix(['a'], [[1]]))).toThrow(
       /query 0 feature values must be in/,
     );
+  });
+
+  it('keeps unit dense vectors when every query has only dense features (embeddings)', () => {
+    const progress = jest.fn();
+    const model = trainer.train(
+      [embedded(3, 4), embedded(0, 2), embedded(0, 0)],
+      matrix(['a'], [[1], [0], [0.5]]),
+      { k: 1, prior: 0 },
+      progress,
+    );
+    expect(model.space).toBe('dense');
+    expect(progress).toHaveBeenCalledWith(3, 3, 'knn vectors');
+    expect(model.predict(embedded(0.6, 0.8))[0]).toBe(1);
+    expect(trainer.train(TRAIN, SCORES).space).toBe('sparse');
+  });
+
+  it('refuses a dense kNN whose decisions would cost more than maxDenseWork', () => {
+    const rows = Array.from({ length: 4 }, () => embedded(1, 0, 0));
+    const scores = matrix(['a'], [[1], [0], [1], [0]]);
+    expect(() => trainer.train(rows, scores, { maxDenseWork: 11 })).toThrow(
+      /4 queries x 3 dimensions is 12 multiply-adds per decision, more than maxDenseWork \(11\)/,
+    );
+    expect(trainer.train(rows, scores, { maxDenseWork: 12 }).size).toBe(4);
+    expect(() => trainer.train([embedded(1, NaN)], matrix(['a'], [[1]]))).toThrow(/not finite/);
   });
 });

@@ -9,6 +9,8 @@ import { type OptionRules, resolveOptions, SEED_RULE } from '../shared/trainer-o
 import { checkTrainingInput } from '../shared/training-input';
 import { assertSortedIndices } from '../../featurizer/sparse-codec';
 import type { SparseRows } from './knn.index';
+import { denseData } from './knn.codec';
+import { putUnit } from './knn-dense.index';
 import { checkValues, KnnModel } from './knn.model';
 
 /** Options of `KnnTrainer.train`. */
@@ -25,6 +27,11 @@ export interface KnnOptions {
   readonly maxQueryTerms: number;
   /** Keep only this many heaviest terms per training query (0: all); bounds index size. */
   readonly maxTerms: number;
+  /**
+   * Dense mode (every query's sparse part empty: prompt embeddings) searches every training
+   * query, rows × dimensions multiply-adds per decision: training refuses more than this.
+   */
+  readonly maxDenseWork: number;
   /** Accepted like every trainer's; kNN training has no randomness. */
   readonly seed: number;
 }
@@ -36,6 +43,7 @@ export const KNN_DEFAULTS: KnnOptions = {
   maxDf: 0.05,
   maxQueryTerms: 128,
   maxTerms: 0,
+  maxDenseWork: 2_000_000,
   seed: 1,
 };
 
@@ -46,10 +54,15 @@ const KNN_RULES: OptionRules<KnnOptions> = {
   maxDf: { min: 0, max: 1 },
   maxQueryTerms: { min: 0, max: 1_000_000, integer: true },
   maxTerms: { min: 0, max: 1_000_000, integer: true },
+  maxDenseWork: { min: 1, max: 2 ** 26, integer: true },
   seed: SEED_RULE,
 };
 
-/** "Trains" a kNN model: keeps each query's sparse vector and per-candidate scores. */
+/**
+ * "Trains" a kNN model: keeps each query's sparse vector and per-candidate scores. When no query
+ * has sparse features but they all have dense ones (a remote-embedding featurizer), keeps the
+ * dense vectors, L2-normalised, instead: the model then searches by exact cosine over them.
+ */
 export class KnnTrainer implements QualityModelTrainer<KnnOptions> {
   readonly kind = 'knn' as const;
 
@@ -61,11 +74,13 @@ export class KnnTrainer implements QualityModelTrainer<KnnOptions> {
     progress?: ProgressReporter,
   ): KnnModel {
     checkTrainingInput(features, matrix);
-    const { k, power, prior, maxDf, maxQueryTerms, maxTerms } = resolveOptions(
-      KNN_DEFAULTS,
-      KNN_RULES,
-      options,
-    );
+    const settings = resolveOptions(KNN_DEFAULTS, KNN_RULES, options);
+    if (isDenseOnly(features)) {
+      const model = trainDense(features, matrix, settings);
+      progress?.(features.length, features.length, 'knn vectors');
+      return model;
+    }
+    const { k, power, prior, maxDf, maxQueryTerms, maxTerms } = settings;
     const rows = packRows(
       features.map((f) => (maxTerms > 0 ? heaviest(f.sparse, maxTerms) : f.sparse)),
     );
@@ -84,6 +99,30 @@ export class KnnTrainer implements QualityModelTrainer<KnnOptions> {
       scores: Float32Array.from(matrix.scores),
     });
   }
+}
+
+/** Whether the features are embeddings: dense parts, and not one sparse entry anywhere. */
+function isDenseOnly(features: readonly PromptFeatures[]): boolean {
+  return features[0]!.dense.length > 0 && features.every((f) => f.sparse.indices.length === 0);
+}
+
+function trainDense(
+  features: readonly PromptFeatures[],
+  matrix: ScoreMatrix,
+  { k, power, prior, maxDenseWork }: KnnOptions,
+): KnnModel {
+  const size = features[0]!.dense.length;
+  if (features.length * size > maxDenseWork) {
+    throw new RangeError(
+      `a dense kNN over ${features.length} queries x ${size} dimensions is ${features.length * size} ` +
+        `multiply-adds per decision, more than maxDenseWork (${maxDenseWork}): use fewer queries, ` +
+        'smaller embeddings, or an mlp, svm or mf router',
+    );
+  }
+  const vectors = new Float32Array(features.length * size);
+  features.forEach((feature, q) => putUnit(feature.dense, vectors, q * size));
+  const scores = Float32Array.from(matrix.scores);
+  return new KnnModel(matrix.candidates, denseData({ k, power, prior }, size, vectors, scores));
 }
 
 /** The `limit` largest-magnitude entries of `vector`, still in index order. */

@@ -4,6 +4,7 @@ import type { RoutingContext } from '../../../strategies/routing-strategy';
 import { buildRouter } from '../../artifact/router-artifact.loader';
 import type { LoadedRouter, RouterArtifact } from '../../ml.types';
 import type { LearnedRouterSource } from '../learned-router.source';
+import type { PromptEmbeddings } from '../prompt-embeddings';
 
 export interface DeploymentShape {
   readonly group?: string;
@@ -50,7 +51,10 @@ export class FixedRouterSource implements LearnedRouterSource {
   current: LoadedRouter | undefined;
   reason = 'no router configured';
 
-  constructor(router?: LoadedRouter) {
+  constructor(
+    router?: LoadedRouter,
+    readonly embeddings?: PromptEmbeddings,
+  ) {
     this.current = router;
   }
 
