@@ -5,40 +5,21 @@ import {
   type ScoreMatrix,
 } from '../../ml.types';
 import { runWithEarlyStopping } from '../shared/early-stopping';
-import { MAX_HASH_BITS, MIN_HASH_BITS, rehashRows } from '../shared/feature-rehash';
+import { rehashRows } from '../shared/feature-rehash';
 import { fillGaussian, type Random, seededRandom } from '../shared/seeded-random';
-import { type OptionRules, resolveOptions, SEED_RULE } from '../shared/trainer-options';
 import {
-  candidateMeans,
-  checkTrainingInput,
-  logit,
-  type ScoreLoss,
-  splitHoldOut,
-} from '../shared/training-input';
+  GRADIENT_TRAINING_RULES,
+  type GradientTrainingOptions,
+} from '../shared/gradient-training.options';
+import { type OptionRules, resolveOptions } from '../shared/trainer-options';
+import { candidateMeans, checkTrainingInput, logit, splitHoldOut } from '../shared/training-input';
 import { MAX_MF_DIM, MfModel, type MfWeights } from './mf.model';
 import { MfTrainingRun } from './mf-training.run';
 
 /** Options of `MfTrainer.train`. */
-export interface MfTrainerOptions {
-  /** PRNG seed: initial weights, shuffling and the held-out slice. */
-  readonly seed: number;
-  /** The sparse features are folded into 2^hashBits buckets (artifact size ∝ 2^hashBits·dim). */
-  readonly hashBits: number;
+export interface MfTrainerOptions extends GradientTrainingOptions {
   /** Latent dimension d. */
   readonly dim: number;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  /** Decoupled weight decay on the projection and the embeddings. */
-  readonly weightDecay: number;
-  /** Share of queries held out for early stopping (0 trains on all for `epochs`). */
-  readonly validationFraction: number;
-  readonly patience: number;
-  readonly loss: ScoreLoss;
-  /** Horizon in epochs of the moving average of the weights kept as the model (0: last weights). */
-  readonly averageEpochs: number;
-  /** Standard deviation of the initial sparse-feature weights. */
-  readonly initScale: number;
 }
 
 export const MF_DEFAULTS: MfTrainerOptions = {
@@ -57,18 +38,8 @@ export const MF_DEFAULTS: MfTrainerOptions = {
 };
 
 const RULES: OptionRules<MfTrainerOptions> = {
-  seed: SEED_RULE,
-  hashBits: { min: MIN_HASH_BITS, max: MAX_HASH_BITS, integer: true },
+  ...GRADIENT_TRAINING_RULES,
   dim: { min: 1, max: MAX_MF_DIM, integer: true },
-  epochs: { min: 1, max: 10_000, integer: true },
-  batchSize: { min: 1, max: 65_536, integer: true },
-  learningRate: { min: 1e-6, max: 1 },
-  weightDecay: { min: 0, max: 100 },
-  validationFraction: { min: 0, max: 0.5 },
-  patience: { min: 1, max: 1000, integer: true },
-  loss: ['bce', 'mse'],
-  averageEpochs: { min: 0, max: 1000 },
-  initScale: { min: 0, max: 10 },
 };
 
 /**

@@ -5,41 +5,20 @@ import {
   type ScoreMatrix,
 } from '../../ml.types';
 import { runWithEarlyStopping } from '../shared/early-stopping';
-import { MAX_HASH_BITS, MIN_HASH_BITS, rehashRows } from '../shared/feature-rehash';
+import { rehashRows } from '../shared/feature-rehash';
 import { fillGaussian, seededRandom } from '../shared/seeded-random';
-import { type OptionRules, resolveOptions, SEED_RULE } from '../shared/trainer-options';
 import {
-  candidateMeans,
-  checkTrainingInput,
-  logit,
-  type ScoreLoss,
-  splitHoldOut,
-} from '../shared/training-input';
+  GRADIENT_TRAINING_RULES,
+  type GradientTrainingOptions,
+} from '../shared/gradient-training.options';
+import { type OptionRules, resolveOptions } from '../shared/trainer-options';
+import { candidateMeans, checkTrainingInput, logit, splitHoldOut } from '../shared/training-input';
 import { MAX_MLP_HIDDEN, MlpModel, type MlpWeights } from './mlp.model';
 import { MlpTrainingRun } from './mlp-training.run';
 
 /** Options of `MlpTrainer.train`. */
-export interface MlpTrainerOptions {
-  /** PRNG seed: initial weights, shuffling and the held-out slice. */
-  readonly seed: number;
-  /** The sparse features are folded into 2^hashBits buckets (artifact size ∝ 2^hashBits·hidden). */
-  readonly hashBits: number;
+export interface MlpTrainerOptions extends GradientTrainingOptions {
   readonly hidden: number;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  /** Decoupled weight decay on the weight matrices (not the biases). */
-  readonly weightDecay: number;
-  /** Share of queries held out for early stopping (0 trains on all for `epochs`). */
-  readonly validationFraction: number;
-  /** Epochs without improvement on the held-out slice before stopping. */
-  readonly patience: number;
-  /** Masked loss on the per-candidate scores. */
-  readonly loss: ScoreLoss;
-  /** Horizon in epochs of the moving average of the weights kept as the model (0: last weights). */
-  readonly averageEpochs: number;
-  /** Standard deviation of the initial sparse-feature weights. */
-  readonly initScale: number;
   /** Dropout rate on the hidden layer while training. */
   readonly dropout: number;
 }
@@ -61,18 +40,8 @@ export const MLP_DEFAULTS: MlpTrainerOptions = {
 };
 
 const RULES: OptionRules<MlpTrainerOptions> = {
-  seed: SEED_RULE,
-  hashBits: { min: MIN_HASH_BITS, max: MAX_HASH_BITS, integer: true },
+  ...GRADIENT_TRAINING_RULES,
   hidden: { min: 1, max: MAX_MLP_HIDDEN, integer: true },
-  epochs: { min: 1, max: 10_000, integer: true },
-  batchSize: { min: 1, max: 65_536, integer: true },
-  learningRate: { min: 1e-6, max: 1 },
-  weightDecay: { min: 0, max: 100 },
-  validationFraction: { min: 0, max: 0.5 },
-  patience: { min: 1, max: 1000, integer: true },
-  loss: ['bce', 'mse'],
-  averageEpochs: { min: 0, max: 1000 },
-  initScale: { min: 0, max: 10 },
   dropout: { min: 0, max: 0.9 },
 };
 
