@@ -18,4 +18,12 @@ export abstract class CoordinationBus {
 
   /** Registers a handler; returns a function that unsubscribes it. */
   abstract subscribe(topic: string, handler: (message: BusMessage) => void): () => void;
+
+  /**
+   * Registers a listener called each time the bus is back after losing its connection (or after
+   * starting without one), once this replica's subscriptions are active again. Messages published
+   * meanwhile were missed: the listener re-reads whatever the bus keeps fresh. Never called by a
+   * bus that cannot lose messages (the in-memory one). Returns a function that unregisters it.
+   */
+  abstract onReconnect(listener: () => void): () => void;
 }

@@ -1,3 +1,4 @@
+import { WarmUpRegistry } from './warm-up.registry';
 import {
   type BeforeApplicationShutdown,
   Global,
@@ -74,6 +75,7 @@ export class CoordinationBackend implements OnModuleInit, OnApplicationShutdown 
     ConfigModule.forFeature(leaderElectionConfig),
   ],
   providers: [
+    WarmUpRegistry,
     {
       provide: CoordinationConfig,
       useFactory: (config: ConfigService) => config.getOrThrow<CoordinationConfig>('coordination'),
@@ -164,6 +166,7 @@ export class CoordinationBackend implements OnModuleInit, OnApplicationShutdown 
     ExpiringStore,
     LeaderElectionConfig,
     LeaderElectionService,
+    WarmUpRegistry,
   ],
 })
 export class CoordinationModule implements BeforeApplicationShutdown {

@@ -33,6 +33,11 @@ export class InMemoryCoordinationBus extends CoordinationBus {
     this.emitter.on(topic, listener);
     return () => this.emitter.off(topic, listener);
   }
+
+  /** In-process delivery cannot miss a message: never fires. */
+  onReconnect(_listener: () => void): () => void {
+    return () => undefined;
+  }
 }
 
 /** Health of the in-memory backend: always up. */

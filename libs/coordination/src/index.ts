@@ -13,3 +13,4 @@ export * from './routing-state';
 export * from './expiring';
 export * from './replicated/replicated-records';
 export * from './leader';
+export * from './warm-up.registry';

@@ -95,7 +95,14 @@ export class RedisConnections {
 async function shutDown(connection: Redis): Promise<void> {
   if (connection.status === 'ready') {
     const quit = connection.quit().catch(() => undefined);
-    await Promise.race([quit, new Promise((resolve) => setTimeout(resolve, QUIT_TIMEOUT_MS))]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(resolve, QUIT_TIMEOUT_MS);
+    });
+    // Cleared once QUIT answers: a pending timer would keep the process (and jest) alive.
+    await Promise.race([quit, timeout]).finally(() => clearTimeout(timer));
   }
-  connection.disconnect();
+  // After a QUIT the socket is closed already; disconnecting again would arm ioredis' own
+  // 2 s destroy timer that nothing clears.
+  if (connection.status !== 'end') connection.disconnect();
 }

@@ -7,11 +7,15 @@ import { describeRedisError, type RedisConnections } from './redis-connections';
 
 type Handler = (message: BusMessage) => void;
 
+/** How long catch-up waits for the command connection (listeners re-read through it too). */
+const COMMAND_WAIT_MS = 5000;
+
 /** CoordinationBus over Redis pub/sub: every replica, the sender included, gets every message. */
 export class RedisCoordinationBus extends CoordinationBus {
   readonly instanceId: string;
   private readonly logger = new Logger('CoordinationBus');
   private readonly handlers = new Map<string, Set<Handler>>();
+  private readonly reconnectListeners = new Set<() => void>();
 
   constructor(
     private readonly connections: RedisConnections,
@@ -23,6 +27,7 @@ export class RedisCoordinationBus extends CoordinationBus {
     connections.subscriber.on('message', (channel: string, raw: string) =>
       this.dispatch(channel, raw),
     );
+    this.watchReconnects();
   }
 
   async publish(topic: string, payload: Record<string, unknown>): Promise<void> {
@@ -51,6 +56,51 @@ export class RedisCoordinationBus extends CoordinationBus {
     }
     topicHandlers.add(handler);
     return () => this.unsubscribe(topic, handler);
+  }
+
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
+  /**
+   * A subscriber connection that closed (an outage, or Redis not up yet at start) and is ready
+   * again was deaf meanwhile: listeners catch up. The very first connection needs no catch-up.
+   */
+  private watchReconnects(): void {
+    const { subscriber } = this.connections;
+    let deaf = false;
+    subscriber.on('close', () => {
+      deaf = true;
+    });
+    subscriber.on('ready', () => {
+      if (!deaf) return;
+      deaf = false;
+      void this.catchUp();
+    });
+  }
+
+  private async catchUp(): Promise<void> {
+    const channels = [...this.handlers.keys()].map((topic) => this.keys.channel(topic));
+    try {
+      // ioredis resubscribes on its own; awaiting our own SUBSCRIBE (idempotent) makes sure the
+      // subscriptions are active before listeners re-read, so nothing published after is missed.
+      if (channels.length > 0) await this.connections.subscriber.subscribe(...channels);
+    } catch (error) {
+      // Lost again: the next 'ready' catches up.
+      this.logger.warn(`bus catch-up deferred: ${describeRedisError(error)}`);
+      return;
+    }
+    await this.connections.waitUntilReady(COMMAND_WAIT_MS);
+    if (this.reconnectListeners.size === 0) return;
+    this.logger.log(`bus reconnected: ${this.reconnectListeners.size} listener(s) catching up`);
+    for (const listener of this.reconnectListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.logger.error('a bus reconnect listener failed', (error as Error).stack);
+      }
+    }
   }
 
   private unsubscribe(topic: string, handler: Handler): void {

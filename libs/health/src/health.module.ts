@@ -6,6 +6,7 @@ import { backpressureConfig, backpressureConfigProvider } from './backpressure.c
 import { DrainService } from './drain.service';
 import { HealthController } from './health.controller';
 import { ReadinessService } from './readiness.service';
+import { WarmUpProbesService } from './warm-up-probes.service';
 
 @Module({
   imports: [
@@ -14,7 +15,7 @@ import { ReadinessService } from './readiness.service';
     RoutingModule,
   ],
   controllers: [HealthController],
-  providers: [backpressureConfigProvider, DrainService, ReadinessService],
+  providers: [backpressureConfigProvider, DrainService, ReadinessService, WarmUpProbesService],
   exports: [DrainService],
 })
 export class HealthModule {}

@@ -9,12 +9,13 @@ import { CoordinationHealth } from '@routeiq/coordination';
 import { DatabaseHealth } from '@routeiq/persistence';
 import { DeploymentHealthService } from '@routeiq/routing';
 import { DrainService } from './drain.service';
+import { WarmUpRegistry } from '@routeiq/coordination';
 
 const CHECK_TIMEOUT_MS = 2000;
 
 /**
- * Readiness: not draining, the database answers `SELECT 1`, Redis answers `PING` when configured;
- * each check within 2 s. Failure details are sanitised (no URLs, no credentials). The router's
+ * Readiness: not draining, every component registered with the WarmUpRegistry has loaded, the
+ * database answers `SELECT 1`, Redis answers `PING` when configured; each check within 2 s. Failure details are sanitised (no URLs, no credentials). The router's
  * state (`ok`, or `degraded` with the deployments whose breaker is open) is reported alongside.
  */
 @Injectable()
@@ -26,11 +27,13 @@ export class ReadinessService {
     private readonly database: DatabaseHealth,
     private readonly coordination: CoordinationHealth,
     private readonly deployments: DeploymentHealthService,
+    private readonly warmUp: WarmUpRegistry,
   ) {}
 
   check(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.drainState(),
+      () => this.warmUpState(),
       () => this.probe('database', () => this.database.ping(CHECK_TIMEOUT_MS)),
       () => this.redis(),
       () => this.router(),
@@ -54,6 +57,14 @@ export class ReadinessService {
     return this.drain.isDraining
       ? indicator.down({ message: 'draining: shutting down' })
       : indicator.up();
+  }
+
+  private warmUpState(): HealthIndicatorResult {
+    const pending = this.warmUp.pending();
+    const indicator = this.indicators.check('warm_up');
+    return pending.length === 0
+      ? indicator.up()
+      : indicator.down({ message: 'still loading', pending });
   }
 
   private redis(): Promise<HealthIndicatorResult> | HealthIndicatorResult {

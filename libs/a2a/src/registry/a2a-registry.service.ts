@@ -1,10 +1,11 @@
 import {
   Injectable,
+  Optional,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { CoordinationBus, ReplicatedRecords } from '@routeiq/coordination';
+import { CoordinationBus, ReplicatedRecords, WarmUpRegistry } from '@routeiq/coordination';
 import {
   A2aAgentStore,
   type A2aAgentInput,
@@ -35,6 +36,7 @@ export class A2aRegistryService
     private readonly store: A2aAgentStore,
     bus: CoordinationBus,
     private readonly urlGuard: OutboundUrlGuard,
+    @Optional() private readonly warmUp?: WarmUpRegistry,
   ) {
     super();
     this.agents = new ReplicatedRecords(store, bus, {
@@ -48,6 +50,8 @@ export class A2aRegistryService
 
   onModuleInit(): void {
     this.agents.subscribe();
+    // Readiness waits for the first read: a replica that cannot see the registry must not serve.
+    this.warmUp?.track('a2a-registry', () => this.agents.ready);
   }
 
   onApplicationBootstrap(): Promise<void> {

@@ -43,6 +43,7 @@ export class ReplicatedRecords<R> {
   private stopped = false;
   private timer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
+  private stopCatchUp?: () => void;
 
   constructor(
     private readonly source: ReplicatedSource<R>,
@@ -52,9 +53,10 @@ export class ReplicatedRecords<R> {
     this.logger = new Logger(options.context);
   }
 
-  /** Subscribes to the bus (call from `onModuleInit`). */
+  /** Subscribes to the bus (call from `onModuleInit`); re-reads all after a bus outage. */
   subscribe(): void {
     this.unsubscribe = this.bus.subscribe(this.options.topic, (message) => this.onMessage(message));
+    this.stopCatchUp = this.bus.onReconnect(() => void this.resync());
   }
 
   /** First load, then the periodic resync (call from `onApplicationBootstrap`). */
@@ -67,6 +69,7 @@ export class ReplicatedRecords<R> {
     this.stopped = true;
     clearTimeout(this.timer);
     this.unsubscribe?.();
+    this.stopCatchUp?.();
   }
 
   /** Whether the records were loaded from the database at least once. */

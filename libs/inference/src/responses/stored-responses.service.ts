@@ -1,4 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { LeaderElectionService } from '@routeiq/coordination';
 import { isObject } from '../dto/request-checks';
 import type { InferenceOperation } from '../inference-operation';
 import type { ChatMessage } from '@routeiq/providers';
@@ -19,6 +20,8 @@ const MAX_PENDING = 10_000;
  * Keeps Responses API answers: write-behind (a request only queues its answer; a timer inserts
  * the queue in batches and never fails a request), reads see queued answers at once, and a timer
  * deletes expired rows. Every read is scoped to the caller's key: another key's id is "not found".
+ * Each replica writes its own queue; the expiry sweep runs on the leader only (every replica in
+ * `single` HA mode), as N replicas sweeping the same rows would only contend for them.
  */
 @Injectable()
 export class StoredResponsesService implements BeforeApplicationShutdown {
@@ -32,10 +35,11 @@ export class StoredResponsesService implements BeforeApplicationShutdown {
   constructor(
     private readonly store: StoredResponseStore,
     private readonly config: ResponsesConfig,
+    private readonly leader: LeaderElectionService,
   ) {
     this.flushTimer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
     this.flushTimer.unref();
-    this.cleanupTimer = setInterval(() => void this.cleanup(), CLEANUP_INTERVAL_MS);
+    this.cleanupTimer = setInterval(() => void this.sweepExpired(), CLEANUP_INTERVAL_MS);
     this.cleanupTimer.unref();
   }
 
@@ -109,13 +113,23 @@ export class StoredResponsesService implements BeforeApplicationShutdown {
     await this.flush();
   }
 
-  private async cleanup(): Promise<void> {
+  /**
+   * Deletes the expired rows when this replica is the leader (the timer's job). Resolves how many
+   * were deleted (0 when the database failed), or undefined when another replica leads.
+   */
+  sweepExpired(): Promise<number | undefined> {
+    return this.leader.runIfLeader(() => this.cleanup());
+  }
+
+  private async cleanup(): Promise<number> {
     try {
       const removed = await this.store.deleteExpired(new Date());
       if (removed > 0) this.logger.log(`deleted ${removed} expired responses`);
+      return removed;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.logger.error(`deleting expired responses failed: ${reason}`);
+      return 0;
     }
   }
 

@@ -1,4 +1,4 @@
-import { InMemoryCoordinationBus } from '@routeiq/coordination';
+import { InMemoryCoordinationBus, WarmUpRegistry } from '@routeiq/coordination';
 import { mcpServerDefaults, type McpServerInput, type McpServerStore } from '@routeiq/persistence';
 import {
   HostResolver,
@@ -133,6 +133,20 @@ describe(McpRegistryService.name, () => {
     expect(registry.get('github')?.serverName).toBe('GitHub (renamed)');
     expect(registry.get('jira')).toBeUndefined();
     expect(registry.list().map((s) => s.serverId)).toEqual(['github']);
+  });
+
+  it('holds readiness down until the first read of the registry has succeeded', async () => {
+    const warmUp = new WarmUpRegistry();
+    const registry = new McpRegistryService(store as unknown as McpServerStore, bus, guard, warmUp);
+    replicas.push(registry);
+    store.failing = true;
+    registry.onModuleInit();
+    await registry.onApplicationBootstrap();
+    expect(warmUp.pending()).toEqual(['mcp-registry']);
+
+    store.failing = false;
+    await registry.resync();
+    expect(warmUp.pending()).toEqual([]);
   });
 
   it('ignores a malformed message', async () => {

@@ -1,10 +1,11 @@
 import {
   Injectable,
+  Optional,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { CoordinationBus, ReplicatedRecords } from '@routeiq/coordination';
+import { CoordinationBus, ReplicatedRecords, WarmUpRegistry } from '@routeiq/coordination';
 import {
   McpServerStore,
   type McpServerInput,
@@ -35,6 +36,7 @@ export class McpRegistryService
     private readonly store: McpServerStore,
     bus: CoordinationBus,
     private readonly urlGuard: OutboundUrlGuard,
+    @Optional() private readonly warmUp?: WarmUpRegistry,
   ) {
     super();
     this.servers = new ReplicatedRecords(store, bus, {
@@ -48,6 +50,8 @@ export class McpRegistryService
 
   onModuleInit(): void {
     this.servers.subscribe();
+    // Readiness waits for the first read: a replica that cannot see the registry must not serve.
+    this.warmUp?.track('mcp-registry', () => this.servers.ready);
   }
 
   onApplicationBootstrap(): Promise<void> {

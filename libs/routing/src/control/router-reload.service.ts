@@ -23,6 +23,7 @@ export interface RouterReloadResult extends ConfigReloadResult {
 export class RouterReloadService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Router');
   private unsubscribe?: () => void;
+  private stopCatchUp?: () => void;
 
   constructor(
     private readonly store: ConfigStore,
@@ -33,10 +34,13 @@ export class RouterReloadService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.unsubscribe = this.bus.subscribe(TOPIC, (message) => this.onRemoteReload(message));
+    // A reload announced while the bus was down was missed: re-read as if it had arrived.
+    this.stopCatchUp = this.bus.onReconnect(() => this.reloadLocally('after a bus outage'));
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
+    this.stopCatchUp?.();
   }
 
   async reload(): Promise<RouterReloadResult> {
@@ -51,6 +55,10 @@ export class RouterReloadService implements OnModuleInit, OnModuleDestroy {
 
   private onRemoteReload(message: BusMessage): void {
     if (message.origin === this.bus.instanceId) return;
+    this.reloadLocally('at the request of another replica');
+  }
+
+  private reloadLocally(why: string): void {
     // The config first: it may point the learned routers at another artifact.
     void Promise.all([this.store.reload(), this.strategies.reload()])
       .then(() => this.ml.reload())
@@ -59,10 +67,9 @@ export class RouterReloadService implements OnModuleInit, OnModuleDestroy {
           const failed = outcomes.filter((outcome) => outcome.outcome === 'failed');
           const note =
             failed.length > 0 ? ` (${failed.length} ML router(s) kept their old model)` : '';
-          this.logger.log(`router reloaded at the request of another replica${note}`);
+          this.logger.log(`router reloaded ${why}${note}`);
         },
-        (error: unknown) =>
-          this.logger.error(`router reload asked by another replica failed: ${String(error)}`),
+        (error: unknown) => this.logger.error(`router reload ${why} failed: ${String(error)}`),
       );
   }
 }

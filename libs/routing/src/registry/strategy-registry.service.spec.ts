@@ -27,6 +27,20 @@ class MlStrategy extends RoutingStrategy {
   }
 }
 
+/** The in-memory bus, plus the reconnect a Redis bus reports after an outage. */
+class ReconnectingBus extends InMemoryCoordinationBus {
+  private readonly reconnectListeners = new Set<() => void>();
+
+  override onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
+  reconnect(): void {
+    for (const listener of this.reconnectListeners) listener();
+  }
+}
+
 /** Lets the bus deliver and the replicas' reload queues drain, without waiting on a clock. */
 async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setImmediate(r));
@@ -282,5 +296,26 @@ describe(StrategyRegistryService.name, () => {
     const { registry } = await replica();
     expect(registry.status()).toMatchObject({ active: 'simple-shuffle', revision: 1 });
     expect(JSON.parse((await shared.get(STRATEGY_STATE_NAME))!)).toMatchObject({ revision: 1 });
+  });
+
+  it('reloads the shared state when its bus comes back: a change announced meanwhile was missed', async () => {
+    const { registry: writer } = await replica();
+    const deafBus = new ReconnectingBus();
+    const deaf = new StrategyRegistryService(
+      new ConfigStore(resolveServerConfig({}, { config: file })),
+      shared,
+      deafBus,
+      new RoutingConfig(),
+    );
+    deaf.onModuleInit();
+    started.push(deaf);
+    await deaf.onApplicationBootstrap();
+
+    await writer.setWeights({ 'simple-shuffle': 1, 'least-busy': 3 });
+    expect(weightsOf(deaf.status())).toEqual({ 'simple-shuffle': 100 });
+
+    deafBus.reconnect();
+    await until(() => deaf.status().revision === writer.status().revision);
+    expect(weightsOf(deaf.status())).toEqual({ 'simple-shuffle': 1, 'least-busy': 3 });
   });
 });

@@ -110,11 +110,17 @@ export class StrategyRegistryService
   onModuleInit(): void {
     this.store.register({ name: 'strategy-registry', prepare: (config) => this.prepare(config) });
     // Every replica reloads, the writer included: the store holds the last write, so all converge.
-    this.unsubscribe = this.bus.subscribe(STRATEGIES_CHANGED_TOPIC, () => {
-      this.reload().catch((error: unknown) =>
+    // After a bus outage too: a change announced meanwhile was missed.
+    const reload = () =>
+      void this.reload().catch((error: unknown) =>
         this.logger.error(`reloading the strategy registry failed: ${String(error)}`),
       );
-    });
+    const unsubscribe = this.bus.subscribe(STRATEGIES_CHANGED_TOPIC, reload);
+    const stopCatchUp = this.bus.onReconnect(reload);
+    this.unsubscribe = () => {
+      unsubscribe();
+      stopCatchUp();
+    };
   }
 
   /** @throws ConfigValidationError when the boot settings name unregistered strategies. */

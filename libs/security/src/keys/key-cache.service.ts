@@ -26,6 +26,7 @@ export class KeyCacheService implements OnModuleInit, OnModuleDestroy {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<ResolvedKey | null>>();
   private unsubscribe?: () => void;
+  private stopCatchUp?: () => void;
 
   constructor(
     private readonly keys: VirtualKeyStore,
@@ -35,10 +36,13 @@ export class KeyCacheService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.unsubscribe = this.bus.subscribe(KEYS_CHANGED_TOPIC, (message) => this.onChange(message));
+    // Keys may have been revoked while the bus was down: forget everything, reload on demand.
+    this.stopCatchUp = this.bus.onReconnect(() => this.flush());
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
+    this.stopCatchUp?.();
   }
 
   /**
@@ -88,6 +92,12 @@ export class KeyCacheService implements OnModuleInit, OnModuleDestroy {
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(token, resolved ?? { missing: true, loadedAt });
     return resolved;
+  }
+
+  /** Drops every entry; a load in flight is not cached either. */
+  flush(): void {
+    this.entries.clear();
+    this.loading.clear();
   }
 
   private onChange(message: BusMessage): void {
