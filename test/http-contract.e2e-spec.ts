@@ -211,7 +211,14 @@ describe('HTTP contract: bad input, errors, request ids, config reload, health',
     }>(`${gw.url}/_health/ready`);
     expect(ready.status).toBe(200);
     expect(ready.body.status).toBe('ok');
-    expect(Object.keys(ready.body.info).sort()).toEqual(['database', 'drain', 'redis', 'router']);
+    expect(Object.keys(ready.body.info).sort()).toEqual([
+      'database',
+      'drain',
+      'redis',
+      'router',
+      'warm_up',
+    ]);
+    expect(ready.body.info.warm_up).toMatchObject({ status: 'up' });
     // No breaker is open: the router is not degraded.
     expect(ready.body.info.router).toEqual({ status: 'up', state: 'ok' });
   });
