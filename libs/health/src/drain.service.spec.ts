@@ -1,4 +1,5 @@
-import { createServer, request, type Server } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
+import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { resolveBackpressureConfig } from './backpressure.config';
 import { DrainService } from './drain.service';
@@ -47,11 +48,11 @@ describe(DrainService.name, () => {
 
   const send = (
     path: string,
-    init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+    init: { method?: string; headers?: Record<string, string>; body?: string; agent?: Agent } = {},
   ): Promise<Reply> =>
     new Promise((resolve, reject) => {
-      const { method = 'GET', headers, body } = init;
-      request({ port, host: '127.0.0.1', path, method, headers, agent: false }, (res) => {
+      const { method = 'GET', headers, body, agent = false } = init;
+      request({ port, host: '127.0.0.1', path, method, headers, agent }, (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => (text += chunk.toString()));
         res.on('end', () =>
@@ -97,6 +98,53 @@ describe(DrainService.name, () => {
       });
       await done;
       expect(drained).toBe(true);
+    });
+
+    it('leaves idle keep-alive connections open while requests may still come on them', async () => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        const ports: Record<string, number | undefined> = {};
+        server.prependListener('request', (req) => (ports[req.url ?? ''] = req.socket.remotePort));
+        await send('/warm', { agent });
+        const { reply: slow } = await hold();
+        let drained: boolean | undefined;
+        const done = drain.drain(5000, 300).then((result) => (drained = result));
+        // The idle connection is not reset under the balancer: a POST on it is answered, and
+        // the answer closes it.
+        const reused = await send('/again', { method: 'POST', body: 'x', agent });
+        expect(reused).toMatchObject({ status: 200, body: 'ok' });
+        expect(reused.headers.connection).toBe('close');
+        expect(ports['/again']).toBe(ports['/warm']);
+        held[0]!();
+        await slow;
+        await done;
+        expect(drained).toBe(true);
+        expect(seen.filter((path) => !path.startsWith('pre '))).toEqual([
+          '/warm',
+          '/slow',
+          '/again',
+        ]);
+      } finally {
+        agent.destroy();
+      }
+    });
+
+    it('stops accepting once idle, then closes connections nobody used for the quiet period', async () => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        await send('/warm', { agent });
+        const started = Date.now();
+        await expect(drain.drain(5000, 300)).resolves.toBe(true);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+        expect(server.listening).toBe(false);
+        await expect(
+          new Promise((resolve, reject) =>
+            connect(port, '127.0.0.1').on('connect', resolve).on('error', reject),
+          ),
+        ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      } finally {
+        agent.destroy();
+      }
     });
 
     it('gives up at the deadline and says so', async () => {

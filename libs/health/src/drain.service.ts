@@ -1,17 +1,28 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { REQUEST_ID_HEADER, resolveRequestId, sendError } from '@routeiq/common';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import { BackpressureConfig } from './backpressure.config';
 import { HealthException } from './health.exception';
 
 const HEALTH_PREFIX = '/_health/';
 const OVER_CAPACITY_LOG_INTERVAL_MS = 10_000;
+/** How long no request may arrive before the drain closes idle keep-alive connections itself. */
+export const DRAIN_QUIET_MS = 1000;
+const DRAIN_POLL_MS = 50;
 
 /**
  * Tracks in-flight requests, sheds load over `ROUTEIQ_MAX_CONCURRENT_REQUESTS`, and runs the drain
- * on SIGTERM: readiness turns 503 at once, idle keep-alive connections close, every response from
- * then on carries `Connection: close`, and the drain ends when no request is in flight (streams
- * included) or the deadline passes.
+ * on SIGTERM: readiness turns 503 at once and every response from then on carries
+ * `Connection: close`; once no request is in flight (streams included) the listener closes, and
+ * the drain ends when every connection has closed or the deadline passes.
+ *
+ * Idle keep-alive connections are never closed while requests may still come on them: a balancer
+ * (nginx) that writes a POST into a socket the gateway is closing gets a reset and, the request
+ * not being idempotent, answers the client with an error. They are left to close one by one after
+ * their next answer (`Connection: close`) or by the balancer's own idle timeout, and closed here
+ * only after no request has arrived for `DRAIN_QUIET_MS` (by then nginx has found the listener
+ * closed and stopped choosing this replica) or at the deadline.
  */
 @Injectable()
 export class DrainService {
@@ -26,6 +37,8 @@ export class DrainService {
   private refusedSinceLog = 0;
   private lastRefusalLog = Number.NEGATIVE_INFINITY;
   private idleWaiters: Array<() => void> = [];
+  private lastArrival = 0;
+  private connectionsClosed?: Promise<void>;
   private server?: Server;
 
   constructor(config: BackpressureConfig) {
@@ -64,30 +77,69 @@ export class DrainService {
     });
   }
 
-  /** Starts draining and resolves once idle or after `timeoutMs`; true when fully drained. */
-  async drain(timeoutMs: number): Promise<boolean> {
+  /**
+   * Starts draining and resolves once every request has finished and every connection closed, or
+   * after `timeoutMs`; true when fully drained.
+   */
+  async drain(timeoutMs: number, quietMs = DRAIN_QUIET_MS): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
     if (!this.draining) {
       this.draining = true;
-      this.server?.closeIdleConnections();
+      this.lastArrival = Date.now();
       this.logger.log(`draining: ${this.inFlight} request(s) in flight, deadline ${timeoutMs} ms`);
     }
-    if (this.inFlight === 0) return true;
-    let timer: NodeJS.Timeout | undefined;
-    const idle = new Promise<true>((resolve) => this.idleWaiters.push(() => resolve(true)));
-    const deadline = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-    const drained = await Promise.race([idle, deadline]);
-    clearTimeout(timer);
-    if (!drained)
+    const drained = (await this.untilIdle(deadline)) && (await this.untilClosed(deadline, quietMs));
+    if (!drained) {
       this.logger.warn(`drain deadline passed with ${this.inFlight} request(s) in flight`);
+    }
     return drained;
+  }
+
+  private async untilIdle(deadline: number): Promise<boolean> {
+    if (this.inFlight === 0) return true;
+    const idle = new Promise<true>((resolve) => this.idleWaiters.push(() => resolve(true)));
+    return this.before(deadline, idle);
+  }
+
+  /** Stops accepting connections, then waits for the open ones to close (see the class note). */
+  private async untilClosed(deadline: number, quietMs: number): Promise<boolean> {
+    const server = this.server;
+    if (!server) return true;
+    // net.Server's close, not http.Server's: the latter also drops idle keep-alive connections.
+    this.connectionsClosed ??= new Promise<void>((resolve) => {
+      if (server.listening) NetServer.prototype.close.call(server, () => resolve());
+      else resolve();
+    });
+    let closed = false;
+    void this.connectionsClosed.then(() => (closed = true));
+    while (!closed && Date.now() < deadline) {
+      if (this.inFlight === 0 && Date.now() - this.lastArrival >= quietMs) {
+        server.closeIdleConnections();
+      }
+      const pause = Math.min(DRAIN_POLL_MS, deadline - Date.now());
+      await this.before(Date.now() + pause, this.connectionsClosed);
+    }
+    return closed && this.inFlight === 0;
+  }
+
+  /** `promise`'s outcome, or false once `deadline` passes. */
+  private async before(deadline: number, promise: Promise<unknown>): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+    });
+    const result = await Promise.race([promise.then(() => true as const), late]);
+    clearTimeout(timer);
+    return result;
   }
 
   /** Counts the request, or answers it with the refusal; false when refused. */
   private admit(req: IncomingMessage, res: ServerResponse): boolean {
+    if (this.draining) {
+      res.setHeader('connection', 'close');
+      this.lastArrival = Date.now();
+    }
     if (req.url?.startsWith(HEALTH_PREFIX)) return true;
-    if (this.draining) res.setHeader('connection', 'close');
     if (this.inFlight >= this.maxInFlight) {
       this.refuse(req, res);
       return false;
