@@ -1,6 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { McpStubServer } from '../support/mcp-stub.server';
 import { OpenAiStubServer } from '../support/openai-stub.server';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '../support/services';
 import { HaCluster } from './ha-cluster';
@@ -27,6 +30,7 @@ const figures: Record<string, number> = {};
 describe('HA cluster: 3 gateways, leader election, nginx', () => {
   let dir: string;
   let stub: OpenAiStubServer;
+  const mcp = new McpStubServer({ name: 'tools' });
   let database: TestDatabase | undefined;
   let redis: GroupProcess | undefined;
   let nginx: GroupProcess | undefined;
@@ -64,6 +68,7 @@ describe('HA cluster: 3 gateways, leader election, nginx', () => {
     dir = mkdtempSync(join(tmpdir(), 'routeiq-ha-'));
     stub = new OpenAiStubServer();
     const apiBase = await stub.start();
+    await mcp.start();
     database = await createTestDatabase();
     redisPort = await freePort();
     redis = await startRedis(redisPort, dir);
@@ -81,6 +86,11 @@ describe('HA cluster: 3 gateways, leader election, nginx', () => {
         redisUrl: `redis://127.0.0.1:${redisPort}`,
         redisPrefix: uniqueRedisPrefix(),
         leaseSeconds: LEASE_SECONDS,
+        env: {
+          MCP_GATEWAY_ENABLED: 'true',
+          LLMROUTER_ENABLE_MCP_TOOL_INVOCATION: 'true',
+          LLMROUTER_OUTBOUND_URL_ALLOWLIST: mcp.origin,
+        },
       },
       ports,
     );
@@ -97,6 +107,7 @@ describe('HA cluster: 3 gateways, leader election, nginx', () => {
     await nginx?.stop();
     await redis?.stop();
     await stub?.stop();
+    await mcp.stop();
     await database?.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
     // One line, outside jest's console decoration, for CI logs and docs/high-availability.md.
@@ -138,6 +149,45 @@ describe('HA cluster: 3 gateways, leader election, nginx', () => {
     for (let i = 0; i < 12; i++) statuses.push(await chat(cluster.url(i % REPLICAS), key));
     expect(statuses.filter((s) => s === 200)).toHaveLength(6);
     expect(statuses.slice(6)).toEqual(Array(6).fill(429));
+  });
+
+  it('serves one MCP session through nginx, whichever replica each request reaches', async () => {
+    const registered = await admin(0, '/llmrouter/mcp/servers', {
+      server_id: 'tools',
+      url: mcp.url,
+      transport: 'streamable_http',
+    });
+    expect(registered.status).toBe(201);
+    const transport = new StreamableHTTPClientTransport(new URL(`${nginxUrl}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${HA_MASTER_KEY}` } },
+    });
+    const client = new Client({ name: 'ha-suite', version: '1.0.0' });
+    try {
+      await client.connect(transport);
+      const sessionId = transport.sessionId;
+      // The registration reaches every replica over the bus; the session may be on any of them.
+      await waitUntil('the tools on the session', async () => {
+        const { tools } = await client.listTools();
+        return tools.some((tool) => tool.name === 'tools.add');
+      });
+      const before = mcp.received('tools/call').length;
+      for (let i = 0; i < 6; i++) {
+        const result = await client.callTool({ name: 'tools.add', arguments: { a: i, b: 1 } });
+        expect(result.structuredContent).toEqual({ sum: i + 1 });
+      }
+      expect(mcp.received('tools/call').length - before).toBe(6);
+      expect(transport.sessionId).toBe(sessionId);
+    } finally {
+      await client.close();
+    }
+    // nginx spread the session's requests over more than one replica (its access log says where).
+    const upstreams = new Set(
+      readFileSync(join(dir, 'access.log'), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"POST /mcp '))
+        .map((line) => /upstream=(\S+)/.exec(line)?.[1]),
+    );
+    expect(upstreams.size).toBeGreaterThan(1);
   });
 
   it('loses no request through nginx while a replica is SIGTERMed and restarted', async () => {
@@ -196,9 +246,25 @@ describe('HA cluster: 3 gateways, leader election, nginx', () => {
     await leader();
   }, 60_000);
 
-  it('reconnects to a restarted Redis, keeps serving and re-elects a leader', async () => {
+  it('serves while Redis is down (keys with limits refused), then reconnects and re-elects', async () => {
+    const limited = (await admin(0, '/key/generate', { rpm_limit: 1000 })).body.key as string;
+    for (const i of cluster.live()) expect(await chat(cluster.url(i), limited)).toBe(200);
     await redis!.kill();
     const downAt = Date.now();
+    // While Redis is down: requests that need no shared counter are served; a key with limits
+    // is refused (its quota cannot be counted across replicas: fail closed), never let through.
+    for (const i of cluster.live()) expect(await chat(cluster.url(i), HA_MASTER_KEY)).toBe(200);
+    for (const i of cluster.live()) {
+      const res = await fetch(`${cluster.url(i)}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${limited}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+        'quota_storage_unavailable',
+      );
+    }
     await sleep(1000);
     redis = await startRedis(redisPort, dir);
     await leader(20_000);

@@ -19,6 +19,8 @@ export interface ClusterSettings {
   readonly redisUrl: string;
   readonly redisPrefix: string;
   readonly leaseSeconds: number;
+  /** More environment for every replica (features the suite turns on). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -56,6 +58,7 @@ export class HaCluster {
         LITELLM_LOG: process.env.TEST_LOG_LEVEL ?? 'info',
         LITELLM_CONFIG_PATH: undefined,
         CONFIG_FILE_PATH: undefined,
+        ...s.env,
       },
     );
     this.procs[i] = proc;
