@@ -24,6 +24,7 @@ interface Probe {
 interface Container {
   name: string;
   command?: string[];
+  args?: string[];
   ports?: { name: string; containerPort: number }[];
   env: { name: string; value?: string }[];
   envFrom: { secretRef?: { name: string } }[];
@@ -263,6 +264,42 @@ describe('routeiq-gateway Helm chart', () => {
     );
     expect(env.DATABASE_URL).toBe('postgres://routeiq:$(POSTGRES_PASSWORD)@pg:5432/routeiq');
     expect(renderError('--set', 'ha.mode=leader_election')).toContain('needs Redis');
+  });
+
+  it('reads the config from S3 into the writable data dir instead of the ConfigMap', () => {
+    const docs = render(
+      '--set',
+      'configS3.bucket=configs',
+      '--set',
+      'configS3.key=gateway.yaml',
+      '--set',
+      'configS3.region=eu-west-1',
+    );
+    const container = gateway(docs);
+    expect(container.args).toEqual([
+      'node',
+      '--max-semi-space-size=32',
+      'dist/apps/gateway/main.js',
+      '--config',
+      '/data/config.yaml',
+    ]);
+    expect(envOf(container)).toMatchObject({
+      LITELLM_CONFIG_PATH: '/data/config.yaml',
+      CONFIG_S3_BUCKET: 'configs',
+      CONFIG_S3_KEY: 'gateway.yaml',
+      CONFIG_SYNC_INTERVAL: '60',
+      CONFIG_HOT_RELOAD: 'true',
+      AWS_REGION: 'eu-west-1',
+    });
+    expect(container.volumeMounts.map((m) => m.name)).not.toContain('config');
+    const byDefault = gateway(render());
+    expect(byDefault.args).toBeUndefined();
+    expect(envOf(byDefault).CONFIG_S3_BUCKET).toBeUndefined();
+    expect(byDefault.volumeMounts).toContainEqual(
+      expect.objectContaining({ name: 'config', mountPath: '/app/config', readOnly: true }),
+    );
+    expect(renderError('--set', 'configS3.bucket=configs')).toContain('go together');
+    expect(renderError('--set', 'configS3.key=k')).toContain('go together');
   });
 
   it('adds a streaming-friendly Ingress, a NetworkPolicy and an HPA when asked', () => {

@@ -7,3 +7,4 @@ export * from './anthropic-stub.server';
 export * from './bedrock-stub.server';
 export * from './azure-stub.server';
 export * from './mcp-stub.server';
+export * from './s3-stub.server';

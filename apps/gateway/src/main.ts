@@ -1,5 +1,10 @@
 import 'reflect-metadata';
-import { ConfigValidationError, GATEWAY_USAGE, parseGatewayFlags } from '@routeiq/config';
+import {
+  ConfigValidationError,
+  GATEWAY_USAGE,
+  parseGatewayFlags,
+  syncRemoteConfigAtStart,
+} from '@routeiq/config';
 import { scrubSecrets } from '@routeiq/common';
 import { startTelemetry } from '@routeiq/observability';
 import type { RunningGateway } from './gateway.bootstrap';
@@ -39,6 +44,9 @@ async function main(): Promise<void> {
     // The SDK starts before the application's modules load, so its instrumentations can patch
     // http, undici, pg and ioredis as they are first required.
     await startTelemetry();
+    // With CONFIG_S3_BUCKET/CONFIG_S3_KEY, the object replaces the config file before the config
+    // store reads it; a failed download stops start-up here.
+    await syncRemoteConfigAtStart(flags);
     const { startGateway } = await import('./gateway.bootstrap');
     installSignalHandlers(await startGateway(flags));
   } catch (error) {

@@ -15,3 +15,4 @@ export {
 export * from './config-store.service';
 export * from './config-request-limits';
 export * from './config.module';
+export * from './remote';

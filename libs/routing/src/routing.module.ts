@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { RemoteConfigModule } from '@routeiq/config';
 import { ProvidersModule } from '@routeiq/providers';
+import { ConfigS3SyncService } from './control/config-s3-sync.service';
 import { ControlPlaneController } from './control/control-plane.controller';
 import { RouterInfoService } from './control/router-info.service';
 import { RouterReloadService } from './control/router-reload.service';
@@ -25,6 +27,7 @@ import {
 @Module({
   imports: [
     ProvidersModule,
+    RemoteConfigModule,
     ConfigModule.forFeature(routingConfig),
     ConfigModule.forFeature(mlArtifactConfig),
     ConfigModule.forFeature(routerTraceConfig),
@@ -40,6 +43,7 @@ import {
     StrategyRegistryService,
     RouterInfoService,
     RouterReloadService,
+    ConfigS3SyncService,
     routingConfigProvider,
     RouterArtifactService,
     MlRoutingService,

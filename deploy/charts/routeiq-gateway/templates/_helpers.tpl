@@ -115,7 +115,25 @@ app.kubernetes.io/component: gateway
 {{/* Plain environment shared by the gateway and the migration Job. */}}
 {{- define "routeiq.env" -}}
 - name: LITELLM_CONFIG_PATH
-  value: {{ printf "%s/config.yaml" .Values.gateway.configDir | quote }}
+  value: {{ include "routeiq.configPath" . | quote }}
+{{- with .Values.configS3 }}
+{{- if .bucket }}
+- name: CONFIG_S3_BUCKET
+  value: {{ .bucket | quote }}
+- name: CONFIG_S3_KEY
+  value: {{ .key | quote }}
+- name: CONFIG_SYNC_INTERVAL
+  value: {{ .syncIntervalSeconds | quote }}
+- name: CONFIG_HOT_RELOAD
+  value: {{ .hotReload | quote }}
+- name: CONFIG_S3_FORCE_PATH_STYLE
+  value: {{ .forcePathStyle | quote }}
+{{- if .region }}
+- name: AWS_REGION
+  value: {{ .region | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
 - name: LITELLM_PORT
   value: {{ .Values.gateway.port | quote }}
 - name: LITELLM_LOG
@@ -213,3 +231,21 @@ priorityClassName: {{ . }}
 {{- end }}
 {{- end }}
 {{- end }}
+
+{{/*
+Where the gateway reads its config: the ConfigMap mount, or with configS3 the writable data dir the
+object is downloaded to. Both bucket and key, or neither.
+*/}}
+{{- define "routeiq.configPath" -}}
+{{- if .Values.configS3.bucket -}}
+{{- if not .Values.configS3.key -}}
+{{- fail "configS3.bucket and configS3.key go together: set both, or neither" -}}
+{{- end -}}
+{{- printf "%s/config.yaml" .Values.gateway.dataDir -}}
+{{- else -}}
+{{- if .Values.configS3.key -}}
+{{- fail "configS3.bucket and configS3.key go together: set both, or neither" -}}
+{{- end -}}
+{{- printf "%s/config.yaml" .Values.gateway.configDir -}}
+{{- end -}}
+{{- end -}}

@@ -44,12 +44,18 @@ export class RouterReloadService implements OnModuleInit, OnModuleDestroy {
   }
 
   async reload(): Promise<RouterReloadResult> {
-    const result = await this.store.reload();
-    await this.strategies.reload();
-    const mlRouters = await this.ml.reload();
+    const result = await this.reloadHere();
     await this.bus.publish(TOPIC, {}).catch((error: unknown) => {
       this.logger.warn(`router reload not announced to other replicas: ${String(error)}`);
     });
+    return result;
+  }
+
+  /** The same reload on this replica only; the caller tells the other replicas its own way. */
+  async reloadHere(): Promise<RouterReloadResult> {
+    const result = await this.store.reload();
+    await this.strategies.reload();
+    const mlRouters = await this.ml.reload();
     return { ...result, ml_routers: mlRouters };
   }
 
