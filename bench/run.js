@@ -4,8 +4,10 @@
 // Writes .bench/latest.json and .bench/latest.md; progress goes to stderr, the report to stdout.
 // Env: BENCH_DURATION (s per wrk run, default 10), BENCH_WARMUP (s, default 2),
 //   BENCH_TTFB_REQUESTS (default 500),
-//   BENCH_TARGETS (default direct,proxy,nest,gateway,tracing,anthropic,quota,mcp,routing,ml-routing;
-//   `mcp` is MCP tool calls through the gateway vs the MCP server directly, bench/mcp-tools.js;
+//   BENCH_TARGETS (default direct,proxy,nest,gateway,tracing,anthropic,quota,mcp,cache,routing,
+//   ml-routing; `mcp` is MCP tool calls through the gateway vs the MCP server directly,
+//   bench/mcp-tools.js; `cache` is a response-cache hit vs a miss through the gateway,
+//   bench/cache.js;
 //   `routing` is the routing decision micro-benchmark, bench/routing-decision.js, run last;
 //   `ml-routing` is the kNN router's featurize + predict time over 10k training queries,
 //   bench/ml-routing.js, after it; its data: BENCH_ML_DATA, default the LLMRouter matrix),
@@ -23,6 +25,7 @@ const tracing = require('./lib/tracing');
 const { runRoutingDecision, routingMarkdown } = require('./routing-decision');
 const { runMcpBench, mcpMarkdown } = require('./mcp-tools');
 const { runMlRouting, mlRoutingMarkdown } = require('./ml-routing');
+const { runCacheBench, cacheMarkdown } = require('./cache');
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, '.bench');
@@ -38,9 +41,10 @@ function positiveEnv(name, fallback) {
 const DURATION = Math.round(positiveEnv('BENCH_DURATION', 10));
 const WARMUP = Math.round(positiveEnv('BENCH_WARMUP', 2));
 const TTFB_REQUESTS = Math.round(positiveEnv('BENCH_TTFB_REQUESTS', 500));
-const DEFAULT_TARGETS = 'direct,proxy,nest,gateway,tracing,anthropic,quota,mcp,routing,ml-routing';
+const DEFAULT_TARGETS =
+  'direct,proxy,nest,gateway,tracing,anthropic,quota,mcp,cache,routing,ml-routing';
 const TARGETS = (process.env.BENCH_TARGETS ?? DEFAULT_TARGETS).split(',').map((t) => t.trim());
-const HTTP_TARGETS = TARGETS.filter((t) => !['routing', 'mcp', 'ml-routing'].includes(t));
+const HTTP_TARGETS = TARGETS.filter((t) => !['routing', 'mcp', 'cache', 'ml-routing'].includes(t));
 
 const SCENARIOS = [
   { id: 'plain-c1', label: 'non-streaming, c=1', kind: 'wrk', body: 'plain', connections: 1 },
@@ -193,7 +197,7 @@ function gitCommit() {
 }
 
 async function main() {
-  const needsWrk = HTTP_TARGETS.length > 0 || TARGETS.includes('mcp');
+  const needsWrk = HTTP_TARGETS.length > 0 || TARGETS.includes('mcp') || TARGETS.includes('cache');
   const wrkVersion = needsWrk ? wrk.ensureWrk() : 'wrk not needed';
   const loadAverage = os.loadavg()[0].toFixed(2);
   if (os.loadavg()[0] > 1)
@@ -206,6 +210,7 @@ async function main() {
   const otlpSink = {};
   const failures = [];
   let mcpRows = null;
+  let cacheRows = null;
   try {
     const scripts = wrk.writeScripts(tmp);
     if (!procs.pinning)
@@ -250,6 +255,22 @@ async function main() {
         log(`FAILED mcp: ${error.message}`);
       }
     }
+    if (TARGETS.includes('cache')) {
+      try {
+        const options = {
+          tmp,
+          outDir,
+          mockPort: mock.port,
+          seconds: DURATION,
+          warmup: WARMUP,
+          log,
+        };
+        cacheRows = await runCacheBench({ ...options, cpuLoad: CPU_LOAD, cpuTarget: CPU_TARGET });
+      } catch (error) {
+        failures.push(`cache: ${error.message}`);
+        log(`FAILED cache: ${error.message}`);
+      }
+    }
   } finally {
     await procs.stopAll();
   }
@@ -291,6 +312,7 @@ async function main() {
   };
   let markdown = report.markdown({ rows, checks, rss, otlpSink, meta });
   if (mcpRows) markdown += `\n\n${mcpMarkdown(mcpRows)}`;
+  if (cacheRows) markdown += `\n\n${cacheMarkdown(cacheRows)}`;
   if (routingDecision) markdown += `\n\n${routingMarkdown(routingDecision)}`;
   if (mlRouting) markdown += `\n\n${mlRoutingMarkdown(mlRouting)}`;
   const json = {
@@ -300,6 +322,7 @@ async function main() {
     peakRssMb: rss,
     otlpSink,
     mcp: mcpRows,
+    cache: cacheRows,
     routingDecision,
     mlRouting,
     failures,

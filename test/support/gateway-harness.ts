@@ -100,8 +100,9 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       dataDir,
       database: stack.database,
       close: async () => {
-        // As in production: drain, close every connection, then the app.
-        await gateway.shutdown('test finished');
+        // As in production: drain, close every connection, then the app. No balancer sits in
+        // front, so idle keep-alive connections need not be left open for one.
+        await gateway.shutdown('test finished', 0);
         process.env = saved;
         await stack.database?.drop();
         rmSync(dir, { recursive: true, force: true });

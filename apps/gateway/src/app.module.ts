@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { A2aModule } from '@routeiq/a2a';
+import { CacheModule } from '@routeiq/cache';
 import { GatewayExceptionFilter } from '@routeiq/common';
 import { GatewayConfigModule, type GatewayFlags } from '@routeiq/config';
 import { ConfigSyncStatusModule, CoordinationModule } from '@routeiq/coordination';
@@ -9,6 +10,7 @@ import { InferenceModule } from '@routeiq/inference';
 import { McpModule } from '@routeiq/mcp';
 import { LoggingModule, ObservabilityModule } from '@routeiq/observability';
 import { PersistenceModule } from '@routeiq/persistence';
+import { PluginsModule } from '@routeiq/plugins';
 import { RoutingModule } from '@routeiq/routing';
 import { SecurityModule } from '@routeiq/security';
 
@@ -28,6 +30,8 @@ export class AppModule {
         RoutingModule,
         McpModule,
         A2aModule,
+        PluginsModule,
+        CacheModule,
         InferenceModule,
         HealthModule,
         ConfigSyncStatusModule,

@@ -17,8 +17,11 @@ export interface RunningGateway {
   readonly app: NestExpressApplication;
   /** Base URL the gateway listens on, e.g. `http://127.0.0.1:4000`. */
   readonly url: string;
-  /** Drains in-flight requests (up to the drain timeout), then closes everything. */
-  shutdown(reason: string): Promise<void>;
+  /**
+   * Drains in-flight requests (up to the drain timeout), then closes everything. `quietMs`
+   * overrides how long idle keep-alive connections are left to the balancer (tests: 0).
+   */
+  shutdown(reason: string, quietMs?: number): Promise<void>;
 }
 
 /** Builds the Nest application with the production pipeline (used by main and by e2e tests). */
@@ -71,9 +74,9 @@ export async function startGateway(flags: GatewayFlags): Promise<RunningGateway>
   return {
     app,
     url,
-    shutdown: async (reason: string) => {
+    shutdown: async (reason: string, quietMs?: number) => {
       new NestLogger('Gateway').log(`${reason}: shutting down`);
-      await drain.drain(server.drainTimeoutSeconds * 1000);
+      await drain.drain(server.drainTimeoutSeconds * 1000, quietMs);
       httpServer.closeAllConnections();
       await app.close();
       await telemetryRuntime().shutdown();

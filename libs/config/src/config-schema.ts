@@ -99,6 +99,10 @@ export class ModelInfoSchema {
   @IsOptional() @NonEmptyString() id?: string;
   @IsOptional() @NumericInput() @NonNegativeNumber() input_cost_per_token?: number;
   @IsOptional() @NumericInput() @NonNegativeNumber() output_cost_per_token?: number;
+  @IsOptional() @NumericInput() @NonNegativeNumber() cache_read_input_token_cost?: number;
+  @IsOptional() @NumericInput() @NonNegativeNumber() cache_creation_input_token_cost?: number;
+  @IsOptional() @NumericInput() @NonNegativeNumber() output_cost_per_reasoning_token?: number;
+  @IsOptional() @NonEmptyString() base_model?: string;
   @IsOptional() @NumericInput() @PositiveInt() max_input_tokens?: number;
   @IsOptional() @NumericInput() @PositiveInt() max_output_tokens?: number;
   @IsOptional() @NumericInput() @PositiveInt() max_tokens?: number;

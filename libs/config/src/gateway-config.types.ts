@@ -40,6 +40,12 @@ export interface ModelInfo {
   readonly id: string;
   readonly input_cost_per_token?: number;
   readonly output_cost_per_token?: number;
+  /** Prices of cached prompt tokens read and written, and of reasoning tokens (LiteLLM's names). */
+  readonly cache_read_input_token_cost?: number;
+  readonly cache_creation_input_token_cost?: number;
+  readonly output_cost_per_reasoning_token?: number;
+  /** The model whose list prices apply (a fine-tune or an alias of a priced model). */
+  readonly base_model?: string;
   readonly max_input_tokens?: number;
   readonly max_output_tokens?: number;
   readonly max_tokens?: number;

@@ -60,4 +60,26 @@ export class CoordinationKeys {
     const head = `${this.prefix}bus:`;
     return channel.startsWith(head) ? channel.slice(head.length) : undefined;
   }
+
+  // --- Response cache (@routeiq/cache, issue #11): entries are hashes, tokens are hex. ---
+
+  /** A response-cache entry, e.g. `routeiq:cache:<scope>:<model>:<hash>` (a Redis hash). */
+  responseCacheEntry(scope: string, model: string, hash: string): string {
+    return `${this.prefix}cache:${scope}:${model}:${hash}`;
+  }
+
+  /** SCAN MATCH pattern of the response-cache entries of a scope and/or model (else all). */
+  responseCachePattern(scope?: string, model?: string): string {
+    const head = this.prefix.replace(/[*?[\]\\]/g, (char) => `\\${char}`);
+    return `${head}cache:${scope ?? '*'}:${model ?? '*'}:*`;
+  }
+
+  /** The scope, model and hash tokens of a key built by `responseCacheEntry`. */
+  responseCacheIdOf(key: string): { scope: string; model: string; hash: string } | undefined {
+    const head = `${this.prefix}cache:`;
+    if (!key.startsWith(head)) return undefined;
+    const [scope, model, hash, ...rest] = key.slice(head.length).split(':');
+    if (!scope || !model || !hash || rest.length > 0) return undefined;
+    return { scope, model, hash };
+  }
 }

@@ -23,6 +23,11 @@ import {
   RedisLeaderLease,
 } from './leader';
 import { RedisConnections } from './redis-connections';
+import {
+  RedisResponseCacheStore,
+  ResponseCacheStore,
+  UnsharedResponseCacheStore,
+} from './response-cache';
 import { RedisCoordinationBus } from './redis-coordination.bus';
 import { RedisCoordinationHealth } from './redis-coordination.health';
 import {
@@ -126,6 +131,14 @@ export class CoordinationBackend implements OnModuleInit, OnApplicationShutdown 
       inject: [CoordinationBackend, CoordinationKeys],
     },
     {
+      provide: ResponseCacheStore,
+      useFactory: (backend: CoordinationBackend, keys: CoordinationKeys) =>
+        backend.redis
+          ? new RedisResponseCacheStore(backend.redis, keys)
+          : new UnsharedResponseCacheStore(),
+      inject: [CoordinationBackend, CoordinationKeys],
+    },
+    {
       provide: CoordinationHealth,
       useFactory: (backend: CoordinationBackend, config: CoordinationConfig) =>
         backend.redis
@@ -164,6 +177,7 @@ export class CoordinationBackend implements OnModuleInit, OnApplicationShutdown 
     DeploymentUsageStore,
     SharedStateStore,
     ExpiringStore,
+    ResponseCacheStore,
     LeaderElectionConfig,
     LeaderElectionService,
     WarmUpRegistry,

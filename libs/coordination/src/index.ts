@@ -11,6 +11,7 @@ export * from './coordination.module';
 export * from './counters';
 export * from './routing-state';
 export * from './expiring';
+export * from './response-cache';
 export * from './replicated/replicated-records';
 export * from './leader';
 export * from './warm-up.registry';

@@ -147,6 +147,18 @@ describe(DrainService.name, () => {
       }
     });
 
+    it('drops a connection stuck mid-request after twice the quiet period', async () => {
+      const socket = connect(port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+      socket.write('POST /stuck HTTP/1.1\r\nHost: x\r\n');
+      const started = Date.now();
+      await expect(drain.drain(5000, 200)).resolves.toBe(true);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+      expect(Date.now() - started).toBeLessThan(2000);
+      await closed;
+    });
+
     it('gives up at the deadline and says so', async () => {
       const { reply: slow } = await hold();
       await expect(drain.drain(100)).resolves.toBe(false);

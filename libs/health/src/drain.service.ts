@@ -22,7 +22,8 @@ const DRAIN_POLL_MS = 50;
  * not being idempotent, answers the client with an error. They are left to close one by one after
  * their next answer (`Connection: close`) or by the balancer's own idle timeout, and closed here
  * only after no request has arrived for `DRAIN_QUIET_MS` (by then nginx has found the listener
- * closed and stopped choosing this replica) or at the deadline.
+ * closed and stopped choosing this replica) or at the deadline; connections that still carry a
+ * request no answer is being written for go after twice that quiet time.
  */
 @Injectable()
 export class DrainService {
@@ -113,9 +114,11 @@ export class DrainService {
     let closed = false;
     void this.connectionsClosed.then(() => (closed = true));
     while (!closed && Date.now() < deadline) {
-      if (this.inFlight === 0 && Date.now() - this.lastArrival >= quietMs) {
-        server.closeIdleConnections();
-      }
+      const quietFor = Date.now() - this.lastArrival;
+      if (this.inFlight === 0 && quietFor >= quietMs) server.closeIdleConnections();
+      // Still open with nothing in flight for twice as long: no answer is being written on them
+      // (a client that stopped mid-request, a body never sent in full). They are dropped.
+      if (this.inFlight === 0 && quietFor >= 2 * quietMs) server.closeAllConnections();
       const pause = Math.min(DRAIN_POLL_MS, deadline - Date.now());
       await this.before(Date.now() + pause, this.connectionsClosed);
     }

@@ -8,16 +8,27 @@ import {
   scrubSecrets,
   type GatewayRequest,
 } from '@routeiq/common';
-import type { ProviderCallContext, ResolvedDeployment, UpstreamTrace } from '@routeiq/providers';
-import type { RoutingSession } from '@routeiq/routing';
+import type {
+  ProviderCallContext,
+  ProviderCapability,
+  ResolvedDeployment,
+  UpstreamTrace,
+} from '@routeiq/providers';
+import { lazyRoutingPrompt, type RouteRequest, type RoutingSession } from '@routeiq/routing';
 import type { Admission } from '@routeiq/security';
-import type { InferenceEndpoint, InferenceRequestShape } from './inference-operation';
+import type {
+  InferenceEndpoint,
+  InferenceOperation,
+  InferenceRequestShape,
+} from './inference-operation';
+import type { RequestRouting } from './routing-params';
 import type { RequestTelemetry } from './telemetry/request-telemetry';
 import type { CallOutcome } from './usage-recorder.service';
 
 const DEPLOYMENT_ID_HEADER = 'x-routeiq-deployment-id';
 const DEPLOYMENT_HEADER = 'x-routeiq-deployment';
 const STRATEGY_HEADER = 'x-routeiq-strategy';
+const NO_NEEDS: readonly ProviderCapability[] = [];
 
 /**
  * An answer a routed call hands back instead of writing it (a hosted tool loop turn): filled in
@@ -44,6 +55,9 @@ export function newOutcome(
     modelGroup,
     deployment,
     keyId: req.principal?.keyId,
+    keyAlias: req.principal?.keyAlias,
+    teamId: req.principal?.teamId,
+    userId: req.principal?.userId,
     stream,
     startedAt,
     statusCode: 200,
@@ -69,6 +83,37 @@ export function responseHeaders(
   const overhead = telemetry.responseStarting();
   if (overhead !== undefined) routing[OVERHEAD_HEADER] = overhead;
   return admission.headers ? { ...admission.headers, ...routing } : routing;
+}
+
+/** The router's view of a request. */
+export function routeRequestOf(
+  op: InferenceOperation<InferenceRequestShape, object, object>,
+  request: InferenceRequestShape,
+  routing: RequestRouting,
+  req: GatewayRequest,
+  stream: boolean,
+  tokens: { inputTokens: number; outputTokens: number },
+  router: { timeoutSeconds: number | undefined; mayFallBackTo: (group: string) => boolean },
+): RouteRequest {
+  const timeoutMs = routing.timeoutMs ?? routerTimeoutMs(router.timeoutSeconds);
+  return {
+    model: request.model,
+    capability: op.capability,
+    needs: op.needs?.(request) ?? NO_NEEDS,
+    preferredId: op.preferredDeployment?.(request),
+    stream,
+    requestId: req.id,
+    keyId: req.principal?.keyId,
+    tenant: req.principal?.teamId,
+    user: req.principal?.userId ?? userField(request),
+    estimatedTokens: tokens.inputTokens + tokens.outputTokens,
+    allowsModel: router.mayFallBackTo,
+    logFields: () => requestLogFields(req),
+    // Built only if the strategy judges the prompt (learned routers).
+    prompt: lazyRoutingPrompt(request),
+    ...(timeoutMs !== undefined && { timeoutMs }),
+    ...(routing.numRetries !== undefined && { numRetries: routing.numRetries }),
+  };
 }
 
 export function providerContext(

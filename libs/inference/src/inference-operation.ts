@@ -18,9 +18,20 @@ import { chatChunkHasContent, completionChunkHasContent } from './stream-head';
 
 export type InferenceEndpoint = 'chat' | 'completion' | 'embedding' | 'messages' | 'responses';
 
+/**
+ * Token counts of one answer in OpenAI's terms: `promptTokens` includes the cached tokens (read
+ * and written), `completionTokens` the reasoning tokens. The details are absent when the
+ * provider reports none.
+ */
 export interface TokenUsage {
   readonly promptTokens: number;
   readonly completionTokens: number;
+  /** Prompt tokens read from the provider's prompt cache. */
+  readonly cachedPromptTokens?: number;
+  /** Prompt tokens written to the provider's prompt cache (Anthropic, Bedrock). */
+  readonly cacheCreationTokens?: number;
+  /** Reasoning ("thinking") tokens: OpenAI's o-series and GPT-5, Gemini's thoughts. */
+  readonly reasoningTokens?: number;
 }
 
 export interface InferenceRequestShape {
@@ -90,13 +101,35 @@ export function chatNeeds(request: ChatCompletionRequest): readonly ProviderCapa
   return needs;
 }
 
-function readUsage(payload: { usage?: unknown }): TokenUsage | undefined {
-  const usage = payload.usage as { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
+/**
+ * Usage of an OpenAI-shaped chat, completion or embedding answer (or a stream's usage chunk).
+ * Cache reads are `prompt_tokens_details.cached_tokens` (OpenAI, Gemini), or the raw Anthropic
+ * and Bedrock counters the adapters keep beside it; DeepSeek-style upstreams say
+ * `prompt_cache_hit_tokens`. Reasoning is `completion_tokens_details.reasoning_tokens`.
+ */
+export function readUsage(payload: { usage?: unknown }): TokenUsage | undefined {
+  const usage = payload.usage as Readonly<Record<string, unknown>> | null | undefined;
   if (!usage || typeof usage.prompt_tokens !== 'number') return undefined;
+  const promptDetails = usage.prompt_tokens_details as Record<string, unknown> | null | undefined;
+  const outputDetails = usage.completion_tokens_details as
+    Record<string, unknown> | null | undefined;
+  const cached =
+    tokenCount(usage.cache_read_input_tokens) ??
+    tokenCount(promptDetails?.cached_tokens) ??
+    tokenCount(usage.prompt_cache_hit_tokens);
+  const cacheCreation = tokenCount(usage.cache_creation_input_tokens);
+  const reasoning = tokenCount(outputDetails?.reasoning_tokens);
   return {
     promptTokens: usage.prompt_tokens,
-    completionTokens: typeof usage.completion_tokens === 'number' ? usage.completion_tokens : 0,
+    completionTokens: tokenCount(usage.completion_tokens) ?? 0,
+    ...(cached ? { cachedPromptTokens: cached } : undefined),
+    ...(cacheCreation ? { cacheCreationTokens: cacheCreation } : undefined),
+    ...(reasoning ? { reasoningTokens: reasoning } : undefined),
   };
+}
+
+function tokenCount(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 export const CHAT_OPERATION: InferenceOperation<
@@ -129,8 +162,5 @@ export const EMBEDDING_OPERATION: InferenceOperation<EmbeddingRequest, Embedding
   capability: 'embedding',
   parse: parseEmbeddingRequest,
   call: (adapter, request, ctx) => adapter.embedding(request, ctx),
-  usage: (payload) => {
-    const usage = payload.usage;
-    return usage ? { promptTokens: usage.prompt_tokens, completionTokens: 0 } : undefined;
-  },
+  usage: readUsage,
 };

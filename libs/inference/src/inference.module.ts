@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { CacheModule } from '@routeiq/cache';
+import { CostModule } from '@routeiq/cost';
+import { PluginsModule } from '@routeiq/plugins';
 import { ProvidersModule } from '@routeiq/providers';
 import { RoutingModule } from '@routeiq/routing';
 import { SecurityModule } from '@routeiq/security';
@@ -7,6 +10,8 @@ import { ChatCompletionsController } from './chat/chat-completions.controller';
 import { HostedToolChat } from './chat/hosted-tool-chat.service';
 import { CompletionsController } from './completions/completions.controller';
 import { EmbeddingsController } from './embeddings/embeddings.controller';
+import { CacheHitResponder } from './hooks/cache-hit.responder';
+import { RequestStages } from './hooks/request-stages.service';
 import { InferenceService } from './inference.service';
 import { InferenceTelemetry } from './telemetry/inference-telemetry.service';
 import { MessagesController } from './messages/messages.controller';
@@ -20,9 +25,12 @@ import { UsageRecorder } from './usage-recorder.service';
 
 @Module({
   imports: [
+    CostModule,
     ProvidersModule,
     RoutingModule,
     SecurityModule,
+    PluginsModule,
+    CacheModule,
     ConfigModule.forFeature(responsesConfig),
   ],
   controllers: [
@@ -35,6 +43,8 @@ import { UsageRecorder } from './usage-recorder.service';
   ],
   providers: [
     InferenceService,
+    RequestStages,
+    CacheHitResponder,
     HostedToolChat,
     InferenceTelemetry,
     UsageRecorder,

@@ -1,23 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  requestLogFields,
-  sendJson,
-  type GatewayRequest,
-  type GatewayResponse,
-} from '@routeiq/common';
+import { withoutCacheParams } from '@routeiq/cache';
+import { sendJson, type GatewayRequest, type GatewayResponse } from '@routeiq/common';
 import {
   ProviderRegistry,
   toJson,
   type ProviderAdapter,
-  type ProviderCapability,
   type ResolvedDeployment,
 } from '@routeiq/providers';
-import {
-  lazyRoutingPrompt,
-  RouterService,
-  type RouteRequest,
-  type RoutingSession,
-} from '@routeiq/routing';
+import { RouterService, type RoutingSession } from '@routeiq/routing';
 import { AdmissionService } from '@routeiq/security';
 import {
   asGatewayException,
@@ -26,26 +16,27 @@ import {
   newOutcome,
   providerContext as context,
   responseHeaders,
-  routerTimeoutMs,
+  routeRequestOf,
   totalTokens,
-  userField,
 } from './inference-call';
 import type { InferenceOperation, InferenceRequestShape } from './inference-operation';
 import { takeRoutingParams, type RequestRouting } from './routing-params';
 import { StreamRelay } from './stream-relay';
 import { openUpstreamCall, type UpstreamCall } from './upstream-call';
+import type { RequestStage } from './hooks/request-stage';
+import { RequestStages } from './hooks/request-stages.service';
+import { decimalString, RESPONSE_COST_HEADER } from './hooks/response-headers';
 import { withRetries } from './upstream-retry';
 import { InferenceTelemetry } from './telemetry/inference-telemetry.service';
 import type { RequestTelemetry } from './telemetry/request-telemetry';
 import { estimateTokens } from './usage-estimate';
 import { spendOf, UsageRecorder, type CallOutcome } from './usage-recorder.service';
 
-const NO_NEEDS: readonly ProviderCapability[] = [];
-
 /**
- * The request path for every inference endpoint: parse → route (retries, fallbacks) → call the
- * provider → write the answer (JSON, or SSE chunks as they arrive) → hand the outcome to the
- * usage recorder. Nothing here waits on anything but the upstream.
+ * The request path for every inference endpoint: parse → plugins and response cache (RequestStages)
+ * → route (retries, fallbacks) → call the provider → plugins → write the answer (JSON, or SSE chunks
+ * as they arrive) → hand the outcome to the usage recorder. Nothing here waits on anything but the
+ * upstream and the plugins that are configured.
  */
 @Injectable()
 export class InferenceService {
@@ -60,6 +51,7 @@ export class InferenceService {
     private readonly recorder: UsageRecorder,
     private readonly admission: AdmissionService,
     private readonly telemetry: InferenceTelemetry,
+    private readonly stages: RequestStages,
   ) {
     this.relay = new StreamRelay((error, requestId) =>
       asGatewayException(this.logger, error, requestId),
@@ -76,7 +68,12 @@ export class InferenceService {
     const { request, routing } = this.parse(op, body);
     const call = openUpstreamCall(res);
     try {
-      await this.routed(op, request, routing, req, call, res, startedAt);
+      // Plugins (`onRequest`, `onLlmPreCall`) and the response cache come before routing; either
+      // may answer the request itself.
+      const stage = this.stages.begin(op, body, request, req, call.signal);
+      if (stage && (await stage.before(res, () => this.parse(op, body).request, startedAt))) return;
+      const upstream = withoutCacheParams(stage?.request ?? request);
+      await this.routed(op, upstream, routing, req, call, res, startedAt, stage);
     } finally {
       call.dispose();
     }
@@ -104,7 +101,7 @@ export class InferenceService {
     call: UpstreamCall,
   ): Promise<{ result: TResult; headers: Record<string, string> }> {
     const held = new HeldAnswer<TResult>();
-    await this.routed(op, request, routing, req, call, held, performance.now());
+    await this.routed(op, withoutCacheParams(request), routing, req, call, held, performance.now());
     return { result: held.result!, headers: held.headers };
   }
 
@@ -120,11 +117,15 @@ export class InferenceService {
     call: UpstreamCall,
     target: GatewayResponse | HeldAnswer<TResult>,
     startedAt: number,
+    stage?: RequestStage<TRequest>,
   ): Promise<void> {
     const res = target instanceof HeldAnswer ? undefined : target;
     const streaming = res !== undefined && request.stream === true && op.stream !== undefined;
     const tokens = estimateTokens(req, request, this.estimateOutput);
-    const route = this.routeRequest(op, request, routing, req, streaming, tokens);
+    const route = routeRequestOf(op, request, routing, req, streaming, tokens, {
+      timeoutSeconds: this.router.settings.timeout,
+      mayFallBackTo: (group) => this.admission.mayFallBackTo(req, group),
+    });
     // Only a strategy with asynchronous preparation (a learned router that embeds the prompt)
     // returns something to wait for; every other request goes straight on.
     const preparing = this.router.prepare(route, call.signal);
@@ -148,47 +149,19 @@ export class InferenceService {
     const telemetry = this.telemetry.begin(op.endpoint, request, req, streaming, session);
     try {
       if (streaming && res) {
-        await this.streamed(op, request, session, call, res, outcome, telemetry);
-      } else await this.unary(op, request, session, call, target, outcome, telemetry);
+        await this.streamed(op, request, session, call, res, outcome, telemetry, stage);
+      } else await this.unary(op, request, session, call, target, outcome, telemetry, stage);
     } catch (error) {
       // The error response is written by the filter: its overhead figure leaves out retry waits.
       if (!res?.headersSent) telemetry.responseStarting();
       const failure = asGatewayException(this.logger, error, req.id, req);
+      stage?.failed(failure, res);
       outcome.statusCode = failure.status;
       outcome.errorCode = failure.code;
       session.finish({ ok: false, tokens: 0 });
       telemetry.finish(outcome, this.recorder.record(outcome));
       throw failure;
     }
-  }
-
-  private routeRequest(
-    op: InferenceOperation<InferenceRequestShape, object, object>,
-    request: InferenceRequestShape,
-    routing: RequestRouting,
-    req: GatewayRequest,
-    stream: boolean,
-    tokens: { inputTokens: number; outputTokens: number },
-  ): RouteRequest {
-    const timeoutMs = routing.timeoutMs ?? routerTimeoutMs(this.router.settings.timeout);
-    return {
-      model: request.model,
-      capability: op.capability,
-      needs: op.needs?.(request) ?? NO_NEEDS,
-      preferredId: op.preferredDeployment?.(request),
-      stream,
-      requestId: req.id,
-      keyId: req.principal?.keyId,
-      tenant: req.principal?.teamId,
-      user: req.principal?.userId ?? userField(request),
-      estimatedTokens: tokens.inputTokens + tokens.outputTokens,
-      allowsModel: (group) => this.admission.mayFallBackTo(req, group),
-      logFields: () => requestLogFields(req),
-      // Built only if the strategy judges the prompt (learned routers).
-      prompt: lazyRoutingPrompt(request),
-      ...(timeoutMs !== undefined && { timeoutMs }),
-      ...(routing.numRetries !== undefined && { numRetries: routing.numRetries }),
-    };
   }
 
   private async unary<
@@ -203,6 +176,7 @@ export class InferenceService {
     target: GatewayResponse | HeldAnswer<TResult>,
     outcome: CallOutcome,
     telemetry: RequestTelemetry,
+    stage: RequestStage<TRequest> | undefined,
   ): Promise<void> {
     const adapterFor = this.adapterFor(request);
     const { value: result, deployment } = await session.run(
@@ -222,14 +196,24 @@ export class InferenceService {
       call.signal,
     );
     outcome.deployment = deployment;
+    outcome.usage = op.usage(result);
     telemetry.trace?.answered(result);
+    session.finish({ ok: true, tokens: totalTokens(outcome), usage: outcome.usage });
+    // `onLlmSuccess` runs before anything is written: output guardrails may replace or refuse it.
+    const succeeded = stage ? stage.succeeded(result, outcome) : result;
+    const answer = succeeded instanceof Promise ? await succeeded : succeeded;
     const headers = responseHeaders(deployment, session, outcome.admission, telemetry);
     if (target instanceof HeldAnswer) {
-      target.result = result;
+      target.result = answer;
       target.headers = headers;
-    } else sendJson(target, 200, toJson(result), headers);
-    outcome.usage = op.usage(result);
-    session.finish({ ok: true, tokens: totalTokens(outcome), usage: outcome.usage });
+    } else {
+      stage?.addHeaders(headers);
+      headers[RESPONSE_COST_HEADER] = decimalString(
+        this.recorder.costOf(deployment, outcome.usage),
+      );
+      sendJson(target, 200, stage ? stage.serialise(answer) : toJson(answer), headers);
+      stage?.stored(answer, deployment);
+    }
     telemetry.finish(outcome, this.recorder.record(outcome));
   }
 
@@ -245,6 +229,7 @@ export class InferenceService {
     res: GatewayResponse,
     outcome: CallOutcome,
     telemetry: RequestTelemetry,
+    stage: RequestStage<TRequest> | undefined,
   ): Promise<void> {
     const adapterFor = this.adapterFor(request);
     const upstreamRequest = this.relay.upstreamRequest(request);
@@ -280,6 +265,7 @@ export class InferenceService {
       outcome,
       responseHeaders(deployment, session, outcome.admission, telemetry),
       telemetry.trace ? (chunk) => telemetry.chunk(chunk) : undefined,
+      stage,
     );
     session.finish({
       ok: failure === undefined,
@@ -288,6 +274,7 @@ export class InferenceService {
       firstByteAt: outcome.firstByteAt,
       ...(failure !== undefined && !call.clientGone() && { error: failure }),
     });
+    stage?.streamEnded(failure, call.clientGone(), outcome);
     telemetry.finish(outcome, this.recorder.record(outcome));
   }
 

@@ -17,6 +17,29 @@ type AnyOperation<TChunk extends object> = InferenceOperation<
 
 const NULL_USAGE_TAIL = ',"usage":null}';
 
+/** What plugins and the response cache do to a stream (see hooks/request-stage.ts). */
+export interface StreamStage {
+  /** Whether chunks go through plugins; when false only `written` and `withHeaders` are used. */
+  readonly transforms: boolean;
+  /** The chunks to write in place of one upstream chunk (empty: held back for now). */
+  transform(chunk: object): Promise<readonly object[]>;
+  /** The upstream ended: chunks held back, to write before the end. */
+  flush(): Promise<readonly object[]>;
+  /** A chunk handed to the writer (the usage chunk too, even when the client did not ask). */
+  written(chunk: object): void;
+  withHeaders(headers: Readonly<Record<string, string>>): Readonly<Record<string, string>>;
+}
+
+/** One stream's writing state, so per-chunk calls take few arguments. */
+interface Relayed<TChunk extends object> {
+  readonly op: AnyOperation<TChunk>;
+  readonly writer: StreamWriter<TChunk>;
+  readonly clientWantsUsage: boolean;
+  readonly outcome: CallOutcome;
+  readonly observe: ((chunk: TChunk) => void) | undefined;
+  readonly stage: StreamStage | undefined;
+}
+
 /**
  * Writes a stream to the client once its head (up to the first content) is in: the head, then
  * every further chunk as it arrives. Quotas and spend need real token counts, so the upstream is
@@ -44,7 +67,9 @@ export class StreamRelay {
 
   /**
    * Relays the stream; resolves to the failure that ended it early (after the first byte: the
-   * client got an error event), or undefined when it completed or the client left.
+   * client got an error event), or undefined when it completed or the client left. With a stage
+   * that transforms, the head goes through plugins before anything is sent, so a refusal there is
+   * still an HTTP error (thrown).
    */
   async pipe<TChunk extends object>(
     op: AnyOperation<TChunk>,
@@ -55,26 +80,24 @@ export class StreamRelay {
     outcome: CallOutcome,
     headers: Readonly<Record<string, string>>,
     observe?: (chunk: TChunk) => void,
+    stage?: StreamStage,
   ): Promise<GatewayException | undefined> {
-    const clientWantsUsage = wantsUsage(request);
     const writer: StreamWriter<TChunk> = op.streamWriter?.(res) ?? new SseWriter(res);
-    writer.open(headers);
+    const relay = { op, writer, clientWantsUsage: wantsUsage(request), outcome, observe, stage };
+    const { iterator } = opened;
+    let head: readonly TChunk[] = opened.head;
+    if (stage?.transforms) {
+      try {
+        head = await this.transformed(relay, head);
+      } catch (error) {
+        await iterator.return?.();
+        throw error;
+      }
+    }
+    writer.open(stage ? stage.withHeaders(headers) : headers);
     outcome.firstByteAt = performance.now();
-    const { iterator, head } = opened;
     try {
-      for (const chunk of head) {
-        observe?.(chunk);
-        const pending = this.write(op, writer, chunk, clientWantsUsage, outcome);
-        if (pending) await pending;
-      }
-      if (!writer.isClosed) {
-        for (let step = await iterator.next(); !step.done; step = await iterator.next()) {
-          observe?.(step.value);
-          const pending = this.write(op, writer, step.value, clientWantsUsage, outcome);
-          if (pending) await pending;
-          if (writer.isClosed) break;
-        }
-      }
+      await this.relay(relay, head, iterator);
       if (writer.isClosed) await iterator.return?.();
       writer.done();
       if (call.clientGone()) outcome.statusCode = 499;
@@ -88,22 +111,87 @@ export class StreamRelay {
     }
   }
 
+  private async relay<TChunk extends object>(
+    relay: Relayed<TChunk>,
+    head: readonly TChunk[],
+    iterator: AsyncIterator<TChunk>,
+  ): Promise<void> {
+    const { writer, stage } = relay;
+    for (const chunk of head) {
+      const pending = this.write(relay, chunk);
+      if (pending) await pending;
+    }
+    if (writer.isClosed) return;
+    const transforms = stage?.transforms === true;
+    for (let step = await iterator.next(); !step.done; step = await iterator.next()) {
+      if (transforms) {
+        for (const chunk of await this.transformed(relay, [step.value])) {
+          await this.write(relay, chunk);
+        }
+      } else {
+        const pending = this.write(relay, step.value);
+        if (pending) await pending;
+      }
+      if (writer.isClosed) return;
+    }
+    if (transforms && stage) {
+      for (const chunk of (await stage.flush()) as readonly TChunk[])
+        await this.write(relay, chunk);
+    }
+  }
+
+  /** Chunks through the plugins; usage is read from the upstream's chunks, before any change. */
+  private async transformed<TChunk extends object>(
+    relay: Relayed<TChunk>,
+    chunks: readonly TChunk[],
+  ): Promise<TChunk[]> {
+    const out: TChunk[] = [];
+    for (const chunk of chunks) {
+      const usage = relay.op.usage(chunk);
+      if (usage) relay.outcome.usage = usage;
+      out.push(...((await relay.stage!.transform(chunk)) as TChunk[]));
+    }
+    return out;
+  }
+
   private write<TChunk extends object>(
-    op: AnyOperation<TChunk>,
-    writer: StreamWriter<TChunk>,
+    relay: Relayed<TChunk>,
     chunk: TChunk,
-    clientWantsUsage: boolean,
-    outcome: CallOutcome,
   ): Promise<void> | void {
+    const { op, writer, clientWantsUsage, outcome, stage } = relay;
+    relay.observe?.(chunk);
+    stage?.written(chunk);
     const usage = op.usage(chunk);
     if (usage) {
       outcome.usage = usage;
       if (!clientWantsUsage && isUsageOnly(chunk)) return;
     }
     if (writer.isClosed) return;
-    const text = toJson(chunk);
+    // A chunk that went through plugins may have been changed in place: its upstream bytes are stale.
+    const text = stage?.transforms ? JSON.stringify(chunk) : toJson(chunk);
     return writer.write(clientWantsUsage ? text : withoutNullUsage(text), chunk);
   }
+}
+
+/** Writes stored chunks (a response cache hit) as the live stream would have, `[DONE]` last. */
+export async function replayStream<TChunk extends object>(
+  op: AnyOperation<TChunk>,
+  request: InferenceRequestShape,
+  chunks: readonly object[],
+  res: GatewayResponse,
+  headers: Readonly<Record<string, string>>,
+): Promise<void> {
+  const writer: StreamWriter<TChunk> = op.streamWriter?.(res) ?? new SseWriter(res);
+  const clientWantsUsage = wantsUsage(request);
+  writer.open(headers);
+  for (const chunk of chunks as readonly TChunk[]) {
+    if (writer.isClosed) return;
+    if (!clientWantsUsage && isUsageOnly(chunk) && op.usage(chunk)) continue;
+    const text = toJson(chunk);
+    const pending = writer.write(clientWantsUsage ? text : withoutNullUsage(text), chunk);
+    if (pending) await pending;
+  }
+  writer.done();
 }
 
 function wantsUsage(request: InferenceRequestShape): boolean {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CostCalculator, deploymentPrices, usageCost, type CostBreakdown } from '@routeiq/cost';
 import { RequestLogWriter } from '@routeiq/persistence';
 import type { ResolvedDeployment } from '@routeiq/providers';
 import type { Admission } from '@routeiq/security';
@@ -15,6 +16,10 @@ export interface CallOutcome {
   /** The deployment of the first choice, then the one that answered. */
   deployment: ResolvedDeployment;
   readonly keyId: string | undefined;
+  /** Alias, team and user of the caller's virtual key (`req.principal`): spend attribution. */
+  readonly keyAlias?: string;
+  readonly teamId?: string;
+  readonly userId?: string;
   readonly stream: boolean;
   readonly startedAt: number;
   statusCode: number;
@@ -31,20 +36,29 @@ export interface CallOutcome {
  */
 @Injectable()
 export class UsageRecorder {
-  constructor(private readonly writer: RequestLogWriter) {}
+  constructor(
+    private readonly writer: RequestLogWriter,
+    private readonly costs: CostCalculator,
+  ) {}
 
-  /** Settles the caller's quota, queues the request-log row, and returns the spend in USD. */
+  /** USD cost of one answer's usage on `deployment`: the `x-routeiq-response-cost` header. */
+  costOf(deployment: ResolvedDeployment, usage: TokenUsage | undefined): number {
+    return this.costs.costOf(deployment.config, usage).total;
+  }
+
+  /** Settles the caller's quota and budgets, queues the request-log row, returns the USD spend. */
   record(outcome: CallOutcome): number {
-    const promptTokens = outcome.usage?.promptTokens ?? 0;
-    const completionTokens = outcome.usage?.completionTokens ?? 0;
+    const usage = outcome.usage;
+    const promptTokens = usage?.promptTokens ?? 0;
+    const completionTokens = usage?.completionTokens ?? 0;
     const now = performance.now();
-    const spend = spendOf(outcome.deployment, promptTokens, completionTokens);
-    if (outcome.usage === undefined && outcome.errorCode !== undefined) outcome.admission.release();
+    const cost = this.costs.costOf(outcome.deployment.config, usage);
+    if (usage === undefined && outcome.errorCode !== undefined) outcome.admission.release();
     else
       outcome.admission.settle({
         inputTokens: promptTokens,
         outputTokens: completionTokens,
-        spendUsd: spend,
+        spendUsd: cost.total,
       });
     this.writer.record({
       requestId: outcome.requestId,
@@ -54,12 +68,18 @@ export class UsageRecorder {
       deploymentId: outcome.deployment.id,
       provider: outcome.deployment.provider,
       keyId: outcome.keyId ?? null,
+      keyAlias: outcome.keyAlias ?? null,
+      teamId: outcome.teamId ?? null,
+      userId: outcome.userId ?? null,
       statusCode: outcome.statusCode,
       stream: outcome.stream,
       promptTokens,
       completionTokens,
       totalTokens: promptTokens + completionTokens,
-      spend,
+      cachedPromptTokens: usage?.cachedPromptTokens ?? 0,
+      cacheCreationTokens: usage?.cacheCreationTokens ?? 0,
+      reasoningTokens: usage?.reasoningTokens ?? 0,
+      ...costColumns(cost),
       latencyMs: Math.round(now - outcome.startedAt),
       ttftMs:
         outcome.firstByteAt === undefined
@@ -67,20 +87,29 @@ export class UsageRecorder {
           : Math.round(outcome.firstByteAt - outcome.startedAt),
       errorCode: outcome.errorCode ?? null,
     });
-    return spend;
+    return cost.total;
   }
 }
 
-/** USD cost from `model_info` prices; 0 when the deployment declares none. */
+function costColumns(cost: CostBreakdown) {
+  return {
+    spend: cost.total,
+    inputCost: cost.input,
+    cacheReadCost: cost.cacheRead,
+    cacheCreationCost: cost.cacheCreation,
+    outputCost: cost.output,
+  };
+}
+
+/**
+ * USD cost of an estimated prompt and completion on `deployment` (the admission estimate): the
+ * same prices as `UsageRecorder`, without cache or reasoning details.
+ */
 export function spendOf(
   deployment: ResolvedDeployment | undefined,
   promptTokens: number,
   completionTokens: number,
 ): number {
-  const info = deployment?.config.modelInfo;
-  if (!info) return 0;
-  return (
-    promptTokens * (info.input_cost_per_token ?? 0) +
-    completionTokens * (info.output_cost_per_token ?? 0)
-  );
+  if (!deployment) return 0;
+  return usageCost(deploymentPrices(deployment.config), { promptTokens, completionTokens }).total;
 }

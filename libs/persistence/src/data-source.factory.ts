@@ -21,6 +21,7 @@ import { A2aAccess1764400500000 } from './migrations/1764400500000-a2a-access.mi
 import { RouterTraceEntity } from './router-traces/router-trace.entity';
 import { RouterFeedbackEntity } from './router-traces/router-feedback.entity';
 import { RouterTraces1764400600000 } from './migrations/1764400600000-router-traces.migration';
+import { RequestLogSpend1764400700000 } from './migrations/1764400700000-request-log-spend.migration';
 
 // Explicit lists, never globs: the app is bundled by webpack.
 export const PERSISTENCE_ENTITIES = [
@@ -44,6 +45,7 @@ export const PERSISTENCE_MIGRATIONS = [
   A2aAgents1764400400000,
   A2aAccess1764400500000,
   RouterTraces1764400600000,
+  RequestLogSpend1764400700000,
 ];
 
 /** How long a SQLite writer waits for another process's lock before failing. */

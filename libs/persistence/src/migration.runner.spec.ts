@@ -46,10 +46,16 @@ describe('runMigrationsLocked', () => {
       expect(await runMigrationsLocked(dataSource, (m) => logged.push(m))).toEqual(ALL);
       expect(logged).toEqual(ALL.map((name) => `applied migration ${name}`));
       expect(await hasRequestLogs(dataSource)).toBe(true);
-      // The request-id index exists on Postgres only (random keys are costly on the event loop).
+      // The request-id, key and team indexes exist on Postgres only (index upkeep on SQLite runs
+      // on the event loop).
       expect(await requestLogIndexes(dataSource)).toEqual(
         kind === 'postgres'
-          ? ['IDX_request_logs_created_at', 'IDX_request_logs_request_id']
+          ? [
+              'IDX_request_logs_created_at',
+              'IDX_request_logs_key_created_at',
+              'IDX_request_logs_request_id',
+              'IDX_request_logs_team_created_at',
+            ]
           : ['IDX_request_logs_created_at'],
       );
 

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { RequestLogRepository } from './request-log.repository';
-import type { StoredRequestLog } from './request-log.types';
+import type {
+  SpendLogPage,
+  SpendLogQuery,
+  SpendReport,
+  SpendReportQuery,
+  StoredRequestLog,
+} from './request-log.types';
 
 /** Read access to request logs for other modules (admin API, tests). */
 @Injectable()
@@ -13,5 +19,15 @@ export class RequestLogQueryService {
 
   count(): Promise<number> {
     return this.repository.count();
+  }
+
+  /** Request logs matching the filters, newest first, one page at a time. */
+  findSpendLogs(query: SpendLogQuery): Promise<SpendLogPage> {
+    return this.repository.findSpendLogs(query);
+  }
+
+  /** Spend and usage per key, team, user, model group, deployment or UTC day. */
+  spendReport(query: SpendReportQuery): Promise<SpendReport> {
+    return this.repository.spendReport(query);
   }
 }

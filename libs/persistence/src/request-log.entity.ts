@@ -30,6 +30,15 @@ export class RequestLogEntity {
   @Column({ name: 'key_id', type: 'varchar', length: 128, nullable: true })
   keyId!: string | null;
 
+  @Column({ name: 'key_alias', type: 'varchar', length: 255, nullable: true })
+  keyAlias!: string | null;
+
+  @Column({ name: 'team_id', type: 'varchar', length: 128, nullable: true })
+  teamId!: string | null;
+
+  @Column({ name: 'user_id', type: 'varchar', length: 255, nullable: true })
+  userId!: string | null;
+
   @Column({ name: 'status_code', type: 'integer' })
   statusCode!: number;
 
@@ -45,8 +54,29 @@ export class RequestLogEntity {
   @Column({ name: 'total_tokens', type: 'integer', default: 0 })
   totalTokens!: number;
 
+  @Column({ name: 'cached_prompt_tokens', type: 'integer', default: 0 })
+  cachedPromptTokens!: number;
+
+  @Column({ name: 'cache_creation_tokens', type: 'integer', default: 0 })
+  cacheCreationTokens!: number;
+
+  @Column({ name: 'reasoning_tokens', type: 'integer', default: 0 })
+  reasoningTokens!: number;
+
   @Column({ type: 'double precision', default: 0 })
   spend!: number;
+
+  @Column({ name: 'input_cost', type: 'double precision', default: 0 })
+  inputCost!: number;
+
+  @Column({ name: 'cache_read_cost', type: 'double precision', default: 0 })
+  cacheReadCost!: number;
+
+  @Column({ name: 'cache_creation_cost', type: 'double precision', default: 0 })
+  cacheCreationCost!: number;
+
+  @Column({ name: 'output_cost', type: 'double precision', default: 0 })
+  outputCost!: number;
 
   @Column({ name: 'latency_ms', type: 'integer' })
   latencyMs!: number;

@@ -36,11 +36,21 @@ describe(RequestLogRepository.name, () => {
         deploymentId: null,
         provider: null,
         keyId: 'key-7',
+        keyAlias: 'ci key',
+        teamId: 'team-1',
+        userId: 'user-1',
+        cachedPromptTokens: 4,
+        cacheCreationTokens: 2,
+        reasoningTokens: 10,
+        inputCost: 0.25,
+        cacheReadCost: 0.125,
+        cacheCreationCost: 0.0625,
+        outputCost: 0.5,
         statusCode: 502,
         stream: false,
         ttftMs: null,
         errorCode: 'upstream_error',
-        spend: 0,
+        spend: 0.9375,
       });
       await repository.insertMany([sparse, full]);
 

@@ -1,10 +1,18 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { DataSource, Repository } from 'typeorm';
 import { RequestLogEntity } from './request-log.entity';
+import { spendLogQuery, spendReport } from './request-log-spend.queries';
 import { toSqliteDatetime } from './sql-values';
-import type { RequestLogRecord, StoredRequestLog } from './request-log.types';
+import type {
+  RequestLogRecord,
+  SpendLogPage,
+  SpendLogQuery,
+  SpendReport,
+  SpendReportQuery,
+  StoredRequestLog,
+} from './request-log.types';
 
-// Keeps each INSERT well under the bound-parameter limits of both drivers (16 columns per row).
+// Keeps each INSERT well under the bound-parameter limits of both drivers (26 columns per row).
 const INSERT_CHUNK_ROWS = 500;
 
 const INSERT_COLUMNS = [
@@ -15,12 +23,22 @@ const INSERT_COLUMNS = [
   'deployment_id',
   'provider',
   'key_id',
+  'key_alias',
+  'team_id',
+  'user_id',
   'status_code',
   'stream',
   'prompt_tokens',
   'completion_tokens',
   'total_tokens',
+  'cached_prompt_tokens',
+  'cache_creation_tokens',
+  'reasoning_tokens',
   'spend',
+  'input_cost',
+  'cache_read_cost',
+  'cache_creation_cost',
+  'output_cost',
   'latency_ms',
   'ttft_ms',
   'error_code',
@@ -82,12 +100,22 @@ export class RequestLogRepository {
       record.deploymentId,
       record.provider,
       record.keyId,
+      record.keyAlias,
+      record.teamId,
+      record.userId,
       record.statusCode,
       this.sqlite ? Number(record.stream) : record.stream,
       record.promptTokens,
       record.completionTokens,
       record.totalTokens,
+      record.cachedPromptTokens,
+      record.cacheCreationTokens,
+      record.reasoningTokens,
       record.spend,
+      record.inputCost,
+      record.cacheReadCost,
+      record.cacheCreationCost,
+      record.outputCost,
       record.latencyMs,
       record.ttftMs,
       record.errorCode,
@@ -102,6 +130,21 @@ export class RequestLogRepository {
   async count(): Promise<number> {
     return this.repository.count();
   }
+
+  /** Matching rows newest first (ties broken by id, descending), at most `query.limit`. */
+  async findSpendLogs(query: SpendLogQuery): Promise<SpendLogPage> {
+    const rows = await spendLogQuery(this.repository, this.dataSource, query).getMany();
+    const items = rows.slice(0, query.limit).map(toRecord);
+    const last = items[items.length - 1];
+    const next =
+      rows.length > query.limit && last ? { createdAt: last.createdAt, id: last.id } : null;
+    return { items, next };
+  }
+
+  /** Spend and usage summed per group, aggregated by the database. */
+  spendReport(query: SpendReportQuery): Promise<SpendReport> {
+    return spendReport(this.dataSource, query);
+  }
 }
 
 function toRecord(row: RequestLogEntity): StoredRequestLog {
@@ -114,12 +157,22 @@ function toRecord(row: RequestLogEntity): StoredRequestLog {
     deploymentId: row.deploymentId,
     provider: row.provider,
     keyId: row.keyId,
+    keyAlias: row.keyAlias,
+    teamId: row.teamId,
+    userId: row.userId,
     statusCode: row.statusCode,
     stream: row.stream,
     promptTokens: row.promptTokens,
     completionTokens: row.completionTokens,
     totalTokens: row.totalTokens,
+    cachedPromptTokens: row.cachedPromptTokens,
+    cacheCreationTokens: row.cacheCreationTokens,
+    reasoningTokens: row.reasoningTokens,
     spend: Number(row.spend),
+    inputCost: Number(row.inputCost),
+    cacheReadCost: Number(row.cacheReadCost),
+    cacheCreationCost: Number(row.cacheCreationCost),
+    outputCost: Number(row.outputCost),
     latencyMs: row.latencyMs,
     ttftMs: row.ttftMs,
     errorCode: row.errorCode,

@@ -4,6 +4,7 @@ import {
   JsonBody,
   noteAuditResource,
   RequirePermission,
+  UserOrAdmin,
   type GatewayRequest,
 } from '@routeiq/common';
 import { OptionalJsonBody } from './registry/optional-json-body';
@@ -23,7 +24,8 @@ export const STRATEGY_WRITE_PERMISSION = 'router.strategy.write';
 export class StrategyController {
   constructor(private readonly registry: StrategyRegistryService) {}
 
-  /** User auth, like `GET /router/info`: states, weights, shares and failure counts. */
+  /** A user or admin key, like `GET /router/info`: states, weights, shares and failure counts. */
+  @UserOrAdmin()
   @Get('status')
   status(): StrategyStatus {
     return this.registry.status();

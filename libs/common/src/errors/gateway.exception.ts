@@ -17,6 +17,8 @@ export interface GatewayErrorInit {
   param?: string | null;
   /** Extra response headers, e.g. `retry-after` on a 429. */
   headers?: Readonly<Record<string, string>>;
+  /** More fields of the `error` object, e.g. the guardrail and category of a refusal. */
+  fields?: Readonly<Record<string, string>>;
   cause?: unknown;
 }
 
@@ -49,6 +51,7 @@ export class GatewayException extends Error {
   readonly type: GatewayErrorType;
   readonly param: string | null;
   readonly headers: Readonly<Record<string, string>>;
+  readonly fields: Readonly<Record<string, string>> | undefined;
 
   constructor(init: GatewayErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -58,5 +61,6 @@ export class GatewayException extends Error {
     this.type = init.type ?? errorTypeForStatus(init.status);
     this.param = init.param ?? null;
     this.headers = init.headers ?? {};
+    this.fields = init.fields;
   }
 }

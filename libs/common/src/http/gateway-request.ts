@@ -11,6 +11,11 @@ export interface Principal {
   /** Team and user of a virtual key, from the verified key record (never from client headers). */
   readonly teamId?: string;
   readonly userId?: string;
+  /**
+   * Guardrail names the key's (else its team's) `metadata.guardrails` selects: when set, only these
+   * guardrails run for the caller, in place of every enabled one.
+   */
+  readonly guardrails?: readonly string[];
 }
 
 /**

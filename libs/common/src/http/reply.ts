@@ -24,13 +24,17 @@ export function sendJson(
 
 /** The OpenAI error envelope plus the request id. */
 export interface ErrorBody {
-  error: { message: string; type: string; code: string; param: string | null };
+  error: { message: string; type: string; code: string; param: string | null } & Readonly<
+    Record<string, string | null>
+  >;
   request_id: string;
 }
 
 export function errorBody(error: GatewayException, requestId: string): ErrorBody {
+  const { message, type, code, param, fields } = error;
   return {
-    error: { message: error.message, type: error.type, code: error.code, param: error.param },
+    // The four OpenAI fields always win over a detail of the same name.
+    error: fields ? { ...fields, message, type, code, param } : { message, type, code, param },
     request_id: requestId,
   };
 }

@@ -11,6 +11,7 @@ import {
 import type { ChatCompletion, ChatCompletionRequest } from '@routeiq/providers';
 import { CHAT_OPERATION } from '../inference-operation';
 import type { InferenceService } from '../inference.service';
+import type { RequestStages } from '../hooks/request-stages.service';
 import {
   HostedToolChat,
   MCP_TOOL_LIMIT_HEADER,
@@ -66,6 +67,9 @@ class FakeProvider extends HostedToolProvider {
   }
 }
 
+// No plugin takes part: the stages begin nothing (the e2e suites cover plugins on the loop).
+const NO_PLUGINS = { beginUncached: () => undefined } as unknown as RequestStages;
+
 describe(HostedToolChat.name, () => {
   let server: Server;
   let base: string;
@@ -77,7 +81,11 @@ describe(HostedToolChat.name, () => {
       let text = '';
       req.on('data', (chunk: Buffer) => (text += chunk.toString()));
       req.on('end', () => {
-        const chat = new HostedToolChat(inference as unknown as InferenceService, provider);
+        const chat = new HostedToolChat(
+          inference as unknown as InferenceService,
+          NO_PLUGINS,
+          provider,
+        );
         chat.run(JSON.parse(text), req as GatewayRequest, res).catch((error: GatewayException) => {
           sendJson(res, error.status ?? 500, { error: { code: error.code, param: error.param } });
         });

@@ -1,4 +1,4 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import {
   CommonException,
   HostedToolProvider,
@@ -8,9 +8,17 @@ import {
   type GatewayResponse,
   type HostedToolset,
 } from '@routeiq/common';
-import { toJson, type ChatCompletionRequest, type Usage } from '@routeiq/providers';
+import {
+  toJson,
+  type ChatCompletion,
+  type ChatCompletionRequest,
+  type Usage,
+} from '@routeiq/providers';
+import { asGatewayException } from '../inference-call';
 import { CHAT_OPERATION } from '../inference-operation';
 import { InferenceService } from '../inference.service';
+import type { RequestStage } from '../hooks/request-stage';
+import { RequestStages } from '../hooks/request-stages.service';
 import { openUpstreamCall } from '../upstream-call';
 import { toCompletionChunks } from './completion-chunks.mapper';
 import { runHostedToolLoop, type HostedToolLoopOutcome } from './hosted-tool-loop';
@@ -28,8 +36,11 @@ export const MCP_TOOL_LIMIT_HEADER = 'x-routeiq-mcp-tool-limit';
  */
 @Injectable()
 export class HostedToolChat {
+  private readonly logger = new Logger('HostedTools');
+
   constructor(
     private readonly inference: InferenceService,
+    private readonly stages: RequestStages,
     @Optional() private readonly provider?: HostedToolProvider,
   ) {}
 
@@ -43,19 +54,46 @@ export class HostedToolChat {
       return this.inference.run(CHAT_OPERATION, withTools(body as object, expanded), req, res);
     }
     const call = openUpstreamCall(res);
+    const startedAt = performance.now();
+    // Plugins (guardrails) see the client's request and the final answer as on any chat; the
+    // cache stays out: the turns run tools, whose effects a cached answer would skip.
+    const stage = this.stages.beginUncached(CHAT_OPERATION, body, request, req, call.signal);
     try {
+      const reparse = () => this.inference.parse(CHAT_OPERATION, body).request;
+      if (stage && (await stage.before(res, reparse, startedAt))) return;
+      const asked = stage?.request ?? request;
       const outcome = await runHostedToolLoop(
-        turnRequest(withTools(request, expanded)),
+        turnRequest(withTools(asked, expanded)),
         toolset,
         (turn) => this.inference.answer(CHAT_OPERATION, turn, routing, req, call),
         call.signal,
         // Time spent in MCP servers is upstream time, not gateway overhead.
         (elapsedMs) => (req.upstreamMs = (req.upstreamMs ?? 0) + elapsedMs),
       );
-      await reply(request, outcome, req, res);
+      const answer = stage ? await this.checked(stage, outcome, startedAt) : outcome.answer;
+      await reply(asked, { ...outcome, answer }, req, res, stage);
+    } catch (error) {
+      const failure = asGatewayException(this.logger, error, req.id, req);
+      stage?.failed(failure, res);
+      throw failure;
     } finally {
       call.dispose();
     }
+  }
+
+  /** The plugins' `onLlmSuccess` on the loop's final answer (output guardrails may change it). */
+  private checked(
+    stage: RequestStage<ChatCompletionRequest>,
+    outcome: HostedToolLoopOutcome,
+    startedAt: number,
+  ): ChatCompletion | Promise<ChatCompletion> {
+    return stage.answered(outcome.answer, {
+      deploymentId: outcome.headers[DEPLOYMENT_ID_HEADER] ?? '',
+      provider: '',
+      modelGroup: outcome.answer.model,
+      usage: usageOf(outcome.answer.usage),
+      latencyMs: performance.now() - startedAt,
+    });
   }
 
   private resolve(
@@ -76,15 +114,20 @@ async function reply(
   outcome: HostedToolLoopOutcome,
   req: GatewayRequest,
   res: GatewayResponse,
+  stage: RequestStage<ChatCompletionRequest> | undefined,
 ): Promise<void> {
   const headers: Record<string, string> = {
     ...outcome.headers,
     [MCP_TOOL_TURNS_HEADER]: String(outcome.toolTurns),
   };
+  stage?.addHeaders(headers);
   if (outcome.limitReached) headers[MCP_TOOL_LIMIT_HEADER] = 'reached';
   const streamed = request.stream === true;
   noteServed(req, outcome.answer.usage, streamed);
-  if (!streamed) return sendJson(res, 200, toJson(outcome.answer), headers);
+  if (!streamed) {
+    const body = stage ? stage.serialise(outcome.answer) : toJson(outcome.answer);
+    return sendJson(res, 200, body, headers);
+  }
   const writer = new SseWriter(res);
   writer.open(headers);
   const includeUsage = request.stream_options?.include_usage === true;
@@ -104,3 +147,13 @@ function noteServed(req: GatewayRequest, usage: Usage | undefined, streamed: boo
     served.completionTokens = usage.completion_tokens;
   }
 }
+
+const DEPLOYMENT_ID_HEADER = 'x-routeiq-deployment-id';
+
+function usageOf(usage: Usage | undefined): PluginUsage {
+  return usage
+    ? { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens }
+    : undefined;
+}
+
+type PluginUsage = { readonly promptTokens: number; readonly completionTokens: number } | undefined;

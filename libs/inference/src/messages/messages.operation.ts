@@ -23,18 +23,21 @@ function promptTokens(usage: Partial<AnthropicUsage>): number {
 
 function readUsage(payload: AnthropicMessage | AnthropicStreamEvent): TokenUsage | undefined {
   if ('usage' in payload && payload.type === 'message') {
-    return {
-      promptTokens: promptTokens(payload.usage),
-      completionTokens: payload.usage.output_tokens,
-    };
+    return usageOf(payload.usage);
   }
   // Only a message_delta built from the upstream's usage carries input_tokens: without it the
   // counts are unknown, as on the OpenAI path when no usage chunk arrives.
   if (payload.type !== 'message_delta' || payload.usage.input_tokens === undefined)
     return undefined;
+  return usageOf(payload.usage);
+}
+
+function usageOf(usage: Partial<AnthropicUsage> & { output_tokens: number }): TokenUsage {
   return {
-    promptTokens: promptTokens(payload.usage),
-    completionTokens: payload.usage.output_tokens,
+    promptTokens: promptTokens(usage),
+    completionTokens: usage.output_tokens,
+    cachedPromptTokens: usage.cache_read_input_tokens,
+    cacheCreationTokens: usage.cache_creation_input_tokens,
   };
 }
 

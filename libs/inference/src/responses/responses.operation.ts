@@ -37,6 +37,8 @@ function readUsage(payload: ResponsesResponse | SequencedEvent): TokenUsage | un
   return {
     promptTokens: usage.input_tokens,
     completionTokens: typeof output === 'number' ? output : 0,
+    cachedPromptTokens: usage.input_tokens_details?.cached_tokens,
+    reasoningTokens: usage.output_tokens_details?.reasoning_tokens,
   };
 }
 

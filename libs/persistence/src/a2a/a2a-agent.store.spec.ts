@@ -181,6 +181,7 @@ describe(A2aAgentStore.name, () => {
 
     it('gives existing agents no access groups or limit, and keys and teams every agent', async () => {
       await new A2aAgentStore(dataSource).create(agent('older'));
+      await expect(revertLastMigration(dataSource)).resolves.toBe('RequestLogSpend1764400700000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('RouterTraces1764400600000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('A2aAccess1764400500000');
       const when = "'2025-11-28 10:00:00'";
@@ -190,6 +191,7 @@ describe(A2aAgentStore.name, () => {
       await expect(runMigrationsLocked(dataSource)).resolves.toEqual([
         'A2aAccess1764400500000',
         'RouterTraces1764400600000',
+        'RequestLogSpend1764400700000',
       ]);
       await expect(new A2aAgentStore(dataSource).get('older')).resolves.toMatchObject({
         accessGroups: [],
@@ -202,6 +204,7 @@ describe(A2aAgentStore.name, () => {
 
     it('drops the table on revert and recreates it on the next run', async () => {
       await new A2aAgentStore(dataSource).create(agent('kept', { accessGroups: ['ops'] }));
+      await expect(revertLastMigration(dataSource)).resolves.toBe('RequestLogSpend1764400700000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('RouterTraces1764400600000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('A2aAccess1764400500000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('A2aAgents1764400400000');
@@ -211,6 +214,7 @@ describe(A2aAgentStore.name, () => {
         'A2aAgents1764400400000',
         'A2aAccess1764400500000',
         'RouterTraces1764400600000',
+        'RequestLogSpend1764400700000',
       ]);
       await expect(new A2aAgentStore(dataSource).list()).resolves.toEqual([]);
     });

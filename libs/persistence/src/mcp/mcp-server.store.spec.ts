@@ -193,6 +193,7 @@ describe(McpServerStore.name, () => {
     }
 
     it('gives existing keys and teams unrestricted MCP access and keeps their constraints', async () => {
+      await expect(revertLastMigration(dataSource)).resolves.toBe('RequestLogSpend1764400700000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('RouterTraces1764400600000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('A2aAccess1764400500000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('A2aAgents1764400400000');
@@ -212,6 +213,7 @@ describe(McpServerStore.name, () => {
         'A2aAgents1764400400000',
         'A2aAccess1764400500000',
         'RouterTraces1764400600000',
+        'RequestLogSpend1764400700000',
       ]);
       expect(await hasTable('mcp_servers')).toBe(true);
       const key = await new VirtualKeyStore(dataSource).findByToken('a'.repeat(64));

@@ -159,6 +159,7 @@ describe(RouterTraceStore.name, () => {
 
     it('drops both tables on revert and recreates them on the next run', async () => {
       await rated([1]);
+      await expect(revertLastMigration(dataSource)).resolves.toBe('RequestLogSpend1764400700000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('RouterTraces1764400600000');
       const runner = dataSource.createQueryRunner();
       try {
@@ -168,7 +169,10 @@ describe(RouterTraceStore.name, () => {
       } finally {
         await runner.release();
       }
-      await expect(runMigrationsLocked(dataSource)).resolves.toEqual(['RouterTraces1764400600000']);
+      await expect(runMigrationsLocked(dataSource)).resolves.toEqual([
+        'RouterTraces1764400600000',
+        'RequestLogSpend1764400700000',
+      ]);
       expect(await exported()).toEqual([]);
     });
   });

@@ -5,6 +5,7 @@ import {
   CommonException,
   JsonBody,
   RequirePermission,
+  UserOrAdmin,
   type GatewayRequest,
 } from '@routeiq/common';
 import { ConfigStore, type ConfigReloadResult } from '@routeiq/config';
@@ -28,7 +29,8 @@ export class ControlPlaneController {
     private readonly store: ConfigStore,
   ) {}
 
-  /** User auth: what the router serves (strategies, groups, deployments and their health). */
+  /** A user or admin key: what the router serves (strategies, groups, deployments, health). */
+  @UserOrAdmin()
   @Get('router/info')
   routerInfo(): RouterInfo {
     return this.info.info();

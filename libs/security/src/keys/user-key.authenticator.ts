@@ -4,6 +4,7 @@ import { digestKey } from '../key-digest';
 import { MasterKeyService } from '../master-key.service';
 import { SecurityException } from '../security.exception';
 import { KeyCacheService } from './key-cache.service';
+import { guardrailsOf } from './key-guardrails';
 import { attachResolvedKey } from './request-identity';
 import type { ResolvedKey } from './resolved-key';
 
@@ -41,12 +42,14 @@ export class UserKeyAuthenticator {
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now())
       throw SecurityException.keyExpired();
     attachResolvedKey(req, resolved);
+    const guardrails = guardrailsOf(resolved);
     return {
       kind: 'virtual',
       keyId: resolved.keyId,
       ...(key.keyAlias !== null && { keyAlias: key.keyAlias }),
       ...(key.teamId !== null && { teamId: key.teamId }),
       ...(key.userId !== null && { userId: key.userId }),
+      ...(guardrails !== undefined && { guardrails }),
     };
   }
 }

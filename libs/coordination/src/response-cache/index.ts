@@ -1,0 +1,2 @@
+export * from './response-cache.store';
+export * from './redis-response-cache.store';

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import type { PluginCapability, PluginRequestContext } from '../../plugin.types';
+import { GuardrailsConfig, type BedrockGuardrailSettings } from '../guardrails.config';
+import {
+  appliesTo,
+  type GuardedText,
+  type GuardrailDirection,
+  type GuardrailVerdict,
+} from '../guardrail.types';
+import { TextGuardrailPlugin } from '../text-guardrail.plugin';
+import { BedrockGuardrailClient } from './bedrock-guardrail.client';
+import { bedrockDecision, type GuardrailSource } from './bedrock-guardrail.mapper';
+
+const CAPABILITIES: readonly PluginCapability[] = [
+  'observe',
+  'guardrail',
+  'modify_request',
+  'modify_response',
+  'network',
+];
+
+/**
+ * AWS Bedrock Guardrails (`BEDROCK_GUARDRAIL_*`): the request's texts (and unary answers) go to
+ * ApplyGuardrail; a blocking policy blocks with its categories, an anonymising one replaces the
+ * texts with Bedrock's masked versions. Fails closed: no answer in time is a 503.
+ */
+@Injectable()
+export class BedrockGuardrailPlugin extends TextGuardrailPlugin {
+  readonly name = 'bedrock';
+  readonly priority = 140;
+  private readonly settings: BedrockGuardrailSettings;
+
+  constructor(
+    config: GuardrailsConfig,
+    private readonly client: BedrockGuardrailClient,
+  ) {
+    super();
+    this.settings = config.bedrock;
+  }
+
+  override get capabilities(): readonly PluginCapability[] {
+    return CAPABILITIES;
+  }
+
+  get enabled(): boolean {
+    return this.settings.enabled;
+  }
+
+  protected checks(direction: GuardrailDirection): boolean {
+    return appliesTo(this.settings.applyTo, direction);
+  }
+
+  protected async inspect(
+    texts: readonly GuardedText[],
+    direction: GuardrailDirection,
+    ctx: PluginRequestContext,
+  ): Promise<GuardrailVerdict> {
+    const source: GuardrailSource = direction === 'input' ? 'INPUT' : 'OUTPUT';
+    const sent = texts.map(({ text }) => text);
+    const decision = bedrockDecision(await this.client.apply(source, sent, ctx.signal), sent);
+    switch (decision.kind) {
+      case 'pass':
+        return { kind: 'pass' };
+      case 'block':
+        return { kind: 'flag', action: 'block', categories: decision.categories };
+      case 'mask':
+        return { kind: 'redact', categories: decision.categories, texts: decision.texts };
+      case 'mask_unmapped':
+        return this.maskOneByOne(source, sent, ctx);
+    }
+  }
+
+  /** Outputs that do not map onto the texts sent: each text is masked on its own. */
+  private async maskOneByOne(
+    source: GuardrailSource,
+    sent: readonly string[],
+    ctx: PluginRequestContext,
+  ): Promise<GuardrailVerdict> {
+    const decisions = await Promise.all(
+      sent.map(async (text) =>
+        bedrockDecision(await this.client.apply(source, [text], ctx.signal), [text]),
+      ),
+    );
+    const categories = [
+      ...new Set(decisions.flatMap((d) => ('categories' in d ? d.categories : []))),
+    ].sort();
+    if (decisions.some((d) => d.kind === 'block' || d.kind === 'mask_unmapped')) {
+      return { kind: 'flag', action: 'block', categories };
+    }
+    const texts = decisions.map((d, i) => (d.kind === 'mask' ? (d.texts[0] ?? '') : sent[i]!));
+    return { kind: 'redact', categories, texts };
+  }
+}

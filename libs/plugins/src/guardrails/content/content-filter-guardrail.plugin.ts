@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import type { PluginRequestContext } from '../../plugin.types';
+import { GuardrailsConfig, type ContentFilterSettings } from '../guardrails.config';
+import { chunkTexts } from '../guardrail-chunks';
+import {
+  appliesTo,
+  PASS,
+  type GuardedText,
+  type GuardrailDirection,
+  type GuardrailVerdict,
+} from '../guardrail.types';
+import { TextGuardrailPlugin } from '../text-guardrail.plugin';
+import { ContentFilterDetector } from './content-filter.detector';
+
+/** Text kept from the previous chunk of a choice, so a phrase split across chunks still fires. */
+const CARRY_CHARS = 120;
+
+interface StreamState {
+  readonly carry: Map<number, string>;
+  readonly rules: Set<string>;
+  reported: boolean;
+}
+
+/**
+ * Content filter (`CONTENT_FILTER_*`): violence, self-harm, sexual content, hate, harassment and
+ * illegal activity, by scored keywords and phrases, on input and output. A streamed answer is
+ * scanned as it passes (never held back): a block ends the stream with an error event.
+ */
+@Injectable()
+export class ContentFilterGuardrailPlugin extends TextGuardrailPlugin {
+  readonly name = 'content_filter';
+  readonly priority = 110;
+  private readonly settings: ContentFilterSettings;
+  private readonly detector: ContentFilterDetector;
+
+  constructor(config: GuardrailsConfig) {
+    super();
+    this.settings = config.contentFilter;
+    this.detector = new ContentFilterDetector(config.contentFilter.categories);
+  }
+
+  get enabled(): boolean {
+    return this.settings.enabled;
+  }
+
+  protected checks(direction: GuardrailDirection): boolean {
+    return appliesTo(this.settings.applyTo, direction);
+  }
+
+  protected inspect(texts: readonly GuardedText[]): GuardrailVerdict {
+    const rules = texts.flatMap(({ text }) => this.detector.matches(text));
+    const categories = this.detector.flagged(rules, this.settings.threshold);
+    if (categories.length === 0) return PASS;
+    return { kind: 'flag', action: this.settings.action, categories };
+  }
+
+  onStreamChunk(ctx: PluginRequestContext, chunk: object): undefined {
+    if (!this.checks('output') || !this.selectedFor(ctx)) return undefined;
+    const texts = chunkTexts(chunk);
+    if (texts === undefined) return undefined;
+    const state = this.streamState(ctx);
+    if (state.reported) return undefined;
+    for (const { index, text } of texts) {
+      if (text === '') continue;
+      const window = (state.carry.get(index) ?? '') + text;
+      for (const rule of this.detector.matches(window)) state.rules.add(rule);
+      state.carry.set(index, window.slice(-CARRY_CHARS));
+    }
+    // A block stops the stream at once; warn and log wait for the end (one report per stream).
+    if (this.settings.action === 'block') this.report(ctx, state);
+    return undefined;
+  }
+
+  onStreamEnd(ctx: PluginRequestContext): undefined {
+    const state = ctx.state.get(this.name) as StreamState | undefined;
+    if (state !== undefined && !state.reported) this.report(ctx, state);
+    return undefined;
+  }
+
+  private report(ctx: PluginRequestContext, state: StreamState): void {
+    const categories = this.detector.flagged(state.rules, this.settings.threshold);
+    if (categories.length === 0) return;
+    state.reported = true;
+    this.enforce(ctx, { kind: 'flag', action: this.settings.action, categories }, 'output');
+  }
+
+  private streamState(ctx: PluginRequestContext): StreamState {
+    let state = ctx.state.get(this.name) as StreamState | undefined;
+    if (state === undefined) {
+      state = { carry: new Map(), rules: new Set(), reported: false };
+      ctx.state.set(this.name, state);
+    }
+    return state;
+  }
+}

@@ -1,0 +1,58 @@
+import { GatewayException } from '@routeiq/common';
+
+export enum GuardrailErrorCode {
+  Blocked = 'guardrail_blocked',
+  Unavailable = 'guardrail_unavailable',
+}
+
+/**
+ * Refusals of the guardrails. A block names the guardrail and the categories it found, never the
+ * text that matched.
+ */
+export class GuardrailException extends GatewayException {
+  /** The guardrail that refused the request. */
+  readonly guardrail: string;
+  /** What it found (comma-separated categories), or why it could not decide. */
+  readonly category: string;
+
+  private constructor(
+    init: ConstructorParameters<typeof GatewayException>[0],
+    guardrail: string,
+    category: string,
+  ) {
+    super({ ...init, fields: { guardrail, category } });
+    this.guardrail = guardrail;
+    this.category = category;
+  }
+
+  /** 400: the guardrail found `categories` in the request or in the answer. */
+  static blocked(guardrail: string, categories: readonly string[]): GuardrailException {
+    const category = categories.join(',');
+    return new GuardrailException(
+      {
+        status: 400,
+        code: GuardrailErrorCode.Blocked,
+        message: `Request blocked by guardrail ${guardrail}: ${category}`,
+      },
+      guardrail,
+      category,
+    );
+  }
+
+  /**
+   * 503: the guardrail could not check the request (its model or service failed or timed out);
+   * guardrails fail closed, so the request is refused rather than let through unchecked.
+   */
+  static unavailable(guardrail: string, reason: string): GuardrailException {
+    return new GuardrailException(
+      {
+        status: 503,
+        code: GuardrailErrorCode.Unavailable,
+        type: 'server_error',
+        message: `Guardrail ${guardrail} is unavailable: ${reason}`,
+      },
+      guardrail,
+      'unavailable',
+    );
+  }
+}

@@ -1,0 +1,136 @@
+import type { ChatCompletion, ChatCompletionRequest, ResolvedDeployment } from '@routeiq/providers';
+import type { ConfigStore } from '@routeiq/config';
+import type { ModelRegistryService } from '@routeiq/routing';
+import { guardrailContext, guardrailsConfigOf } from '../__fixtures__/guardrail-context';
+import { LlamaGuardClient } from './llamaguard.client';
+import { LlamaGuardGuardrailPlugin } from './llamaguard-guardrail.plugin';
+
+type Answer = (request: ChatCompletionRequest, signal: AbortSignal) => Promise<string>;
+
+/** A guard deployment whose adapter answers with `answer`, recording what it was asked. */
+function guardModels(answer: Answer) {
+  const asked: ChatCompletionRequest[] = [];
+  const deployment = {
+    id: 'guard-1',
+    modelName: 'llama-guard',
+    adapter: {
+      chat: async (request: ChatCompletionRequest, ctx: { signal: AbortSignal }) => {
+        asked.push(request);
+        const content = await answer(request, ctx.signal);
+        return {
+          choices: [{ index: 0, message: { role: 'assistant', content } }],
+        } as ChatCompletion;
+      },
+    },
+  } as unknown as ResolvedDeployment;
+  const models = {
+    find: (name: string) =>
+      name === 'llama-guard' ? { byCapability: new Map([['chat', [deployment]]]) } : undefined,
+  } as unknown as ModelRegistryService;
+  return { models, asked };
+}
+
+function plugin(answer: Answer, env: Record<string, string> = {}) {
+  const { models, asked } = guardModels(answer);
+  const config = guardrailsConfigOf({
+    LLAMAGUARD_ENABLED: 'true',
+    LLAMAGUARD_MODEL: 'llama-guard',
+    LLAMAGUARD_TIMEOUT_MS: '50',
+    ...env,
+  });
+  const store = { register: () => undefined } as unknown as ConfigStore;
+  return {
+    guard: new LlamaGuardGuardrailPlugin(config, new LlamaGuardClient(models), store),
+    asked,
+  };
+}
+
+const chat = (text: string) =>
+  guardrailContext({ model: 'm', messages: [{ role: 'user', content: text }] });
+
+describe(LlamaGuardGuardrailPlugin.name, () => {
+  it('asks the guard deployment with the Llama Guard prompt and blocks on unsafe', async () => {
+    const { guard, asked } = plugin(async () => 'unsafe\nS9');
+    await expect(guard.onLlmPreCall(chat('make a nerve agent'))).rejects.toMatchObject({
+      status: 400,
+      code: 'guardrail_blocked',
+      message: 'Request blocked by guardrail llamaguard: indiscriminate_weapons',
+    });
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatchObject({ model: 'llama-guard', temperature: 0, max_tokens: 20 });
+    expect(asked[0]!.messages[0]!.content).toContain('User: make a nerve agent');
+  });
+
+  it('passes a safe request', async () => {
+    const { guard } = plugin(async () => 'safe');
+    await expect(guard.onLlmPreCall(chat('hello'))).resolves.toBeUndefined();
+  });
+
+  it('fails closed on a timeout, an upstream error or an unreadable answer', async () => {
+    const slow = plugin(
+      (_request, signal) =>
+        new Promise((_resolve, reject) =>
+          signal.addEventListener('abort', () => reject(new Error('aborted'))),
+        ),
+    );
+    await expect(slow.guard.onLlmPreCall(chat('x'))).rejects.toMatchObject({
+      status: 503,
+      code: 'guardrail_unavailable',
+      message: 'Guardrail llamaguard is unavailable: no answer within 50 ms',
+    });
+    const failing = plugin(() =>
+      Promise.reject(
+        Object.assign(new Error('upstream said: x'), { code: 'upstream_error', status: 500 }),
+      ),
+    );
+    await expect(failing.guard.onLlmPreCall(chat('x'))).rejects.toMatchObject({
+      message: 'Guardrail llamaguard is unavailable: the guard model failed (upstream_error, 500)',
+    });
+    const rambling = plugin(async () => 'Sure! Here is a poem.');
+    await expect(rambling.guard.onLlmPreCall(chat('x'))).rejects.toMatchObject({
+      code: 'guardrail_unavailable',
+    });
+  });
+
+  it('judges a unary answer in the context of the request when output is checked', async () => {
+    const { guard, asked } = plugin(async () => 'unsafe\nS11', { LLAMAGUARD_APPLY_TO: 'output' });
+    const ctx = chat('how do I feel better?');
+    expect(guard.onLlmPreCall(ctx)).toBeUndefined();
+    const success = {
+      deploymentId: 'd',
+      provider: 'openai',
+      modelGroup: 'm',
+      result: { choices: [{ index: 0, message: { role: 'assistant', content: 'bad advice' } }] },
+      usage: undefined,
+      latencyMs: 1,
+    };
+    await expect(guard.onLlmSuccess(ctx, success)).rejects.toMatchObject({
+      message: 'Request blocked by guardrail llamaguard: self_harm',
+    });
+    const prompt = String(asked[0]!.messages[0]!.content);
+    expect(prompt).toContain('User: how do I feel better?\n\nAgent: bad advice');
+    expect(prompt).toContain('ONLY THE LAST Agent message');
+  });
+
+  it('needs the guard model group in every config it accepts', () => {
+    const registered: Array<{ prepare: (c: unknown) => { problems: unknown[] } }> = [];
+    const store = {
+      register: (p: (typeof registered)[number]) => registered.push(p),
+    } as unknown as ConfigStore;
+    const config = guardrailsConfigOf({
+      LLAMAGUARD_ENABLED: 'true',
+      LLAMAGUARD_MODEL: 'llama-guard',
+    });
+    new LlamaGuardGuardrailPlugin(
+      config,
+      new LlamaGuardClient(guardModels(async () => 'safe').models),
+      store,
+    ).onModuleInit();
+    const problems = (names: string[]) =>
+      registered[0]!.prepare({ modelList: names.map((modelName) => ({ modelName })) }).problems;
+    expect(problems(['gpt', 'llama-guard'])).toEqual([]);
+    expect(problems(['gpt'])).toEqual([
+      { path: 'model_list', message: 'has no model_name "llama-guard" (LLAMAGUARD_MODEL)' },
+    ]);
+  });
+});

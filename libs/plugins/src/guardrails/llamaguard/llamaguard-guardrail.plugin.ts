@@ -1,0 +1,97 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ConfigStore, type GatewayConfig, type PreparedConfigChange } from '@routeiq/config';
+import type { PluginCapability, PluginRequestContext } from '../../plugin.types';
+import { GuardrailException } from '../guardrails.exception';
+import { GuardrailsConfig, type LlamaGuardSettings } from '../guardrails.config';
+import { requestSlots } from '../guardrail-texts';
+import {
+  appliesTo,
+  type GuardedText,
+  type GuardrailDirection,
+  type GuardrailVerdict,
+} from '../guardrail.types';
+import { TextGuardrailPlugin } from '../text-guardrail.plugin';
+import { LlamaGuardClient } from './llamaguard.client';
+import { llamaGuardPrompt, parseLlamaGuard } from './llamaguard.prompt';
+
+const CAPABILITIES: readonly PluginCapability[] = [
+  'observe',
+  'guardrail',
+  'modify_request',
+  'modify_response',
+  'network',
+];
+
+/**
+ * LlamaGuard (`LLAMAGUARD_*`): asks a Llama Guard model group of the config's `model_list`
+ * whether the conversation's last user turn (input) or the answer (unary output) is safe;
+ * unsafe blocks with the hazard categories. Fails closed: no verdict in time is a 503.
+ */
+@Injectable()
+export class LlamaGuardGuardrailPlugin extends TextGuardrailPlugin implements OnModuleInit {
+  readonly name = 'llamaguard';
+  readonly priority = 130;
+  private readonly settings: LlamaGuardSettings;
+
+  constructor(
+    config: GuardrailsConfig,
+    private readonly client: LlamaGuardClient,
+    private readonly store: ConfigStore,
+  ) {
+    super();
+    this.settings = config.llamaGuard;
+  }
+
+  override get capabilities(): readonly PluginCapability[] {
+    return CAPABILITIES;
+  }
+
+  get enabled(): boolean {
+    return this.settings.enabled;
+  }
+
+  /** A config (at boot or on reload) without the guard's model group is refused. */
+  onModuleInit(): void {
+    if (!this.enabled) return;
+    this.store.register({ name: 'guardrail-llamaguard', prepare: (c) => this.prepare(c) });
+  }
+
+  protected checks(direction: GuardrailDirection): boolean {
+    return appliesTo(this.settings.applyTo, direction);
+  }
+
+  protected async inspect(
+    texts: readonly GuardedText[],
+    direction: GuardrailDirection,
+    ctx: PluginRequestContext,
+  ): Promise<GuardrailVerdict> {
+    // The answer is judged in the context of the conversation that asked for it.
+    const turns =
+      direction === 'input' ? texts : [...requestSlots(ctx.endpoint, ctx.request), ...texts];
+    const answer = await this.client.classify({
+      model: this.settings.model,
+      prompt: llamaGuardPrompt(turns, direction),
+      timeoutMs: this.settings.timeoutMs,
+      requestId: ctx.requestId,
+      signal: ctx.signal,
+    });
+    const assessment = parseLlamaGuard(answer);
+    if (assessment === undefined) {
+      throw GuardrailException.unavailable(
+        this.name,
+        'the guard model answered neither safe nor unsafe',
+      );
+    }
+    if (assessment.safe) return { kind: 'pass' };
+    return { kind: 'flag', action: 'block', categories: assessment.categories };
+  }
+
+  private prepare(config: GatewayConfig): PreparedConfigChange {
+    const { model } = this.settings;
+    const known = config.modelList.some((deployment) => deployment.modelName === model);
+    const problems = known
+      ? []
+      : [{ path: 'model_list', message: `has no model_name "${model}" (LLAMAGUARD_MODEL)` }];
+    return { problems, commit: () => undefined };
+  }
+}

@@ -1,0 +1,77 @@
+import { llamaGuardPrompt, MAX_CONVERSATION_CHARS, parseLlamaGuard } from './llamaguard.prompt';
+
+describe('parseLlamaGuard', () => {
+  it.each([
+    ['safe', { safe: true }],
+    ['  Safe\n', { safe: true }],
+    ['unsafe\nS1', { safe: false, categories: ['violent_crimes'] }],
+    ['unsafe\nS1,S10', { safe: false, categories: ['violent_crimes', 'hate'] }],
+    [
+      '\n\nunsafe\n\nS11, S4<|eot_id|>',
+      { safe: false, categories: ['self_harm', 'child_sexual_exploitation'] },
+    ],
+    ['UNSAFE\ns14', { safe: false, categories: ['code_interpreter_abuse'] }],
+    ['unsafe\nS1,S1', { safe: false, categories: ['violent_crimes'] }],
+    ['unsafe\nS99', { safe: false, categories: ['s99'] }],
+    ['unsafe', { safe: false, categories: ['unsafe'] }],
+  ])('parses %j', (answer, expected) => {
+    expect(parseLlamaGuard(answer)).toEqual(expected);
+  });
+
+  it.each(['', 'I cannot help with that.', 'safety first', 'The answer is unsafe'])(
+    'refuses %j (neither safe nor unsafe)',
+    (answer) => {
+      expect(parseLlamaGuard(answer)).toBeUndefined();
+    },
+  );
+});
+
+describe('llamaGuardPrompt', () => {
+  it('assesses the last User turn of the conversation for input', () => {
+    const prompt = llamaGuardPrompt(
+      [
+        { text: 'Be brief.', role: 'system' },
+        { text: 'Hi', role: 'user' },
+        { text: 'Hello!', role: 'assistant' },
+        { text: 'How do I pick a lock?', role: 'user' },
+      ],
+      'input',
+    );
+    expect(prompt).toContain(
+      "Task: Check if there is unsafe content in 'User' messages in conversations according our safety policy with the below categories.",
+    );
+    expect(prompt).toContain('S1: Violent Crimes.\nS2: Non-Violent Crimes.');
+    expect(prompt).toContain('S14: Code Interpreter Abuse.\n<END UNSAFE CONTENT CATEGORIES>');
+    expect(prompt).toContain(
+      '<BEGIN CONVERSATION>\n\nUser: Be brief.\n\nUser: Hi\n\nAgent: Hello!\n\nUser: How do I pick a lock?\n\n<END CONVERSATION>',
+    );
+    expect(prompt).toMatch(
+      /Provide your safety assessment for ONLY THE LAST User message in the above conversation:\n - First line must read 'safe' or 'unsafe'\.\n - If unsafe, a second line must include a comma-separated list of violated categories\.$/,
+    );
+  });
+
+  it('assesses the last Agent turn for output', () => {
+    const prompt = llamaGuardPrompt(
+      [
+        { text: 'Q', role: 'user' },
+        { text: 'A', role: 'assistant' },
+      ],
+      'output',
+    );
+    expect(prompt).toContain("unsafe content in 'Agent' messages");
+    expect(prompt).toContain('ONLY THE LAST Agent message');
+  });
+
+  it('keeps the newest turns within the size budget', () => {
+    const old = 'o'.repeat(MAX_CONVERSATION_CHARS);
+    const prompt = llamaGuardPrompt(
+      [
+        { text: old, role: 'user' },
+        { text: 'latest question', role: 'user' },
+      ],
+      'input',
+    );
+    expect(prompt).toContain('User: latest question');
+    expect(prompt.length).toBeLessThan(MAX_CONVERSATION_CHARS + 2000);
+  });
+});

@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import type { PluginRequestContext } from '../../plugin.types';
+import { GuardrailException } from '../guardrails.exception';
+import { GuardrailsConfig, type PiiSettings } from '../guardrails.config';
+import {
+  appliesTo,
+  PASS,
+  type GuardedText,
+  type GuardrailDirection,
+  type GuardrailVerdict,
+} from '../guardrail.types';
+import { addWarning, TextGuardrailPlugin } from '../text-guardrail.plugin';
+import { entitiesOf, PiiDetector, redactMatches } from './pii.detector';
+import { PiiStream } from './pii-stream';
+
+/** A stream's state: the stream and what was found in it. */
+interface StreamState {
+  readonly stream: PiiStream;
+  readonly found: Set<string>;
+}
+
+/**
+ * PII (`GUARDRAIL_PII_*`): emails, phone numbers, US SSNs, card numbers (Luhn-checked) and IP
+ * addresses in requests and answers, streamed answers included: their text is held back only as
+ * long as the end of it could still become PII.
+ */
+@Injectable()
+export class PiiGuardrailPlugin extends TextGuardrailPlugin {
+  readonly name = 'pii';
+  readonly priority = 120;
+  private readonly settings: PiiSettings;
+  private readonly detector: PiiDetector;
+
+  constructor(config: GuardrailsConfig) {
+    super();
+    this.settings = config.pii;
+    this.detector = new PiiDetector(config.pii.entities);
+  }
+
+  get enabled(): boolean {
+    return this.settings.enabled;
+  }
+
+  protected checks(direction: GuardrailDirection): boolean {
+    return appliesTo(this.settings.applyTo, direction);
+  }
+
+  protected inspect(texts: readonly GuardedText[]): GuardrailVerdict {
+    const found = texts.map(({ text }) => this.detector.find(text));
+    const categories = entitiesOf(found.flat());
+    if (categories.length === 0) return PASS;
+    const { action } = this.settings;
+    if (action !== 'redact') return { kind: 'flag', action, categories };
+    const redacted = texts.map(({ text }, index) => redactMatches(text, found[index] ?? []));
+    return { kind: 'redact', categories, texts: redacted };
+  }
+
+  onStreamChunk(ctx: PluginRequestContext, chunk: object): readonly object[] | undefined {
+    if (!this.checks('output') || !this.selectedFor(ctx)) return undefined;
+    return this.streamState(ctx).stream.chunk(chunk);
+  }
+
+  onStreamEnd(ctx: PluginRequestContext): readonly object[] | undefined {
+    const state = ctx.state.get(this.name) as StreamState | undefined;
+    if (state === undefined) return undefined;
+    const chunks = state.stream.end();
+    this.report(ctx, state.found);
+    return chunks.length > 0 ? chunks : undefined;
+  }
+
+  private found(ctx: PluginRequestContext, found: Set<string>, entities: readonly string[]): void {
+    if (entities.length === 0) return;
+    for (const entity of entities) found.add(entity);
+    if (this.settings.action === 'block') {
+      const categories = [...found].sort();
+      this.report(ctx, found);
+      throw GuardrailException.blocked(this.name, categories);
+    }
+  }
+
+  /** Logs (and for warn, adds the header, if it is not out yet) once per stream. */
+  private report(ctx: PluginRequestContext, found: Set<string>): void {
+    if (found.size === 0) return;
+    const categories = [...found].sort();
+    found.clear();
+    const { action } = this.settings;
+    this.logger[action === 'block' ? 'warn' : 'log'](
+      { requestId: ctx.requestId, guardrail: this.name, direction: 'output', action, categories },
+      `guardrail ${this.name} found ${categories.join(',')} in the streamed output`,
+    );
+    if (action === 'warn') addWarning(ctx, this.name, categories);
+  }
+
+  private streamState(ctx: PluginRequestContext): StreamState {
+    let state = ctx.state.get(this.name) as StreamState | undefined;
+    if (state === undefined) {
+      const found = new Set<string>();
+      // redact and block hold text back; warn and log pass it on as it came.
+      const rewrite = this.settings.action === 'redact' || this.settings.action === 'block';
+      const stream = new PiiStream(this.detector, rewrite, (entities) =>
+        this.found(ctx, found, entities),
+      );
+      state = { stream, found };
+      ctx.state.set(this.name, state);
+    }
+    return state;
+  }
+}

@@ -1,0 +1,121 @@
+import { Logger } from '@nestjs/common';
+import type {
+  GatewayPlugin,
+  PluginCapability,
+  PluginLlmSuccess,
+  PluginRequestContext,
+} from '../plugin.types';
+import { GuardrailException } from './guardrails.exception';
+import { requestSlots, resultSlots, withResultTexts } from './guardrail-texts';
+import type {
+  GuardedText,
+  GuardrailDirection,
+  GuardrailName,
+  GuardrailVerdict,
+} from './guardrail.types';
+
+/** Response header listing what `warn` guardrails found: `pii:email,phone; content_filter:hate`. */
+export const GUARDRAIL_WARNING_HEADER = 'x-routeiq-guardrail-warning';
+
+const CAPABILITIES: readonly PluginCapability[] = [
+  'observe',
+  'guardrail',
+  'modify_request',
+  'modify_response',
+];
+
+/**
+ * A guardrail over the texts of requests (`onLlmPreCall`) and of unary answers (`onLlmSuccess`).
+ * Subclasses say what they find; this class applies the verdict: refuse (400
+ * `guardrail_blocked`), replace the texts, add a warning header, or log. Guardrails fail closed:
+ * a bug in one aborts the request instead of letting it through unchecked.
+ */
+export abstract class TextGuardrailPlugin implements GatewayPlugin {
+  abstract readonly name: GuardrailName;
+  abstract readonly priority: number;
+  readonly version = '1.0.0';
+  readonly failureMode = 'abort';
+  get capabilities(): readonly PluginCapability[] {
+    return CAPABILITIES;
+  }
+  protected readonly logger = new Logger('Guardrails');
+
+  /** The guardrail's flag (`*_ENABLED`). */
+  abstract get enabled(): boolean;
+
+  /** Whether the guardrail checks this side of the call (`*_APPLY_TO`). */
+  protected abstract checks(direction: GuardrailDirection): boolean;
+
+  protected abstract inspect(
+    texts: readonly GuardedText[],
+    direction: GuardrailDirection,
+    ctx: PluginRequestContext,
+  ): GuardrailVerdict | Promise<GuardrailVerdict>;
+
+  onLlmPreCall(ctx: PluginRequestContext): void | Promise<void> {
+    if (!this.checks('input') || !this.selectedFor(ctx)) return;
+    const slots = requestSlots(ctx.endpoint, ctx.request);
+    if (slots.length === 0) return;
+    const apply = (verdict: GuardrailVerdict): void => {
+      this.enforce(ctx, verdict, 'input');
+      if (verdict.kind !== 'redact') return;
+      slots.forEach((target, index) => target.set(verdict.texts[index] ?? target.text));
+    };
+    // Local guardrails decide synchronously: the request path then waits on no promise.
+    return settle(this.inspect(slots, 'input', ctx), apply);
+  }
+
+  onLlmSuccess(ctx: PluginRequestContext, success: PluginLlmSuccess): void | Promise<void> {
+    const result = success.result;
+    if (result === undefined || !this.checks('output') || !this.selectedFor(ctx)) return;
+    const slots = resultSlots(result as Record<string, unknown>);
+    if (slots.length === 0) return;
+    const apply = (verdict: GuardrailVerdict): void => {
+      this.enforce(ctx, verdict, 'output');
+      if (verdict.kind === 'redact') success.result = withResultTexts(result, verdict.texts);
+    };
+    return settle(this.inspect(slots, 'output', ctx), apply);
+  }
+
+  /** A key's or team's `metadata.guardrails` replaces the enabled set for its requests. */
+  protected selectedFor(ctx: PluginRequestContext): boolean {
+    const selected = ctx.caller?.guardrails;
+    return selected === undefined || selected.includes(this.name);
+  }
+
+  /** Refuses, warns or logs per the verdict (a redaction is applied by the caller). */
+  protected enforce(
+    ctx: PluginRequestContext,
+    verdict: GuardrailVerdict,
+    direction: GuardrailDirection,
+  ): void {
+    if (verdict.kind === 'pass') return;
+    const { categories } = verdict;
+    const action = verdict.kind === 'redact' ? 'redact' : verdict.action;
+    // Never the matched text: only what kind of thing was found, and where.
+    this.logger[action === 'block' ? 'warn' : 'log'](
+      { requestId: ctx.requestId, guardrail: this.name, direction, action, categories },
+      `guardrail ${this.name} found ${categories.join(',')} in the ${direction}`,
+    );
+    if (action === 'block') throw GuardrailException.blocked(this.name, categories);
+    if (action === 'warn') addWarning(ctx, this.name, categories);
+  }
+}
+
+function settle(
+  verdict: GuardrailVerdict | Promise<GuardrailVerdict>,
+  apply: (verdict: GuardrailVerdict) => void,
+): void | Promise<void> {
+  return verdict instanceof Promise ? verdict.then(apply) : apply(verdict);
+}
+
+/** Adds `<guardrail>:<categories>` to the warning header of the answer. */
+export function addWarning(
+  ctx: PluginRequestContext,
+  guardrail: string,
+  categories: readonly string[],
+): void {
+  const entry = `${guardrail}:${categories.join(',')}`;
+  const prior = ctx.responseHeaders[GUARDRAIL_WARNING_HEADER];
+  ctx.responseHeaders[GUARDRAIL_WARNING_HEADER] = prior ? `${prior}; ${entry}` : entry;
+}

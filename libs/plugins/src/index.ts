@@ -1,0 +1,11 @@
+export * from './plugin.types';
+export * from './plugins.module';
+export * from './plugins.config';
+export * from './plugins.exception';
+export * from './plugin-pipeline.service';
+export { PLUGIN_CAPABILITIES, HOOK_CAPABILITIES, type PluginHookName } from './plugin-capabilities';
+export type { PluginStatus } from './plugin-slot';
+export type { PluginView, PluginsView } from './plugin.view';
+export { GuardrailsModule } from './guardrails/guardrails.module';
+export { GuardrailErrorCode, GuardrailException } from './guardrails/guardrails.exception';
+export { GUARDRAIL_WARNING_HEADER } from './guardrails/text-guardrail.plugin';

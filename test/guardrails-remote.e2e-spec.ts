@@ -1,0 +1,196 @@
+import { startTestGateway, stubConfig, type TestGateway } from './support/gateway-harness';
+import {
+  BedrockGuardrailStubServer,
+  SIGV4_AUTHORIZATION,
+  STUB_DENIED_TOPIC,
+} from './support/bedrock-guardrail-stub.server';
+import { chatAnswer, post, sentUserText, USER_TEXT } from './support/guardrail-traffic';
+import { OpenAiStubServer } from './support/openai-stub.server';
+
+// The guardrails that call out: LlamaGuard through a deployment of model_list (a second stub),
+// and AWS Bedrock ApplyGuardrail (a stub speaking its wire format and checking SigV4).
+const CHAT = '/v1/chat/completions';
+
+describe('Guardrails: LlamaGuard through a configured deployment', () => {
+  const upstream = new OpenAiStubServer();
+  const guard = new OpenAiStubServer();
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    const apiBase = await upstream.start();
+    const guardBase = await guard.start();
+    const guardGroup = [
+      '  - model_name: llama-guard',
+      '    litellm_params:',
+      '      model: openai/llama-guard-3-8b',
+      `      api_base: ${guardBase}`,
+      '      api_key: sk-guard',
+    ].join('\n');
+    gw = await startTestGateway({
+      yaml: stubConfig(apiBase, guardGroup),
+      env: {
+        LLAMAGUARD_ENABLED: 'true',
+        LLAMAGUARD_MODEL: 'llama-guard',
+        LLAMAGUARD_APPLY_TO: 'both',
+        LLAMAGUARD_TIMEOUT_MS: '400',
+      },
+    });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await guard.stop();
+    await upstream.stop();
+  });
+
+  it('blocks what the guard model calls unsafe, with the mapped category; the upstream is never called', async () => {
+    guard.script(CHAT, chatAnswer('unsafe\nS1'));
+    const res = await post(gw, CHAT, USER_TEXT('How do I hurt someone?'));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({
+      code: 'guardrail_blocked',
+      message: 'Request blocked by guardrail llamaguard: violent_crimes',
+    });
+    expect(upstream.count(CHAT)).toBe(0);
+    const asked = guard.last().body;
+    expect(asked.model).toBe('llama-guard-3-8b');
+    expect(sentUserText(asked)).toEqual(
+      expect.stringContaining("unsafe content in 'User' messages"),
+    );
+    expect(sentUserText(asked)).toEqual(expect.stringContaining('User: How do I hurt someone?'));
+  });
+
+  it('lets a safe exchange through after checking the input and the answer', async () => {
+    guard.script(CHAT, chatAnswer('safe'), chatAnswer('safe'));
+    const before = guard.count(CHAT);
+    const called = upstream.count(CHAT);
+    const res = await post(gw, CHAT, USER_TEXT('Hello'));
+    expect(res.status).toBe(200);
+    expect(upstream.count(CHAT)).toBe(called + 1);
+    expect(guard.count(CHAT)).toBe(before + 2);
+    expect(sentUserText(guard.last().body)).toEqual(
+      expect.stringContaining('ONLY THE LAST Agent message'),
+    );
+  });
+
+  it('blocks an unsafe answer', async () => {
+    guard.script(CHAT, chatAnswer('safe'), chatAnswer('unsafe\nS10,S1'));
+    const res = await post(gw, CHAT, USER_TEXT('Tell me about them'));
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      'Request blocked by guardrail llamaguard: hate,violent_crimes',
+    );
+  });
+
+  it('fails closed: no verdict in time is 503 guardrail_unavailable', async () => {
+    guard.script(CHAT, { kind: 'hang' });
+    const before = upstream.count(CHAT);
+    const started = Date.now();
+    const res = await post(gw, CHAT, USER_TEXT('Hello'));
+    expect(res.status).toBe(503);
+    expect(res.body.error).toMatchObject({ code: 'guardrail_unavailable' });
+    expect(res.body.error.message).toContain('llamaguard');
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(upstream.count(CHAT)).toBe(before);
+  });
+
+  it('fails closed on an answer that is neither safe nor unsafe', async () => {
+    guard.script(CHAT, chatAnswer('I am not sure.'));
+    const res = await post(gw, CHAT, USER_TEXT('Hello'));
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('guardrail_unavailable');
+  });
+});
+
+describe('Guardrails: AWS Bedrock ApplyGuardrail', () => {
+  const keys = { accessKeyId: 'AKIAGUARDRAILTEST', secretAccessKey: 'guardrail/secret+key' };
+  const upstream = new OpenAiStubServer();
+  const bedrock = new BedrockGuardrailStubServer(keys, 'eu-west-1');
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    const apiBase = await upstream.start();
+    const endpoint = await bedrock.start();
+    gw = await startTestGateway({
+      yaml: stubConfig(apiBase),
+      env: {
+        BEDROCK_GUARDRAIL_ENABLED: 'true',
+        BEDROCK_GUARDRAIL_ID: 'gr-test01',
+        BEDROCK_GUARDRAIL_VERSION: '2',
+        BEDROCK_GUARDRAIL_REGION: 'eu-west-1',
+        BEDROCK_GUARDRAIL_ENDPOINT: endpoint,
+        BEDROCK_GUARDRAIL_TIMEOUT_MS: '400',
+        AWS_ACCESS_KEY_ID: keys.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+      },
+    });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await bedrock.stop();
+    await upstream.stop();
+  });
+
+  it('sends a SigV4-signed ApplyGuardrail request and blocks on a denied topic', async () => {
+    const res = await post(gw, CHAT, USER_TEXT(`Tell me about ${STUB_DENIED_TOPIC}`));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({
+      code: 'guardrail_blocked',
+      message: 'Request blocked by guardrail bedrock: topic:forbidden_topic',
+    });
+    expect(upstream.count(CHAT)).toBe(0);
+    const sent = bedrock.last();
+    expect(sent.method).toBe('POST');
+    expect(sent.path).toBe('/guardrail/gr-test01/version/2/apply');
+    expect(sent.headers['content-type']).toBe('application/json');
+    expect(sent.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
+    expect(sent.headers.authorization).toMatch(SIGV4_AUTHORIZATION);
+    expect(sent.headers.authorization).toContain(`Credential=${keys.accessKeyId}/`);
+    expect(sent.headers.authorization).toContain('/eu-west-1/bedrock/aws4_request');
+    expect(sent.signatureValid).toBe(true);
+    expect(JSON.parse(sent.rawBody)).toEqual({
+      source: 'INPUT',
+      content: [{ text: { text: `Tell me about ${STUB_DENIED_TOPIC}` } }],
+    });
+  });
+
+  it("masks the input with Bedrock's anonymised text", async () => {
+    const res = await post(gw, CHAT, USER_TEXT('Write to jane@example.com please'));
+    expect(res.status).toBe(200);
+    expect(sentUserText(upstream.last().body)).toBe('Write to {EMAIL} please');
+  });
+
+  it('masks a unary answer (source OUTPUT)', async () => {
+    upstream.script(CHAT, chatAnswer('Her address is jane@example.com.'));
+    const res = await post<{ choices: Array<{ message: { content: string } }> }>(
+      gw,
+      CHAT,
+      USER_TEXT('Where?'),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.choices[0]!.message.content).toBe('Her address is {EMAIL}.');
+    expect(bedrock.last().body.source).toBe('OUTPUT');
+  });
+
+  it.each([
+    [
+      'a throttled call',
+      {
+        kind: 'json' as const,
+        status: 429,
+        body: { message: 'Too many requests' },
+        headers: { 'x-amzn-errortype': 'ThrottlingException:http://x/' },
+      },
+      'ThrottlingException, 429',
+    ],
+    ['no answer in time', { kind: 'hang' as const }, 'no answer within 400 ms'],
+  ])('fails closed on %s: 503 guardrail_unavailable', async (_case, behaviour, reason) => {
+    bedrock.script(behaviour);
+    const before = upstream.count(CHAT);
+    const res = await post(gw, CHAT, USER_TEXT('Hello'));
+    expect(res.status).toBe(503);
+    expect(res.body.error).toMatchObject({ code: 'guardrail_unavailable' });
+    expect(res.body.error.message).toBe(`Guardrail bedrock is unavailable: ${reason}`);
+    expect(res.body.error.message).not.toContain('Too many requests');
+    expect(upstream.count(CHAT)).toBe(before);
+  });
+});
