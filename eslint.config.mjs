@@ -1,6 +1,7 @@
 // ESLint flat config: type-aware typescript-eslint rules, Prettier owns formatting.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -68,9 +69,18 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    // ESLint's flat config format requires a default export.
-    files: ['eslint.config.mjs'],
+    // ESLint's and Vite's config formats require a default export.
+    files: ['eslint.config.mjs', 'apps/ui/vite.config.mjs'],
     rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    // The admin console (React, browser); its tsconfig brings the DOM types.
+    files: ['apps/ui/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+    },
   },
   prettier,
 );

@@ -6,7 +6,8 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
-const outputs = ['dist/apps/gateway/main.js', 'dist/apps/cli/main.js'];
+// dist/ui is the admin console (Vite): its sources are under apps/ui, so the `apps` walk covers them.
+const outputs = ['dist/apps/gateway/main.js', 'dist/apps/cli/main.js', 'dist/ui/index.html'];
 const sourceDirs = ['apps', 'libs'];
 const sourceFiles = ['tsconfig.json', 'nest-cli.json', 'package-lock.json'];
 

@@ -13,6 +13,7 @@ import { PersistenceModule } from '@routeiq/persistence';
 import { PluginsModule } from '@routeiq/plugins';
 import { RoutingModule } from '@routeiq/routing';
 import { SecurityModule } from '@routeiq/security';
+import { UiModule } from './ui/ui.module';
 
 /** Composition only: which modules make up the gateway. */
 @Module({})
@@ -35,6 +36,7 @@ export class AppModule {
         InferenceModule,
         HealthModule,
         ConfigSyncStatusModule,
+        UiModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: GatewayExceptionFilter }],
     };

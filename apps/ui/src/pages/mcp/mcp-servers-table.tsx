@@ -1,0 +1,89 @@
+import type { McpServer, McpServerHealth } from '../../api/api.types';
+import { ConfirmButton } from '../../components/confirm-button';
+import { formatMs } from '../../lib/format';
+
+interface McpServersTableProps {
+  readonly servers: readonly McpServer[];
+  readonly health: readonly McpServerHealth[] | undefined;
+  readonly onRemove: (id: string) => void;
+}
+
+export function McpServersTable({ servers, health, onRemove }: McpServersTableProps) {
+  const byId = new Map(health?.map((h) => [h.server_id, h]) ?? []);
+  return (
+    <div className="table-wrap">
+      <table data-testid="mcp-servers">
+        <caption>Registered servers</caption>
+        <thead>
+          <tr>
+            <th scope="col">Server</th>
+            <th scope="col">Transport · URL</th>
+            <th scope="col">Auth</th>
+            <th scope="col">Access groups</th>
+            <th scope="col">Health</th>
+            <th scope="col">Tools</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {servers.map((server) => {
+            const probe = byId.get(server.server_id);
+            return (
+              <tr key={server.server_id}>
+                <th scope="row">
+                  {server.server_name}
+                  <div className="muted mono">{server.server_id}</div>
+                </th>
+                <td>
+                  {server.transport}
+                  <div className="muted mono">{server.url ?? '—'}</div>
+                </td>
+                <td>
+                  {server.auth_type}
+                  {server.has_credentials ? ' (credential stored)' : ''}
+                </td>
+                <td>{server.mcp_access_groups.join(', ') || '—'}</td>
+                <td>
+                  <HealthBadge probe={probe} enabled={server.enabled} />
+                </td>
+                <td>{probe?.tool_count ?? '—'}</td>
+                <td className="row-actions">
+                  <ConfirmButton
+                    label="Remove"
+                    ariaLabel={`Remove server ${server.server_id}`}
+                    title={`Remove server ${server.server_name}?`}
+                    confirmLabel="Remove server"
+                    danger
+                    onConfirm={() => onRemove(server.server_id)}
+                  >
+                    <p>Its tools disappear for every client at once.</p>
+                  </ConfirmButton>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function HealthBadge({
+  probe,
+  enabled,
+}: {
+  readonly probe: McpServerHealth | undefined;
+  readonly enabled: boolean;
+}) {
+  if (!enabled) return <span className="badge badge-off">disabled</span>;
+  if (!probe) return <span className="muted">not checked</span>;
+  const tone = probe.status === 'healthy' ? 'ok' : probe.status === 'disabled' ? 'off' : 'bad';
+  return (
+    <>
+      <span className={`badge badge-${tone}`}>{probe.status}</span>{' '}
+      <span className="muted">
+        {probe.status === 'healthy' ? formatMs(probe.latency_ms) : (probe.error ?? '')}
+      </span>
+    </>
+  );
+}

@@ -1,0 +1,246 @@
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { ConsoleBrowser, eventually, screenshot, SCREENSHOT_DIR } from './console-browser';
+import { ConsoleStack, UI_ADMIN_KEY, UI_MASTER_KEY } from './console-stack';
+
+const DOCS_IMG_DIR = join(__dirname, '..', '..', 'docs', 'img', 'admin-console');
+const PAGES = [
+  'sign-in',
+  'overview',
+  'models',
+  'keys',
+  'teams',
+  'routing',
+  'mcp',
+  'a2a',
+  'audit-log',
+  'settings',
+];
+
+interface StrategyStatus {
+  strategies: Array<{ name: string; weight: number }>;
+}
+
+// The flows build on each other (the key created is used, its creation audited…): one page,
+// in order, in one Chromium.
+describe('admin console in a real browser', () => {
+  const stack = new ConsoleStack();
+  const browser = new ConsoleBrowser();
+  let page: Page;
+  let newKey = '';
+
+  const text = (testId: string): Promise<string> =>
+    page.getByTestId(testId).innerText({ timeout: 15_000 });
+  const goTo = async (label: string): Promise<void> => {
+    await page
+      .getByRole('navigation', { name: 'Console' })
+      .getByRole('link', { name: label })
+      .click();
+    await page.getByRole('heading', { level: 1, name: label }).waitFor();
+  };
+  const sinceStartRequests = async (): Promise<number> => {
+    const match = /([\d,]+) requests/.exec(await text('since-start'));
+    return match ? Number(match[1]!.replace(/,/g, '')) : Number.NaN;
+  };
+
+  beforeAll(async () => {
+    try {
+      await stack.start();
+    } catch (error) {
+      await stack.stop();
+      throw error;
+    }
+    const team = await stack.api(
+      'POST',
+      '/team/new',
+      { admin: UI_ADMIN_KEY },
+      {
+        team_alias: 'platform',
+        max_budget: 50,
+      },
+    );
+    expect(team.status).toBe(200);
+    const agent = await stack.api(
+      'POST',
+      '/a2a/agents',
+      { admin: UI_ADMIN_KEY },
+      {
+        agent_card_url: stack.agent.cardUrl,
+      },
+    );
+    expect(agent.status).toBeLessThan(300);
+    page = await browser.launch();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser.close();
+    await stack.stop();
+  });
+
+  it('shows the gateway error message for a wrong admin key', async () => {
+    await page.goto(`${stack.url}/ui/`);
+    await page.getByRole('heading', { name: 'RouteIQ Console' }).waitFor();
+    await screenshot(page, 'sign-in');
+    const refused = await stack.api<{ error: { message: string } }>('GET', '/config/sync/status', {
+      admin: 'admin-wrong-key-000000',
+    });
+    expect(refused.status).toBe(401);
+
+    await page.getByLabel('Admin key').fill('admin-wrong-key-000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    expect(await text('error-message')).toBe(refused.body.error.message);
+    expect(await page.getByRole('heading', { name: 'RouteIQ Console' }).isVisible()).toBe(true);
+  });
+
+  it('signs in with the admin key and the master key as user key', async () => {
+    await page.getByLabel('Admin key').fill(UI_ADMIN_KEY);
+    await page.getByLabel('User key (optional)').fill(UI_MASTER_KEY);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    expect(await text('overview-tiles')).toContain('Requests');
+    expect(await sinceStartRequests()).toBeGreaterThanOrEqual(0);
+  });
+
+  it('creates a key, shows it once, and forgets it after dismissal', async () => {
+    await goTo('Keys');
+    await page.getByRole('button', { name: 'Create key' }).first().click();
+    const form = page.getByRole('form', { name: 'Create a key' });
+    await form.getByLabel('Alias', { exact: true }).fill('ui-bot');
+    await form.getByRole('button', { name: 'Create key' }).click();
+
+    const panel = page.getByTestId('secret-once');
+    await panel.waitFor();
+    newKey = await panel.getByLabel('New key').inputValue();
+    expect(newKey).toMatch(/^sk-/);
+    expect(await text('keys-table')).toContain('ui-bot');
+
+    await panel.getByRole('button', { name: 'I have stored the key' }).click();
+    await panel.waitFor({ state: 'detached' });
+    expect(await page.content()).not.toContain(newKey);
+    await screenshot(page, 'keys');
+  });
+
+  it('counts a completion made with the new key on the overview', async () => {
+    await goTo('Overview');
+    const before = await eventually(sinceStartRequests, (n) => !Number.isNaN(n));
+    const chat = await stack.api(
+      'POST',
+      '/v1/chat/completions',
+      { user: newKey },
+      {
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hello from the console suite' }],
+      },
+    );
+    expect(chat.status).toBe(200);
+    expect(stack.upstream.count('/v1/chat/completions')).toBeGreaterThanOrEqual(1);
+
+    const after = await eventually(sinceStartRequests, (n) => n > before);
+    expect(after).toBeGreaterThan(before);
+    await screenshot(page, 'overview');
+  });
+
+  it('lists the model groups and their deployments', async () => {
+    await goTo('Models');
+    expect(await text('model-group-gpt-4o-mini')).toContain('stub-1');
+    await screenshot(page, 'models');
+  });
+
+  it('lists teams with their budgets', async () => {
+    await goTo('Teams');
+    expect(await text('teams-table')).toContain('platform');
+    await screenshot(page, 'teams');
+  });
+
+  it('registers an MCP server and lists its tools', async () => {
+    await goTo('MCP');
+    await page.getByRole('button', { name: 'Register server' }).click();
+    const form = page.getByRole('form', { name: 'Register an MCP server' });
+    await form.getByLabel(/^Server name/).fill('search');
+    await form.getByLabel(/^URL/).fill(stack.mcp.url);
+    await form.getByRole('button', { name: 'Register', exact: true }).click();
+
+    await page.getByRole('status').filter({ hasText: 'Server search registered.' }).waitFor();
+    expect(await text('mcp-servers')).toContain('search');
+    const tools = await eventually(
+      () => text('mcp-tools'),
+      (t) => t.includes('search.add'),
+    );
+    expect(tools).toContain('search.add');
+    expect(tools).toContain('search.echo');
+    await screenshot(page, 'mcp');
+
+    const tryIt = page.getByRole('form', { name: 'Try a tool' });
+    await tryIt.getByLabel('Tool', { exact: true }).selectOption('search.add');
+    await tryIt.getByLabel('Arguments (JSON)').fill('{"a": 2, "b": 3}');
+    await tryIt.getByRole('button', { name: 'Call tool' }).click();
+    await tryIt.getByRole('status').filter({ hasText: 'Tool call answered.' }).waitFor();
+    expect(await tryIt.innerText()).toContain('"sum": 5');
+  });
+
+  it('changes the A/B weights and the gateway applies them', async () => {
+    await goTo('Routing');
+    await page.getByLabel('Weight of simple-shuffle').fill('70');
+    await page.getByLabel('Weight of least-busy').fill('30');
+    await page.getByRole('button', { name: 'Save weights' }).click();
+    await page.getByRole('status').filter({ hasText: 'Weights saved.' }).waitFor();
+
+    const status = await stack.api<StrategyStatus>('GET', '/strategy/status', {
+      user: UI_MASTER_KEY,
+    });
+    const weights = Object.fromEntries(status.body.strategies.map((s) => [s.name, s.weight]));
+    expect(weights).toMatchObject({ 'simple-shuffle': 70, 'least-busy': 30 });
+    await screenshot(page, 'routing');
+  });
+
+  it('shows registered A2A agents', async () => {
+    await goTo('A2A');
+    expect(await text('a2a-agents')).toContain('echo-agent');
+    await screenshot(page, 'a2a');
+  });
+
+  it('finds those actions in the audit log', async () => {
+    await goTo('Audit log');
+    const wanted = ['key.generate', 'mcp.server.add', 'strategy.weights'];
+    const events = await eventually(
+      async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        return page
+          .getByTestId('audit-table')
+          .innerText({ timeout: 5_000 })
+          .catch(() => '');
+      },
+      (t) => wanted.every((action) => t.includes(action)),
+    );
+    for (const action of wanted) expect(events).toContain(action);
+    await screenshot(page, 'audit-log');
+  });
+
+  it('shows the effective config with the upstream secret masked', async () => {
+    await goTo('Settings');
+    expect(await text('config-facts')).toContain('Generation');
+    const shown = await page.locator('main').innerText();
+    expect(shown).toContain('gpt-4o-mini');
+    expect(shown).not.toContain('sk-upstream-ui-secret');
+    await screenshot(page, 'settings');
+  });
+
+  it('never requested anything but the gateway on 127.0.0.1', () => {
+    expect(browser.requested.length).toBeGreaterThan(0);
+    expect(browser.offOrigin(stack.url)).toEqual([]);
+  });
+
+  it('saved a screenshot of every page (UI_SCREENSHOTS_TO_DOCS=1 also refreshes the docs)', () => {
+    const missing = PAGES.filter((name) => !existsSync(join(SCREENSHOT_DIR, `${name}.png`)));
+    expect(missing).toEqual([]);
+    // Committed images change only when asked: every run renders slightly different bytes.
+    if (process.env.UI_SCREENSHOTS_TO_DOCS !== '1') return;
+    mkdirSync(DOCS_IMG_DIR, { recursive: true });
+    for (const name of PAGES) {
+      copyFileSync(join(SCREENSHOT_DIR, `${name}.png`), join(DOCS_IMG_DIR, `${name}.png`));
+    }
+  });
+});
