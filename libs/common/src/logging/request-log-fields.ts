@@ -2,7 +2,6 @@ import type { GatewayRequest } from '../http/gateway-request';
 
 /** The ids every log line about a request carries (snake_case, as in the access log). */
 // A type, not an interface: it must fit `Record<string, string | undefined>` slots.
-// eslint-disable-next-line @typescript-eslint/consistent-type-definitions
 export type RequestLogFields = {
   request_id?: string;
   trace_id?: string;

@@ -1,15 +1,21 @@
-import type { McpServer, McpServerHealth } from '../../api/api.types';
+import type { McpServer, McpServerHealth, McpTool } from '../../api/api.types';
 import { ConfirmButton } from '../../components/confirm-button';
 import { formatMs } from '../../lib/format';
 
 interface McpServersTableProps {
   readonly servers: readonly McpServer[];
   readonly health: readonly McpServerHealth[] | undefined;
+  /** The discovered tools: counted per server when the health probe has no count yet. */
+  readonly tools: readonly McpTool[] | undefined;
   readonly onRemove: (id: string) => void;
 }
 
-export function McpServersTable({ servers, health, onRemove }: McpServersTableProps) {
+export function McpServersTable({ servers, health, tools, onRemove }: McpServersTableProps) {
   const byId = new Map(health?.map((h) => [h.server_id, h]) ?? []);
+  const toolCounts = new Map<string, number>();
+  for (const tool of tools ?? []) {
+    toolCounts.set(tool.server_id, (toolCounts.get(tool.server_id) ?? 0) + 1);
+  }
   return (
     <div className="table-wrap">
       <table data-testid="mcp-servers">
@@ -46,7 +52,7 @@ export function McpServersTable({ servers, health, onRemove }: McpServersTablePr
                 <td>
                   <HealthBadge probe={probe} enabled={server.enabled} />
                 </td>
-                <td>{probe?.tool_count ?? '—'}</td>
+                <td>{probe?.tool_count ?? toolCounts.get(server.server_id) ?? '—'}</td>
                 <td className="row-actions">
                   <ConfirmButton
                     label="Remove"

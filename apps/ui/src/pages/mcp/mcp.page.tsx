@@ -82,6 +82,7 @@ export function McpPage() {
               <McpServersTable
                 servers={servers.data.servers}
                 health={health.data?.servers}
+                tools={tools.data?.tools}
                 onRemove={(id) => void remove.run(id)}
               />
             ) : null}
