@@ -1,10 +1,4 @@
-import {
-  SpanKind,
-  SpanStatusCode,
-  type Attributes,
-  type Context,
-  type Span,
-} from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
 import type { GatewayRequest } from '@routeiq/common';
 import {
   Common,
@@ -17,12 +11,15 @@ import type { ResolvedDeployment, UpstreamTrace } from '@routeiq/providers';
 import type { RoutingSession } from '@routeiq/routing';
 import { newFacts, readFacts, type ResponseFacts } from './response-facts';
 import {
-  attemptAttributes,
-  decisionAttributes,
   inputText,
   outputText,
-  requestAttributes,
+  setAttemptAttributes,
+  setDecisionAttributes,
+  setRequestAttributes,
 } from './trace-attributes';
+
+const INTERNAL = Object.freeze({ kind: SpanKind.INTERNAL });
+const CLIENT = Object.freeze({ kind: SpanKind.CLIENT });
 
 /** How the request ended, as the trace records it. */
 export interface TraceOutcome {
@@ -59,16 +56,15 @@ export class InferenceTrace {
     stream: boolean,
     request: object,
   ) {
-    this.span = tracer.startSpan(
-      `${operation} ${requestModel}`,
-      { kind: SpanKind.INTERNAL },
-      req.traceContext as Context | undefined,
-      () => requestAttributes(operation, requestModel, req, stream, request),
-    );
-    this.recording = this.span.isRecording();
-    this.context = tracer.contextWith(this.span, req.traceContext as Context | undefined);
-    if (tracer.captureContent && this.recording) {
-      this.span.setAttribute(GenAi.INPUT_MESSAGES, inputText(request));
+    const parent = req.traceContext as Context | undefined;
+    const span = tracer.startSpan(`${operation} ${requestModel}`, INTERNAL, parent);
+    this.span = span;
+    this.recording = span.isRecording();
+    this.context = tracer.contextWith(span, parent);
+    if (!this.recording) return;
+    setRequestAttributes(span, operation, requestModel, req, stream, request);
+    if (tracer.captureContent) {
+      span.setAttribute(GenAi.INPUT_MESSAGES, inputText(request));
       if (stream) this.output = [];
     }
   }
@@ -79,13 +75,13 @@ export class InferenceTrace {
     const parent = this.parentFor(deployment.modelName, group, session);
     const type =
       this.attempts === 1 ? 'initial' : deployment.modelName === group ? 'retry' : 'fallback';
-    const attempt = this.attempts;
     const span = this.tracer.startSpan(
       `${this.operation} ${deployment.upstreamModel}`,
-      { kind: SpanKind.CLIENT },
+      CLIENT,
       parent,
-      () => attemptAttributes(this.operation, deployment, attempt, type),
     );
+    if (span.isRecording())
+      setAttemptAttributes(span, this.operation, deployment, this.attempts, type);
     const context = this.tracer.contextWith(span, parent);
     return new AttemptSpan(span, {
       context,
@@ -126,7 +122,7 @@ export class InferenceTrace {
       return;
     }
     if (session) this.routed(session);
-    span.setAttributes(this.endAttributes(outcome));
+    this.setEndAttributes(outcome);
     if (outcome.firstByteAt !== undefined && receivedAt !== undefined) {
       span.addEvent(
         RouteIq.FIRST_TOKEN_EVENT,
@@ -139,27 +135,29 @@ export class InferenceTrace {
     span.end();
   }
 
-  private endAttributes(outcome: TraceOutcome): Attributes {
+  private setEndAttributes(outcome: TraceOutcome): void {
+    const span = this.span;
     const deployment = outcome.deployment;
-    const attributes: Attributes = { [Common.HTTP_STATUS]: outcome.status };
+    const facts = this.facts;
+    span.setAttribute(Common.HTTP_STATUS, outcome.status);
     if (deployment) {
-      attributes[GenAi.PROVIDER_NAME] = genAiProviderName(deployment.provider);
-      attributes[RouteIq.DEPLOYMENT_ID] = deployment.id;
+      span.setAttribute(GenAi.PROVIDER_NAME, genAiProviderName(deployment.provider));
+      span.setAttribute(RouteIq.DEPLOYMENT_ID, deployment.id);
     }
-    if (this.facts.model) attributes[GenAi.RESPONSE_MODEL] = this.facts.model;
-    if (this.facts.id) attributes[GenAi.RESPONSE_ID] = this.facts.id;
-    if (this.facts.finishReasons.length > 0)
-      attributes[GenAi.RESPONSE_FINISH_REASONS] = this.facts.finishReasons;
+    if (facts.model) span.setAttribute(GenAi.RESPONSE_MODEL, facts.model);
+    if (facts.id) span.setAttribute(GenAi.RESPONSE_ID, facts.id);
+    if (facts.finishReasons.length > 0)
+      span.setAttribute(GenAi.RESPONSE_FINISH_REASONS, facts.finishReasons);
     if (outcome.inputTokens !== undefined)
-      attributes[GenAi.USAGE_INPUT_TOKENS] = outcome.inputTokens;
+      span.setAttribute(GenAi.USAGE_INPUT_TOKENS, outcome.inputTokens);
     if (outcome.outputTokens !== undefined)
-      attributes[GenAi.USAGE_OUTPUT_TOKENS] = outcome.outputTokens;
-    if (outcome.errorCode) attributes[Common.ERROR_TYPE] = outcome.errorCode;
+      span.setAttribute(GenAi.USAGE_OUTPUT_TOKENS, outcome.outputTokens);
+    if (outcome.errorCode) span.setAttribute(Common.ERROR_TYPE, outcome.errorCode);
     if (this.output)
-      attributes[GenAi.OUTPUT_MESSAGES] = JSON.stringify([
-        { role: 'assistant', content: this.output.join('') },
-      ]);
-    return attributes;
+      span.setAttribute(
+        GenAi.OUTPUT_MESSAGES,
+        JSON.stringify([{ role: 'assistant', content: this.output.join('') }]),
+      );
   }
 
   /** The routing decision as a child span, timed from the session's start over its choosing. */
@@ -171,9 +169,10 @@ export class InferenceTrace {
     const end = start + decision.timings.decision_us / 1000;
     const span = this.tracer.startSpan(
       `route ${decision.model_group}`,
-      { kind: SpanKind.INTERNAL, startTime: start, attributes: decisionAttributes(session) },
+      { kind: SpanKind.INTERNAL, startTime: start },
       this.context,
     );
+    setDecisionAttributes(span, session);
     span.addEvent(
       RouteIq.DECISION_EVENT,
       { [RouteIq.DECISION_RECORD]: JSON.stringify(decision) },

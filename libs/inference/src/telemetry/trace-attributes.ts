@@ -1,79 +1,76 @@
-import type { Attributes } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import type { GatewayRequest } from '@routeiq/common';
 import { Common, GenAi, genAiProviderName, RouteIq, Router } from '@routeiq/observability';
 import type { ResolvedDeployment } from '@routeiq/providers';
 import type { RoutingSession } from '@routeiq/routing';
 
-// The attributes of the inference spans (computed only for sampled spans).
-
-export function requestAttributes(
+// The attributes of the inference spans, set only on recorded spans, one by one: no attribute
+// object (with computed keys) is built for the span to copy.
+export function setRequestAttributes(
+  span: Span,
   operation: string,
   requestModel: string,
   req: GatewayRequest,
   stream: boolean,
   request: object,
-): Attributes {
+): void {
   const body = request as {
     max_tokens?: unknown;
     max_completion_tokens?: unknown;
     temperature?: unknown;
     top_p?: unknown;
   };
-  const attributes: Attributes = {
-    [GenAi.OPERATION_NAME]: operation,
-    [GenAi.REQUEST_MODEL]: requestModel,
-    [RouteIq.REQUEST_ID]: req.id,
-    [RouteIq.STREAM]: stream,
-  };
+  span.setAttribute(GenAi.OPERATION_NAME, operation);
+  span.setAttribute(GenAi.REQUEST_MODEL, requestModel);
+  span.setAttribute(RouteIq.REQUEST_ID, req.id);
+  span.setAttribute(RouteIq.STREAM, stream);
   const maxTokens = body.max_completion_tokens ?? body.max_tokens;
-  if (typeof maxTokens === 'number') attributes[GenAi.REQUEST_MAX_TOKENS] = maxTokens;
+  if (typeof maxTokens === 'number') span.setAttribute(GenAi.REQUEST_MAX_TOKENS, maxTokens);
   if (typeof body.temperature === 'number')
-    attributes[GenAi.REQUEST_TEMPERATURE] = body.temperature;
-  if (typeof body.top_p === 'number') attributes[GenAi.REQUEST_TOP_P] = body.top_p;
-  if (req.principal?.keyAlias) attributes[RouteIq.KEY_ALIAS] = req.principal.keyAlias;
-  if (req.principal?.teamId) attributes[RouteIq.TEAM_ID] = req.principal.teamId;
-  return attributes;
+    span.setAttribute(GenAi.REQUEST_TEMPERATURE, body.temperature);
+  if (typeof body.top_p === 'number') span.setAttribute(GenAi.REQUEST_TOP_P, body.top_p);
+  const principal = req.principal;
+  if (principal?.keyAlias) span.setAttribute(RouteIq.KEY_ALIAS, principal.keyAlias);
+  if (principal?.teamId) span.setAttribute(RouteIq.TEAM_ID, principal.teamId);
 }
 
-export function attemptAttributes(
+export function setAttemptAttributes(
+  span: Span,
   operation: string,
   deployment: ResolvedDeployment,
   attempt: number,
   type: string,
-): Attributes {
-  const attributes: Attributes = {
-    [GenAi.OPERATION_NAME]: operation,
-    [GenAi.PROVIDER_NAME]: genAiProviderName(deployment.provider),
-    [GenAi.REQUEST_MODEL]: deployment.upstreamModel,
-    [RouteIq.DEPLOYMENT_ID]: deployment.id,
-    [RouteIq.MODEL_GROUP]: deployment.modelName,
-    [RouteIq.ATTEMPT]: attempt,
-    [RouteIq.ATTEMPT_TYPE]: type,
-  };
+): void {
+  span.setAttribute(GenAi.OPERATION_NAME, operation);
+  span.setAttribute(GenAi.PROVIDER_NAME, genAiProviderName(deployment.provider));
+  span.setAttribute(GenAi.REQUEST_MODEL, deployment.upstreamModel);
+  span.setAttribute(RouteIq.DEPLOYMENT_ID, deployment.id);
+  span.setAttribute(RouteIq.MODEL_GROUP, deployment.modelName);
+  span.setAttribute(RouteIq.ATTEMPT, attempt);
+  span.setAttribute(RouteIq.ATTEMPT_TYPE, type);
   const server = serverOf(deployment.connection.apiBase);
   if (server) {
-    attributes[Common.SERVER_ADDRESS] = server.address;
-    attributes[Common.SERVER_PORT] = server.port;
+    span.setAttribute(Common.SERVER_ADDRESS, server.address);
+    span.setAttribute(Common.SERVER_PORT, server.port);
   }
-  return attributes;
 }
 
-export function decisionAttributes(session: RoutingSession): Attributes {
+export function setDecisionAttributes(span: Span, session: RoutingSession): void {
   const decision = session.decision;
-  const attributes: Attributes = {
-    [Router.STRATEGY]: decision.strategy,
-    [Router.STRATEGY_VERSION]: decision.strategy_version,
-    [Router.MODEL_GROUP]: decision.model_group,
-    [Router.REASON]: decision.reason,
-    [Router.CANDIDATES]: decision.candidates.length,
-    [Router.DECISION_US]: decision.timings.decision_us,
-    [Router.OUTCOME]: decision.outcome,
-  };
-  if (decision.selected) attributes[Router.SELECTED] = decision.selected;
+  span.setAttribute(Router.STRATEGY, decision.strategy);
+  span.setAttribute(Router.STRATEGY_VERSION, decision.strategy_version);
+  span.setAttribute(Router.MODEL_GROUP, decision.model_group);
+  span.setAttribute(Router.REASON, decision.reason);
+  span.setAttribute(Router.CANDIDATES, decision.candidates.length);
+  span.setAttribute(Router.DECISION_US, decision.timings.decision_us);
+  span.setAttribute(Router.OUTCOME, decision.outcome);
+  if (decision.selected) span.setAttribute(Router.SELECTED, decision.selected);
   if (decision.experiment)
-    attributes[Router.EXPERIMENT] = `${decision.experiment.id}/${decision.experiment.variant}`;
-  if (decision.strategy_error) attributes[Router.STRATEGY_ERROR] = decision.strategy_error;
-  return attributes;
+    span.setAttribute(
+      Router.EXPERIMENT,
+      `${decision.experiment.id}/${decision.experiment.variant}`,
+    );
+  if (decision.strategy_error) span.setAttribute(Router.STRATEGY_ERROR, decision.strategy_error);
 }
 
 const servers = new Map<string, { address: string; port: number } | undefined>();

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { MetricProducer } from '@opentelemetry/sdk-metrics';
 
 /**
@@ -12,6 +13,11 @@ export interface TelemetryRuntime {
   readonly httpInstrumented: boolean;
   /** The undici instrumentation is on: it makes the upstream HTTP spans and sends `traceparent`. */
   readonly undiciInstrumented: boolean;
+  /**
+   * The tracer of the gateway's own spans when it has its lighter one (OTLP http/protobuf export);
+   * otherwise they come from the SDK's global tracer provider.
+   */
+  readonly tracer?: Tracer;
   /** Feeds the OTLP metric reader (when one runs) from the application's registry. */
   attachMetrics(producer: MetricProducer): void;
   /** Flushes pending spans and metrics; called once on shutdown. */

@@ -15,6 +15,8 @@ import {
 import type { IncomingMessage } from 'node:http';
 import { telemetryRuntime } from '../telemetry/telemetry-runtime';
 import { Common } from './gen-ai.attributes';
+import { GATEWAY_TRACER_NAME } from './spans/gateway-scope';
+import { contextWithSpan } from './spans/linked-context';
 import { isUntracedPath } from './untraced-paths';
 
 /**
@@ -39,7 +41,7 @@ export class GatewayTracer {
     this.captureContent = runtime.captureContent;
     this.ownsServerSpans = runtime.tracing && !runtime.httpInstrumented;
     this.injectsUpstream = runtime.tracing && !runtime.undiciInstrumented;
-    this.tracer = trace.getTracer('routeiq-gateway');
+    this.tracer = runtime.tracer ?? trace.getTracer(GATEWAY_TRACER_NAME);
   }
 
   /**
@@ -59,7 +61,7 @@ export class GatewayTracer {
 
   /** `parent` with `span` as the active span. */
   contextWith(span: Span, parent: Context | undefined): Context {
-    return trace.setSpan(parent ?? ROOT_CONTEXT, span);
+    return contextWithSpan(parent, span);
   }
 
   /** The context active right now (inside an instrumented listener: the HTTP server span's). */
@@ -88,6 +90,10 @@ export class GatewayTracer {
     status: number,
     error?: string,
   ): void {
+    if (!span.isRecording()) {
+      span.end();
+      return;
+    }
     if (route !== undefined) {
       span.setAttribute('http.route', route);
       span.updateName(`${method} ${route}`);

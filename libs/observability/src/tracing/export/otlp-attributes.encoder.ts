@@ -22,16 +22,25 @@ type AnyAttributeValue = unknown;
 export function writeAttributes(w: ProtoBufferWriter, attributes: object, tag: number): void {
   const values = attributes as Record<string, AnyAttributeValue>;
   for (const key in values) {
-    if (!Object.prototype.hasOwnProperty.call(values, key)) continue;
-    w.byte(tag);
-    const start = w.begin(1);
-    w.key(key);
-    w.byte(KEY_VALUE_VALUE);
-    const valueStart = w.begin(1);
-    writeAnyValue(w, values[key]);
-    w.end(valueStart, 1);
-    w.end(start, 1);
+    if (Object.prototype.hasOwnProperty.call(values, key)) writeKeyValue(w, key, values[key], tag);
   }
+}
+
+/** One `KeyValue` under `tag`. */
+export function writeKeyValue(
+  w: ProtoBufferWriter,
+  key: string,
+  value: AnyAttributeValue,
+  tag: number,
+): void {
+  w.byte(tag);
+  const start = w.begin(1);
+  w.key(key);
+  w.byte(KEY_VALUE_VALUE);
+  const valueStart = w.begin(1);
+  writeAnyValue(w, value);
+  w.end(valueStart, 1);
+  w.end(start, 1);
 }
 
 /** AnyValue body; null, undefined and other types leave it empty, as the SDK's serializer does. */

@@ -91,7 +91,7 @@ export class ProtoBufferWriter {
 
   fixed32(value: number): void {
     this.ensure(4);
-    this.pos = this.buf.writeUInt32LE(value >>> 0, this.pos);
+    this.uint32(value >>> 0);
   }
 
   /** HrTime [s, ns] as fixed64 nanoseconds, exact: seconds * 1e9 overflows 2^53. */
@@ -100,9 +100,24 @@ export class ProtoBufferWriter {
     const low = (scaled % TWO_POW_23) * 512 + time[1];
     const high = Math.floor(scaled / TWO_POW_23) + Math.floor(low / TWO_POW_32);
     this.ensure(8);
-    this.buf.writeUInt32LE(low >>> 0, this.pos);
-    this.buf.writeUInt32LE(high >>> 0, this.pos + 4);
-    this.pos += 8;
+    this.uint32(low >>> 0);
+    this.uint32(high >>> 0);
+  }
+
+  /** Epoch milliseconds (fractional) as fixed64 nanoseconds, to the nanosecond the double holds. */
+  fixed64Millis(ms: number): void {
+    let seconds = Math.floor(ms / 1000);
+    let nanos = Math.round((ms - seconds * 1000) * 1e6);
+    if (nanos >= 1e9) {
+      seconds += 1;
+      nanos -= 1e9;
+    }
+    const scaled = seconds * NANOS_PER_SECOND_ODD;
+    const low = (scaled % TWO_POW_23) * 512 + nanos;
+    const high = Math.floor(scaled / TWO_POW_23) + Math.floor(low / TWO_POW_32);
+    this.ensure(8);
+    this.uint32(low >>> 0);
+    this.uint32(high >>> 0);
   }
 
   double(value: number): void {
@@ -141,11 +156,10 @@ export class ProtoBufferWriter {
       encoded = Buffer.concat([Buffer.of(KEY_TAG, utf8.length), utf8]);
       this.keys.set(value, encoded);
     }
+    // A native copy beats a byte loop from about 16 bytes on.
     this.ensure(encoded.length);
-    const buf = this.buf;
-    let pos = this.pos;
-    for (let i = 0; i < encoded.length; i++) buf[pos++] = encoded[i]!;
-    this.pos = pos;
+    this.buf.set(encoded, this.pos);
+    this.pos += encoded.length;
   }
 
   /** Bytes from a hex string (trace and span ids), length-prefixed. */
@@ -156,8 +170,25 @@ export class ProtoBufferWriter {
     const buf = this.buf;
     let pos = this.pos;
     for (let i = 0; i < hex.length; i += 2) {
-      buf[pos++] = (hexDigit(hex.charCodeAt(i)) << 4) | hexDigit(hex.charCodeAt(i + 1));
+      buf[pos++] = (HEX_VALUES[hex.charCodeAt(i)]! << 4) | HEX_VALUES[hex.charCodeAt(i + 1)]!;
     }
+    this.pos = pos;
+  }
+
+  /** Bytes as they are, without a length prefix (an already encoded part of a message). */
+  bytesRaw(value: Uint8Array): void {
+    this.ensure(value.length);
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
+  }
+
+  /** `length` bytes of `source` from `at`, length-prefixed (a few bytes: a loop beats a call). */
+  bytesFrom(source: Uint8Array, at: number, length: number): void {
+    this.ensure(5 + length);
+    this.varint32(length);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = at; i < at + length; i++) buf[pos++] = source[i]!;
     this.pos = pos;
   }
 
@@ -195,6 +226,17 @@ export class ProtoBufferWriter {
     buf[pos] = v;
   }
 
+  /** Four bytes, little-endian, room ensured: plain stores beat Buffer#writeUInt32LE's checks. */
+  private uint32(value: number): void {
+    const buf = this.buf;
+    const pos = this.pos;
+    buf[pos] = value & 0xff;
+    buf[pos + 1] = (value >>> 8) & 0xff;
+    buf[pos + 2] = (value >>> 16) & 0xff;
+    buf[pos + 3] = value >>> 24;
+    this.pos = pos + 4;
+  }
+
   private shortString(value: string, length: number): void {
     this.ensure(1 + length * 3);
     const buf = this.buf;
@@ -221,7 +263,13 @@ export class ProtoBufferWriter {
   }
 }
 
-/** 0-9, a-f, A-F (ids from the SDK are lowercase; the SDK's own decoder accepts both cases). */
-function hexDigit(code: number): number {
-  return code < 0x3a ? code - 0x30 : (code | 0x20) - 0x57;
+/**
+ * Digit values by char code, 0-9, a-f, A-F (ids from the SDK are lowercase; the SDK's own decoder
+ * accepts both cases): a lookup beats computing them. Other codes read as 0 (ids are validated).
+ */
+const HEX_VALUES = new Uint8Array(0x80);
+for (let digit = 0; digit < 16; digit++) {
+  const text = digit.toString(16);
+  HEX_VALUES[text.charCodeAt(0)] = digit;
+  HEX_VALUES[text.toUpperCase().charCodeAt(0)] = digit;
 }

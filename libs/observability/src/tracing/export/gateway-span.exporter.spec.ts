@@ -1,0 +1,385 @@
+import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { setGlobalErrorHandler, loggingErrorHandler } from '@opentelemetry/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { AlwaysOffSampler, AlwaysOnSampler, type Sampler } from '@opentelemetry/sdk-trace-base';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  normalizedRequest,
+  runSpanScript,
+  SCRIPT_RESOURCE,
+  sdkScriptRequest,
+} from '../spans/__fixtures__/span-script.fixture';
+import type { GatewaySpanLimits } from '../spans/gateway-span';
+import { resolveGatewaySpanLimits } from '../spans/gateway-span.config';
+import { GatewaySpanTracer } from '../spans/gateway-span.tracer';
+import { decodeTraceRequest } from './__fixtures__/otlp-trace-decoder.fixture';
+import {
+  GatewaySpanExporter,
+  type GatewaySpanBatchOptions,
+  type OtlpBodySender,
+} from './gateway-span.exporter';
+import { OtlpHttpTransport } from './otlp-http.transport';
+import { resolveOtlpTraceExportConfig } from './otlp-trace-export.config';
+
+const DEFAULT_LIMITS = resolveGatewaySpanLimits({});
+const BATCH: GatewaySpanBatchOptions = {
+  maxQueueSize: 100,
+  maxExportBatchSize: 10,
+  scheduledDelayMillis: 60_000,
+};
+
+/** Keeps every body; `gate` holds posts until released, `fail` rejects them. */
+class RecordingSender implements OtlpBodySender {
+  readonly bodies: Buffer[] = [];
+  fail: Error | undefined;
+  closed = false;
+  private held: Array<() => void> | undefined;
+
+  hold(): void {
+    this.held = [];
+  }
+
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const resume of held) resume();
+  }
+
+  get waiting(): number {
+    return this.held?.length ?? 0;
+  }
+
+  async post(body: Uint8Array): Promise<void> {
+    if (this.held) await new Promise<void>((resume) => this.held!.push(resume));
+    if (this.fail) throw this.fail;
+    this.bodies.push(Buffer.from(body));
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
+
+function pipeline(
+  options: Partial<GatewaySpanBatchOptions> = {},
+  limits: GatewaySpanLimits = DEFAULT_LIMITS,
+  sampler: Sampler = new AlwaysOnSampler(),
+) {
+  const sender = new RecordingSender();
+  const exporter = new GatewaySpanExporter(
+    sender,
+    SCRIPT_RESOURCE,
+    { name: 'routeiq-gateway' },
+    limits,
+    { ...BATCH, ...options },
+  );
+  return { sender, exporter, tracer: new GatewaySpanTracer(sampler, exporter) };
+}
+
+const spanNames = (bodies: Buffer[]): string[] =>
+  bodies.flatMap((body) => {
+    const request = decodeTraceRequest(body) as {
+      resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string }> }> }>;
+    };
+    return request.resourceSpans.flatMap((r) =>
+      r.scopeSpans.flatMap((s) => s.spans.map((span) => span.name)),
+    );
+  });
+
+function endSpans(tracer: GatewaySpanTracer, count: number, prefix = 'span'): void {
+  for (let i = 0; i < count; i++) tracer.startSpan(`${prefix} ${i}`, {}, ROOT_CONTEXT).end();
+}
+
+describe(GatewaySpanExporter.name, () => {
+  afterEach(() => setGlobalErrorHandler(loggingErrorHandler()));
+
+  it('sends what the SDK span, its exporter and encoder would send for the same calls', async () => {
+    const { sender, exporter, tracer } = pipeline({ maxExportBatchSize: 100 });
+
+    runSpanScript(tracer);
+    runSpanScript(tracer); // again: values repeat, which the encoder copies as bytes
+    await exporter.forceFlush();
+
+    expect(sender.bodies).toHaveLength(1);
+    expect(normalizedRequest(sender.bodies[0]!)).toEqual(normalizedRequest(sdkScriptRequest(2)));
+  });
+
+  it('stays exact when attribute values repeat and change from span to span', async () => {
+    const { sender, exporter, tracer } = pipeline({ maxExportBatchSize: 1000 });
+    const values = ['a', 'a', 'a', 'b', 'b', 1, 1, true, true, 'a', ['x'], ['x'], 'a'];
+    for (const value of values) {
+      const span = tracer.startSpan('s', {}, ROOT_CONTEXT);
+      span.setAttribute('k', value);
+      span.setAttribute('fixed', 'same every time');
+      span.end();
+    }
+    await exporter.forceFlush();
+
+    const request = decodeTraceRequest(sender.bodies[0]!) as {
+      resourceSpans: Array<{
+        scopeSpans: Array<{ spans: Array<{ attributes: Array<{ key: string; value: unknown }> }> }>;
+      }>;
+    };
+    const written = request.resourceSpans[0]!.scopeSpans[0]!.spans.map((span) =>
+      span.attributes.map((a) => a.value),
+    );
+    const anyValue = (value: unknown): unknown => {
+      if (typeof value === 'string') return expect.objectContaining({ stringValue: value });
+      if (typeof value === 'number') return expect.objectContaining({ intValue: String(value) });
+      if (typeof value === 'boolean') return expect.objectContaining({ boolValue: value });
+      return expect.objectContaining({
+        arrayValue: { values: [expect.objectContaining({ stringValue: 'x' })] },
+      });
+    };
+    expect(written).toEqual(values.map((value) => [anyValue(value), anyValue('same every time')]));
+  });
+
+  it('writes the ids the spans carry, own and remote parents alike', async () => {
+    const { sender, exporter, tracer } = pipeline();
+    const remote = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      traceFlags: 1,
+      isRemote: true,
+    });
+    const started = [ROOT_CONTEXT, remote].flatMap((context) => {
+      const server = tracer.startSpan('server', {}, context);
+      const child = tracer.startSpan('child', {}, trace.setSpan(context, server));
+      const grandchild = tracer.startSpan('grandchild', {}, trace.setSpan(context, child));
+      return [grandchild, child, server];
+    });
+    for (const span of started) span.end();
+    await exporter.forceFlush();
+
+    const request = decodeTraceRequest(sender.bodies[0]!) as {
+      resourceSpans: Array<{
+        scopeSpans: Array<{
+          spans: Array<{ traceId: number[]; spanId: number[]; parentSpanId: number[] }>;
+        }>;
+      }>;
+    };
+    const hex = (bytes: number[]): string => Buffer.from(bytes).toString('hex');
+    const written = request.resourceSpans[0]!.scopeSpans[0]!.spans.map((span) => [
+      hex(span.traceId),
+      hex(span.spanId),
+      hex(span.parentSpanId),
+    ]);
+    expect(written).toEqual(
+      started.map((span) => [
+        span.spanContext().traceId,
+        span.spanContext().spanId,
+        (span as { parent?: { spanId: string } }).parent?.spanId ?? '',
+      ]),
+    );
+    expect(written[5]![2]).toBe('00f067aa0ba902b7');
+  });
+
+  it('applies the span limits as the SDK does', async () => {
+    const limits = {
+      attributeCountLimit: 2,
+      attributeValueLengthLimit: 4,
+      eventCountLimit: 1,
+      linkCountLimit: 1,
+      attributePerEventCountLimit: 1,
+      attributePerLinkCountLimit: 1,
+    };
+    const { sender, exporter, tracer } = pipeline({ maxExportBatchSize: 100 }, limits);
+
+    runSpanScript(tracer);
+    await exporter.forceFlush();
+
+    expect(normalizedRequest(sender.bodies[0]!)).toEqual(
+      normalizedRequest(sdkScriptRequest(1, limits)),
+    );
+  });
+
+  it('sends a batch once it holds the batch size, the rest after the delay', async () => {
+    const { sender, exporter, tracer } = pipeline({
+      maxExportBatchSize: 3,
+      scheduledDelayMillis: 50,
+    });
+
+    endSpans(tracer, 4);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(spanNames(sender.bodies)).toEqual(['span 0', 'span 1', 'span 2']);
+
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(spanNames(sender.bodies)).toEqual(['span 0', 'span 1', 'span 2', 'span 3']);
+    await exporter.shutdown();
+  });
+
+  it('sends nothing for unsampled spans and nothing when there is nothing to send', async () => {
+    const { sender, exporter, tracer } = pipeline({}, DEFAULT_LIMITS, new AlwaysOffSampler());
+
+    const span = tracer.startSpan('unsampled', { kind: SpanKind.SERVER }, ROOT_CONTEXT);
+    span.end();
+    await exporter.forceFlush();
+
+    expect(span.isRecording()).toBe(false);
+    expect(sender.bodies).toEqual([]);
+  });
+
+  it('keeps at most the concurrency limit in flight and drops spans past the queue size', async () => {
+    const { sender, exporter, tracer } = pipeline({
+      maxExportBatchSize: 2,
+      maxQueueSize: 4,
+      concurrencyLimit: 1,
+    });
+    sender.hold();
+
+    endSpans(tracer, 2, 'sent'); // in flight, out of the queue
+    endSpans(tracer, 6, 'queued'); // four fit the queue, two are dropped
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sender.waiting).toBe(1);
+
+    sender.release();
+    await exporter.forceFlush();
+    expect(spanNames(sender.bodies)).toEqual([
+      'sent 0',
+      'sent 1',
+      'queued 0',
+      'queued 1',
+      'queued 2',
+      'queued 3',
+    ]);
+  });
+
+  it('hands a failed export to the global error handler and goes on with the next', async () => {
+    const errors: unknown[] = [];
+    setGlobalErrorHandler((error) => errors.push(error));
+    const { sender, exporter, tracer } = pipeline({ maxExportBatchSize: 1 });
+    const failure = new Error('collector down');
+    sender.fail = failure;
+
+    endSpans(tracer, 1, 'lost');
+    await exporter.forceFlush();
+    sender.fail = undefined;
+    endSpans(tracer, 1, 'kept');
+    await exporter.forceFlush();
+
+    expect(errors).toEqual([failure]);
+    expect(spanNames(sender.bodies)).toEqual(['kept 0']);
+  });
+
+  it('sends what is batched on shutdown, then refuses spans and closes the sender', async () => {
+    const { sender, exporter, tracer } = pipeline();
+
+    endSpans(tracer, 2, 'before');
+    await exporter.shutdown();
+    endSpans(tracer, 1, 'after');
+    await exporter.forceFlush();
+
+    expect(spanNames(sender.bodies)).toEqual(['before 0', 'before 1']);
+    expect(sender.closed).toBe(true);
+  });
+
+  it('frames the spans in place, or in front of a copy when the resource is too big for the room', async () => {
+    for (const size of [10, 10_000]) {
+      const resource = resourceFromAttributes({ 'service.name': 'gw', big: 'r'.repeat(size) });
+      const sender = new RecordingSender();
+      const exporter = new GatewaySpanExporter(
+        sender,
+        resource,
+        { name: 'routeiq-gateway' },
+        DEFAULT_LIMITS,
+        BATCH,
+      );
+      endSpans(new GatewaySpanTracer(new AlwaysOnSampler(), exporter), 2);
+      await exporter.forceFlush();
+
+      expect(spanNames(sender.bodies)).toEqual(['span 0', 'span 1']);
+      const request = decodeTraceRequest(sender.bodies[0]!) as {
+        resourceSpans: Array<{ resource: { attributes: Array<{ key: string }> } }>;
+      };
+      expect(request.resourceSpans[0]!.resource.attributes.map((a) => a.key)).toEqual([
+        'service.name',
+        'big',
+      ]);
+    }
+  });
+
+  it('waits for resource attributes still being detected', async () => {
+    let settle: (value: string) => void = () => undefined;
+    const hostId = new Promise<string>((resolve) => (settle = resolve));
+    const resource = resourceFromAttributes({ 'service.name': 'gw', 'host.id': hostId });
+    const sender = new RecordingSender();
+    const exporter = new GatewaySpanExporter(
+      sender,
+      resource,
+      { name: 'routeiq-gateway' },
+      DEFAULT_LIMITS,
+      BATCH,
+    );
+    new GatewaySpanTracer(new AlwaysOnSampler(), exporter).startSpan('s', {}, ROOT_CONTEXT).end();
+
+    const flushed = exporter.forceFlush();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sender.bodies).toEqual([]);
+    settle('host-1');
+    await flushed;
+
+    const request = decodeTraceRequest(sender.bodies[0]!) as {
+      resourceSpans: Array<{ resource: { attributes: Array<{ key: string; value: unknown }> } }>;
+    };
+    expect(request.resourceSpans[0]!.resource.attributes).toContainEqual({
+      key: 'host.id',
+      value: expect.objectContaining({ stringValue: 'host-1' }),
+    });
+  });
+});
+
+describe(`${GatewaySpanExporter.name} over OTLP/HTTP`, () => {
+  let server: Server;
+  const received: Array<{ path: string; headers: IncomingHttpHeaders; body: Buffer }> = [];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it('posts protobuf requests a collector decodes, parent and child in one trace', async () => {
+    const { port } = server.address() as AddressInfo;
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` };
+    const transport = new OtlpHttpTransport(resolveOtlpTraceExportConfig(env));
+    const exporter = new GatewaySpanExporter(
+      transport,
+      SCRIPT_RESOURCE,
+      { name: 'routeiq-gateway' },
+      DEFAULT_LIMITS,
+      BATCH,
+    );
+    const tracer = new GatewaySpanTracer(new AlwaysOnSampler(), exporter);
+    const parent = tracer.startSpan('parent', {}, ROOT_CONTEXT);
+    tracer.startSpan('child', {}, trace.setSpan(ROOT_CONTEXT, parent)).end();
+    parent.end();
+
+    await exporter.shutdown();
+
+    expect(received.map((r) => [r.path, r.headers['content-type']])).toEqual([
+      ['/v1/traces', 'application/x-protobuf'],
+    ]);
+    const [child, root] = (
+      decodeTraceRequest(received[0]!.body) as {
+        resourceSpans: Array<{
+          scopeSpans: Array<{
+            scope: { name: string };
+            spans: Array<{ traceId: number[]; spanId: number[]; parentSpanId: number[] }>;
+          }>;
+        }>;
+      }
+    ).resourceSpans[0]!.scopeSpans[0]!.spans;
+    expect(child!.parentSpanId).toEqual(root!.spanId);
+    expect(child!.traceId).toEqual(root!.traceId);
+    expect(Buffer.from(root!.traceId).toString('hex')).toBe(parent.spanContext().traceId);
+  });
+});

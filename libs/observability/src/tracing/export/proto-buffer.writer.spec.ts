@@ -1,0 +1,45 @@
+import { ProtoBufferWriter } from './proto-buffer.writer';
+
+const nanosWritten = (write: (w: ProtoBufferWriter) => void): bigint => {
+  const w = new ProtoBufferWriter(4);
+  write(w);
+  return w.finish().readBigUInt64LE(0);
+};
+
+describe(ProtoBufferWriter.name, () => {
+  describe('fixed64Millis', () => {
+    it.each([
+      [0, 0n],
+      [1, 1_000_000n],
+      [1_800_000_000_123, 1_800_000_000_123_000_000n],
+      [1_800_000_000_123.5, 1_800_000_000_123_500_000n],
+      [4_294_967_296_000, 4_294_967_296_000_000_000n], // seconds past 2^32
+    ])('writes %p ms as %p ns', (ms, nanos) => {
+      expect(nanosWritten((w) => w.fixed64Millis(ms))).toBe(nanos);
+    });
+
+    it('agrees with fixed64HrTime to the quarter microsecond a double holds', () => {
+      for (let i = 0; i < 1000; i++) {
+        const seconds = 1_700_000_000 + Math.floor(Math.random() * 1e8);
+        const nanos = Math.floor(Math.random() * 1e9);
+        const ms = seconds * 1e3 + nanos / 1e6;
+        const exact = nanosWritten((w) => w.fixed64HrTime([seconds, nanos]));
+        const fromMillis = nanosWritten((w) => w.fixed64Millis(ms));
+        const difference = exact > fromMillis ? exact - fromMillis : fromMillis - exact;
+        expect(difference).toBeLessThanOrEqual(250n);
+      }
+    });
+
+    it('carries a fraction that rounds up to a whole second', () => {
+      expect(nanosWritten((w) => w.fixed64Millis(1_999.9999999999))).toBe(2_000_000_000n);
+    });
+  });
+
+  it('writes raw bytes without a length prefix, growing the buffer', () => {
+    const w = new ProtoBufferWriter(2);
+    w.byte(0x0a);
+    w.bytesRaw(Buffer.from([1, 2, 3, 4, 5]));
+
+    expect([...w.finish()]).toEqual([0x0a, 1, 2, 3, 4, 5]);
+  });
+});

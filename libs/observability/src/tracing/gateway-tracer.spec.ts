@@ -1,0 +1,129 @@
+import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { AlwaysOffSampler, AlwaysOnSampler, type Sampler } from '@opentelemetry/sdk-trace-base';
+import type { IncomingMessage } from 'node:http';
+import { setTelemetryRuntime, telemetryRuntime } from '../telemetry/telemetry-runtime';
+import { GatewayTracer } from './gateway-tracer';
+import { GatewaySpan, type GatewaySpanSink } from './spans/gateway-span';
+import { resolveGatewaySpanLimits } from './spans/gateway-span.config';
+import { GatewaySpanTracer } from './spans/gateway-span.tracer';
+
+class EndedSpans implements GatewaySpanSink {
+  readonly limits = resolveGatewaySpanLimits({});
+  readonly spans: GatewaySpan[] = [];
+  spanEnded(span: GatewaySpan): void {
+    this.spans.push(span);
+  }
+}
+
+const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+function tracerWith(sampler: Sampler): { tracer: GatewayTracer; sink: EndedSpans } {
+  const sink = new EndedSpans();
+  const previous = telemetryRuntime();
+  setTelemetryRuntime({ ...previous, tracing: true, tracer: new GatewaySpanTracer(sampler, sink) });
+  try {
+    return { tracer: new GatewayTracer(), sink };
+  } finally {
+    setTelemetryRuntime(previous);
+  }
+}
+
+function incoming(url: string, headers: Record<string, string> = {}): IncomingMessage {
+  return {
+    url,
+    method: 'POST',
+    httpVersion: '1.1',
+    headers: { 'user-agent': 'test-agent', ...headers },
+    socket: { remoteAddress: '127.0.0.1' },
+  } as unknown as IncomingMessage;
+}
+
+const attributesOf = (span: GatewaySpan): Record<string, unknown> =>
+  Object.fromEntries(span.keys.map((key, i) => [key, span.values[i]]));
+
+describe(GatewayTracer.name, () => {
+  beforeAll(() => propagation.setGlobalPropagator(new W3CTraceContextPropagator()));
+  afterAll(() => propagation.disable());
+
+  it('makes its spans with the runtime tracer, computing attributes only for recorded ones', () => {
+    const { tracer } = tracerWith(new AlwaysOnSampler());
+    const off = tracerWith(new AlwaysOffSampler()).tracer;
+    let computed = 0;
+    const attributes = () => {
+      computed += 1;
+      return { 'routeiq.test': 1 };
+    };
+
+    const span = tracer.startSpan('recorded', {}, undefined, attributes);
+    const unsampled = off.startSpan('unsampled', {}, undefined, attributes);
+
+    expect(span).toBeInstanceOf(GatewaySpan);
+    expect(attributesOf(span as GatewaySpan)).toEqual({ 'routeiq.test': 1 });
+    expect(unsampled.isRecording()).toBe(false);
+    expect(computed).toBe(1);
+  });
+
+  it('makes the server span a child of the caller, and ends it with route and status', () => {
+    const { tracer, sink } = tracerWith(new AlwaysOnSampler());
+    const traceparent = `00-${CALLER_TRACE}-00f067aa0ba902b7-01`;
+
+    const span = tracer.startServerSpan(incoming('/v1/chat/completions?x=1', { traceparent }))!;
+    tracer.endServerSpan(span, 'POST', '/v1/chat/completions', 503, 'upstream_error');
+
+    const [ended] = sink.spans;
+    expect(ended).toMatchObject({ name: 'POST /v1/chat/completions', kind: SpanKind.SERVER });
+    expect(ended!.parent).toMatchObject({ spanId: '00f067aa0ba902b7', isRemote: true });
+    expect(ended!.spanContext().traceId).toBe(CALLER_TRACE);
+    expect(ended!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(attributesOf(ended!)).toEqual({
+      'http.request.method': 'POST',
+      'url.path': '/v1/chat/completions',
+      'url.scheme': 'http',
+      'network.protocol.version': '1.1',
+      'client.address': '127.0.0.1',
+      'user_agent.original': 'test-agent',
+      'http.route': '/v1/chat/completions',
+      'http.response.status_code': 503,
+      'error.type': 'upstream_error',
+    });
+  });
+
+  it('makes no span for probes and scrapes', () => {
+    const { tracer } = tracerWith(new AlwaysOnSampler());
+
+    expect(tracer.startServerSpan(incoming('/_health/live'))).toBeUndefined();
+    expect(tracer.startServerSpan(incoming('/metrics'))).toBeUndefined();
+  });
+
+  it('ends an unsampled server span without touching it', () => {
+    const { tracer, sink } = tracerWith(new AlwaysOffSampler());
+    const span = tracer.startServerSpan(incoming('/v1/models'))!;
+
+    tracer.endServerSpan(span, 'GET', '/v1/models', 200);
+
+    expect(span.isRecording()).toBe(false);
+    expect(sink.spans).toEqual([]);
+  });
+
+  it('sends the upstream span as traceparent, sampled or not', () => {
+    for (const [sampler, flags] of [
+      [new AlwaysOnSampler(), '01'],
+      [new AlwaysOffSampler(), '00'],
+    ] as const) {
+      const { tracer } = tracerWith(sampler);
+      const server = tracer.startServerSpan(incoming('/v1/chat/completions'))!;
+      const inServer = tracer.contextWith(server, undefined);
+      const call = tracer.startSpan('chat m', { kind: SpanKind.CLIENT }, inServer);
+      const context = tracer.contextWith(call, inServer);
+
+      const { traceId, spanId } = call.spanContext();
+      expect(tracer.upstreamHeaders(context)).toEqual({
+        traceparent: `00-${traceId}-${spanId}-${flags}`,
+      });
+      expect(trace.getSpan(context)).toBe(call);
+      expect(traceId).toBe(server.spanContext().traceId);
+    }
+    expect(trace.getSpan(ROOT_CONTEXT)).toBeUndefined();
+  });
+});

@@ -1,0 +1,141 @@
+import {
+  context as contextApi,
+  INVALID_SPAN_CONTEXT,
+  isSpanContextValid,
+  SpanKind,
+  TraceFlags,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+  type SpanContext,
+  type SpanOptions,
+  type Tracer,
+} from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
+import { SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace-base';
+import { GatewaySpan, type GatewaySpanSink } from './gateway-span';
+import { PooledIdGenerator } from './pooled-id.generator';
+import { epochMillis, toEpochMillis } from './span-clock';
+import { UnsampledSpan } from './unsampled.span';
+
+const NO_ATTRIBUTES: Attributes = Object.freeze({});
+const NO_LINKS: Link[] = [];
+
+/**
+ * The tracer of the gateway's own spans (server, request, routing decision, upstream call, MCP and
+ * A2A calls): the SDK tracer's decisions (the same sampler, ids, parent and trace state rules,
+ * tracing suppression) with the lighter {@link GatewaySpan}, which goes straight to its sink.
+ * Instrumented libraries keep the SDK's tracer provider.
+ *
+ * A child of one of its own spans takes that span's decision without asking the sampler: what
+ * every standard sampler decides there (parent-based ones follow a local parent; `always_*` and
+ * `traceidratio` decide per trace, so the parent already got the same answer).
+ */
+export class GatewaySpanTracer implements Tracer {
+  constructor(
+    private readonly sampler: Sampler,
+    private readonly sink: GatewaySpanSink,
+    private readonly ids = new PooledIdGenerator(),
+  ) {}
+
+  startSpan(name: string, options: SpanOptions = {}, parent?: Context): Span {
+    let context = parent ?? contextApi.active();
+    if (options.root) context = trace.deleteSpan(context);
+    if (isTracingSuppressed(context)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    const parentSpan = trace.getSpan(context);
+    if (parentSpan instanceof GatewaySpan || parentSpan instanceof UnsampledSpan)
+      return this.childOf(parentSpan, name, options);
+    const parentContext = parentSpan?.spanContext();
+    const validParent =
+      parentContext !== undefined && isSpanContextValid(parentContext) ? parentContext : undefined;
+    const ids = this.ids;
+    const traceId = validParent ? validParent.traceId : ids.generateTraceId();
+    const traceIdBytes = validParent ? undefined : ids.lastBytes;
+    const traceIdAt = ids.lastAt;
+    const kind = options.kind ?? SpanKind.INTERNAL;
+    const links = options.links ?? NO_LINKS;
+    const attributes = options.attributes ?? NO_ATTRIBUTES;
+    const result = this.sampler.shouldSample(context, traceId, name, kind, attributes, links);
+    const spanContext: SpanContext = {
+      traceId,
+      spanId: ids.generateSpanId(),
+      traceFlags:
+        result.decision === SamplingDecision.RECORD_AND_SAMPLED
+          ? TraceFlags.SAMPLED
+          : TraceFlags.NONE,
+      traceState: result.traceState ?? validParent?.traceState,
+    };
+    if (result.decision === SamplingDecision.NOT_RECORD) return new UnsampledSpan(spanContext);
+    const span = this.recorded(spanContext, validParent, name, options);
+    span.traceIdBytes = traceIdBytes;
+    span.traceIdAt = traceIdAt;
+    if (result.attributes) span.setAttributes(result.attributes);
+    return span;
+  }
+
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    options: SpanOptions,
+    fn: F,
+  ): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    options: SpanOptions,
+    context: Context,
+    fn: F,
+  ): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    ...args: [F] | [SpanOptions, F] | [SpanOptions, Context, F]
+  ): ReturnType<F> {
+    const fn = args[args.length - 1] as (span: Span) => ReturnType<F>;
+    const options = args.length > 1 ? (args[0] as SpanOptions) : {};
+    const parent = args.length > 2 ? (args[1] as Context) : contextApi.active();
+    const span = this.startSpan(name, options, parent);
+    return contextApi.with(trace.setSpan(parent, span), fn, undefined, span);
+  }
+
+  private childOf(
+    parentSpan: GatewaySpan | UnsampledSpan,
+    name: string,
+    options: SpanOptions,
+  ): Span {
+    const parent = parentSpan.spanContext();
+    const sampled = (parent.traceFlags & TraceFlags.SAMPLED) !== 0;
+    const spanContext: SpanContext = {
+      traceId: parent.traceId,
+      spanId: this.ids.generateSpanId(),
+      traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      traceState: parent.traceState,
+    };
+    if (!sampled) return new UnsampledSpan(spanContext);
+    const span = this.recorded(spanContext, parent, name, options);
+    if (parentSpan instanceof GatewaySpan) {
+      span.parentSpan = parentSpan;
+      span.traceIdBytes = parentSpan.traceIdBytes;
+      span.traceIdAt = parentSpan.traceIdAt;
+    }
+    return span;
+  }
+
+  private recorded(
+    spanContext: SpanContext,
+    parent: SpanContext | undefined,
+    name: string,
+    options: SpanOptions,
+  ): GatewaySpan {
+    const startMs =
+      options.startTime === undefined ? epochMillis() : toEpochMillis(options.startTime);
+    const kind = options.kind ?? SpanKind.INTERNAL;
+    const span = new GatewaySpan(spanContext, parent, name, kind, startMs, this.sink);
+    // The span id was the last id drawn.
+    span.spanIdBytes = this.ids.lastBytes;
+    span.spanIdAt = this.ids.lastAt;
+    if (options.links) span.addLinks(options.links);
+    if (options.attributes) span.setAttributes(options.attributes);
+    return span;
+  }
+}

@@ -1,0 +1,255 @@
+import {
+  diag,
+  SpanStatusCode,
+  TraceFlags,
+  type Attributes,
+  type AttributeValue,
+  type Exception,
+  type Link,
+  type Span,
+  type SpanContext,
+  type SpanKind,
+  type SpanStatus,
+  type TimeInput,
+} from '@opentelemetry/api';
+import { isAttributeValue } from '@opentelemetry/core';
+import { epochMillis, toEpochMillis } from './span-clock';
+
+/** The SDK's span limits (`OTEL_SPAN_*_LIMIT`, `OTEL_ATTRIBUTE_*_LIMIT`), applied the same way. */
+export interface GatewaySpanLimits {
+  readonly attributeCountLimit: number;
+  readonly attributeValueLengthLimit: number;
+  readonly eventCountLimit: number;
+  readonly linkCountLimit: number;
+  readonly attributePerEventCountLimit: number;
+  readonly attributePerLinkCountLimit: number;
+}
+
+/** Where ended spans go (the OTLP batch); `limits` apply to every span it receives. */
+export interface GatewaySpanSink {
+  readonly limits: GatewaySpanLimits;
+  spanEnded(span: GatewaySpan): void;
+}
+
+export interface GatewaySpanEvent {
+  readonly name: string;
+  readonly timeMs: number;
+  readonly attributes: Attributes | undefined;
+  readonly droppedAttributesCount: number;
+}
+
+const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
+const EXCEPTION_EVENT = 'exception';
+
+/**
+ * A span of the gateway's own tracer: what the SDK's span records (same limits, same status and
+ * attribute rules), held in plain fields and parallel attribute arrays, with times as epoch
+ * milliseconds, and handed to its sink once ended. No copies of attribute values (the gateway does
+ * not mutate a value it has set), no Date or HrTime objects, no per-attribute bookkeeping object.
+ */
+export class GatewaySpan implements Span {
+  /** Attribute keys, in the order they were first set; `values[i]` is the value of `keys[i]`. */
+  readonly keys: string[] = [];
+  readonly values: AttributeValue[] = [];
+  events: GatewaySpanEvent[] | undefined;
+  links: Link[] | undefined;
+  status: SpanStatus = UNSET;
+  endMs = 0;
+  ended = false;
+  droppedAttributesCount = 0;
+  droppedEventsCount = 0;
+  droppedLinksCount = 0;
+  /** The raw bytes of the ids (set by the tracer when it has them), so they are not parsed. */
+  traceIdBytes: Uint8Array | undefined = undefined;
+  traceIdAt = 0;
+  spanIdBytes: Uint8Array | undefined = undefined;
+  spanIdAt = 0;
+  /** The parent, when it is one of the gateway's spans (its id bytes are known). */
+  parentSpan: GatewaySpan | undefined = undefined;
+
+  constructor(
+    private readonly context: SpanContext,
+    /** The parent's context, when the span has a valid parent. */
+    readonly parent: SpanContext | undefined,
+    public name: string,
+    readonly kind: SpanKind,
+    readonly startMs: number,
+    private readonly sink: GatewaySpanSink,
+  ) {}
+
+  get sampled(): boolean {
+    return (this.context.traceFlags & TraceFlags.SAMPLED) !== 0;
+  }
+
+  spanContext(): SpanContext {
+    return this.context;
+  }
+
+  setAttribute(key: string, value: AttributeValue | undefined): this {
+    if (value == null || this.ended || key.length === 0 || !validValue(value)) return this;
+    const limits = this.sink.limits;
+    const stored =
+      limits.attributeValueLengthLimit === Infinity
+        ? value
+        : truncate(value, limits.attributeValueLengthLimit);
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] === key) {
+        this.values[i] = stored;
+        return this;
+      }
+    }
+    if (keys.length >= limits.attributeCountLimit) {
+      this.droppedAttributesCount += 1;
+      return this;
+    }
+    keys.push(key);
+    this.values.push(stored);
+    return this;
+  }
+
+  setAttributes(attributes: Attributes): this {
+    for (const key in attributes) {
+      if (Object.prototype.hasOwnProperty.call(attributes, key))
+        this.setAttribute(key, attributes[key]);
+    }
+    return this;
+  }
+
+  addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
+    if (this.ended) return this;
+    let attributes: Attributes | undefined;
+    if (isTimeInput(attributesOrTime)) time ??= attributesOrTime;
+    else attributes = attributesOrTime;
+    const limit = this.sink.limits.eventCountLimit;
+    const events = (this.events ??= []);
+    if (limit === 0 || events.length >= limit) {
+      this.droppedEventsCount += 1;
+      if (limit === 0) return this;
+      events.shift();
+    }
+    const limits = this.sink.limits;
+    const copy =
+      attributes && copyAttributes(attributes, limits.attributePerEventCountLimit, limits);
+    events.push({
+      name,
+      timeMs: time === undefined ? epochMillis() : toEpochMillis(time),
+      attributes: copy?.attributes,
+      droppedAttributesCount: copy?.dropped ?? 0,
+    });
+    return this;
+  }
+
+  addLink(link: Link): this {
+    if (this.ended) return this;
+    const limits = this.sink.limits;
+    const links = (this.links ??= []);
+    if (limits.linkCountLimit === 0 || links.length >= limits.linkCountLimit) {
+      this.droppedLinksCount += 1;
+      if (limits.linkCountLimit === 0) return this;
+      links.shift();
+    }
+    const copy = link.attributes
+      ? copyAttributes(link.attributes, limits.attributePerLinkCountLimit, limits)
+      : undefined;
+    links.push({
+      context: link.context,
+      ...(copy && copy.count > 0 && { attributes: copy.attributes }),
+      ...(copy && copy.dropped > 0 && { droppedAttributesCount: copy.dropped }),
+    });
+    return this;
+  }
+
+  addLinks(links: Link[]): this {
+    for (const link of links) this.addLink(link);
+    return this;
+  }
+
+  /** As the SDK: UNSET is ignored, OK is final, a message is kept only on ERROR. */
+  setStatus(status: SpanStatus): this {
+    if (this.ended || status.code === SpanStatusCode.UNSET) return this;
+    if (this.status.code === SpanStatusCode.OK) return this;
+    this.status =
+      status.code === SpanStatusCode.ERROR && typeof status.message === 'string'
+        ? { code: status.code, message: status.message }
+        : { code: status.code };
+    return this;
+  }
+
+  updateName(name: string): this {
+    if (!this.ended) this.name = name;
+    return this;
+  }
+
+  end(endTime?: TimeInput): void {
+    if (this.ended) {
+      diag.error(`${this.name} ${this.context.spanId}: end() called on an ended span`);
+      return;
+    }
+    const endMs = endTime === undefined ? epochMillis() : toEpochMillis(endTime);
+    this.endMs = endMs < this.startMs ? this.startMs : endMs;
+    this.ended = true;
+    this.sink.spanEnded(this);
+  }
+
+  isRecording(): boolean {
+    return !this.ended;
+  }
+
+  recordException(exception: Exception, time?: TimeInput): void {
+    const attributes: Attributes = {};
+    if (typeof exception === 'string') {
+      attributes['exception.message'] = exception;
+    } else if (exception) {
+      const type = exception.code ? String(exception.code) : exception.name;
+      if (type) attributes['exception.type'] = type;
+      if (exception.message) attributes['exception.message'] = exception.message;
+      if (exception.stack) attributes['exception.stacktrace'] = exception.stack;
+    }
+    if (attributes['exception.type'] || attributes['exception.message'])
+      this.addEvent(EXCEPTION_EVENT, attributes, time);
+  }
+}
+
+function validValue(value: AttributeValue): boolean {
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean') return true;
+  return Array.isArray(value) && isAttributeValue(value);
+}
+
+function isTimeInput(value: Attributes | TimeInput | undefined): value is TimeInput {
+  return typeof value === 'number' || value instanceof Date || Array.isArray(value);
+}
+
+function truncate(value: AttributeValue, limit: number): AttributeValue {
+  if (typeof value === 'string') return value.length <= limit ? value : value.substring(0, limit);
+  if (!Array.isArray(value)) return value;
+  return (value as unknown[]).map((item) =>
+    typeof item === 'string' && item.length > limit ? item.substring(0, limit) : item,
+  ) as AttributeValue;
+}
+
+/** Event and link attributes: valid ones, up to `countLimit`, truncated like the span's. */
+function copyAttributes(
+  attributes: Attributes,
+  countLimit: number,
+  limits: GatewaySpanLimits,
+): { attributes: Attributes; count: number; dropped: number } {
+  const copy: Attributes = {};
+  let count = 0;
+  let dropped = 0;
+  for (const key in attributes) {
+    if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
+    const value = attributes[key];
+    // As the SDK's sanitising: an empty value is kept (and counted) on events and links.
+    if (key.length === 0 || (value != null && !validValue(value))) continue;
+    if (count >= countLimit) {
+      dropped += 1;
+      continue;
+    }
+    const limit = limits.attributeValueLengthLimit;
+    copy[key] = value == null || limit === Infinity ? value : truncate(value, limit);
+    count += 1;
+  }
+  return { attributes: copy, count, dropped };
+}

@@ -1,0 +1,52 @@
+import type { IdGenerator } from '@opentelemetry/sdk-trace-base';
+import { randomBytes } from 'node:crypto';
+
+const POOL_BYTES = 16 * 1024;
+const SPAN_ID_BYTES = 8;
+const TRACE_ID_BYTES = 16;
+const INVALID_SPAN_ID = '0000000000000000';
+const INVALID_TRACE_ID = '00000000000000000000000000000000';
+
+/**
+ * Trace and span ids cut from a pool of random bytes: one `randomBytes` and one hex encoding per
+ * ~2,000 span ids, and each id a slice of the pool's hex string (no copy), where the SDK's
+ * generator writes a buffer and hex-encodes it natively for every id. The bytes of the id last
+ * given stay readable (`lastBytes` at `lastAt`), so an encoder can copy them instead of parsing
+ * the hex again. All-zero ids (invalid) are skipped.
+ */
+export class PooledIdGenerator implements IdGenerator {
+  /** The pool holding the bytes of the id last given. */
+  lastBytes: Buffer = Buffer.alloc(0);
+  /** Where those bytes start in `lastBytes`. */
+  lastAt = 0;
+  private pool: Buffer = Buffer.alloc(0);
+  private hex = '';
+  private offset = 0;
+
+  constructor(private readonly random: (size: number) => Buffer = randomBytes) {}
+
+  generateTraceId(): string {
+    let id = this.take(TRACE_ID_BYTES);
+    while (id === INVALID_TRACE_ID) id = this.take(TRACE_ID_BYTES);
+    return id;
+  }
+
+  generateSpanId(): string {
+    let id = this.take(SPAN_ID_BYTES);
+    while (id === INVALID_SPAN_ID) id = this.take(SPAN_ID_BYTES);
+    return id;
+  }
+
+  private take(size: number): string {
+    if (this.offset + size > this.pool.length) {
+      this.pool = this.random(POOL_BYTES);
+      this.hex = this.pool.toString('hex');
+      this.offset = 0;
+    }
+    const at = this.offset;
+    this.offset = at + size;
+    this.lastBytes = this.pool;
+    this.lastAt = at;
+    return this.hex.slice(at * 2, (at + size) * 2);
+  }
+}
