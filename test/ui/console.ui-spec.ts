@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ConsoleBrowser, eventually, screenshot, SCREENSHOT_DIR } from './console-browser';
 import { ConsoleStack, UI_ADMIN_KEY, UI_MASTER_KEY } from './console-stack';
+import { legendValue, requestsSinceStart, tileValue } from './console-text';
 
 const DOCS_IMG_DIR = join(__dirname, '..', '..', 'docs', 'img', 'admin-console');
 const PAGES = [
@@ -39,10 +40,17 @@ describe('admin console in a real browser', () => {
       .click();
     await page.getByRole('heading', { level: 1, name: label }).waitFor();
   };
-  const sinceStartRequests = async (): Promise<number> => {
-    const match = /([\d,]+) requests/.exec(await text('since-start'));
-    return match ? Number(match[1]!.replace(/,/g, '')) : Number.NaN;
-  };
+  const sinceStartRequests = async (): Promise<number> =>
+    requestsSinceStart(await text('since-start'));
+  /** The Overview's live section as one text: tiles, totals and chart legends from one render. */
+  const liveTraffic = (): Promise<string> =>
+    page.getByRole('region', { name: 'Live traffic' }).innerText({ timeout: 15_000 });
+  /** Lines and dots drawn in one live chart (an empty chart draws neither). */
+  const drawnMarks = (title: string): Promise<number> =>
+    page
+      .getByRole('img', { name: new RegExp(`^${title}: `) })
+      .locator('path.line[d^="M"], circle.dot')
+      .count();
 
   beforeAll(async () => {
     try {
@@ -123,9 +131,16 @@ describe('admin console in a real browser', () => {
     await screenshot(page, 'keys');
   });
 
-  it('counts a completion made with the new key on the overview', async () => {
+  it('draws the first interval on the overview, then a completion made with the new key', async () => {
     await goTo('Overview');
-    const before = await eventually(sinceStartRequests, (n) => !Number.isNaN(n));
+    // Two scrapes about a second apart make the first interval: every chart has its figures.
+    const first = await eventually(liveTraffic, (t) => !Number.isNaN(legendValue(t, 'requests')));
+    expect(legendValue(first, 'requests')).toBeGreaterThanOrEqual(0);
+    expect(legendValue(first, 'input')).toBeGreaterThanOrEqual(0);
+    expect(await page.getByText('Collecting data…').count()).toBe(0);
+    expect(await drawnMarks('Requests per second')).toBeGreaterThan(0);
+
+    const before = requestsSinceStart(first);
     const chat = await stack.api(
       'POST',
       '/v1/chat/completions',
@@ -138,8 +153,17 @@ describe('admin console in a real browser', () => {
     expect(chat.status).toBe(200);
     expect(stack.upstream.count('/v1/chat/completions')).toBeGreaterThanOrEqual(1);
 
-    const after = await eventually(sinceStartRequests, (n) => n > before);
-    expect(after).toBeGreaterThan(before);
+    // One read of the section: the scrape that counted the completion also drew its interval.
+    const after = await eventually(liveTraffic, (t) => requestsSinceStart(t) > before);
+    expect(requestsSinceStart(after)).toBeGreaterThan(before);
+    expect(legendValue(after, 'requests')).toBeGreaterThan(0);
+    expect(legendValue(after, 'output')).toBeGreaterThan(0);
+    expect(legendValue(after, 'p50')).toBeGreaterThan(0);
+    expect(tileValue(after, 'Requests')).toBeGreaterThanOrEqual(1);
+    expect(tileValue(after, 'Tokens')).toBeGreaterThan(0);
+    for (const chart of ['Requests per second', 'Latency', 'Tokens per second']) {
+      expect(await drawnMarks(chart)).toBeGreaterThan(0);
+    }
     await screenshot(page, 'overview');
   });
 
@@ -153,6 +177,44 @@ describe('admin console in a real browser', () => {
     await goTo('Teams');
     expect(await text('teams-table')).toContain('platform');
     await screenshot(page, 'teams');
+  });
+
+  it('creates, edits, blocks and deletes a team through its form and row actions', async () => {
+    const said = (message: string) =>
+      page.getByRole('status').filter({ hasText: message }).waitFor();
+    await page.getByRole('button', { name: 'Create team' }).first().click();
+    const create = page.getByRole('form', { name: 'Create a team' });
+    await create.getByLabel('Team id', { exact: true }).fill('scratch');
+    const budget = create.getByLabel('Max budget (USD)');
+    await budget.fill('lots');
+    await create.getByRole('button', { name: 'Create team' }).click();
+    expect(await budget.getAttribute('aria-invalid')).toBe('true');
+    await budget.fill('12');
+    await create.getByRole('button', { name: 'Create team' }).click();
+    await said('Team scratch created.');
+
+    await page.getByRole('button', { name: 'Edit team scratch' }).click();
+    const edit = page.getByRole('form', { name: 'Edit team scratch' });
+    expect(await edit.getByLabel('Max budget (USD)').inputValue()).toBe('12');
+    await edit.getByLabel('Team alias').fill('scratch-team');
+    await edit.getByRole('button', { name: 'Save team' }).click();
+    await said('Team scratch-team saved.');
+    await page.getByRole('button', { name: 'Block team scratch-team' }).click();
+    await said('Team scratch-team blocked.');
+    const info = await stack.api<{ team_info: { team_alias: string; blocked: boolean } }>(
+      'GET',
+      '/team/info?team_id=scratch',
+      { admin: UI_ADMIN_KEY },
+    );
+    expect(info.body.team_info).toMatchObject({ team_alias: 'scratch-team', blocked: true });
+
+    await page.getByRole('button', { name: 'Delete team scratch-team' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete team scratch-team?' })
+      .getByRole('button', { name: 'Delete team and its keys' })
+      .click();
+    await said('Team scratch-team deleted with 0 key(s).');
+    expect(await text('teams-table')).not.toContain('scratch');
   });
 
   it('registers an MCP server and lists its tools', async () => {
@@ -200,6 +262,17 @@ describe('admin console in a real browser', () => {
     await goTo('A2A');
     expect(await text('a2a-agents')).toContain('echo-agent');
     await screenshot(page, 'a2a');
+
+    // The register form checks what it can before sending anything.
+    await page.getByRole('button', { name: 'Register agent' }).click();
+    const form = page.getByRole('form', { name: 'Register an agent' });
+    await form.getByLabel('Register by').selectOption('endpoint');
+    await form.getByLabel('Upstream auth').selectOption('bearer_token');
+    await form.getByRole('button', { name: 'Register', exact: true }).click();
+    expect(await form.getByLabel(/^Name/).getAttribute('aria-invalid')).toBe('true');
+    expect(await form.getByLabel('Credential').getAttribute('aria-invalid')).toBe('true');
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await form.waitFor({ state: 'detached' });
   });
 
   it('finds those actions in the audit log', async () => {

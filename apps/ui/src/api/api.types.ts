@@ -7,7 +7,8 @@ export interface ObjectPermission {
   agent_access_groups: string[];
 }
 
-interface Governance {
+/** The limits, budget and state keys and teams share. */
+export interface Governance {
   models: string[];
   max_budget: number | null;
   budget_duration: string | null;

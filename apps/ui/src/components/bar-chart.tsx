@@ -1,4 +1,4 @@
-import { niceMax } from './line-chart';
+import { niceMax } from './chart-geometry';
 
 interface BarChartProps {
   readonly title: string;

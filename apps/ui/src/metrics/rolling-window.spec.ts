@@ -133,6 +133,16 @@ describe(windowPoints.name, () => {
     expect(point!.p99Ms).toBeCloseTo(982);
   });
 
+  it('divides by each real interval, so a short warm-up gap gives the same rate', () => {
+    const points = windowPoints([
+      snapshot(0),
+      snapshot(1000, { requests: 2 }),
+      snapshot(6000, { requests: 12 }),
+    ]);
+    expect(points.map((p) => p.requestsPerSec)).toEqual([2, 2]);
+    expect(points.map((p) => p.at)).toEqual([1000, 6000]);
+  });
+
   it('has no latency for an interval without completed requests', () => {
     const [point] = windowPoints([snapshot(0), snapshot(1000)]);
     expect(point!.p50Ms).toBeNull();

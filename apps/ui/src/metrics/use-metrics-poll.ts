@@ -5,6 +5,7 @@ import { useSession } from '../session/use-session';
 import { summarizeMetrics, type MetricsSnapshot } from './metrics-snapshot';
 import { parsePrometheusText } from './prometheus-parser';
 import { appendSnapshot } from './rolling-window';
+import { startScrapeLoop } from './scrape-loop';
 
 export interface MetricsPoll {
   readonly snapshots: readonly MetricsSnapshot[];
@@ -13,22 +14,28 @@ export interface MetricsPoll {
   readonly needsUserKey: boolean;
 }
 
+export interface PollTiming {
+  readonly intervalMs: number;
+  /** The first gap: the first rates (which need two scrapes) show after it. */
+  readonly warmupMs: number;
+}
+
 /**
- * Scrapes `/metrics` every `intervalMs` while the tab is visible, keeping the newest `capacity`
- * snapshots. Sends the user key when there is one (`/metrics` may also be public).
+ * Scrapes `/metrics` at once, after `warmupMs`, then every `intervalMs` while the tab is visible,
+ * keeping the newest `capacity` snapshots. Sends the user key when there is one (`/metrics` may
+ * also be public).
  */
-export function useMetricsPoll(intervalMs: number, capacity: number): MetricsPoll {
+export function useMetricsPoll(
+  { intervalMs, warmupMs }: PollTiming,
+  capacity: number,
+): MetricsPoll {
   const { userKey } = useSession();
   const [snapshots, setSnapshots] = useState<MetricsSnapshot[]>([]);
   const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
     const controller = new AbortController();
-    // Per effect run: a scrape left over from a previous run must not hold this one back.
-    let busy = false;
-    const scrape = async (): Promise<void> => {
-      if (busy || document.hidden) return;
-      busy = true;
+    const scrape = async (): Promise<boolean> => {
       try {
         const text = await gatewayText('/metrics', {
           auth: userKey ? 'user' : 'none',
@@ -37,24 +44,25 @@ export function useMetricsPoll(intervalMs: number, capacity: number): MetricsPol
         const snapshot = summarizeMetrics(parsePrometheusText(text), Date.now());
         setSnapshots((previous) => appendSnapshot(previous, snapshot, capacity));
         setError(null);
+        return true;
       } catch (caught) {
-        if (controller.signal.aborted) return;
+        if (controller.signal.aborted) return false;
         setError(caught);
         // Without a key a 401 will not change: stop until one is given (the effect restarts).
-        if (!userKey && caught instanceof GatewayError && caught.status === 401) {
-          window.clearInterval(timer);
-        }
-      } finally {
-        busy = false;
+        return !(!userKey && caught instanceof GatewayError && caught.status === 401);
       }
     };
-    const timer = window.setInterval(() => void scrape(), intervalMs);
-    void scrape();
+    const stop = startScrapeLoop({
+      scrape,
+      paused: () => document.hidden,
+      intervalMs,
+      warmupMs,
+    });
     return () => {
       controller.abort();
-      window.clearInterval(timer);
+      stop();
     };
-  }, [userKey, intervalMs, capacity]);
+  }, [userKey, intervalMs, warmupMs, capacity]);
 
   const needsUserKey = !userKey && error instanceof GatewayError && error.status === 401;
   return { snapshots, error, needsUserKey };

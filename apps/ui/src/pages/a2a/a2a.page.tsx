@@ -1,81 +1,58 @@
 import { useState } from 'react';
 import type { A2aAgent } from '../../api/api.types';
-import { GatewayError } from '../../api/gateway-error';
 import { listA2aAgents, removeA2aAgent } from '../../api/registry.api';
 import { ConfirmButton } from '../../components/confirm-button';
-import { ErrorNotice, InfoNotice, Loading, StatusMessage } from '../../components/notice';
-import { Page, Section } from '../../components/page';
-import { useAction } from '../../lib/use-action';
+import { DataTable } from '../../components/data-table';
+import { Section } from '../../components/page';
+import { RegistryPage } from '../../components/registry-page';
+import { ResourceList } from '../../components/resource-list';
+import { useRegistry } from '../../lib/use-registry';
 import { useResource } from '../../lib/use-resource';
 import { A2aAgentForm } from './a2a-agent.form';
 import { AgentCard } from './agent-card';
 
 export function A2aPage() {
   const agents = useResource('a2a-agents', listA2aAgents);
-  const [registering, setRegistering] = useState(false);
   const [viewing, setViewing] = useState<string | null>(null);
-  const [status, setStatus] = useState('');
-  const remove = useAction(async (id: string) => {
-    await removeA2aAgent(id);
-    setStatus(`Agent ${id} removed.`);
-    if (viewing === id) setViewing(null);
+  const registry = useRegistry('Agent', removeA2aAgent, (removedId) => {
+    if (removedId !== undefined && viewing === removedId) setViewing(null);
     agents.reload();
   });
-  const disabled =
-    agents.error instanceof GatewayError && agents.error.code === 'a2a_gateway_disabled';
   return (
-    <Page
+    <RegistryPage
       title="A2A"
       description="Agents reachable through the gateway and their cards; register and remove agents."
-      actions={
-        disabled ? null : (
-          <button
-            type="button"
-            className="primary"
-            aria-expanded={registering}
-            onClick={() => setRegistering(true)}
-          >
-            Register agent
-          </button>
-        )
+      registerLabel="Register agent"
+      registry={registry}
+      listError={agents.error}
+      offCode="a2a_gateway_disabled"
+      flag="A2A_GATEWAY_ENABLED"
+      form={
+        <A2aAgentForm
+          onRegistered={registry.registered}
+          onCancel={() => registry.setRegistering(false)}
+        />
       }
     >
-      {disabled ? (
-        <InfoNotice>
-          The A2A gateway is off on this gateway. <code>A2A_GATEWAY_ENABLED=true</code> turns it on.
-        </InfoNotice>
-      ) : (
-        <>
-          <StatusMessage>{status}</StatusMessage>
-          <ErrorNotice error={remove.error} title="Not removed" />
-          {registering ? (
-            <A2aAgentForm
-              onRegistered={(id) => {
-                setRegistering(false);
-                setStatus(`Agent ${id} registered.`);
-                agents.reload();
-              }}
-              onCancel={() => setRegistering(false)}
+      <Section title="Agents">
+        <ResourceList
+          resource={agents}
+          title="Agents"
+          what="agents"
+          empty="No agents registered."
+          items={(data) => data.agents}
+        >
+          {(items) => (
+            <AgentsTable
+              agents={items}
+              onView={setViewing}
+              onRemove={(id) => void registry.remove.run(id)}
             />
-          ) : null}
-          <Section title="Agents">
-            <ErrorNotice error={agents.error} title="Agents" />
-            {agents.loading && !agents.data ? <Loading what="agents" /> : null}
-            {agents.data?.agents.length === 0 ? (
-              <InfoNotice>No agents registered.</InfoNotice>
-            ) : null}
-            {agents.data?.agents.length ? (
-              <AgentsTable
-                agents={agents.data.agents}
-                onView={setViewing}
-                onRemove={(id) => void remove.run(id)}
-              />
-            ) : null}
-          </Section>
-          {viewing ? <AgentCard agentId={viewing} onClose={() => setViewing(null)} /> : null}
-        </>
-      )}
-    </Page>
+          )}
+        </ResourceList>
+      </Section>
+      {viewing ? <AgentCard agentId={viewing} onClose={() => setViewing(null)} /> : null}
+    </RegistryPage>
   );
 }
 
@@ -85,59 +62,47 @@ function AgentsTable(props: {
   readonly onRemove: (id: string) => void;
 }) {
   return (
-    <div className="table-wrap">
-      <table data-testid="a2a-agents">
-        <caption>Registered agents</caption>
-        <thead>
-          <tr>
-            <th scope="col">Agent</th>
-            <th scope="col">Protocol</th>
-            <th scope="col">Skills</th>
-            <th scope="col">Upstream</th>
-            <th scope="col">Gateway path</th>
-            <th scope="col">Status</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.agents.map((agent) => (
-            <tr key={agent.agent_id}>
-              <th scope="row">
-                {agent.name}
-                <div className="muted mono">{agent.agent_id}</div>
-              </th>
-              <td>{agent.protocol_version}</td>
-              <td>{agent.skills.map((skill) => skill.name).join(', ') || '—'}</td>
-              <td className="mono">{agent.url ?? '—'}</td>
-              <td className="mono">{agent.gateway_url}</td>
-              <td>
-                <span className={`badge badge-${agent.enabled ? 'ok' : 'off'}`}>
-                  {agent.enabled ? 'enabled' : 'disabled'}
-                </span>
-              </td>
-              <td className="row-actions">
-                <button
-                  type="button"
-                  aria-label={`View card of ${agent.agent_id}`}
-                  onClick={() => props.onView(agent.agent_id)}
-                >
-                  View card
-                </button>
-                <ConfirmButton
-                  label="Remove"
-                  ariaLabel={`Remove agent ${agent.agent_id}`}
-                  title={`Remove agent ${agent.name}?`}
-                  confirmLabel="Remove agent"
-                  danger
-                  onConfirm={() => props.onRemove(agent.agent_id)}
-                >
-                  <p>Calls to {agent.gateway_url} fail from now on.</p>
-                </ConfirmButton>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="a2a-agents"
+      caption="Registered agents"
+      columns={['Agent', 'Protocol', 'Skills', 'Upstream', 'Gateway path', 'Status', 'Actions']}
+    >
+      {props.agents.map((agent) => (
+        <tr key={agent.agent_id}>
+          <th scope="row">
+            {agent.name}
+            <div className="muted mono">{agent.agent_id}</div>
+          </th>
+          <td>{agent.protocol_version}</td>
+          <td>{agent.skills.map((skill) => skill.name).join(', ') || '—'}</td>
+          <td className="mono">{agent.url ?? '—'}</td>
+          <td className="mono">{agent.gateway_url}</td>
+          <td>
+            <span className={`badge badge-${agent.enabled ? 'ok' : 'off'}`}>
+              {agent.enabled ? 'enabled' : 'disabled'}
+            </span>
+          </td>
+          <td className="row-actions">
+            <button
+              type="button"
+              aria-label={`View card of ${agent.agent_id}`}
+              onClick={() => props.onView(agent.agent_id)}
+            >
+              View card
+            </button>
+            <ConfirmButton
+              label="Remove"
+              ariaLabel={`Remove agent ${agent.agent_id}`}
+              title={`Remove agent ${agent.name}?`}
+              confirmLabel="Remove agent"
+              danger
+              onConfirm={() => props.onRemove(agent.agent_id)}
+            >
+              <p>Calls to {agent.gateway_url} fail from now on.</p>
+            </ConfirmButton>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Field, SelectField } from '../../components/field';
 import { NO_AUDIT_FILTERS, type AuditFilterDraft } from '../../lib/audit-filters';
+import { useDraft } from '../../lib/use-draft';
 
 interface AuditFiltersFormProps {
   /** Applies the filters; answers the problems found, or null. */
@@ -8,10 +9,8 @@ interface AuditFiltersFormProps {
 }
 
 export function AuditFiltersForm({ onApply }: AuditFiltersFormProps) {
-  const [draft, setDraft] = useState<AuditFilterDraft>(NO_AUDIT_FILTERS);
+  const { draft, setDraft, bind } = useDraft<AuditFilterDraft>(NO_AUDIT_FILTERS);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const set = (field: keyof AuditFilterDraft) => (value: string) =>
-    setDraft({ ...draft, [field]: value });
   const submit = (event: FormEvent): void => {
     event.preventDefault();
     setErrors(onApply(draft) ?? {});
@@ -25,27 +24,14 @@ export function AuditFiltersForm({ onApply }: AuditFiltersFormProps) {
       <div className="form-grid">
         <Field
           label="Actor"
-          value={draft.actor}
-          onChange={set('actor')}
+          {...bind('actor')}
           hint="admin, master, virtual, system, anonymous, or an actor id."
         />
-        <Field
-          label="Action"
-          value={draft.action}
-          onChange={set('action')}
-          error={errors.action}
-          hint="e.g. key.generate"
-        />
-        <Field
-          label="Resource type"
-          value={draft.resourceType}
-          onChange={set('resourceType')}
-          hint="e.g. key, team, strategy"
-        />
+        <Field label="Action" {...bind('action')} error={errors.action} hint="e.g. key.generate" />
+        <Field label="Resource type" {...bind('resourceType')} hint="e.g. key, team, strategy" />
         <SelectField
           label="Outcome"
-          value={draft.outcome}
-          onChange={set('outcome')}
+          {...bind('outcome')}
           options={[
             { value: '', label: 'Any' },
             { value: 'success', label: 'Success' },
@@ -53,24 +39,11 @@ export function AuditFiltersForm({ onApply }: AuditFiltersFormProps) {
             { value: 'denied', label: 'Denied' },
           ]}
         />
-        <Field
-          label="From"
-          type="date"
-          value={draft.since}
-          onChange={set('since')}
-          error={errors.since}
-        />
-        <Field
-          label="To"
-          type="date"
-          value={draft.until}
-          onChange={set('until')}
-          error={errors.until}
-        />
+        <Field label="From" type="date" {...bind('since')} error={errors.since} />
+        <Field label="To" type="date" {...bind('until')} error={errors.until} />
         <SelectField
           label="Per page"
-          value={draft.limit}
-          onChange={set('limit')}
+          {...bind('limit')}
           options={['25', '50', '100', '200'].map((n) => ({ value: n, label: n }))}
         />
       </div>

@@ -1,60 +1,69 @@
 import { Field } from '../../components/field';
 import type { Errors, GovernanceDraft } from '../../lib/governance-form';
+import type { Binding } from '../../lib/use-draft';
 
-interface GovernanceInputsProps<T extends GovernanceDraft> {
-  readonly draft: T;
-  readonly errors: Errors;
-  readonly onChange: (draft: T) => void;
+interface LimitField {
+  readonly field: keyof GovernanceDraft;
+  /** The body field its problems are reported under. */
+  readonly error: string;
+  readonly label: string;
+  readonly hint: string;
+  readonly inputMode?: 'decimal' | 'numeric';
 }
 
+const LIMIT_FIELDS: readonly LimitField[] = [
+  {
+    field: 'models',
+    error: 'models',
+    label: 'Models',
+    hint: 'Comma-separated model groups; empty allows every model.',
+  },
+  {
+    field: 'maxBudget',
+    error: 'max_budget',
+    label: 'Max budget (USD)',
+    hint: 'Empty: no budget.',
+    inputMode: 'decimal',
+  },
+  {
+    field: 'budgetDuration',
+    error: 'budget_duration',
+    label: 'Budget period',
+    hint: 'e.g. 1d, 7d, 1mo, monthly; empty: the budget never resets.',
+  },
+  {
+    field: 'rpmLimit',
+    error: 'rpm_limit',
+    label: 'Requests per minute',
+    hint: 'Empty: unlimited.',
+    inputMode: 'numeric',
+  },
+  {
+    field: 'tpmLimit',
+    error: 'tpm_limit',
+    label: 'Tokens per minute',
+    hint: 'Empty: unlimited.',
+    inputMode: 'numeric',
+  },
+];
+
 /** The limit fields keys and teams share. */
-export function GovernanceInputs<T extends GovernanceDraft>({
-  draft,
-  errors,
-  onChange,
-}: GovernanceInputsProps<T>) {
-  const set = (field: keyof GovernanceDraft) => (value: string) =>
-    onChange({ ...draft, [field]: value });
+export function GovernanceInputs(props: {
+  readonly bind: (field: keyof GovernanceDraft) => Binding;
+  readonly errors: Errors;
+}) {
   return (
     <>
-      <Field
-        label="Models"
-        value={draft.models}
-        onChange={set('models')}
-        error={errors.models}
-        hint="Comma-separated model groups; empty allows every model."
-      />
-      <Field
-        label="Max budget (USD)"
-        value={draft.maxBudget}
-        onChange={set('maxBudget')}
-        inputMode="decimal"
-        error={errors.max_budget}
-        hint="Empty: no budget."
-      />
-      <Field
-        label="Budget period"
-        value={draft.budgetDuration}
-        onChange={set('budgetDuration')}
-        error={errors.budget_duration}
-        hint="e.g. 1d, 7d, 1mo, monthly; empty: the budget never resets."
-      />
-      <Field
-        label="Requests per minute"
-        value={draft.rpmLimit}
-        onChange={set('rpmLimit')}
-        inputMode="numeric"
-        error={errors.rpm_limit}
-        hint="Empty: unlimited."
-      />
-      <Field
-        label="Tokens per minute"
-        value={draft.tpmLimit}
-        onChange={set('tpmLimit')}
-        inputMode="numeric"
-        error={errors.tpm_limit}
-        hint="Empty: unlimited."
-      />
+      {LIMIT_FIELDS.map((spec) => (
+        <Field
+          key={spec.field}
+          label={spec.label}
+          {...props.bind(spec.field)}
+          inputMode={spec.inputMode}
+          error={props.errors[spec.error]}
+          hint={spec.hint}
+        />
+      ))}
     </>
   );
 }

@@ -1,9 +1,8 @@
-import { useState, type FormEvent } from 'react';
 import type { KeyView, TeamView } from '../../api/api.types';
 import { Field, SelectField } from '../../components/field';
-import { ErrorNotice } from '../../components/notice';
-import { governanceDraftOf, keyBody, type Errors, type KeyDraft } from '../../lib/governance-form';
-import { useAction } from '../../lib/use-action';
+import { FormCard } from '../../components/form-card';
+import { governanceDraftOf, keyBody, type KeyDraft } from '../../lib/governance-form';
+import { useBodyForm } from '../../lib/use-body-form';
 import { GovernanceInputs } from './governance-inputs';
 
 interface KeyFormProps {
@@ -25,62 +24,42 @@ function draftOf(current?: KeyView): KeyDraft {
 
 /** Creates a key or edits one's alias, team, models, budget and limits. */
 export function KeyForm({ current, teams, onSubmit, onCancel }: KeyFormProps) {
-  const [draft, setDraft] = useState<KeyDraft>(() => draftOf(current));
-  const [errors, setErrors] = useState<Errors>({});
-  const save = useAction(onSubmit);
-  const set = (field: keyof KeyDraft) => (value: string) => setDraft({ ...draft, [field]: value });
-
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
-    const result = keyBody(draft, current);
-    setErrors(result.errors ?? {});
-    if (result.body) await save.run(result.body);
-  };
-
-  const title = current ? `Edit key ${current.key_alias ?? current.key_name}` : 'Create a key';
+  const form = useBodyForm(
+    () => draftOf(current),
+    (draft) => keyBody(draft, current),
+    onSubmit,
+  );
+  const { bind, errors } = form;
   return (
-    <form className="card" onSubmit={(event) => void submit(event)} aria-label={title} noValidate>
-      <h2>{title}</h2>
-      <ErrorNotice error={save.error} title="The gateway refused" />
-      <div className="form-grid">
-        <Field
-          label="Alias"
-          value={draft.alias}
-          onChange={set('alias')}
-          error={errors.key_alias}
-          hint="A unique, readable name."
-        />
-        <SelectField
-          label="Team"
-          value={draft.teamId}
-          onChange={set('teamId')}
-          options={[
-            { value: '', label: 'No team' },
-            ...teamOptions(teams, current?.team_id ?? null),
-          ]}
-        />
-        <Field
-          label={current ? 'New expiry (from now)' : 'Expires after'}
-          value={draft.expiresIn}
-          onChange={set('expiresIn')}
-          error={errors.duration}
-          hint={
-            current
-              ? 'e.g. 30d; empty keeps the current expiry.'
-              : 'e.g. 30d; empty: never expires.'
-          }
-        />
-        <GovernanceInputs draft={draft} errors={errors} onChange={setDraft} />
-      </div>
-      <div className="actions">
-        <button type="submit" className="primary" disabled={save.pending}>
-          {current ? 'Save key' : 'Create key'}
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    <FormCard
+      title={current ? `Edit key ${current.key_alias ?? current.key_name}` : 'Create a key'}
+      submitLabel={current ? 'Save key' : 'Create key'}
+      onSubmit={form.submit}
+      onCancel={onCancel}
+      pending={form.pending}
+      error={form.error}
+    >
+      <Field
+        label="Alias"
+        {...bind('alias')}
+        error={errors.key_alias}
+        hint="A unique, readable name."
+      />
+      <SelectField
+        label="Team"
+        {...bind('teamId')}
+        options={[{ value: '', label: 'No team' }, ...teamOptions(teams, current?.team_id ?? null)]}
+      />
+      <Field
+        label={current ? 'New expiry (from now)' : 'Expires after'}
+        {...bind('expiresIn')}
+        error={errors.duration}
+        hint={
+          current ? 'e.g. 30d; empty keeps the current expiry.' : 'e.g. 30d; empty: never expires.'
+        }
+      />
+      <GovernanceInputs bind={bind} errors={errors} />
+    </FormCard>
   );
 }
 

@@ -1,5 +1,6 @@
 import type { McpServer, McpServerHealth, McpTool } from '../../api/api.types';
 import { ConfirmButton } from '../../components/confirm-button';
+import { DataTable } from '../../components/data-table';
 import { formatMs } from '../../lib/format';
 
 interface McpServersTableProps {
@@ -17,60 +18,48 @@ export function McpServersTable({ servers, health, tools, onRemove }: McpServers
     toolCounts.set(tool.server_id, (toolCounts.get(tool.server_id) ?? 0) + 1);
   }
   return (
-    <div className="table-wrap">
-      <table data-testid="mcp-servers">
-        <caption>Registered servers</caption>
-        <thead>
-          <tr>
-            <th scope="col">Server</th>
-            <th scope="col">Transport · URL</th>
-            <th scope="col">Auth</th>
-            <th scope="col">Access groups</th>
-            <th scope="col">Health</th>
-            <th scope="col">Tools</th>
-            <th scope="col">Actions</th>
+    <DataTable
+      testId="mcp-servers"
+      caption="Registered servers"
+      columns={['Server', 'Transport · URL', 'Auth', 'Access groups', 'Health', 'Tools', 'Actions']}
+    >
+      {servers.map((server) => {
+        const probe = byId.get(server.server_id);
+        return (
+          <tr key={server.server_id}>
+            <th scope="row">
+              {server.server_name}
+              <div className="muted mono">{server.server_id}</div>
+            </th>
+            <td>
+              {server.transport}
+              <div className="muted mono">{server.url ?? '—'}</div>
+            </td>
+            <td>
+              {server.auth_type}
+              {server.has_credentials ? ' (credential stored)' : ''}
+            </td>
+            <td>{server.mcp_access_groups.join(', ') || '—'}</td>
+            <td>
+              <HealthBadge probe={probe} enabled={server.enabled} />
+            </td>
+            <td>{probe?.tool_count ?? toolCounts.get(server.server_id) ?? '—'}</td>
+            <td className="row-actions">
+              <ConfirmButton
+                label="Remove"
+                ariaLabel={`Remove server ${server.server_id}`}
+                title={`Remove server ${server.server_name}?`}
+                confirmLabel="Remove server"
+                danger
+                onConfirm={() => onRemove(server.server_id)}
+              >
+                <p>Its tools disappear for every client at once.</p>
+              </ConfirmButton>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {servers.map((server) => {
-            const probe = byId.get(server.server_id);
-            return (
-              <tr key={server.server_id}>
-                <th scope="row">
-                  {server.server_name}
-                  <div className="muted mono">{server.server_id}</div>
-                </th>
-                <td>
-                  {server.transport}
-                  <div className="muted mono">{server.url ?? '—'}</div>
-                </td>
-                <td>
-                  {server.auth_type}
-                  {server.has_credentials ? ' (credential stored)' : ''}
-                </td>
-                <td>{server.mcp_access_groups.join(', ') || '—'}</td>
-                <td>
-                  <HealthBadge probe={probe} enabled={server.enabled} />
-                </td>
-                <td>{probe?.tool_count ?? toolCounts.get(server.server_id) ?? '—'}</td>
-                <td className="row-actions">
-                  <ConfirmButton
-                    label="Remove"
-                    ariaLabel={`Remove server ${server.server_id}`}
-                    title={`Remove server ${server.server_name}?`}
-                    confirmLabel="Remove server"
-                    danger
-                    onConfirm={() => onRemove(server.server_id)}
-                  >
-                    <p>Its tools disappear for every client at once.</p>
-                  </ConfirmButton>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }
 

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { McpTool } from '../../api/api.types';
 import { GatewayError } from '../../api/gateway-error';
 import { callMcpTool } from '../../api/registry.api';
+import { DataTable } from '../../components/data-table';
 import { Field, SelectField } from '../../components/field';
 import { ErrorNotice, InfoNotice, StatusMessage } from '../../components/notice';
 import { JsonBlock, Section } from '../../components/page';
@@ -33,32 +34,24 @@ export function McpToolsPanel({ tools, error }: McpToolsPanelProps) {
       {tools?.length === 0 ? <InfoNotice>No tools discovered.</InfoNotice> : null}
       {tools?.length ? (
         <>
-          <div className="table-wrap">
-            <table data-testid="mcp-tools">
-              <caption>Discovered tools (named server.tool)</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Tool</th>
-                  <th scope="col">Server</th>
-                  <th scope="col">Description</th>
-                </tr>
-              </thead>
-              <tbody>
-                {tools.map((t) => (
-                  <tr key={t.name}>
-                    <th scope="row" className="mono">
-                      {t.name}
-                    </th>
-                    <td>{t.server_id}</td>
-                    <td>
-                      {t.title ? `${t.title}: ` : ''}
-                      {t.description}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="mcp-tools"
+            caption="Discovered tools (named server.tool)"
+            columns={['Tool', 'Server', 'Description']}
+          >
+            {tools.map((t) => (
+              <tr key={t.name}>
+                <th scope="row" className="mono">
+                  {t.name}
+                </th>
+                <td>{t.server_id}</td>
+                <td>
+                  {t.title ? `${t.title}: ` : ''}
+                  {t.description}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
           <ToolCallForm key={tool?.name} tools={tools} tool={tool} onSelect={setSelected} />
         </>
       ) : null}

@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { GatewayError } from '../../api/gateway-error';
 import { listMcpServers, listMcpTools, mcpHealth, removeMcpServer } from '../../api/registry.api';
-import { ErrorNotice, InfoNotice, Loading, StatusMessage } from '../../components/notice';
-import { Page, Section } from '../../components/page';
-import { useAction } from '../../lib/use-action';
+import { ErrorNotice } from '../../components/notice';
+import { Section } from '../../components/page';
+import { RegistryPage } from '../../components/registry-page';
+import { ResourceList } from '../../components/resource-list';
+import { useRegistry } from '../../lib/use-registry';
 import { useResource } from '../../lib/use-resource';
 import { McpServerForm } from './mcp-server.form';
 import { McpServersTable } from './mcp-servers-table';
@@ -14,82 +15,56 @@ export function McpPage() {
   const [healthKey, setHealthKey] = useState(0);
   const health = useResource(`mcp-health:${healthKey}`, mcpHealth);
   const tools = useResource('mcp-tools', listMcpTools);
-  const [registering, setRegistering] = useState(false);
-  const [status, setStatus] = useState('');
   const refresh = (): void => {
     servers.reload();
     tools.reload();
     setHealthKey((k) => k + 1);
   };
-  const remove = useAction(async (id: string) => {
-    await removeMcpServer(id);
-    setStatus(`Server ${id} removed.`);
-    refresh();
-  });
+  const registry = useRegistry('Server', removeMcpServer, refresh);
 
-  const disabled =
-    servers.error instanceof GatewayError && servers.error.code === 'mcp_gateway_disabled';
   return (
-    <Page
+    <RegistryPage
       title="MCP"
       description="Upstream MCP servers, their health and tools; register and remove servers, try a tool."
-      actions={
-        disabled ? null : (
-          <button
-            type="button"
-            className="primary"
-            aria-expanded={registering}
-            onClick={() => setRegistering(true)}
-          >
-            Register server
-          </button>
-        )
+      registerLabel="Register server"
+      registry={registry}
+      listError={servers.error}
+      offCode="mcp_gateway_disabled"
+      flag="MCP_GATEWAY_ENABLED"
+      form={
+        <McpServerForm
+          onRegistered={registry.registered}
+          onCancel={() => registry.setRegistering(false)}
+        />
       }
     >
-      {disabled ? (
-        <InfoNotice>
-          The MCP gateway is off on this gateway. <code>MCP_GATEWAY_ENABLED=true</code> turns it on.
-        </InfoNotice>
-      ) : (
-        <>
-          <StatusMessage>{status}</StatusMessage>
-          <ErrorNotice error={remove.error} title="Not removed" />
-          {registering ? (
-            <McpServerForm
-              onRegistered={(id) => {
-                setRegistering(false);
-                setStatus(`Server ${id} registered.`);
-                refresh();
-              }}
-              onCancel={() => setRegistering(false)}
+      <Section
+        title="Servers"
+        actions={
+          <button type="button" onClick={refresh}>
+            Check health
+          </button>
+        }
+      >
+        <ErrorNotice error={health.error} title="Health" />
+        <ResourceList
+          resource={servers}
+          title="Servers"
+          what="servers"
+          empty="No MCP servers registered."
+          items={(data) => data.servers}
+        >
+          {(items) => (
+            <McpServersTable
+              servers={items}
+              health={health.data?.servers}
+              tools={tools.data?.tools}
+              onRemove={(id) => void registry.remove.run(id)}
             />
-          ) : null}
-          <Section
-            title="Servers"
-            actions={
-              <button type="button" onClick={refresh}>
-                Check health
-              </button>
-            }
-          >
-            <ErrorNotice error={servers.error} title="Servers" />
-            <ErrorNotice error={health.error} title="Health" />
-            {servers.loading && !servers.data ? <Loading what="servers" /> : null}
-            {servers.data?.servers.length === 0 ? (
-              <InfoNotice>No MCP servers registered.</InfoNotice>
-            ) : null}
-            {servers.data?.servers.length ? (
-              <McpServersTable
-                servers={servers.data.servers}
-                health={health.data?.servers}
-                tools={tools.data?.tools}
-                onRemove={(id) => void remove.run(id)}
-              />
-            ) : null}
-          </Section>
-          <McpToolsPanel tools={tools.data?.tools} error={tools.error} />
-        </>
-      )}
-    </Page>
+          )}
+        </ResourceList>
+      </Section>
+      <McpToolsPanel tools={tools.data?.tools} error={tools.error} />
+    </RegistryPage>
   );
 }

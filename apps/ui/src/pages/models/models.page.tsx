@@ -1,5 +1,6 @@
 import { gatewayJson } from '../../api/gateway-client';
 import type { DeploymentRow, ModelList, RouterInfo } from '../../api/api.types';
+import { DataTable } from '../../components/data-table';
 import { ErrorNotice, Loading } from '../../components/notice';
 import { Page, Section } from '../../components/page';
 import { UserKeyGate } from '../../components/user-key-gate';
@@ -83,56 +84,52 @@ function DeploymentTable(props: {
   readonly deployments: readonly DeploymentRow[];
 }) {
   return (
-    <div className="table-wrap">
-      <table data-testid={`model-group-${props.name}`}>
-        <caption>
+    <DataTable
+      testId={`model-group-${props.name}`}
+      caption={
+        <>
           {props.name}
           {props.candidates ? ` (router alias over ${props.candidates.join(', ')})` : ''}
           {props.fallbacks?.length ? ` · falls back to ${props.fallbacks.join(', ')}` : ''}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Deployment</th>
-            <th scope="col">Provider / model</th>
-            <th scope="col">API base</th>
-            <th scope="col">Weight · rpm · tpm</th>
-            <th scope="col">Breaker</th>
-            <th scope="col">Cooldown until</th>
-            <th scope="col">In flight</th>
-            <th scope="col">Latency · TTFT</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.deployments.map((d) => (
-            <tr key={d.id}>
-              <th scope="row" className="mono">
-                {d.id}
-              </th>
-              <td>
-                {d.provider} / {d.model}
-              </td>
-              <td className="mono">{d.api_base}</td>
-              <td>
-                {formatNumber(d.weight)} · {formatNumber(d.rpm)} · {formatNumber(d.tpm)}
-              </td>
-              <td>
-                <span className={`badge badge-${d.health.circuit === 'closed' ? 'ok' : 'bad'}`}>
-                  {d.health.circuit}
-                </span>
-              </td>
-              <td>
-                {d.health.cooldown_until
-                  ? formatDateTime(d.health.cooldown_until)
-                  : 'not cooling down'}
-              </td>
-              <td>{formatNumber(d.health.in_flight)}</td>
-              <td>
-                {formatMs(d.health.latency_ms)} · {formatMs(d.health.ttft_ms)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        </>
+      }
+      columns={[
+        'Deployment',
+        'Provider / model',
+        'API base',
+        'Weight · rpm · tpm',
+        'Breaker',
+        'Cooldown until',
+        'In flight',
+        'Latency · TTFT',
+      ]}
+    >
+      {props.deployments.map((d) => (
+        <tr key={d.id}>
+          <th scope="row" className="mono">
+            {d.id}
+          </th>
+          <td>
+            {d.provider} / {d.model}
+          </td>
+          <td className="mono">{d.api_base}</td>
+          <td>
+            {formatNumber(d.weight)} · {formatNumber(d.rpm)} · {formatNumber(d.tpm)}
+          </td>
+          <td>
+            <span className={`badge badge-${d.health.circuit === 'closed' ? 'ok' : 'bad'}`}>
+              {d.health.circuit}
+            </span>
+          </td>
+          <td>
+            {d.health.cooldown_until ? formatDateTime(d.health.cooldown_until) : 'not cooling down'}
+          </td>
+          <td>{formatNumber(d.health.in_flight)}</td>
+          <td>
+            {formatMs(d.health.latency_ms)} · {formatMs(d.health.ttft_ms)}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

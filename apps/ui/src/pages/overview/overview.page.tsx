@@ -3,19 +3,20 @@ import { ErrorNotice } from '../../components/notice';
 import { Page, Section } from '../../components/page';
 import { UserKeyForm } from '../../components/user-key-gate';
 import { formatMs, formatNumber, formatPercent, formatUsd } from '../../lib/format';
-import { useMetricsPoll } from '../../metrics/use-metrics-poll';
+import { useMetricsPoll, type PollTiming } from '../../metrics/use-metrics-poll';
 import { summarizeWindow, windowPoints } from '../../metrics/rolling-window';
 import { SpendHistory } from './spend-history.panel';
 
-const INTERVAL_MS = 5000;
-// Ten minutes of 5-second scrapes.
-const CAPACITY = 121;
+// The first rates show about a second after the page opens, then every 5 s.
+const TIMING: PollTiming = { intervalMs: 5000, warmupMs: 1000 };
+// Ten minutes of 5-second scrapes, plus the warm-up one.
+const CAPACITY = 122;
 
 export function OverviewPage() {
   return (
     <Page
       title="Overview"
-      description="Live traffic from /metrics (scraped every 5 s; the last 10 minutes are kept in this tab) and history from the request log."
+      description="Live traffic from /metrics (scraped every 5 s, first after 1 s; the last 10 minutes are kept in this tab) and history from the request log."
     >
       <LiveTraffic />
       <SpendHistory />
@@ -24,7 +25,7 @@ export function OverviewPage() {
 }
 
 function LiveTraffic() {
-  const { snapshots, error, needsUserKey } = useMetricsPoll(INTERVAL_MS, CAPACITY);
+  const { snapshots, error, needsUserKey } = useMetricsPoll(TIMING, CAPACITY);
   if (needsUserKey) return <UserKeyForm purpose="live metrics (GET /metrics)" />;
   const points = windowPoints(snapshots);
   const summary = summarizeWindow(snapshots);

@@ -1,6 +1,7 @@
 import { gatewayJson } from '../../api/gateway-client';
 import type { SpendReport } from '../../api/api.types';
 import { BarChart } from '../../components/bar-chart';
+import { DataTable } from '../../components/data-table';
 import { InfoNotice } from '../../components/notice';
 import { Section } from '../../components/page';
 import { formatNumber, formatUsd } from '../../lib/format';
@@ -58,31 +59,20 @@ export function SpendHistory() {
           format={(v) => formatNumber(v, 1)}
         />
       </div>
-      <div className="table-wrap">
-        <table>
-          <caption>Spend by model</caption>
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col">Requests</th>
-              <th scope="col">Failed</th>
-              <th scope="col">Tokens</th>
-              <th scope="col">Spend</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.models.data.map((row) => (
-              <tr key={textOf(row.model)}>
-                <th scope="row">{textOf(row.model) || '—'}</th>
-                <td>{formatNumber(row.requests)}</td>
-                <td>{formatNumber(row.failed_requests)}</td>
-                <td>{formatNumber(row.total_tokens)}</td>
-                <td>{formatUsd(row.spend)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Spend by model"
+        columns={['Model', 'Requests', 'Failed', 'Tokens', 'Spend']}
+      >
+        {data.models.data.map((row) => (
+          <tr key={textOf(row.model)}>
+            <th scope="row">{textOf(row.model) || '—'}</th>
+            <td>{formatNumber(row.requests)}</td>
+            <td>{formatNumber(row.failed_requests)}</td>
+            <td>{formatNumber(row.total_tokens)}</td>
+            <td>{formatUsd(row.spend)}</td>
+          </tr>
+        ))}
+      </DataTable>
     </Section>
   );
 }

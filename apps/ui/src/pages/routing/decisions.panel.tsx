@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { RouterDecision } from '../../api/api.types';
 import { recentDecisions } from '../../api/routing.api';
+import { DataTable } from '../../components/data-table';
 import { Field } from '../../components/field';
 import { ErrorNotice, InfoNotice } from '../../components/notice';
 import { Section } from '../../components/page';
@@ -47,59 +48,55 @@ export function DecisionsPanel() {
 
 function DecisionsTable({ decisions }: { readonly decisions: readonly RouterDecision[] }) {
   return (
-    <div className="table-wrap">
-      <table data-testid="decisions-table">
-        <caption>Newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Model group</th>
-            <th scope="col">Strategy</th>
-            <th scope="col">Selected</th>
-            <th scope="col">Reason</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Decision · total</th>
-            <th scope="col">Candidates</th>
-          </tr>
-        </thead>
-        <tbody>
-          {decisions.map((d) => (
-            <tr key={`${d.request_id}-${d.timestamp}`}>
-              <td>{formatDateTime(d.timestamp)}</td>
-              <td>{d.model_group}</td>
-              <td className="mono">
-                {d.strategy}@{d.strategy_version}
-                {d.experiment ? (
-                  <div className="muted">
-                    {d.experiment.id}: {d.experiment.variant}
-                  </div>
-                ) : null}
-              </td>
-              <td className="mono">{d.selected ?? 'none'}</td>
-              <td>
-                {d.reason}
-                {d.fallback ? (
-                  <div className="muted">
-                    fallback {d.fallback.from} → {d.fallback.to} ({d.fallback.reason})
-                  </div>
-                ) : null}
-                {d.strategy_error ? (
-                  <div className="muted">strategy error: {d.strategy_error}</div>
-                ) : null}
-              </td>
-              <td>
-                <span className={`badge badge-${d.outcome === 'error' ? 'bad' : 'ok'}`}>
-                  {d.outcome}
-                </span>
-              </td>
-              <td>
-                {formatNumber(d.timings.decision_us)} µs · {formatNumber(d.timings.total_ms, 1)} ms
-              </td>
-              <td>{d.candidates.map((c) => `${c.deployment} (${c.state})`).join(', ')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="decisions-table"
+      caption="Newest first"
+      columns={[
+        'Time',
+        'Model group',
+        'Strategy',
+        'Selected',
+        'Reason',
+        'Outcome',
+        'Decision · total',
+        'Candidates',
+      ]}
+    >
+      {decisions.map((d) => (
+        <tr key={`${d.request_id}-${d.timestamp}`}>
+          <td>{formatDateTime(d.timestamp)}</td>
+          <td>{d.model_group}</td>
+          <td className="mono">
+            {d.strategy}@{d.strategy_version}
+            {d.experiment ? (
+              <div className="muted">
+                {d.experiment.id}: {d.experiment.variant}
+              </div>
+            ) : null}
+          </td>
+          <td className="mono">{d.selected ?? 'none'}</td>
+          <td>
+            {d.reason}
+            {d.fallback ? (
+              <div className="muted">
+                fallback {d.fallback.from} → {d.fallback.to} ({d.fallback.reason})
+              </div>
+            ) : null}
+            {d.strategy_error ? (
+              <div className="muted">strategy error: {d.strategy_error}</div>
+            ) : null}
+          </td>
+          <td>
+            <span className={`badge badge-${d.outcome === 'error' ? 'bad' : 'ok'}`}>
+              {d.outcome}
+            </span>
+          </td>
+          <td>
+            {formatNumber(d.timings.decision_us)} µs · {formatNumber(d.timings.total_ms, 1)} ms
+          </td>
+          <td>{d.candidates.map((c) => `${c.deployment} (${c.state})`).join(', ')}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

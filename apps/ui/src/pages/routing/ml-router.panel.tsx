@@ -1,4 +1,5 @@
 import { routerInfo } from '../../api/routing.api';
+import { DataTable } from '../../components/data-table';
 import { ErrorNotice, InfoNotice } from '../../components/notice';
 import { Section } from '../../components/page';
 import { formatDateTime, formatNumber } from '../../lib/format';
@@ -15,62 +16,48 @@ export function MlRouterPanel() {
       {ml.length === 0 ? (
         <InfoNotice>No learned (llmrouter-*) strategy carries traffic.</InfoNotice>
       ) : (
-        <div className="table-wrap">
-          <table data-testid="ml-strategies">
-            <caption>Learned strategies</caption>
-            <thead>
-              <tr>
-                <th scope="col">Strategy</th>
-                <th scope="col">Model version</th>
-                <th scope="col">Model path</th>
-                <th scope="col">Loaded</th>
-                <th scope="col">Hot reload</th>
-                <th scope="col">Last error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {ml.map((s) => (
-                <tr key={s.name}>
-                  <th scope="row" className="mono">
-                    {s.name}
-                  </th>
-                  <td className="mono">{s.version}</td>
-                  <td className="mono">{s.model_path ?? '—'}</td>
-                  <td>{formatDateTime(s.loaded_at)}</td>
-                  <td>{s.hot_reload ? 'on' : 'off'}</td>
-                  <td>{s.last_error ?? 'none'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="ml-strategies"
+          caption="Learned strategies"
+          columns={[
+            'Strategy',
+            'Model version',
+            'Model path',
+            'Loaded',
+            'Hot reload',
+            'Last error',
+          ]}
+        >
+          {ml.map((s) => (
+            <tr key={s.name}>
+              <th scope="row" className="mono">
+                {s.name}
+              </th>
+              <td className="mono">{s.version}</td>
+              <td className="mono">{s.model_path ?? '—'}</td>
+              <td>{formatDateTime(s.loaded_at)}</td>
+              <td>{s.hot_reload ? 'on' : 'off'}</td>
+              <td>{s.last_error ?? 'none'}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {timings.length === 0 ? null : (
-        <div className="table-wrap">
-          <table>
-            <caption>Time to choose a deployment (recent decisions, this replica)</caption>
-            <thead>
-              <tr>
-                <th scope="col">Strategy</th>
-                <th scope="col">Decisions</th>
-                <th scope="col">p50 (µs)</th>
-                <th scope="col">p99 (µs)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {timings.map((t) => (
-                <tr key={t.strategy}>
-                  <th scope="row" className="mono">
-                    {t.strategy}
-                  </th>
-                  <td>{formatNumber(t.decisions)}</td>
-                  <td>{formatNumber(t.p50_us)}</td>
-                  <td>{formatNumber(t.p99_us)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Time to choose a deployment (recent decisions, this replica)"
+          columns={['Strategy', 'Decisions', 'p50 (µs)', 'p99 (µs)']}
+        >
+          {timings.map((t) => (
+            <tr key={t.strategy}>
+              <th scope="row" className="mono">
+                {t.strategy}
+              </th>
+              <td>{formatNumber(t.decisions)}</td>
+              <td>{formatNumber(t.p50_us)}</td>
+              <td>{formatNumber(t.p99_us)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </Section>
   );

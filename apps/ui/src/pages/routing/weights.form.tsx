@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { StrategyStatus } from '../../api/api.types';
 import { setStrategyWeights } from '../../api/routing.api';
+import { DataTable } from '../../components/data-table';
 import { ErrorNotice } from '../../components/notice';
 import { formatPercent } from '../../lib/format';
 import { useAction } from '../../lib/use-action';
@@ -38,51 +39,38 @@ export function WeightsForm({ status, onSaved }: WeightsFormProps) {
           {errors['']}
         </p>
       ) : null}
-      <div className="table-wrap">
-        <table>
-          <caption>A/B weights (relative shares of traffic)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Strategy</th>
-              <th scope="col">Version</th>
-              <th scope="col">State</th>
-              <th scope="col">Weight</th>
-              <th scope="col">New share</th>
-              <th scope="col">Share now</th>
-              <th scope="col">Failures</th>
-            </tr>
-          </thead>
-          <tbody>
-            {status.strategies.map((s) => (
-              <tr key={s.name}>
-                <th scope="row" className="mono">
-                  {s.name}
-                </th>
-                <td>{s.version ?? 'not on this replica'}</td>
-                <td>
-                  <span className={`badge badge-${s.state === 'disabled' ? 'off' : 'ok'}`}>
-                    {s.state}
-                  </span>
-                </td>
-                <td>
-                  <input
-                    className="weight-input"
-                    inputMode="decimal"
-                    aria-label={`Weight of ${s.name}`}
-                    aria-invalid={errors[s.name] ? true : undefined}
-                    value={typed[s.name] ?? ''}
-                    onChange={(event) => setTyped({ ...typed, [s.name]: event.target.value })}
-                  />
-                  {errors[s.name] ? <div className="field-error">{errors[s.name]}</div> : null}
-                </td>
-                <td>{formatPercent(preview[s.name] ?? null)}</td>
-                <td>{formatPercent(s.share)}</td>
-                <td title={s.last_failure?.reason}>{s.failures}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="A/B weights (relative shares of traffic)"
+        columns={['Strategy', 'Version', 'State', 'Weight', 'New share', 'Share now', 'Failures']}
+      >
+        {status.strategies.map((s) => (
+          <tr key={s.name}>
+            <th scope="row" className="mono">
+              {s.name}
+            </th>
+            <td>{s.version ?? 'not on this replica'}</td>
+            <td>
+              <span className={`badge badge-${s.state === 'disabled' ? 'off' : 'ok'}`}>
+                {s.state}
+              </span>
+            </td>
+            <td>
+              <input
+                className="weight-input"
+                inputMode="decimal"
+                aria-label={`Weight of ${s.name}`}
+                aria-invalid={errors[s.name] ? true : undefined}
+                value={typed[s.name] ?? ''}
+                onChange={(event) => setTyped({ ...typed, [s.name]: event.target.value })}
+              />
+              {errors[s.name] ? <div className="field-error">{errors[s.name]}</div> : null}
+            </td>
+            <td>{formatPercent(preview[s.name] ?? null)}</td>
+            <td>{formatPercent(s.share)}</td>
+            <td title={s.last_failure?.reason}>{s.failures}</td>
+          </tr>
+        ))}
+      </DataTable>
       <div className="actions">
         <button type="submit" className="primary" disabled={save.pending}>
           Save weights

@@ -1,14 +1,8 @@
-import { useState, type FormEvent } from 'react';
 import type { TeamView } from '../../api/api.types';
 import { Field } from '../../components/field';
-import { ErrorNotice } from '../../components/notice';
-import {
-  governanceDraftOf,
-  teamBody,
-  type Errors,
-  type TeamDraft,
-} from '../../lib/governance-form';
-import { useAction } from '../../lib/use-action';
+import { FormCard } from '../../components/form-card';
+import { governanceDraftOf, teamBody, type TeamDraft } from '../../lib/governance-form';
+import { useBodyForm } from '../../lib/use-body-form';
 import { GovernanceInputs } from '../keys/governance-inputs';
 
 interface TeamFormProps {
@@ -19,52 +13,35 @@ interface TeamFormProps {
 
 /** Creates a team or edits its alias, models, budget and limits (which bind all its keys). */
 export function TeamForm({ current, onSubmit, onCancel }: TeamFormProps) {
-  const [draft, setDraft] = useState<TeamDraft>(() => ({
-    ...governanceDraftOf(current),
-    teamId: current?.team_id ?? '',
-    alias: current?.team_alias ?? '',
-  }));
-  const [errors, setErrors] = useState<Errors>({});
-  const save = useAction(onSubmit);
-
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
-    const result = teamBody(draft, current);
-    setErrors(result.errors ?? {});
-    if (result.body) await save.run(result.body);
-  };
-
-  const title = current ? `Edit team ${current.team_alias ?? current.team_id}` : 'Create a team';
+  const form = useBodyForm<TeamDraft>(
+    () => ({
+      ...governanceDraftOf(current),
+      teamId: current?.team_id ?? '',
+      alias: current?.team_alias ?? '',
+    }),
+    (draft) => teamBody(draft, current),
+    onSubmit,
+  );
+  const { bind, errors } = form;
   return (
-    <form className="card" onSubmit={(event) => void submit(event)} aria-label={title} noValidate>
-      <h2>{title}</h2>
-      <ErrorNotice error={save.error} title="The gateway refused" />
-      <div className="form-grid">
-        {current ? null : (
-          <Field
-            label="Team id"
-            value={draft.teamId}
-            onChange={(teamId) => setDraft({ ...draft, teamId })}
-            error={errors.team_id}
-            hint="Letters, digits and . _ : @ + - /; empty: a random id."
-          />
-        )}
+    <FormCard
+      title={current ? `Edit team ${current.team_alias ?? current.team_id}` : 'Create a team'}
+      submitLabel={current ? 'Save team' : 'Create team'}
+      onSubmit={form.submit}
+      onCancel={onCancel}
+      pending={form.pending}
+      error={form.error}
+    >
+      {current ? null : (
         <Field
-          label="Team alias"
-          value={draft.alias}
-          onChange={(alias) => setDraft({ ...draft, alias })}
-          error={errors.team_alias}
+          label="Team id"
+          {...bind('teamId')}
+          error={errors.team_id}
+          hint="Letters, digits and . _ : @ + - /; empty: a random id."
         />
-        <GovernanceInputs draft={draft} errors={errors} onChange={setDraft} />
-      </div>
-      <div className="actions">
-        <button type="submit" className="primary" disabled={save.pending}>
-          {current ? 'Save team' : 'Create team'}
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+      )}
+      <Field label="Team alias" {...bind('alias')} error={errors.team_alias} />
+      <GovernanceInputs bind={bind} errors={errors} />
+    </FormCard>
   );
 }
