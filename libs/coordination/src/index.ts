@@ -13,5 +13,6 @@ export * from './routing-state';
 export * from './expiring';
 export * from './response-cache';
 export * from './replicated/replicated-records';
+export * from './replicated/replicated-registry';
 export * from './leader';
 export * from './warm-up.registry';

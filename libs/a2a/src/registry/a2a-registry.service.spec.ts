@@ -1,4 +1,4 @@
-import { InMemoryCoordinationBus } from '@routeiq/coordination';
+import { InMemoryCoordinationBus, WarmUpRegistry } from '@routeiq/coordination';
 import {
   HostResolver,
   OutboundException,
@@ -13,6 +13,9 @@ import {
   type SqliteAgentStore,
 } from './__fixtures__/sqlite-agent-store';
 import { A2A_REGISTRY_CHANGED_TOPIC, A2aRegistryService } from './a2a-registry.service';
+
+// The registry's generic behaviour (replication, 404/409, when vetting runs) is covered by the
+// ReplicatedRegistry spec; this one covers what is A2A's own, over the real SQLite store.
 
 class TableResolver extends HostResolver {
   async resolve(hostname: string): Promise<readonly string[]> {
@@ -51,8 +54,8 @@ describe(A2aRegistryService.name, () => {
   let bus: InMemoryCoordinationBus;
   let replicas: A2aRegistryService[];
 
-  async function start(): Promise<A2aRegistryService> {
-    const registry = new A2aRegistryService(db.store, bus, guard);
+  async function start(warmUp?: WarmUpRegistry): Promise<A2aRegistryService> {
+    const registry = new A2aRegistryService(db.store, bus, guard, warmUp);
     replicas.push(registry);
     registry.onModuleInit();
     await registry.onApplicationBootstrap();
@@ -70,87 +73,41 @@ describe(A2aRegistryService.name, () => {
     await db.close();
   });
 
-  it('loads every agent at start, ordered by id', async () => {
-    await db.store.create(agentInput('zeta'));
-    await db.store.create(agentInput('alpha', { enabled: false }));
-    const registry = await start();
-    expect(registry.ready).toBe(true);
-    expect(registry.list().map((a) => a.agentId)).toEqual(['alpha', 'zeta']);
-    expect(registry.get('alpha')?.enabled).toBe(false);
-    expect(registry.get('missing')).toBeUndefined();
-  });
-
-  it('creates an agent on one replica and the other reloads it from the bus message', async () => {
+  it('announces writes as { agentIds } on a2a.registry.changed; other replicas follow', async () => {
     const writer = await start();
     const other = await start();
-    const onWriter = nextChange(writer);
-    const onOther = nextChange(other);
     const published: unknown[] = [];
     bus.subscribe(A2A_REGISTRY_CHANGED_TOPIC, (message) => published.push(message.payload));
 
+    const onCreate = nextChange(other);
     const created = await writer.create(agentInput('travel', { capabilities: ['book'] }));
+    await expect(onCreate).resolves.toEqual(['travel']);
+    expect(other.get('travel')).toEqual(created);
 
-    expect(writer.get('travel')).toEqual(created);
-    await expect(onWriter).resolves.toEqual(['travel']);
-    await expect(onOther).resolves.toEqual(['travel']);
-    expect(other.get('travel')).toMatchObject({ agentId: 'travel', capabilities: ['book'] });
-    expect(published).toEqual([{ agentIds: ['travel'] }]);
-
-    const removed = nextChange(other);
-    await writer.delete('travel');
-    await expect(removed).resolves.toEqual(['travel']);
-    expect(other.get('travel')).toBeUndefined();
-    expect(other.list()).toEqual([]);
-  });
-
-  it('broadcasts an update: the other replica reloads the changed agent', async () => {
-    const writer = await start();
-    const other = await start();
-    const created = nextChange(other);
-    await writer.create(agentInput('travel'));
-    await created;
-    const published: unknown[] = [];
-    bus.subscribe(A2A_REGISTRY_CHANGED_TOPIC, (message) => published.push(message.payload));
-    const onOther = nextChange(other);
-
+    const onUpdate = nextChange(other);
     await writer.update('travel', { enabled: false, name: 'Travel 2' }, 'admin-2');
-
-    await expect(onOther).resolves.toEqual(['travel']);
+    await expect(onUpdate).resolves.toEqual(['travel']);
     expect(other.get('travel')).toMatchObject({ enabled: false, name: 'Travel 2' });
-    expect(published).toEqual([{ agentIds: ['travel'] }]);
+
+    const onDelete = nextChange(other);
+    await writer.delete('travel');
+    await expect(onDelete).resolves.toEqual(['travel']);
+    expect(other.list()).toEqual([]);
+    expect(published).toEqual([
+      { agentIds: ['travel'] },
+      { agentIds: ['travel'] },
+      { agentIds: ['travel'] },
+    ]);
   });
 
-  it('reloads the agents named by a message, removals included, and ignores malformed ones', async () => {
-    await db.store.create(agentInput('a'));
-    await db.store.create(agentInput('b'));
-    const registry = await start();
-    await db.store.update('a', { name: 'A renamed' }, 'admin-2');
-    await db.store.delete('b');
-    const seen: Array<readonly string[]> = [];
-    registry.onChange((ids) => seen.push(ids));
-
-    await bus.publish(A2A_REGISTRY_CHANGED_TOPIC, { agentIds: 'a' });
-    const changed = nextChange(registry);
-    await bus.publish(A2A_REGISTRY_CHANGED_TOPIC, { agentIds: ['a', 'b'] });
-
-    await expect(changed).resolves.toEqual(['a', 'b']);
-    expect(seen).toEqual([['a', 'b']]);
-    expect(registry.get('a')?.name).toBe('A renamed');
-    expect(registry.list().map((agent) => agent.agentId)).toEqual(['a']);
-  });
-
-  it('catches up with missed writes on a resync, reporting only what changed', async () => {
-    await db.store.create(agentInput('a'));
-    await db.store.create(agentInput('b'));
-    const registry = await start();
-    await db.store.update('b', { enabled: false }, null);
-    await db.store.create(agentInput('c'));
-
-    const changed = nextChange(registry);
-    await registry.resync();
-
-    await expect(changed).resolves.toEqual(['b', 'c']);
-    expect(registry.get('b')?.enabled).toBe(false);
+  it('holds readiness down as a2a-registry until the first read', async () => {
+    const warmUp = new WarmUpRegistry();
+    const registry = new A2aRegistryService(db.store, bus, guard, warmUp);
+    replicas.push(registry);
+    registry.onModuleInit();
+    expect(warmUp.pending()).toEqual(['a2a-registry']);
+    await registry.onApplicationBootstrap();
+    expect(warmUp.pending()).toEqual([]);
   });
 
   it('refuses an endpoint or card URL the SSRF guard blocks, at registration and on update', async () => {
@@ -169,30 +126,42 @@ describe(A2aRegistryService.name, () => {
     await registry.create(agentInput('ok', { url: 'http://127.0.0.1:9/allowed/rpc' }));
     const rebind = await failure(registry.update('ok', { url: 'http://rebind.evil/rpc' }, null));
     expect(rebind).toMatchObject({ reason: SsrfBlockReason.Metadata });
+    const cardRebind = await failure(
+      registry.update('ok', { cardUrl: 'http://rebind.evil/card.json' }, null),
+    );
+    expect(cardRebind).toMatchObject({ reason: SsrfBlockReason.Metadata });
     await expect(db.store.get('ok')).resolves.toMatchObject({
       url: 'http://127.0.0.1:9/allowed/rpc',
+      cardUrl: null,
     });
   });
 
-  it('answers 409 for a taken id and 404 for a missing agent', async () => {
+  it('checks a stored agent again when it is enabled, not when other fields change', async () => {
+    await db.store.create(agentInput('old', { url: 'http://127.0.0.1:9/rpc', enabled: false }));
+    const registry = await start();
+
+    await expect(registry.update('old', { name: 'Old' }, null)).resolves.toMatchObject({
+      name: 'Old',
+    });
+    const enabling = await failure(registry.update('old', { enabled: true }, null));
+    expect(enabling).toMatchObject({ reason: SsrfBlockReason.Loopback });
+    expect(registry.get('old')?.enabled).toBe(false);
+  });
+
+  it('answers A2aException 409 for a taken id and 404 for a missing agent', async () => {
     const registry = await start();
     await registry.create(agentInput('travel'));
     const exists = await failure(registry.create(agentInput('travel')));
     expect(exists).toBeInstanceOf(A2aException);
     expect(exists).toMatchObject({ status: 409, code: A2aErrorCode.AgentExists });
-    await expect(registry.update('nope', { enabled: false }, null)).rejects.toMatchObject({
-      status: 404,
-      code: A2aErrorCode.AgentNotFound,
-    });
-    await expect(registry.delete('nope')).rejects.toMatchObject({ status: 404 });
-    await expect(registry.fetch('nope')).rejects.toMatchObject({ status: 404 });
-  });
-
-  it('updates through the store and stamps the actor', async () => {
-    const registry = await start();
-    await registry.create(agentInput('travel'));
-    const updated = await registry.update('travel', { enabled: false }, 'vk-9');
-    expect(updated).toMatchObject({ enabled: false, updatedBy: 'vk-9' });
-    expect(registry.get('travel')?.enabled).toBe(false);
+    for (const missing of [
+      () => registry.update('nope', { enabled: false }, null),
+      () => registry.delete('nope'),
+      () => registry.fetch('nope'),
+    ]) {
+      const error = await failure(missing());
+      expect(error).toBeInstanceOf(A2aException);
+      expect(error).toMatchObject({ status: 404, code: A2aErrorCode.AgentNotFound });
+    }
   });
 });

@@ -1,11 +1,5 @@
-import {
-  Injectable,
-  Optional,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-  type OnModuleInit,
-} from '@nestjs/common';
-import { CoordinationBus, ReplicatedRecords, WarmUpRegistry } from '@routeiq/coordination';
+import { Injectable, Optional } from '@nestjs/common';
+import { CoordinationBus, ReplicatedRegistry, WarmUpRegistry } from '@routeiq/coordination';
 import {
   A2aAgentStore,
   type A2aAgentInput,
@@ -14,120 +8,52 @@ import {
 } from '@routeiq/persistence';
 import { OutboundUrlGuard } from '@routeiq/security';
 import { A2aException } from '../a2a.exception';
-import { A2aAgentDirectory } from './a2a-agent.directory';
+import type { A2aAgentDirectory } from './a2a-agent.directory';
 
 /** Published after every write with `{ agentIds }`; every replica reloads those agents. */
 export const A2A_REGISTRY_CHANGED_TOPIC = 'a2a.registry.changed';
 
 /**
- * The registered upstream A2A agents. The database is the source of truth; each replica keeps
- * every agent in memory (see ReplicatedRecords: loaded at start, re-read every minute, reloaded
- * on `a2a.registry.changed`). An agent's URLs pass the SSRF guard when it is registered and
- * whenever it changes.
+ * The registered upstream A2A agents, kept on every replica (see ReplicatedRegistry; reloaded on
+ * `a2a.registry.changed`). An agent's endpoint and card URLs pass the SSRF guard (else
+ * OutboundException `ssrf_blocked`) when it is registered, when either changes and when it is
+ * enabled. A missing agent is A2aException `a2a_agent_not_found` (404), a taken id on create
+ * `a2a_agent_exists` (409).
  */
 @Injectable()
 export class A2aRegistryService
-  extends A2aAgentDirectory
-  implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy
+  extends ReplicatedRegistry<A2aAgentRecord, A2aAgentInput, A2aAgentPatch>
+  implements A2aAgentDirectory
 {
-  private readonly agents: ReplicatedRecords<A2aAgentRecord>;
-
   constructor(
-    private readonly store: A2aAgentStore,
+    store: A2aAgentStore,
     bus: CoordinationBus,
     private readonly urlGuard: OutboundUrlGuard,
-    @Optional() private readonly warmUp?: WarmUpRegistry,
+    @Optional() warmUp?: WarmUpRegistry,
   ) {
-    super();
-    this.agents = new ReplicatedRecords(store, bus, {
-      topic: A2A_REGISTRY_CHANGED_TOPIC,
-      idsField: 'agentIds',
-      noun: 'A2A agent',
-      context: 'A2aRegistry',
-      idOf: (agent) => agent.agentId,
-    });
+    super(
+      store,
+      bus,
+      {
+        topic: A2A_REGISTRY_CHANGED_TOPIC,
+        idsField: 'agentIds',
+        noun: 'A2A agent',
+        context: 'A2aRegistry',
+        warmUpName: 'a2a-registry',
+        idOf: (agent) => agent.agentId,
+        notFound: (agentId) => A2aException.agentNotFound(agentId),
+        exists: (agentId) => A2aException.agentExists(agentId),
+      },
+      warmUp,
+    );
   }
 
-  onModuleInit(): void {
-    this.agents.subscribe();
-    // Readiness waits for the first read: a replica that cannot see the registry must not serve.
-    this.warmUp?.track('a2a-registry', () => this.agents.ready);
+  protected needsVetting(patch: A2aAgentPatch): boolean {
+    return patch.url !== undefined || patch.cardUrl !== undefined || patch.enabled === true;
   }
 
-  onApplicationBootstrap(): Promise<void> {
-    return this.agents.start();
-  }
-
-  onModuleDestroy(): void {
-    this.agents.stop();
-  }
-
-  /** Whether the agents were loaded from the database at least once. */
-  get ready(): boolean {
-    return this.agents.ready;
-  }
-
-  list(): readonly A2aAgentRecord[] {
-    return this.agents.list();
-  }
-
-  get(agentId: string): A2aAgentRecord | undefined {
-    return this.agents.get(agentId);
-  }
-
-  onChange(listener: (agentIds: readonly string[]) => void): () => void {
-    return this.agents.onChange(listener);
-  }
-
-  /** Re-reads every agent; resolves once done (errors are logged, never thrown). */
-  resync(): Promise<void> {
-    return this.agents.resync();
-  }
-
-  /** The agent as stored now (not this replica's copy). @throws A2aException 404. */
-  async fetch(agentId: string): Promise<A2aAgentRecord> {
-    const record = await this.store.get(agentId);
-    if (!record) throw A2aException.agentNotFound(agentId);
-    return record;
-  }
-
-  /**
-   * @throws A2aException `a2a_agent_exists` (409) when the id is taken; OutboundException
-   * `ssrf_blocked` when the URL may not be called.
-   */
-  async create(input: A2aAgentInput): Promise<A2aAgentRecord> {
-    await this.vetUrl(input);
-    const created = await this.store.create(input);
-    if (!created) throw A2aException.agentExists(input.agentId);
-    await this.agents.stored(created);
-    return created;
-  }
-
-  /** @throws A2aException 404; OutboundException when a changed URL may not be called. */
-  async update(
-    agentId: string,
-    patch: A2aAgentPatch,
-    updatedBy: string | null,
-  ): Promise<A2aAgentRecord> {
-    if (needsUrlCheck(patch)) await this.vetUrl({ ...(await this.fetch(agentId)), ...patch });
-    const updated = await this.store.update(agentId, patch, updatedBy);
-    if (!updated) throw A2aException.agentNotFound(agentId);
-    await this.agents.stored(updated);
-    return updated;
-  }
-
-  /** @throws A2aException 404. */
-  async delete(agentId: string): Promise<void> {
-    if (!(await this.store.delete(agentId))) throw A2aException.agentNotFound(agentId);
-    await this.agents.removed(agentId);
-  }
-
-  private async vetUrl(agent: Pick<A2aAgentRecord, 'url' | 'cardUrl'>): Promise<void> {
+  protected async vet(agent: Pick<A2aAgentRecord, 'url' | 'cardUrl'>): Promise<void> {
     await this.urlGuard.check(agent.url);
     if (agent.cardUrl) await this.urlGuard.check(agent.cardUrl);
   }
-}
-
-function needsUrlCheck(patch: A2aAgentPatch): boolean {
-  return patch.url !== undefined || patch.cardUrl !== undefined || patch.enabled === true;
 }

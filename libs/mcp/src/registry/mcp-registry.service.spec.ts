@@ -11,6 +11,9 @@ import { McpErrorCode, McpException } from '../mcp.exception';
 import { FakeMcpServerStore } from './__fixtures__/fake-mcp-server.store';
 import { MCP_REGISTRY_CHANGED_TOPIC, McpRegistryService } from './mcp-registry.service';
 
+// The registry's generic behaviour (replication, 404/409, when vetting runs) is covered by the
+// ReplicatedRegistry spec; this one covers what is MCP's own.
+
 class TableResolver extends HostResolver {
   async resolve(hostname: string): Promise<readonly string[]> {
     const table: Record<string, string[]> = {
@@ -63,8 +66,8 @@ describe(McpRegistryService.name, () => {
   let bus: InMemoryCoordinationBus;
   let replicas: McpRegistryService[];
 
-  async function start(): Promise<McpRegistryService> {
-    const registry = new McpRegistryService(store as unknown as McpServerStore, bus, guard);
+  async function start(warmUp?: WarmUpRegistry): Promise<McpRegistryService> {
+    const registry = new McpRegistryService(store as unknown as McpServerStore, bus, guard, warmUp);
     replicas.push(registry);
     registry.onModuleInit();
     await registry.onApplicationBootstrap();
@@ -79,114 +82,33 @@ describe(McpRegistryService.name, () => {
 
   afterEach(() => replicas.forEach((registry) => registry.onModuleDestroy()));
 
-  it('loads every server at start, ordered by id', async () => {
-    await store.create(input('zeta'));
-    await store.create(input('alpha', { enabled: false }));
-    const registry = await start();
-    expect(registry.ready).toBe(true);
-    expect(registry.list().map((s) => s.serverId)).toEqual(['alpha', 'zeta']);
-    expect(registry.get('alpha')?.enabled).toBe(false);
-    expect(registry.get('missing')).toBeUndefined();
-  });
-
-  it('starts when the database is down and catches up on the next resync', async () => {
-    await store.create(input('github'));
-    store.failing = true;
-    const registry = await start();
-    expect(registry.ready).toBe(false);
-    expect(registry.list()).toEqual([]);
-
-    store.failing = false;
-    const changed = nextChange(registry);
-    await registry.resync();
-    expect(registry.ready).toBe(true);
-    await expect(changed).resolves.toEqual(['github']);
-    expect(registry.get('github')?.url).toBe('https://mcp.example.com/mcp');
-  });
-
-  it('creates a server, serves it at once, and every replica reloads it and notifies', async () => {
+  it('announces writes as { serverIds } on mcp.registry.changed; other replicas follow', async () => {
     const writer = await start();
     const other = await start();
-    const onWriter = nextChange(writer);
-    const onOther = nextChange(other);
+    const published: unknown[] = [];
+    bus.subscribe(MCP_REGISTRY_CHANGED_TOPIC, (message) => published.push(message.payload));
 
+    const onCreate = nextChange(other);
     const created = await writer.create(input('github'));
-
-    expect(created.serverId).toBe('github');
-    expect(writer.get('github')).toEqual(created);
-    await expect(onWriter).resolves.toEqual(['github']);
-    await expect(onOther).resolves.toEqual(['github']);
+    await expect(onCreate).resolves.toEqual(['github']);
     expect(other.get('github')).toEqual(created);
+
+    const onDelete = nextChange(other);
+    await writer.delete('github');
+    await expect(onDelete).resolves.toEqual(['github']);
+    expect(other.get('github')).toBeUndefined();
+    expect(published).toEqual([{ serverIds: ['github'] }, { serverIds: ['github'] }]);
   });
 
-  it('reloads the servers named by a message from another replica, removals included', async () => {
-    await store.create(input('github'));
-    await store.create(input('jira'));
-    const registry = await start();
-    await store.update('github', { serverName: 'GitHub (renamed)' }, 'admin-2');
-    await store.delete('jira');
-
-    const changed = nextChange(registry);
-    await bus.publish(MCP_REGISTRY_CHANGED_TOPIC, { serverIds: ['github', 'jira'] });
-
-    await expect(changed).resolves.toEqual(['github', 'jira']);
-    expect(registry.get('github')?.serverName).toBe('GitHub (renamed)');
-    expect(registry.get('jira')).toBeUndefined();
-    expect(registry.list().map((s) => s.serverId)).toEqual(['github']);
-  });
-
-  it('holds readiness down until the first read of the registry has succeeded', async () => {
+  it('holds readiness down as mcp-registry until the first read of the registry succeeds', async () => {
     const warmUp = new WarmUpRegistry();
-    const registry = new McpRegistryService(store as unknown as McpServerStore, bus, guard, warmUp);
-    replicas.push(registry);
     store.failing = true;
-    registry.onModuleInit();
-    await registry.onApplicationBootstrap();
+    const registry = await start(warmUp);
     expect(warmUp.pending()).toEqual(['mcp-registry']);
 
     store.failing = false;
     await registry.resync();
     expect(warmUp.pending()).toEqual([]);
-  });
-
-  it('ignores a malformed message', async () => {
-    await store.create(input('github'));
-    const registry = await start();
-    const seen: Array<readonly string[]> = [];
-    registry.onChange((ids) => seen.push(ids));
-    await bus.publish(MCP_REGISTRY_CHANGED_TOPIC, { serverIds: 'github' });
-    await bus.publish(MCP_REGISTRY_CHANGED_TOPIC, { serverIds: [] });
-    await store.update('github', { enabled: false }, null);
-    const changed = nextChange(registry);
-    await bus.publish(MCP_REGISTRY_CHANGED_TOPIC, { serverIds: ['github'] });
-    await changed;
-    expect(seen).toEqual([['github']]);
-  });
-
-  it('tells listeners of its own writes at once, and not again when the echo changes nothing', async () => {
-    const registry = await start();
-    const seen: Array<readonly string[]> = [];
-    registry.onChange((ids) => seen.push(ids));
-    await registry.create(input('github'));
-    expect(seen).toEqual([['github']]);
-    // The bus echo of the write reloads the same record: no second notice.
-    await bus.publish(MCP_REGISTRY_CHANGED_TOPIC, { serverIds: ['github'] });
-    await registry.resync();
-    expect(seen).toEqual([['github']]);
-  });
-
-  it('catches up with writes it missed on a resync, reporting only what changed', async () => {
-    await store.create(input('github'));
-    await store.create(input('jira'));
-    const registry = await start();
-    await store.update('jira', { enabled: false }, null);
-    await store.create(input('slack'));
-
-    const changed = nextChange(registry);
-    await registry.resync();
-
-    await expect(changed).resolves.toEqual(['jira', 'slack']);
-    expect(registry.get('jira')?.enabled).toBe(false);
   });
 
   it('refuses a URL the SSRF guard blocks, at registration and on update', async () => {
@@ -216,41 +138,38 @@ describe(McpRegistryService.name, () => {
     ).resolves.toMatchObject({ transport: 'stdio' });
   });
 
-  it('answers 409 for a taken id and 404 for a missing server', async () => {
+  it('checks the URL again when the transport changes or the server is enabled', async () => {
+    await store.create(
+      input('fs', { transport: 'stdio', url: 'http://rebind.evil/mcp', command: 'npx' }),
+    );
+    await store.create(input('old', { url: 'http://127.0.0.1:9/mcp', enabled: false }));
+    const registry = await start();
+
+    const toHttp = await blocked(registry.update('fs', { transport: 'streamable_http' }, null));
+    expect(toHttp.reason).toBe(SsrfBlockReason.Metadata);
+    expect(store.rows.get('fs')?.transport).toBe('stdio');
+    await expect(registry.update('old', { serverName: 'Old' }, null)).resolves.toMatchObject({
+      serverName: 'Old',
+    });
+    const enabling = await blocked(registry.update('old', { enabled: true }, null));
+    expect(enabling.reason).toBe(SsrfBlockReason.Loopback);
+    expect(store.rows.get('old')?.enabled).toBe(false);
+  });
+
+  it('answers McpException 409 for a taken id and 404 for a missing server', async () => {
     const registry = await start();
     await registry.create(input('github'));
     const exists: unknown = await registry.create(input('github')).catch((e: unknown) => e);
     expect(exists).toBeInstanceOf(McpException);
     expect(exists).toMatchObject({ status: 409, code: McpErrorCode.ServerExists });
-    await expect(registry.update('nope', { enabled: false }, null)).rejects.toMatchObject({
-      status: 404,
-      code: McpErrorCode.ServerNotFound,
-    });
-    await expect(registry.delete('nope')).rejects.toMatchObject({ status: 404 });
-    await expect(registry.fetch('nope')).rejects.toMatchObject({ status: 404 });
-  });
-
-  it('updates and deletes through the store and stamps the actor', async () => {
-    const registry = await start();
-    await registry.create(input('github'));
-    const updated = await registry.update('github', { enabled: false }, 'vk-9');
-    expect(updated).toMatchObject({ enabled: false, updatedBy: 'vk-9' });
-    expect(registry.get('github')?.enabled).toBe(false);
-
-    const changed = nextChange(registry);
-    await registry.delete('github');
-    expect(registry.get('github')).toBeUndefined();
-    expect(store.rows.size).toBe(0);
-    await expect(changed).resolves.toEqual(['github']);
-  });
-
-  it('keeps notifying the others when one listener throws', async () => {
-    const registry = await start();
-    registry.onChange(() => {
-      throw new Error('listener bug');
-    });
-    const changed = nextChange(registry);
-    await registry.create(input('github'));
-    await expect(changed).resolves.toEqual(['github']);
+    for (const missing of [
+      () => registry.update('nope', { enabled: false }, null),
+      () => registry.delete('nope'),
+      () => registry.fetch('nope'),
+    ]) {
+      const error: unknown = await missing().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(McpException);
+      expect(error).toMatchObject({ status: 404, code: McpErrorCode.ServerNotFound });
+    }
   });
 });
