@@ -16,3 +16,4 @@ export * from './auth/route-access.decorator';
 export * from './auth/audited-route.interceptor';
 export * from './tools/hosted-tools.port';
 export * from './views/masked-values';
+export * from './query/query-params.reader';

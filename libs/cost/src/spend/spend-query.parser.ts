@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
 import {
+  decodePageCursor,
+  encodePageCursor,
+  QueryParamsReader,
+  type QueryProblem,
+  type RawQuery,
+} from '@routeiq/common';
+import {
   SPEND_GROUPS,
   type SpendFilter,
   type SpendLogPosition,
@@ -31,81 +38,60 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME =
   /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[ +-]\d{2}:?\d{2})$/i;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-const CURSOR = /^[A-Za-z0-9_-]{1,200}$/;
+const ROW_ID = /^\d{1,20}$/;
 const DAY_MS = 86_400_000;
 
-type RawQuery = Readonly<Record<string, unknown>>;
+const invalidQuery: QueryProblem = (param, message) => CostException.invalidQuery(param, message);
 
 /** `GET /spend/logs` parameters; every problem is a 400 naming the parameter. */
 export function parseSpendLogQuery(query: RawQuery): SpendLogQuery {
-  refuseUnknown(query, LOG_PARAMS);
-  const cursor = text(query, 'cursor', 200);
+  const params = new QueryParamsReader(query, invalidQuery);
+  params.refuseUnknown(LOG_PARAMS);
+  const cursor = params.text('cursor', 200);
   return {
-    ...filter(query),
-    requestId: text(query, 'request_id', 128),
-    after: cursor === undefined ? undefined : decodeSpendCursor(cursor),
-    limit: limit(query, DEFAULT_SPEND_LOG_LIMIT),
+    ...filter(params),
+    requestId: params.text('request_id', 128),
+    after:
+      cursor === undefined
+        ? undefined
+        : decodePageCursor(cursor, (id) => ROW_ID.test(id), invalidQuery),
+    limit: params.limit(DEFAULT_SPEND_LOG_LIMIT, MAX_SPEND_QUERY_LIMIT),
   };
 }
 
 /** `GET /spend/report` parameters; `group_by` defaults to `team`, as LiteLLM's report does. */
 export function parseSpendReportQuery(query: RawQuery): SpendReportQuery {
-  refuseUnknown(query, REPORT_PARAMS);
-  const raw = text(query, 'group_by', 32) ?? 'team';
-  const groupBy = SPEND_GROUPS.find((group) => group === raw);
-  if (groupBy === undefined) {
-    throw CostException.invalidQuery('group_by', `must be one of: ${SPEND_GROUPS.join(', ')}`);
-  }
-  return { ...filter(query), groupBy, limit: limit(query, DEFAULT_SPEND_REPORT_LIMIT) };
+  const params = new QueryParamsReader(query, invalidQuery);
+  params.refuseUnknown(REPORT_PARAMS);
+  const groupBy = params.oneOf('group_by', SPEND_GROUPS) ?? 'team';
+  return {
+    ...filter(params),
+    groupBy,
+    limit: params.limit(DEFAULT_SPEND_REPORT_LIMIT, MAX_SPEND_QUERY_LIMIT),
+  };
 }
 
 export function encodeSpendCursor(position: SpendLogPosition): string {
-  return Buffer.from(JSON.stringify([position.createdAt.toISOString(), position.id])).toString(
-    'base64url',
-  );
+  return encodePageCursor(position);
 }
 
-function decodeSpendCursor(cursor: string): SpendLogPosition {
-  const invalid = (): CostException =>
-    CostException.invalidQuery('cursor', 'is not a cursor returned by this endpoint');
-  if (!CURSOR.test(cursor)) throw invalid();
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 2) throw invalid();
-  const [at, id] = decoded as unknown[];
-  if (typeof at !== 'string' || typeof id !== 'string' || !/^\d{1,20}$/.test(id)) throw invalid();
-  const createdAt = new Date(at);
-  if (Number.isNaN(createdAt.getTime())) throw invalid();
-  return { createdAt, id };
-}
-
-function refuseUnknown(query: RawQuery, allowed: ReadonlySet<string>): void {
-  for (const name of Object.keys(query)) {
-    if (!allowed.has(name)) throw CostException.invalidQuery(name, 'unknown parameter');
-  }
-}
-
-function filter(query: RawQuery): SpendFilter {
-  const apiKey = text(query, 'api_key', 256);
-  const keyId = text(query, 'key_id', 128);
+function filter(params: QueryParamsReader): SpendFilter {
+  const apiKey = params.text('api_key', 256);
+  const keyId = params.text('key_id', 128);
   if (apiKey !== undefined && keyId !== undefined) {
     throw CostException.invalidQuery('api_key', 'give either api_key or key_id, not both');
   }
-  const since = date(query, 'start_date', 'start');
-  const until = date(query, 'end_date', 'end');
+  const since = date(params, 'start_date', 'start');
+  const until = date(params, 'end_date', 'end');
   if (since && until && since.getTime() >= until.getTime()) {
     throw CostException.invalidQuery('end_date', 'must not be before start_date');
   }
   return {
     keyId: apiKey === undefined ? keyId : keyIdOf(apiKey),
-    teamId: text(query, 'team_id', 128),
-    userId: text(query, 'user_id', 255),
-    model: text(query, 'model', 255),
-    deploymentId: text(query, 'deployment_id', 128),
+    teamId: params.text('team_id', 128),
+    userId: params.text('user_id', 255),
+    model: params.text('model', 255),
+    deploymentId: params.text('deployment_id', 128),
     since,
     until,
   };
@@ -126,8 +112,8 @@ function keyIdOf(apiKey: string): string {
  * `YYYY-MM-DD` is a UTC day: `start_date` from its first millisecond, `end_date` through its last.
  * A date-time with a zone is an instant; both bounds include it. Returned as [since, until).
  */
-function date(query: RawQuery, name: string, bound: 'start' | 'end'): Date | undefined {
-  const value = text(query, name, 40);
+function date(params: QueryParamsReader, name: string, bound: 'start' | 'end'): Date | undefined {
+  const value = params.text(name, 40);
   if (value === undefined) return undefined;
   const day = DAY.test(value);
   const parsed =
@@ -142,28 +128,4 @@ function date(query: RawQuery, name: string, bound: 'start' | 'end'): Date | und
   }
   if (bound === 'start') return parsed;
   return new Date(parsed.getTime() + (day ? DAY_MS : 1));
-}
-
-function text(query: RawQuery, name: string, max: number): string | undefined {
-  const value = query[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw CostException.invalidQuery(name, 'must be given once');
-  if (value.length === 0) throw CostException.invalidQuery(name, 'must not be empty');
-  if (value.length > max) {
-    throw CostException.invalidQuery(name, `must be at most ${max} characters`);
-  }
-  return value;
-}
-
-function limit(query: RawQuery, fallback: number): number {
-  const value = text(query, 'limit', 8);
-  if (value === undefined) return fallback;
-  const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!(parsed >= 1 && parsed <= MAX_SPEND_QUERY_LIMIT)) {
-    throw CostException.invalidQuery(
-      'limit',
-      `must be an integer from 1 to ${MAX_SPEND_QUERY_LIMIT}`,
-    );
-  }
-  return parsed;
 }

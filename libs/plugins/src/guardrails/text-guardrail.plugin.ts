@@ -23,6 +23,7 @@ const CAPABILITIES: readonly PluginCapability[] = [
   'modify_request',
   'modify_response',
 ];
+const REMOTE_CAPABILITIES: readonly PluginCapability[] = [...CAPABILITIES, 'network'];
 
 /**
  * A guardrail over the texts of requests (`onLlmPreCall`) and of unary answers (`onLlmSuccess`).
@@ -35,8 +36,10 @@ export abstract class TextGuardrailPlugin implements GatewayPlugin {
   abstract readonly priority: number;
   readonly version = '1.0.0';
   readonly failureMode = 'abort';
+  /** Set by guardrails that ask a service over the network (declared as `network`). */
+  protected readonly remote: boolean = false;
   get capabilities(): readonly PluginCapability[] {
-    return CAPABILITIES;
+    return this.remote ? REMOTE_CAPABILITIES : CAPABILITIES;
   }
   protected readonly logger = new Logger('Guardrails');
 
@@ -53,7 +56,7 @@ export abstract class TextGuardrailPlugin implements GatewayPlugin {
   ): GuardrailVerdict | Promise<GuardrailVerdict>;
 
   onLlmPreCall(ctx: PluginRequestContext): void | Promise<void> {
-    if (!this.checks('input') || !this.selectedFor(ctx)) return;
+    if (!this.checksFor(ctx, 'input')) return;
     const slots = requestSlots(ctx.endpoint, ctx.request);
     if (slots.length === 0) return;
     const apply = (verdict: GuardrailVerdict): void => {
@@ -67,7 +70,7 @@ export abstract class TextGuardrailPlugin implements GatewayPlugin {
 
   onLlmSuccess(ctx: PluginRequestContext, success: PluginLlmSuccess): void | Promise<void> {
     const result = success.result;
-    if (result === undefined || !this.checks('output') || !this.selectedFor(ctx)) return;
+    if (result === undefined || !this.checksFor(ctx, 'output')) return;
     const slots = resultSlots(result as Record<string, unknown>);
     if (slots.length === 0) return;
     const apply = (verdict: GuardrailVerdict): void => {
@@ -81,6 +84,26 @@ export abstract class TextGuardrailPlugin implements GatewayPlugin {
   protected selectedFor(ctx: PluginRequestContext): boolean {
     const selected = ctx.caller?.guardrails;
     return selected === undefined || selected.includes(this.name);
+  }
+
+  /** Whether this side of the call is checked, for this request's caller. */
+  protected checksFor(ctx: PluginRequestContext, direction: GuardrailDirection): boolean {
+    return this.checks(direction) && this.selectedFor(ctx);
+  }
+
+  /** The guardrail's state for the stream being answered, made by `create` on first use. */
+  protected streamState<T extends object>(ctx: PluginRequestContext, create: () => T): T {
+    let state = this.startedStream<T>(ctx);
+    if (state === undefined) {
+      state = create();
+      ctx.state.set(this.name, state);
+    }
+    return state;
+  }
+
+  /** The state `streamState` made, if the stream got that far. */
+  protected startedStream<T extends object>(ctx: PluginRequestContext): T | undefined {
+    return ctx.state.get(this.name) as T | undefined;
   }
 
   /** Refuses, warns or logs per the verdict (a redaction is applied by the caller). */

@@ -6,14 +6,12 @@ import {
   streamError,
   type TransportErrorContext,
 } from '../http/transport-error.mapper';
+import { DRAIN_LIMIT_BYTES, UpstreamChunkStream } from '../openai-compatible/openai-stream.reader';
 import { decodeSse, type SseEvent } from '../sse/sse.decoder';
 import { AnthropicStreamMapper, type AnthropicStreamOptions } from './anthropic-stream.mapper';
 import type { AnthropicStreamEvent } from './anthropic-wire.types';
 
 type ResponseBody = Dispatcher.ResponseData['body'];
-
-/** After `message_stop` the rest of the body (normally nothing) is read so the socket can be reused. */
-const DRAIN_LIMIT_BYTES = 64 * 1024;
 
 function parseEvent(event: SseEvent, label: string): AnthropicStreamEvent {
   let parsed: unknown;
@@ -44,6 +42,7 @@ async function* readChunks(
   } catch (err) {
     throw mapStreamTransportError(err, ctx);
   } finally {
+    // After `message_stop` the rest of the body (normally nothing) is read so the socket is reused.
     if (mapper.done) void body.dump({ limit: DRAIN_LIMIT_BYTES }).catch(() => undefined);
     else discardBody(body);
   }
@@ -54,36 +53,11 @@ async function* readChunks(
  * OpenAI chunks from an Anthropic SSE body. Stopping early (`return()`), even before the first
  * `next()`, destroys the body so the upstream request is aborted.
  */
-class AnthropicChunkStream implements AsyncIterableIterator<ChatCompletionChunk> {
-  private started = false;
-
-  constructor(
-    private readonly generator: AsyncGenerator<ChatCompletionChunk>,
-    private readonly body: ResponseBody,
-  ) {}
-
-  next(): Promise<IteratorResult<ChatCompletionChunk>> {
-    this.started = true;
-    return this.generator.next();
-  }
-
-  return(value?: ChatCompletionChunk): Promise<IteratorResult<ChatCompletionChunk>> {
-    // A generator that never started skips its finally block: release the body here.
-    if (!this.started) discardBody(this.body);
-    this.started = true;
-    return this.generator.return(value);
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<ChatCompletionChunk> {
-    return this;
-  }
-}
-
 export function readAnthropicStream(
   body: ResponseBody,
   options: AnthropicStreamOptions,
   ctx: TransportErrorContext,
 ): AsyncIterableIterator<ChatCompletionChunk> {
   const mapper = new AnthropicStreamMapper(options);
-  return new AnthropicChunkStream(readChunks(body, mapper, ctx), body);
+  return new UpstreamChunkStream(readChunks(body, mapper, ctx), body);
 }

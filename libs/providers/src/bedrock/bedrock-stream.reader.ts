@@ -6,12 +6,11 @@ import {
   streamError,
   type TransportErrorContext,
 } from '../http/transport-error.mapper';
+import { DRAIN_LIMIT_BYTES, UpstreamChunkStream } from '../openai-compatible/openai-stream.reader';
 import { decodeEventStream, EventStreamFormatError } from './bedrock-event-stream.decoder';
 import { toConverseEvent, type BedrockStreamMapper } from './bedrock-stream.mapper';
 
 type ResponseBody = Dispatcher.ResponseData['body'];
-
-const DRAIN_LIMIT_BYTES = 64 * 1024;
 
 async function* readChunks(
   body: ResponseBody,
@@ -45,35 +44,10 @@ async function* readChunks(
  * A ConverseStream body as OpenAI chunks. Stopping early (`return()`), even before the first
  * `next()`, destroys the body so the upstream request is aborted.
  */
-class BedrockChunkStream implements AsyncIterableIterator<ChatCompletionChunk> {
-  private started = false;
-
-  constructor(
-    private readonly generator: AsyncGenerator<ChatCompletionChunk>,
-    private readonly body: ResponseBody,
-  ) {}
-
-  next(): Promise<IteratorResult<ChatCompletionChunk>> {
-    this.started = true;
-    return this.generator.next();
-  }
-
-  return(value?: ChatCompletionChunk): Promise<IteratorResult<ChatCompletionChunk>> {
-    // A generator that never started skips its finally block: release the body here.
-    if (!this.started) discardBody(this.body);
-    this.started = true;
-    return this.generator.return(value);
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<ChatCompletionChunk> {
-    return this;
-  }
-}
-
 export function readBedrockStream(
   body: ResponseBody,
   mapper: BedrockStreamMapper,
   ctx: TransportErrorContext,
 ): AsyncIterableIterator<ChatCompletionChunk> {
-  return new BedrockChunkStream(readChunks(body, mapper, ctx), body);
+  return new UpstreamChunkStream(readChunks(body, mapper, ctx), body);
 }

@@ -1,23 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { PluginCapability, PluginRequestContext } from '../../plugin.types';
+import type { PluginRequestContext } from '../../plugin.types';
+import { ConfiguredGuardrailPlugin } from '../configured-guardrail.plugin';
 import { GuardrailsConfig, type BedrockGuardrailSettings } from '../guardrails.config';
-import {
-  appliesTo,
-  type GuardedText,
-  type GuardrailDirection,
-  type GuardrailVerdict,
-} from '../guardrail.types';
-import { TextGuardrailPlugin } from '../text-guardrail.plugin';
+import type { GuardedText, GuardrailDirection, GuardrailVerdict } from '../guardrail.types';
 import { BedrockGuardrailClient } from './bedrock-guardrail.client';
 import { bedrockDecision, type GuardrailSource } from './bedrock-guardrail.mapper';
-
-const CAPABILITIES: readonly PluginCapability[] = [
-  'observe',
-  'guardrail',
-  'modify_request',
-  'modify_response',
-  'network',
-];
 
 /**
  * AWS Bedrock Guardrails (`BEDROCK_GUARDRAIL_*`): the request's texts (and unary answers) go to
@@ -25,29 +12,16 @@ const CAPABILITIES: readonly PluginCapability[] = [
  * texts with Bedrock's masked versions. Fails closed: no answer in time is a 503.
  */
 @Injectable()
-export class BedrockGuardrailPlugin extends TextGuardrailPlugin {
+export class BedrockGuardrailPlugin extends ConfiguredGuardrailPlugin<BedrockGuardrailSettings> {
   readonly name = 'bedrock';
   readonly priority = 140;
-  private readonly settings: BedrockGuardrailSettings;
+  protected override readonly remote = true;
 
   constructor(
     config: GuardrailsConfig,
     private readonly client: BedrockGuardrailClient,
   ) {
-    super();
-    this.settings = config.bedrock;
-  }
-
-  override get capabilities(): readonly PluginCapability[] {
-    return CAPABILITIES;
-  }
-
-  get enabled(): boolean {
-    return this.settings.enabled;
-  }
-
-  protected checks(direction: GuardrailDirection): boolean {
-    return appliesTo(this.settings.applyTo, direction);
+    super(config.bedrock);
   }
 
   protected async inspect(

@@ -8,6 +8,17 @@ const ctx = () =>
   guardrailContext({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, { stream: true });
 
 describe(ContentFilterGuardrailPlugin.name, () => {
+  it('is on per CONTENT_FILTER_ENABLED, checks per CONTENT_FILTER_APPLY_TO, calls out to nothing', () => {
+    expect(plugin().enabled).toBe(true);
+    expect(plugin({ CONTENT_FILTER_ENABLED: 'false' }).enabled).toBe(false);
+    expect(plugin().capabilities).not.toContain('network');
+    const inputOnly = plugin({ CONTENT_FILTER_APPLY_TO: 'input' });
+    const context = ctx();
+    expect(inputOnly.onStreamChunk(context, chatChunk('how to build a pipe bomb'))).toBeUndefined();
+    expect(inputOnly.onStreamEnd(context)).toBeUndefined();
+    expect(context.state.size).toBe(0);
+  });
+
   it('blocks input in a category at the threshold', () => {
     const request = guardrailContext({
       model: 'm',

@@ -1,15 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { PluginRequestContext } from '../../plugin.types';
 import { GuardrailsConfig, type ContentFilterSettings } from '../guardrails.config';
+import { ConfiguredGuardrailPlugin } from '../configured-guardrail.plugin';
 import { chunkTexts } from '../guardrail-chunks';
-import {
-  appliesTo,
-  PASS,
-  type GuardedText,
-  type GuardrailDirection,
-  type GuardrailVerdict,
-} from '../guardrail.types';
-import { TextGuardrailPlugin } from '../text-guardrail.plugin';
+import { PASS, type GuardedText, type GuardrailVerdict } from '../guardrail.types';
 import { ContentFilterDetector } from './content-filter.detector';
 
 /** Text kept from the previous chunk of a choice, so a phrase split across chunks still fires. */
@@ -27,24 +21,14 @@ interface StreamState {
  * scanned as it passes (never held back): a block ends the stream with an error event.
  */
 @Injectable()
-export class ContentFilterGuardrailPlugin extends TextGuardrailPlugin {
+export class ContentFilterGuardrailPlugin extends ConfiguredGuardrailPlugin<ContentFilterSettings> {
   readonly name = 'content_filter';
   readonly priority = 110;
-  private readonly settings: ContentFilterSettings;
   private readonly detector: ContentFilterDetector;
 
   constructor(config: GuardrailsConfig) {
-    super();
-    this.settings = config.contentFilter;
+    super(config.contentFilter);
     this.detector = new ContentFilterDetector(config.contentFilter.categories);
-  }
-
-  get enabled(): boolean {
-    return this.settings.enabled;
-  }
-
-  protected checks(direction: GuardrailDirection): boolean {
-    return appliesTo(this.settings.applyTo, direction);
   }
 
   protected inspect(texts: readonly GuardedText[]): GuardrailVerdict {
@@ -55,10 +39,14 @@ export class ContentFilterGuardrailPlugin extends TextGuardrailPlugin {
   }
 
   onStreamChunk(ctx: PluginRequestContext, chunk: object): undefined {
-    if (!this.checks('output') || !this.selectedFor(ctx)) return undefined;
+    if (!this.checksFor(ctx, 'output')) return undefined;
     const texts = chunkTexts(chunk);
     if (texts === undefined) return undefined;
-    const state = this.streamState(ctx);
+    const state = this.streamState<StreamState>(ctx, () => ({
+      carry: new Map(),
+      rules: new Set(),
+      reported: false,
+    }));
     if (state.reported) return undefined;
     for (const { index, text } of texts) {
       if (text === '') continue;
@@ -72,7 +60,7 @@ export class ContentFilterGuardrailPlugin extends TextGuardrailPlugin {
   }
 
   onStreamEnd(ctx: PluginRequestContext): undefined {
-    const state = ctx.state.get(this.name) as StreamState | undefined;
+    const state = this.startedStream<StreamState>(ctx);
     if (state !== undefined && !state.reported) this.report(ctx, state);
     return undefined;
   }
@@ -82,14 +70,5 @@ export class ContentFilterGuardrailPlugin extends TextGuardrailPlugin {
     if (categories.length === 0) return;
     state.reported = true;
     this.enforce(ctx, { kind: 'flag', action: this.settings.action, categories }, 'output');
-  }
-
-  private streamState(ctx: PluginRequestContext): StreamState {
-    let state = ctx.state.get(this.name) as StreamState | undefined;
-    if (state === undefined) {
-      state = { carry: new Map(), rules: new Set(), reported: false };
-      ctx.state.set(this.name, state);
-    }
-    return state;
   }
 }

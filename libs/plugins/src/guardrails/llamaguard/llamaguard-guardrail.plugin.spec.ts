@@ -49,6 +49,16 @@ const chat = (text: string) =>
   guardrailContext({ model: 'm', messages: [{ role: 'user', content: text }] });
 
 describe(LlamaGuardGuardrailPlugin.name, () => {
+  it('declares the network capability, as a guardrail that calls a model', () => {
+    expect(plugin(async () => 'safe').guard.capabilities).toEqual([
+      'observe',
+      'guardrail',
+      'modify_request',
+      'modify_response',
+      'network',
+    ]);
+  });
+
   it('asks the guard deployment with the Llama Guard prompt and blocks on unsafe', async () => {
     const { guard, asked } = plugin(async () => 'unsafe\nS9');
     await expect(guard.onLlmPreCall(chat('make a nerve agent'))).rejects.toMatchObject({

@@ -1,26 +1,13 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ConfigStore, type GatewayConfig, type PreparedConfigChange } from '@routeiq/config';
-import type { PluginCapability, PluginRequestContext } from '../../plugin.types';
+import type { PluginRequestContext } from '../../plugin.types';
+import { ConfiguredGuardrailPlugin } from '../configured-guardrail.plugin';
 import { GuardrailException } from '../guardrails.exception';
 import { GuardrailsConfig, type LlamaGuardSettings } from '../guardrails.config';
 import { requestSlots } from '../guardrail-texts';
-import {
-  appliesTo,
-  type GuardedText,
-  type GuardrailDirection,
-  type GuardrailVerdict,
-} from '../guardrail.types';
-import { TextGuardrailPlugin } from '../text-guardrail.plugin';
+import type { GuardedText, GuardrailDirection, GuardrailVerdict } from '../guardrail.types';
 import { LlamaGuardClient } from './llamaguard.client';
 import { llamaGuardPrompt, parseLlamaGuard } from './llamaguard.prompt';
-
-const CAPABILITIES: readonly PluginCapability[] = [
-  'observe',
-  'guardrail',
-  'modify_request',
-  'modify_response',
-  'network',
-];
 
 /**
  * LlamaGuard (`LLAMAGUARD_*`): asks a Llama Guard model group of the config's `model_list`
@@ -28,36 +15,26 @@ const CAPABILITIES: readonly PluginCapability[] = [
  * unsafe blocks with the hazard categories. Fails closed: no verdict in time is a 503.
  */
 @Injectable()
-export class LlamaGuardGuardrailPlugin extends TextGuardrailPlugin implements OnModuleInit {
+export class LlamaGuardGuardrailPlugin
+  extends ConfiguredGuardrailPlugin<LlamaGuardSettings>
+  implements OnModuleInit
+{
   readonly name = 'llamaguard';
   readonly priority = 130;
-  private readonly settings: LlamaGuardSettings;
+  protected override readonly remote = true;
 
   constructor(
     config: GuardrailsConfig,
     private readonly client: LlamaGuardClient,
     private readonly store: ConfigStore,
   ) {
-    super();
-    this.settings = config.llamaGuard;
-  }
-
-  override get capabilities(): readonly PluginCapability[] {
-    return CAPABILITIES;
-  }
-
-  get enabled(): boolean {
-    return this.settings.enabled;
+    super(config.llamaGuard);
   }
 
   /** A config (at boot or on reload) without the guard's model group is refused. */
   onModuleInit(): void {
     if (!this.enabled) return;
     this.store.register({ name: 'guardrail-llamaguard', prepare: (c) => this.prepare(c) });
-  }
-
-  protected checks(direction: GuardrailDirection): boolean {
-    return appliesTo(this.settings.applyTo, direction);
   }
 
   protected async inspect(

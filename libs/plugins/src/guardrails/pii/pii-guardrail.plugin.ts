@@ -2,14 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { PluginRequestContext } from '../../plugin.types';
 import { GuardrailException } from '../guardrails.exception';
 import { GuardrailsConfig, type PiiSettings } from '../guardrails.config';
-import {
-  appliesTo,
-  PASS,
-  type GuardedText,
-  type GuardrailDirection,
-  type GuardrailVerdict,
-} from '../guardrail.types';
-import { addWarning, TextGuardrailPlugin } from '../text-guardrail.plugin';
+import { ConfiguredGuardrailPlugin } from '../configured-guardrail.plugin';
+import { PASS, type GuardedText, type GuardrailVerdict } from '../guardrail.types';
+import { addWarning } from '../text-guardrail.plugin';
 import { entitiesOf, PiiDetector, redactMatches } from './pii.detector';
 import { PiiStream } from './pii-stream';
 
@@ -25,24 +20,14 @@ interface StreamState {
  * long as the end of it could still become PII.
  */
 @Injectable()
-export class PiiGuardrailPlugin extends TextGuardrailPlugin {
+export class PiiGuardrailPlugin extends ConfiguredGuardrailPlugin<PiiSettings> {
   readonly name = 'pii';
   readonly priority = 120;
-  private readonly settings: PiiSettings;
   private readonly detector: PiiDetector;
 
   constructor(config: GuardrailsConfig) {
-    super();
-    this.settings = config.pii;
+    super(config.pii);
     this.detector = new PiiDetector(config.pii.entities);
-  }
-
-  get enabled(): boolean {
-    return this.settings.enabled;
-  }
-
-  protected checks(direction: GuardrailDirection): boolean {
-    return appliesTo(this.settings.applyTo, direction);
   }
 
   protected inspect(texts: readonly GuardedText[]): GuardrailVerdict {
@@ -56,12 +41,12 @@ export class PiiGuardrailPlugin extends TextGuardrailPlugin {
   }
 
   onStreamChunk(ctx: PluginRequestContext, chunk: object): readonly object[] | undefined {
-    if (!this.checks('output') || !this.selectedFor(ctx)) return undefined;
-    return this.streamState(ctx).stream.chunk(chunk);
+    if (!this.checksFor(ctx, 'output')) return undefined;
+    return this.streamState(ctx, () => this.newStream(ctx)).stream.chunk(chunk);
   }
 
   onStreamEnd(ctx: PluginRequestContext): readonly object[] | undefined {
-    const state = ctx.state.get(this.name) as StreamState | undefined;
+    const state = this.startedStream<StreamState>(ctx);
     if (state === undefined) return undefined;
     const chunks = state.stream.end();
     this.report(ctx, state.found);
@@ -91,18 +76,13 @@ export class PiiGuardrailPlugin extends TextGuardrailPlugin {
     if (action === 'warn') addWarning(ctx, this.name, categories);
   }
 
-  private streamState(ctx: PluginRequestContext): StreamState {
-    let state = ctx.state.get(this.name) as StreamState | undefined;
-    if (state === undefined) {
-      const found = new Set<string>();
-      // redact and block hold text back; warn and log pass it on as it came.
-      const rewrite = this.settings.action === 'redact' || this.settings.action === 'block';
-      const stream = new PiiStream(this.detector, rewrite, (entities) =>
-        this.found(ctx, found, entities),
-      );
-      state = { stream, found };
-      ctx.state.set(this.name, state);
-    }
-    return state;
+  private newStream(ctx: PluginRequestContext): StreamState {
+    const found = new Set<string>();
+    // redact and block hold text back; warn and log pass it on as it came.
+    const rewrite = this.settings.action === 'redact' || this.settings.action === 'block';
+    const stream = new PiiStream(this.detector, rewrite, (entities) =>
+      this.found(ctx, found, entities),
+    );
+    return { stream, found };
   }
 }
