@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ConfigProblem, DeploymentConfig } from '@routeiq/config';
-import type { Dispatcher } from 'undici';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
-  Completion,
-  EmbeddingResponse,
 } from '../contract/openai-wire.types';
 import {
   ProviderAdapter,
@@ -15,11 +12,17 @@ import {
   type ProviderConnection,
 } from '../contract/provider-adapter';
 import { ProviderException } from '../contract/provider.exception';
-import { mapTransportError, type TransportErrorContext } from '../http/transport-error.mapper';
 import { applyDropParams, chatParams } from '../contract/supported-params';
 import { withExtraHeaders } from '../http/extra-headers';
+import {
+  exchangeUpstream,
+  openUpstreamStream,
+  parseJsonBody,
+  transportContext,
+  upstreamPost,
+  type UpstreamResponse,
+} from '../http/upstream-exchange';
 import { UpstreamHttpClient } from '../http/upstream-http.client';
-import { readCappedText } from '../openai-compatible/upstream-error.mapper';
 import { mapAnthropicError } from './anthropic-error.mapper';
 import { toAnthropicRequest } from './anthropic-request.mapper';
 import { fromAnthropicMessage } from './anthropic-response.mapper';
@@ -86,16 +89,12 @@ export class AnthropicAdapter extends ProviderAdapter {
     request = applyDropParams(request, SUPPORTED_PARAMS, ctx);
     const body = toAnthropicRequest(request, ctx.deployment.upstreamModel, false);
     const { timeoutMs, id } = ctx.deployment;
-    const errorCtx = transportContext(id, ctx.signal, timeoutMs);
-    try {
-      const res = await this.send(body, ctx, timeoutMs);
-      if (res.statusCode < 200 || res.statusCode >= 300) {
-        throw mapAnthropicError(res.statusCode, await readCappedText(res.body), res.headers);
-      }
-      return fromAnthropicMessage(parseMessage(await res.body.text(), id), nowSeconds());
-    } catch (err) {
-      throw mapTransportError(err, errorCtx);
-    }
+    return exchangeUpstream(
+      () => this.send(body, ctx, timeoutMs),
+      mapAnthropicError,
+      transportContext(ctx, timeoutMs),
+      (text) => fromAnthropicMessage(parseMessage(text, id), nowSeconds()),
+    );
   }
 
   async chatStream(
@@ -105,79 +104,41 @@ export class AnthropicAdapter extends ProviderAdapter {
     request = applyDropParams(request, SUPPORTED_PARAMS, ctx);
     const body = toAnthropicRequest(request, ctx.deployment.upstreamModel, true);
     const { streamTimeoutMs, id } = ctx.deployment;
-    const errorCtx = transportContext(id, ctx.signal, streamTimeoutMs);
-    const res = await this.send(body, ctx, streamTimeoutMs);
-    if (res.statusCode >= 200 && res.statusCode < 300) {
-      const includeUsage = request.stream_options?.include_usage === true;
-      return readAnthropicStream(
-        res.body,
-        { includeUsage, createdSeconds: nowSeconds(), label: id },
-        errorCtx,
-      );
-    }
-    let text: string;
-    try {
-      text = await readCappedText(res.body);
-    } catch (err) {
-      throw mapTransportError(err, errorCtx);
-    }
-    throw mapAnthropicError(res.statusCode, text, res.headers);
-  }
-
-  completion(): Promise<Completion> {
-    return Promise.reject(ProviderException.unsupported('anthropic', 'text completions'));
-  }
-
-  completionStream(): Promise<AsyncIterable<Completion>> {
-    return Promise.reject(ProviderException.unsupported('anthropic', 'text completions'));
-  }
-
-  embedding(): Promise<EmbeddingResponse> {
-    return Promise.reject(ProviderException.unsupported('anthropic', 'embeddings'));
+    const errorCtx = transportContext(ctx, streamTimeoutMs);
+    const send = (): Promise<UpstreamResponse> => this.send(body, ctx, streamTimeoutMs);
+    const res = await openUpstreamStream(send, mapAnthropicError, errorCtx);
+    const includeUsage = request.stream_options?.include_usage === true;
+    return readAnthropicStream(
+      res.body,
+      { includeUsage, createdSeconds: nowSeconds(), label: id },
+      errorCtx,
+    );
   }
 
   private send(
     body: object,
     ctx: ProviderCallContext,
     timeoutMs: number,
-  ): Promise<Dispatcher.ResponseData> {
-    const { connection, id } = ctx.deployment;
+  ): Promise<UpstreamResponse> {
+    const { connection } = ctx.deployment;
     const headers = {
       'x-api-key': connection.apiKey ?? '',
       'anthropic-version': ANTHROPIC_VERSION,
       'content-type': 'application/json',
     };
-    return this.http.request({
-      url: `${connection.apiBase}/v1/messages`,
-      method: 'POST',
-      // Configured by the operator (e.g. `anthropic-beta`), so they may override the defaults.
-      headers: withExtraHeaders(headers, ctx.deployment.extraHeaders),
-      body: JSON.stringify(body),
-      signal: ctx.signal,
-      headersTimeoutMs: timeoutMs,
-      bodyTimeoutMs: timeoutMs,
-      label: id,
-      trace: ctx.trace,
-    });
+    return this.http.request(
+      upstreamPost(ctx, timeoutMs, {
+        url: `${connection.apiBase}/v1/messages`,
+        // Configured by the operator (e.g. `anthropic-beta`), so they may override the defaults.
+        headers: withExtraHeaders(headers, ctx.deployment.extraHeaders),
+        body: JSON.stringify(body),
+      }),
+    );
   }
-}
-
-function transportContext(
-  label: string,
-  signal: AbortSignal,
-  timeoutMs: number,
-): TransportErrorContext {
-  return { label, signal, headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs };
 }
 
 function parseMessage(text: string, deploymentId: string): AnthropicMessage {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw ProviderException.invalidResponse(deploymentId, 'the body is not JSON');
-  }
-  const message = parsed as Partial<AnthropicMessage> | null;
+  const message = parseJsonBody(text, deploymentId) as Partial<AnthropicMessage> | null;
   if (
     typeof message !== 'object' ||
     message === null ||

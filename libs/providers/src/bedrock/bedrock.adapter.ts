@@ -7,8 +7,6 @@ import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
-  Completion,
-  EmbeddingResponse,
 } from '../contract/openai-wire.types';
 import {
   ProviderAdapter,
@@ -16,10 +14,15 @@ import {
   type ProviderCapability,
   type ProviderConnection,
 } from '../contract/provider-adapter';
-import { ProviderException } from '../contract/provider.exception';
-import { mapTransportError, type TransportErrorContext } from '../http/transport-error.mapper';
+import {
+  exchangeUpstream,
+  openUpstreamStream,
+  parseJsonObjectBody,
+  transportContext,
+  upstreamPost,
+  type UpstreamResponse,
+} from '../http/upstream-exchange';
 import { UpstreamHttpClient } from '../http/upstream-http.client';
-import { readCappedText } from '../openai-compatible/upstream-error.mapper';
 import {
   isBedrockConnection,
   resolveBedrockConnection,
@@ -76,16 +79,16 @@ export class BedrockAdapter extends ProviderAdapter {
     request = applyDropParams(request, SUPPORTED_PARAMS, ctx);
     const { timeoutMs, id } = ctx.deployment;
     const body = toConverseRequest(request);
-    try {
-      const res = await this.send('converse', body, 'application/json', ctx, timeoutMs);
-      if (res.statusCode < 200 || res.statusCode >= 300) {
-        throw mapBedrockHttpError(res.statusCode, await readCappedText(res.body), res.headers);
-      }
-      const answer = parseConverseResponse(await res.body.text(), id);
-      return toChatCompletion(answer, identity(res.headers, ctx));
-    } catch (err) {
-      throw mapTransportError(err, transportContext(id, ctx.signal, timeoutMs));
-    }
+    return exchangeUpstream(
+      () => this.send('converse', body, 'application/json', ctx, timeoutMs),
+      mapBedrockHttpError,
+      transportContext(ctx, timeoutMs),
+      (text, res) =>
+        toChatCompletion(
+          parseJsonObjectBody<ConverseResponse>(text, id),
+          identity(res.headers, ctx),
+        ),
+    );
   }
 
   async chatStream(
@@ -93,34 +96,15 @@ export class BedrockAdapter extends ProviderAdapter {
     ctx: ProviderCallContext,
   ): Promise<AsyncIterable<ChatCompletionChunk>> {
     request = applyDropParams(request, SUPPORTED_PARAMS, ctx);
-    const { streamTimeoutMs, id } = ctx.deployment;
+    const { streamTimeoutMs } = ctx.deployment;
     const body = toConverseRequest(request);
-    const errorCtx = transportContext(id, ctx.signal, streamTimeoutMs);
-    const res = await this.send('converse-stream', body, EVENT_STREAM, ctx, streamTimeoutMs);
-    if (res.statusCode >= 200 && res.statusCode < 300) {
-      const includeUsage = request.stream_options?.include_usage === true;
-      const mapper = new BedrockStreamMapper(identity(res.headers, ctx), includeUsage);
-      return readBedrockStream(res.body, mapper, errorCtx);
-    }
-    let text: string;
-    try {
-      text = await readCappedText(res.body);
-    } catch (err) {
-      throw mapTransportError(err, errorCtx);
-    }
-    throw mapBedrockHttpError(res.statusCode, text, res.headers);
-  }
-
-  completion(): Promise<Completion> {
-    return Promise.reject(ProviderException.unsupported('bedrock', 'text completions'));
-  }
-
-  completionStream(): Promise<AsyncIterable<Completion>> {
-    return Promise.reject(ProviderException.unsupported('bedrock', 'text completions'));
-  }
-
-  embedding(): Promise<EmbeddingResponse> {
-    return Promise.reject(ProviderException.unsupported('bedrock', 'embeddings'));
+    const errorCtx = transportContext(ctx, streamTimeoutMs);
+    const send = (): Promise<UpstreamResponse> =>
+      this.send('converse-stream', body, EVENT_STREAM, ctx, streamTimeoutMs);
+    const res = await openUpstreamStream(send, mapBedrockHttpError, errorCtx);
+    const includeUsage = request.stream_options?.include_usage === true;
+    const mapper = new BedrockStreamMapper(identity(res.headers, ctx), includeUsage);
+    return readBedrockStream(res.body, mapper, errorCtx);
   }
 
   private async send(
@@ -129,27 +113,16 @@ export class BedrockAdapter extends ProviderAdapter {
     accept: string,
     ctx: ProviderCallContext,
     timeoutMs: number,
-  ): Promise<Dispatcher.ResponseData> {
-    const { id, upstreamModel } = ctx.deployment;
+  ): Promise<UpstreamResponse> {
     const signed = await signBedrockRequest(
       bedrockConnection(ctx),
-      bedrockPath(upstreamModel, operation),
+      bedrockPath(ctx.deployment.upstreamModel, operation),
       JSON.stringify(payload),
       accept,
       undefined,
       ctx.deployment.extraHeaders,
     );
-    return this.http.request({
-      url: signed.url,
-      method: 'POST',
-      headers: signed.headers,
-      body: signed.body,
-      signal: ctx.signal,
-      headersTimeoutMs: timeoutMs,
-      bodyTimeoutMs: timeoutMs,
-      label: id,
-      trace: ctx.trace,
-    });
+    return this.http.request(upstreamPost(ctx, timeoutMs, signed));
   }
 }
 
@@ -172,25 +145,4 @@ function identity(
     created: Math.floor(Date.now() / 1000),
     model: ctx.deployment.upstreamModel,
   };
-}
-
-function transportContext(
-  label: string,
-  signal: AbortSignal,
-  timeoutMs: number,
-): TransportErrorContext {
-  return { label, signal, headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs };
-}
-
-function parseConverseResponse(text: string, deploymentId: string): ConverseResponse {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw ProviderException.invalidResponse(deploymentId, 'the body is not JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw ProviderException.invalidResponse(deploymentId, 'the body is not a JSON object');
-  }
-  return parsed;
 }

@@ -121,17 +121,23 @@ export abstract class ProviderAdapter {
     ctx: ProviderCallContext,
   ): Promise<AsyncIterable<ChatCompletionChunk>>;
 
-  abstract completion(request: CompletionRequest, ctx: ProviderCallContext): Promise<Completion>;
+  /** A text completion; by default refused (400 `unsupported_operation`), as most chat APIs lack it. */
+  completion(_request: CompletionRequest, ctx: ProviderCallContext): Promise<Completion> {
+    return Promise.reject(unsupported(ctx, 'text completions'));
+  }
 
-  abstract completionStream(
-    request: CompletionRequest,
+  /** The streamed form of `completion`; refused by default. */
+  completionStream(
+    _request: CompletionRequest,
     ctx: ProviderCallContext,
-  ): Promise<AsyncIterable<Completion>>;
+  ): Promise<AsyncIterable<Completion>> {
+    return Promise.reject(unsupported(ctx, 'text completions'));
+  }
 
-  abstract embedding(
-    request: EmbeddingRequest,
-    ctx: ProviderCallContext,
-  ): Promise<EmbeddingResponse>;
+  /** Embeddings; refused by default (400 `unsupported_operation`). */
+  embedding(_request: EmbeddingRequest, ctx: ProviderCallContext): Promise<EmbeddingResponse> {
+    return Promise.reject(unsupported(ctx, 'embeddings'));
+  }
 
   /**
    * A Responses API request sent as is (adapters with the `responses` capability only); the
@@ -141,9 +147,7 @@ export abstract class ProviderAdapter {
     _body: Record<string, unknown>,
     ctx: ProviderCallContext,
   ): Promise<Record<string, unknown>> {
-    return Promise.reject(
-      ProviderException.unsupported(ctx.deployment.provider, 'the Responses API'),
-    );
+    return Promise.reject(unsupported(ctx, 'the Responses API'));
   }
 
   /** The streamed form of `responses`: the upstream's events as they arrive. */
@@ -151,8 +155,10 @@ export abstract class ProviderAdapter {
     _body: Record<string, unknown>,
     ctx: ProviderCallContext,
   ): Promise<AsyncIterable<UpstreamResponsesEvent>> {
-    return Promise.reject(
-      ProviderException.unsupported(ctx.deployment.provider, 'the Responses API'),
-    );
+    return Promise.reject(unsupported(ctx, 'the Responses API'));
   }
+}
+
+function unsupported(ctx: ProviderCallContext, operation: string): ProviderException {
+  return ProviderException.unsupported(ctx.deployment.provider, operation);
 }

@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ConfigProblem, DeploymentConfig } from '@routeiq/config';
-import type { Dispatcher } from 'undici';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
-  Completion,
-  CompletionRequest,
   EmbeddingRequest,
   EmbeddingResponse,
 } from '../contract/openai-wire.types';
@@ -16,12 +13,17 @@ import {
   type ProviderCapability,
   type ProviderConnection,
 } from '../contract/provider-adapter';
-import { ProviderException } from '../contract/provider.exception';
-import { mapTransportError, type TransportErrorContext } from '../http/transport-error.mapper';
 import { applyDropParams, chatParams } from '../contract/supported-params';
 import { withExtraHeaders } from '../http/extra-headers';
+import {
+  exchangeUpstream,
+  openUpstreamStream,
+  parseJsonObjectBody,
+  transportContext,
+  upstreamPost,
+  type UpstreamResponse,
+} from '../http/upstream-exchange';
 import { UpstreamHttpClient } from '../http/upstream-http.client';
-import { readCappedText } from '../openai-compatible/upstream-error.mapper';
 import { toEmbeddingResponse, toGeminiEmbedRequest } from './gemini-embedding.mapper';
 import { mapGeminiError } from './gemini-error.mapper';
 import { toGeminiRequest } from './gemini-request.mapper';
@@ -42,15 +44,6 @@ const MODELS_PREFIX = /^models\//;
 
 function modelPath(upstreamModel: string, method: string): string {
   return `/models/${encodeURIComponent(upstreamModel.replace(MODELS_PREFIX, ''))}:${method}`;
-}
-
-function transportContext(ctx: ProviderCallContext, timeoutMs: number): TransportErrorContext {
-  return {
-    label: ctx.deployment.id,
-    signal: ctx.signal,
-    headersTimeoutMs: timeoutMs,
-    bodyTimeoutMs: timeoutMs,
-  };
 }
 
 function answerMeta(ctx: ProviderCallContext): GeminiAnswerMeta {
@@ -135,27 +128,19 @@ export class GeminiAdapter extends ProviderAdapter {
     const { streamTimeoutMs, upstreamModel } = ctx.deployment;
     const path = `${modelPath(upstreamModel, 'streamGenerateContent')}?alt=sse`;
     const errorCtx = transportContext(ctx, streamTimeoutMs);
-    const res = await this.send(path, toGeminiRequest(request), ctx, streamTimeoutMs, true);
-    if (res.statusCode < 200 || res.statusCode >= 300) {
-      throw await this.readError(res, errorCtx);
-    }
+    const payload = toGeminiRequest(request);
+    const send = (): Promise<UpstreamResponse> =>
+      this.send(path, payload, ctx, streamTimeoutMs, true);
+    const res = await openUpstreamStream(send, mapGeminiError, errorCtx);
     const includeUsage = request.stream_options?.include_usage === true;
     const mapper = new GeminiStreamMapper(answerMeta(ctx), includeUsage);
     return readGeminiStream(res.body, mapper, errorCtx);
   }
 
-  completion(_request: CompletionRequest, _ctx: ProviderCallContext): Promise<Completion> {
-    return Promise.reject(ProviderException.unsupported('gemini', 'text completions'));
-  }
-
-  completionStream(
-    _request: CompletionRequest,
-    _ctx: ProviderCallContext,
-  ): Promise<AsyncIterable<Completion>> {
-    return Promise.reject(ProviderException.unsupported('gemini', 'text completions'));
-  }
-
-  async embedding(request: EmbeddingRequest, ctx: ProviderCallContext): Promise<EmbeddingResponse> {
+  override async embedding(
+    request: EmbeddingRequest,
+    ctx: ProviderCallContext,
+  ): Promise<EmbeddingResponse> {
     const { upstreamModel } = ctx.deployment;
     const model = upstreamModel.replace(MODELS_PREFIX, '');
     const body = await this.postJson<GeminiBatchEmbedResponse>(
@@ -166,27 +151,14 @@ export class GeminiAdapter extends ProviderAdapter {
     return toEmbeddingResponse(body, request, model);
   }
 
-  private async postJson<T>(path: string, payload: object, ctx: ProviderCallContext): Promise<T> {
+  private postJson<T>(path: string, payload: object, ctx: ProviderCallContext): Promise<T> {
     const { timeoutMs, id } = ctx.deployment;
-    const errorCtx = transportContext(ctx, timeoutMs);
-    try {
-      const res = await this.send(path, payload, ctx, timeoutMs);
-      if (res.statusCode < 200 || res.statusCode >= 300) throw await this.readError(res, errorCtx);
-      return parseJsonObject<T>(await res.body.text(), id);
-    } catch (err) {
-      throw mapTransportError(err, errorCtx);
-    }
-  }
-
-  private async readError(
-    res: Dispatcher.ResponseData,
-    errorCtx: TransportErrorContext,
-  ): Promise<ProviderException> {
-    try {
-      return mapGeminiError(res.statusCode, await readCappedText(res.body), res.headers);
-    } catch (err) {
-      return mapTransportError(err, errorCtx);
-    }
+    return exchangeUpstream(
+      () => this.send(path, payload, ctx, timeoutMs),
+      mapGeminiError,
+      transportContext(ctx, timeoutMs),
+      (text) => parseJsonObjectBody<T>(text, id),
+    );
   }
 
   private send(
@@ -195,34 +167,17 @@ export class GeminiAdapter extends ProviderAdapter {
     ctx: ProviderCallContext,
     timeoutMs: number,
     stream = false,
-  ): Promise<Dispatcher.ResponseData> {
-    const { connection, id } = ctx.deployment;
+  ): Promise<UpstreamResponse> {
+    const { connection } = ctx.deployment;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (connection.apiKey) headers['x-goog-api-key'] = connection.apiKey;
     if (stream) headers.accept = 'text/event-stream';
-    return this.http.request({
-      url: connection.apiBase + path,
-      method: 'POST',
-      headers: withExtraHeaders(headers, ctx.deployment.extraHeaders),
-      body: JSON.stringify(payload),
-      signal: ctx.signal,
-      headersTimeoutMs: timeoutMs,
-      bodyTimeoutMs: timeoutMs,
-      label: id,
-      trace: ctx.trace,
-    });
+    return this.http.request(
+      upstreamPost(ctx, timeoutMs, {
+        url: connection.apiBase + path,
+        headers: withExtraHeaders(headers, ctx.deployment.extraHeaders),
+        body: JSON.stringify(payload),
+      }),
+    );
   }
-}
-
-function parseJsonObject<T>(text: string, deploymentId: string): T {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw ProviderException.invalidResponse(deploymentId, 'the body is not JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw ProviderException.invalidResponse(deploymentId, 'the body is not a JSON object');
-  }
-  return parsed as T;
 }

@@ -67,13 +67,16 @@ export class MockAdapter extends ProviderAdapter {
     return paced(mockChatChunks(plan, request.stream_options?.include_usage === true), ctx);
   }
 
-  async completion(request: CompletionRequest, ctx: ProviderCallContext): Promise<Completion> {
+  override async completion(
+    request: CompletionRequest,
+    ctx: ProviderCallContext,
+  ): Promise<Completion> {
     const plan = planMockCompletion(request, ctx);
     await mockDelay(ctx);
     return mockCompletion(plan);
   }
 
-  async completionStream(
+  override async completionStream(
     request: CompletionRequest,
     ctx: ProviderCallContext,
   ): Promise<AsyncIterable<Completion>> {
@@ -82,7 +85,10 @@ export class MockAdapter extends ProviderAdapter {
     return paced(mockCompletionChunks(plan, request.stream_options?.include_usage === true), ctx);
   }
 
-  async embedding(request: EmbeddingRequest, ctx: ProviderCallContext): Promise<EmbeddingResponse> {
+  override async embedding(
+    request: EmbeddingRequest,
+    ctx: ProviderCallContext,
+  ): Promise<EmbeddingResponse> {
     const response = mockEmbeddings(request, ctx.deployment.upstreamModel);
     await mockDelay(ctx);
     return response;

@@ -1,5 +1,4 @@
 import type { ConfigProblem, DeploymentConfig } from '@routeiq/config';
-import type { Dispatcher } from 'undici';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -17,17 +16,25 @@ import {
   type ProviderConnection,
   type UpstreamResponsesEvent,
 } from '../contract/provider-adapter';
-import { ProviderException } from '../contract/provider.exception';
-import { mapTransportError, type TransportErrorContext } from '../http/transport-error.mapper';
+import type { ProviderException } from '../contract/provider.exception';
 import { withExtraHeaders } from '../http/extra-headers';
+import type { TransportErrorContext } from '../http/transport-error.mapper';
+import {
+  exchangeUpstream,
+  openUpstreamStream,
+  parseJsonObjectBody,
+  transportContext,
+  upstreamPost,
+  type UpstreamResponse,
+} from '../http/upstream-exchange';
 import type { UpstreamHttpClient } from '../http/upstream-http.client';
 import { readOpenAiStream } from './openai-stream.reader';
-import { mapUpstreamError, readCappedText, type UpstreamHeaders } from './upstream-error.mapper';
+import { mapUpstreamError, type UpstreamHeaders } from './upstream-error.mapper';
 import { withRawJson } from '../contract/raw-json';
 import { readResponsesStream } from './responses-stream.reader';
 
 type StreamReader<T> = (
-  body: Dispatcher.ResponseData['body'],
+  body: UpstreamResponse['body'],
   ctx: TransportErrorContext,
 ) => AsyncIterable<T>;
 
@@ -101,18 +108,21 @@ export abstract class OpenAiCompatibleAdapter extends ProviderAdapter {
     return this.postStream<ChatCompletionChunk>('/chat/completions', request, ctx);
   }
 
-  completion(request: CompletionRequest, ctx: ProviderCallContext): Promise<Completion> {
+  override completion(request: CompletionRequest, ctx: ProviderCallContext): Promise<Completion> {
     return this.postJson<Completion>('/completions', request, ctx);
   }
 
-  completionStream(
+  override completionStream(
     request: CompletionRequest,
     ctx: ProviderCallContext,
   ): Promise<AsyncIterable<Completion>> {
     return this.postStream<Completion>('/completions', request, ctx);
   }
 
-  embedding(request: EmbeddingRequest, ctx: ProviderCallContext): Promise<EmbeddingResponse> {
+  override embedding(
+    request: EmbeddingRequest,
+    ctx: ProviderCallContext,
+  ): Promise<EmbeddingResponse> {
     return this.postJson<EmbeddingResponse>('/embeddings', request, ctx);
   }
 
@@ -160,7 +170,7 @@ export abstract class OpenAiCompatibleAdapter extends ProviderAdapter {
     return mapUpstreamError(status, bodyText, headers);
   }
 
-  private async postJson<T>(
+  private postJson<T>(
     path: UpstreamPath,
     request: { model: string; stream?: boolean },
     ctx: ProviderCallContext,
@@ -169,15 +179,13 @@ export abstract class OpenAiCompatibleAdapter extends ProviderAdapter {
     // LiteLLM's httpx timeouts do; undici's own timers cost nothing per request, unlike an extra
     // AbortController and setTimeout.
     const { timeoutMs, id } = ctx.deployment;
-    try {
-      const res = await this.send(path, nonStreaming(request, ctx), ctx, ctx.signal, timeoutMs);
-      if (res.statusCode < 200 || res.statusCode >= 300) {
-        throw this.mapHttpError(res.statusCode, await readCappedText(res.body), res.headers);
-      }
-      return parseJsonObject<T>(await res.body.text(), id);
-    } catch (err) {
-      throw mapTransportError(err, transportContext(id, ctx.signal, timeoutMs));
-    }
+    return exchangeUpstream(
+      () => this.send(path, nonStreaming(request, ctx), ctx, timeoutMs),
+      (status, text, headers) => this.mapHttpError(status, text, headers),
+      transportContext(ctx, timeoutMs),
+      // OpenAI's wire format is ours: the answer goes on to the client as the upstream wrote it.
+      (text) => withRawJson(parseJsonObjectBody<object>(text, id), text) as T,
+    );
   }
 
   private async postStream<T>(
@@ -186,40 +194,34 @@ export abstract class OpenAiCompatibleAdapter extends ProviderAdapter {
     ctx: ProviderCallContext,
     read: StreamReader<T> = readOpenAiStream,
   ): Promise<AsyncIterable<T>> {
-    const { streamTimeoutMs, upstreamModel, id } = ctx.deployment;
+    const { streamTimeoutMs, upstreamModel } = ctx.deployment;
     const payload = { ...request, model: upstreamModel, stream: true };
-    const res = await this.send(path, payload, ctx, ctx.signal, streamTimeoutMs, true);
-    const errorCtx = transportContext(id, ctx.signal, streamTimeoutMs);
-    if (res.statusCode >= 200 && res.statusCode < 300) return read(res.body, errorCtx);
-    let text: string;
-    try {
-      text = await readCappedText(res.body);
-    } catch (err) {
-      throw mapTransportError(err, errorCtx);
-    }
-    throw this.mapHttpError(res.statusCode, text, res.headers);
+    const errorCtx = transportContext(ctx, streamTimeoutMs);
+    const res = await openUpstreamStream(
+      () => this.send(path, payload, ctx, streamTimeoutMs, true),
+      (status, text, headers) => this.mapHttpError(status, text, headers),
+      errorCtx,
+    );
+    return read(res.body, errorCtx);
   }
 
   private send(
     path: UpstreamPath,
     payload: object,
     ctx: ProviderCallContext,
-    signal: AbortSignal,
     timeoutMs: number,
     stream = false,
-  ): Promise<Dispatcher.ResponseData> {
-    const { connection, id } = ctx.deployment;
-    return this.http.request({
-      url: this.upstreamUrl(path, ctx),
-      method: 'POST',
-      headers: withExtraHeaders(this.headers(connection, stream), ctx.deployment.extraHeaders),
-      body: JSON.stringify(payload),
-      signal,
-      headersTimeoutMs: timeoutMs,
-      bodyTimeoutMs: timeoutMs,
-      label: id,
-      trace: ctx.trace,
-    });
+  ): Promise<UpstreamResponse> {
+    return this.http.request(
+      upstreamPost(ctx, timeoutMs, {
+        url: this.upstreamUrl(path, ctx),
+        headers: withExtraHeaders(
+          this.headers(ctx.deployment.connection, stream),
+          ctx.deployment.extraHeaders,
+        ),
+        body: JSON.stringify(payload),
+      }),
+    );
   }
 }
 
@@ -240,26 +242,4 @@ function forResponses(body: Record<string, unknown>): { model: string; stream?: 
     model: string;
     stream?: boolean;
   };
-}
-
-function transportContext(
-  label: string,
-  signal: AbortSignal,
-  timeoutMs: number,
-): TransportErrorContext {
-  return { label, signal, headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs };
-}
-
-function parseJsonObject<T>(text: string, deploymentId: string): T {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw ProviderException.invalidResponse(deploymentId, 'the body is not JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw ProviderException.invalidResponse(deploymentId, 'the body is not a JSON object');
-  }
-  // OpenAI's wire format is ours: the answer goes on to the client as the upstream wrote it.
-  return withRawJson(parsed, text) as T;
 }

@@ -1,11 +1,9 @@
 import { scrubSecrets, type GatewayErrorType } from '@routeiq/common';
-import type { Readable } from 'node:stream';
 import { classifyUpstreamError } from '../contract/provider-error-kind';
 import { ProviderErrorCode, ProviderException } from '../contract/provider.exception';
-import { discardBody } from '../http/discard-body';
+// Re-exported: part of the lib's API since before the HTTP helpers moved to http/.
+export { MAX_ERROR_BODY_BYTES, readCappedText } from '../http/capped-body';
 
-/** Error bodies are read up to this size; the rest is discarded. */
-export const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const SNIPPET_CHARS = 200;
 const WHITESPACE_RUNS = /\s+/g;
 
@@ -99,23 +97,4 @@ export function mapUpstreamError(
     },
     kind,
   );
-}
-
-/** Reads at most `maxBytes` of a body as UTF-8, then discards the rest. */
-export async function readCappedText(
-  body: Readable,
-  maxBytes = MAX_ERROR_BODY_BYTES,
-): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-    const room = maxBytes - size;
-    chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
-    size += Math.min(chunk.length, room);
-    if (size >= maxBytes) {
-      discardBody(body);
-      break;
-    }
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
 }
