@@ -57,6 +57,17 @@ class BootLogger extends ConsoleLogger {
 /** Creates the app, listens, and logs the one start-up line. */
 export async function startGateway(flags: GatewayFlags): Promise<RunningGateway> {
   const app = await createGatewayApp(flags);
+  try {
+    return await listen(app);
+  } catch (error) {
+    // A start-up refusal (module init failed, port taken) must not leave the database, Redis
+    // and timers of a half-started app open: in-process callers (tests) would never exit.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function listen(app: NestExpressApplication): Promise<RunningGateway> {
   const server = app.get(ServerConfig);
   const drain = app.get(DrainService);
   const httpServer: Server = app.getHttpServer();
