@@ -111,8 +111,9 @@ export function routeRequestOf(
     logFields: () => requestLogFields(req),
     // Built only if the strategy judges the prompt (learned routers).
     prompt: lazyRoutingPrompt(request),
-    ...(timeoutMs !== undefined && { timeoutMs }),
-    ...(routing.numRetries !== undefined && { numRetries: routing.numRetries }),
+    // Undefined rather than spread in when absent: one object shape, built in one step.
+    timeoutMs,
+    numRetries: routing.numRetries,
   };
 }
 

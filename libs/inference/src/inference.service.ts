@@ -134,7 +134,8 @@ export class InferenceService {
     const first = session.firstDeployment;
     req.served = { model: session.decision.model_group, stream: streaming };
     const admission = await this.admission.admit(req, request.model, {
-      ...tokens,
+      inputTokens: tokens.inputTokens,
+      outputTokens: tokens.outputTokens,
       spendUsd: spendOf(first, tokens.inputTokens, tokens.outputTokens),
     });
     const outcome = newOutcome(

@@ -20,7 +20,8 @@ export function openUpstreamCall(res: GatewayResponse): UpstreamCall {
     gone = true;
     controller.abort();
   };
-  res.once('close', onClose);
+  // `on`, not `once`: 'close' fires once anyway, and `once` allocates a wrapper per request.
+  res.on('close', onClose);
   return {
     signal: controller.signal,
     clientGone: () => gone,

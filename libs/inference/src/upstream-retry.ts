@@ -7,7 +7,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * `retry-after` or an exponential backoff with jitter. Used inside one routing attempt, before
  * the first byte reaches the client; the router's `num_retries` and fallbacks come on top.
  */
-export async function withRetries<T>(
+export function withRetries<T>(
+  attempt: () => Promise<T>,
+  maxRetries: number,
+  signal: AbortSignal,
+): Promise<T> {
+  // Without retries (the default) the attempt's own promise is the answer: no wrapping async frame.
+  return maxRetries > 0 ? retrying(attempt, maxRetries, signal) : attempt();
+}
+
+async function retrying<T>(
   attempt: () => Promise<T>,
   maxRetries: number,
   signal: AbortSignal,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CostCalculator, deploymentPrices, usageCost, type CostBreakdown } from '@routeiq/cost';
+import { CostCalculator, deploymentPrices, usageCost } from '@routeiq/cost';
 import { RequestLogWriter } from '@routeiq/persistence';
 import type { ResolvedDeployment } from '@routeiq/providers';
 import type { Admission } from '@routeiq/security';
@@ -79,7 +79,12 @@ export class UsageRecorder {
       cachedPromptTokens: usage?.cachedPromptTokens ?? 0,
       cacheCreationTokens: usage?.cacheCreationTokens ?? 0,
       reasoningTokens: usage?.reasoningTokens ?? 0,
-      ...costColumns(cost),
+      // Spelled out: a spread here would build the record through a slower, larger object shape.
+      spend: cost.total,
+      inputCost: cost.input,
+      cacheReadCost: cost.cacheRead,
+      cacheCreationCost: cost.cacheCreation,
+      outputCost: cost.output,
       latencyMs: Math.round(now - outcome.startedAt),
       ttftMs:
         outcome.firstByteAt === undefined
@@ -89,16 +94,6 @@ export class UsageRecorder {
     });
     return cost.total;
   }
-}
-
-function costColumns(cost: CostBreakdown) {
-  return {
-    spend: cost.total,
-    inputCost: cost.input,
-    cacheReadCost: cost.cacheRead,
-    cacheCreationCost: cost.cacheCreation,
-    outputCost: cost.output,
-  };
 }
 
 /**

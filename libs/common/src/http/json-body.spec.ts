@@ -1,3 +1,5 @@
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { CommonErrorCode } from '../errors/common.exception';
 import type { GatewayRequest } from './gateway-request';
@@ -132,5 +134,74 @@ describe('readJsonBody on hostile bodies', () => {
       code: CommonErrorCode.InvalidJson,
     });
     await expect(read('{"a":"\\ud800 \\u202e 😀"}')).resolves.toEqual({ a: '\ud800 \u202e 😀' });
+  });
+});
+
+describe('readJsonBody on a body whose declared length has fully arrived', () => {
+  let server: Server;
+  let base: string;
+  let read: (req: GatewayRequest) => Promise<unknown>;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const gatewayReq = req as GatewayRequest;
+      // As behind the guards: the request is read once its body is in.
+      const whenIn = (): void => {
+        if (!gatewayReq.complete) return void setImmediate(whenIn);
+        const on = jest.spyOn(gatewayReq, 'on');
+        read(gatewayReq).then(
+          (body) => {
+            const streamed = on.mock.calls.length > 0;
+            // The request still ends as a stream does: nothing is left hanging on the socket.
+            const reply = (): void => void res.end(JSON.stringify({ ok: body, streamed }));
+            if (gatewayReq.readableEnded) reply();
+            else gatewayReq.once('end', reply);
+          },
+          (error: { status: number; code: string; headers?: Record<string, string> }) =>
+            res.writeHead(error.status, error.headers).end(JSON.stringify({ code: error.code })),
+        );
+      };
+      whenIn();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  const post = async (body: string) => {
+    read = (req) => readJsonBody(req, 1024);
+    const res = await fetch(base, { method: 'POST', headers: json, body });
+    return { status: res.status, body: await res.json() };
+  };
+
+  it('takes it from the buffer at once, with no stream listeners', async () => {
+    await expect(post('{"model":"m","n":2}')).resolves.toMatchObject({
+      status: 200,
+      body: { ok: { model: 'm', n: 2 }, streamed: false },
+    });
+  });
+
+  it('reads a chunked body (no declared length) as a stream, refusing it over the limit', async () => {
+    read = (req) => readJsonBody(req, 16);
+    // No content-length: the body goes out chunked, so only its size read tells.
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = httpRequest(base, { method: 'POST', headers: json }, resolve).on('error', reject);
+      req.end(`{"a":"${'x'.repeat(64)}"}`);
+    });
+    let text = '';
+    for await (const chunk of res) text += String(chunk);
+    expect(res.statusCode).toBe(413);
+    expect(res.headers.connection).toBe('close');
+    expect(JSON.parse(text)).toEqual({ code: CommonErrorCode.RequestTooLarge });
+  });
+
+  it.each([
+    ['malformed JSON', '{"a":'],
+    ['an empty body', ''],
+  ])('still rejects %s with 400 invalid_json', async (_name, body) => {
+    await expect(post(body)).resolves.toMatchObject({
+      status: 400,
+      body: { code: CommonErrorCode.InvalidJson },
+    });
   });
 });

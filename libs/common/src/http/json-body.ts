@@ -41,6 +41,7 @@ export function readJsonBody(req: GatewayRequest, limitBytes: number): Promise<u
   }
   const declared = Number(req.headers['content-length']);
   if (declared > limitBytes) return Promise.reject(tooLarge(req, limitBytes));
+  if (req.readableLength === declared && req.readableFlowing === null) return readReceived(req);
 
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -75,6 +76,22 @@ export function readJsonBody(req: GatewayRequest, limitBytes: number): Promise<u
     req.on('end', onEnd);
     req.on('error', onError);
   });
+}
+
+/**
+ * The usual case: a small body arrives with the headers, so by the time the guards have run all of
+ * its declared length sits in the request's buffer. It is taken in one `read()`, without the
+ * listeners and closures of reading it as a stream (~2 KB of garbage per request); `resume` lets
+ * the stream end as it would have.
+ */
+function readReceived(req: GatewayRequest): Promise<unknown> {
+  const body = req.read() as Buffer | null;
+  req.resume();
+  try {
+    return Promise.resolve(parseJson(body ?? undefined));
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
 }
 
 function tooLarge(req: GatewayRequest, limitBytes: number): CommonException {

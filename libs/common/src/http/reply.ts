@@ -14,11 +14,12 @@ export function sendJson(
   headers?: Readonly<Record<string, string>>,
 ): void {
   const payload = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    'content-type': JSON_CONTENT_TYPE,
-    'content-length': Buffer.byteLength(payload),
-  });
+  // Set one by one rather than merged into a new object: the response already has headers (the
+  // request id), so `writeHead` would set them one by one anyway.
+  if (headers) for (const name in headers) res.setHeader(name, headers[name]!);
+  res.setHeader('content-type', JSON_CONTENT_TYPE);
+  res.setHeader('content-length', Buffer.byteLength(payload));
+  res.writeHead(status);
   res.end(payload);
 }
 

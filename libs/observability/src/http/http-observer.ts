@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { trace, type Context, type Span } from '@opentelemetry/api';
-import { requestLogFields, type GatewayRequest } from '@routeiq/common';
+import type { GatewayRequest } from '@routeiq/common';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import pino, { type Logger as Pino } from 'pino';
+import { levels, type DestinationStream } from 'pino';
 import { ServerConfig } from '@routeiq/config';
 import { logDestination } from '../log-destination';
+import { accessLine } from './access-line';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ObservabilityConfig } from '../observability.config';
 import { GatewayTracer } from '../tracing/gateway-tracer';
@@ -22,7 +23,7 @@ const CLIENT_CLOSED = 499;
 @Injectable()
 export class HttpObserver {
   private readonly inFlight = new Set<GatewayRequest>();
-  private access: Pino | undefined | null;
+  private access: DestinationStream | undefined | null;
 
   constructor(
     private readonly metrics: GatewayMetrics,
@@ -45,7 +46,8 @@ export class HttpObserver {
     req.receivedAt = performance.now();
     if (this.tracer.enabled) this.noteTrace(req);
     this.inFlight.add(req);
-    res.once('close', () => this.completed(req, res));
+    // `on`, not `once`: 'close' fires once anyway, and `once` allocates a wrapper per request.
+    res.on('close', () => this.completed(req, res));
   }
 
   /**
@@ -96,49 +98,16 @@ export class HttpObserver {
       req.failure?.code,
     );
     if (this.access === null) return;
-    this.access ??= this.accessLogger();
-    this.logAccess(this.access, req, route, status, durationMs);
-  }
-
-  private logAccess(
-    access: Pino,
-    req: GatewayRequest,
-    route: string,
-    status: number,
-    durationMs: number,
-  ): void {
-    const served = req.served;
-    access.info(
-      {
-        ...requestLogFields(req),
-        method: req.method,
-        route,
-        status,
-        duration_ms: round(durationMs),
-        overhead_ms: round(served?.overheadMs ?? durationMs - (req.upstreamMs ?? 0)),
-        ...(served && {
-          model: served.model,
-          deployment: served.deployment,
-          stream: served.stream,
-          prompt_tokens: served.promptTokens,
-          completion_tokens: served.completionTokens,
-        }),
-        ...(req.failure && { code: req.failure.code }),
-        client_ip: req.socket.remoteAddress,
-      },
-      'request completed',
-    );
+    this.access ??= this.accessLog();
+    this.access?.write(accessLine(req, route, status, durationMs));
   }
 
   /**
-   * Its own pino instance on the shared stream: access lines hold only known, non-secret fields,
-   * so they skip the redaction and scrubbing every other line goes through (5% of throughput).
+   * Access lines hold only known, non-secret fields, so they skip the redaction and scrubbing
+   * every other line goes through: written straight to the shared stream, as pino would write them.
    */
-  private accessLogger(): Pino {
-    return pino(
-      { level: this.server.logLevel, base: { service: 'routeiq-gateway', context: 'Access' } },
-      logDestination(),
-    );
+  private accessLog(): DestinationStream | null {
+    return levelValue(this.server.logLevel) <= INFO ? logDestination() : null;
   }
 
   private inFlightByRoute(): Iterable<[string, number]> {
@@ -157,6 +126,8 @@ function routeOf(req: GatewayRequest): string | undefined {
   return typeof path === 'string' ? path : undefined;
 }
 
-function round(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
+const INFO = levels.values.info ?? 30;
+
+function levelValue(level: string): number {
+  return levels.values[level] ?? Number.POSITIVE_INFINITY;
 }

@@ -82,8 +82,9 @@ export class RoutingSession implements DecisionSubject {
       model_group: group.name,
       strategy: choice.strategy.name,
       strategy_version: this.first.strategyVersion ?? choice.strategy.version,
-      ...(experiment && { experiment }),
-      ...(this.first.strategyError !== undefined && { strategy_error: this.first.strategyError }),
+      // Undefined (left out of the JSON record) rather than spread in: one shape, built in one step.
+      experiment,
+      strategy_error: this.first.strategyError,
       candidates: this.first.candidates ?? [],
       selected: null,
       reason: this.first.reason,
@@ -123,12 +124,20 @@ export class RoutingSession implements DecisionSubject {
   }
 
   /** Runs `attempt` until one succeeds, retrying and falling back as configured. */
-  async run<T>(
+  run<T>(
     attempt: RouteAttempt<T>,
     clientSignal: AbortSignal,
   ): Promise<{ value: T; deployment: ResolvedDeployment }> {
     const timeoutMs = this.request.timeoutMs;
     if (timeoutMs === undefined) return this.attempts(attempt, clientSignal, clientSignal);
+    return this.withDeadline(attempt, clientSignal, timeoutMs);
+  }
+
+  private async withDeadline<T>(
+    attempt: RouteAttempt<T>,
+    clientSignal: AbortSignal,
+    timeoutMs: number,
+  ): Promise<{ value: T; deployment: ResolvedDeployment }> {
     // The deadline covers getting an answer: retries, waits, fallbacks, and a stream up to its
     // first content. Once the answer has started, only the deployment's own timeouts apply (a
     // long stream is not cut off, as with LiteLLM).
