@@ -192,6 +192,12 @@ describe(`Config from S3 (${ha ? 'two replicas, leader election' : 'one node'})`
         `${replica.url} serves the new model list`,
       );
       expect(readFileSync(replica.configPath, 'utf8')).toBe(SECOND);
+      // The new config serves as soon as it is swapped in; the ETag is recorded once the rest of
+      // the reload (strategies, ML routers) has finished, a moment later.
+      await eventually(
+        async () => (await syncStatus(replica)).config_source.etag === etag,
+        `${replica.url} reports the new ETag`,
+      );
       const { config_source: source } = await syncStatus(replica);
       expect(source).toMatchObject({ source: 's3', etag, last_error: null });
       expect(Date.parse(source.last_sync_at!)).not.toBeNaN();

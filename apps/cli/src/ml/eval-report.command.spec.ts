@@ -30,7 +30,8 @@ describe('routeiq eval-report', () => {
       expect(markdown).toContain(`](img/${image})`);
       expect(readFileSync(join(docs, 'img', image), 'utf8')).toMatch(/^<svg /);
     }
-  });
+    // The whole published evaluation: 10-20 s alone, up to a minute beside the other test workers.
+  }, 120_000);
 
   it('fails (exit 1) when the data directory or a data file is missing', async () => {
     const nowhere = join(data, 'nowhere');
