@@ -45,18 +45,13 @@ import { childrenOf, type ReceivedSpan } from './support/otlp-receiver';
 const CANARY = `prompt-canary-${randomBytes(6).toString('hex')}`;
 const SERVICE_NAME = 'routeiq-e2e-traced';
 const FAILING = ['flaky-1', 'flaky-2', 'broken-1', 'broken-2'];
+// One span per gateway request: the server span carries the GenAI request attributes.
 const PLAIN_SHAPE: SpanShape = {
   name: 'POST /v1/chat/completions',
   kind: 'SERVER',
   children: [
-    {
-      name: 'chat plain',
-      kind: 'INTERNAL',
-      children: [
-        { name: 'chat plain-1', kind: 'CLIENT', children: [] },
-        { name: 'route plain', kind: 'INTERNAL', children: [] },
-      ],
-    },
+    { name: 'chat plain-1', kind: 'CLIENT', children: [] },
+    { name: 'route plain', kind: 'INTERNAL', children: [] },
   ],
 };
 
@@ -73,6 +68,8 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
   let content: TracedGateway;
   /** ROUTEIQ_OTEL_TRACES_SAMPLER=always_off alone. */
   let unsampled: TracedGateway;
+  /** The http instrumentation on: it makes the server spans, not the gateway. */
+  let instrumented: TracedGateway;
   const running: TracedGateway[] = [];
 
   const upstreamTraceparents = (id: string, traceId: string): string[] =>
@@ -112,11 +109,21 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
         ROUTEIQ_OTEL_TRACES_SAMPLER: 'always_off',
         OTEL_METRICS_EXPORTER: 'none',
       }),
+      startTracedGateway(config, {
+        ...TRACED_ENV,
+        OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http',
+        OTEL_METRICS_EXPORTER: 'none',
+      }),
     ]);
     for (const result of started) if (result.status === 'fulfilled') running.push(result.value);
     const failed = started.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
-    [main, content, unsampled] = running as [TracedGateway, TracedGateway, TracedGateway];
+    [main, content, unsampled, instrumented] = running as [
+      TracedGateway,
+      TracedGateway,
+      TracedGateway,
+      TracedGateway,
+    ];
   }, 120_000);
 
   afterAll(async () => {
@@ -141,7 +148,7 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
     const requestId = response.headers.get('x-request-id');
     const trace = await waitForRequestTrace(main.receiver, caller.traceId);
     const server = only(trace, isServer, 'server span');
-    expect(trace).toHaveLength(4);
+    expect(trace).toHaveLength(3);
     expect(shapeOf(trace, server)).toEqual(PLAIN_SHAPE);
     expect(
       main.receiver
@@ -160,12 +167,6 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
       'http.response.status_code': 200,
       'client.address': '127.0.0.1',
       'user_agent.original': expect.stringMatching(/^OpenAI\/JS /),
-    });
-    expect(server.attributes).not.toHaveProperty('error.type');
-
-    const request = only(trace, named('chat plain'), 'request span');
-    expect(request).toMatchObject({ parentSpanId: server.spanId, status: { code: 'UNSET' } });
-    expect(request.attributes).toMatchObject({
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': 'openai',
       'gen_ai.request.model': 'plain',
@@ -179,8 +180,8 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
       'routeiq.request_id': requestId,
       'routeiq.stream': false,
       'routeiq.deployment.id': 'plain-1',
-      'http.response.status_code': 200,
     });
+    expect(server.attributes).not.toHaveProperty('error.type');
 
     const route = only(trace, named('route plain'), 'routing span');
     expect(route.attributes).toMatchObject({
@@ -235,8 +236,7 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
     expect(text).toBe(STUB_TEXT);
 
     const trace = await waitForRequestTrace(main.receiver, caller.traceId);
-    const server = only(trace, isServer, 'server span');
-    const request = only(trace, named('chat streamed'), 'request span');
+    const request = only(trace, isServer, 'server span');
     expect(request.attributes).toMatchObject({
       'routeiq.stream': true,
       'gen_ai.response.finish_reasons': ['stop'],
@@ -248,7 +248,7 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
     const ttft = firstToken.attributes['gen_ai.server.time_to_first_token'] as number;
     expect(ttft).toBeGreaterThan(0);
     // Seconds from the request's arrival, which is when the server span started.
-    const sinceArrival = Number(firstToken.timeUnixNano - server.startTimeUnixNano) / 1e9;
+    const sinceArrival = Number(firstToken.timeUnixNano - request.startTimeUnixNano) / 1e9;
     expect(Math.abs(ttft - sinceArrival)).toBeLessThan(0.01);
 
     const upstream = only(trace, isClient, 'upstream span');
@@ -270,7 +270,7 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
       .withResponse();
     expect(response.headers.get('x-routeiq-deployment')).toBe('steady-1');
     const trace = await waitForRequestTrace(main.receiver, caller.traceId);
-    const request = only(trace, named('chat flaky'), 'request span');
+    const request = only(trace, isServer, 'server span');
     expect(request.status.code).toBe('UNSET');
     expect(request.attributes).toMatchObject({
       'routeiq.deployment.id': 'steady-1',
@@ -329,7 +329,7 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
     }
   });
 
-  it('marks the server and request spans as errors when every deployment failed', async () => {
+  it('marks the request span an error when every deployment failed', async () => {
     const caller = clientTrace();
     const error = await main.client.chat.completions
       .create({ model: 'broken', messages: hi }, traced(caller))
@@ -339,12 +339,9 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
 
     const trace = await waitForRequestTrace(main.receiver, caller.traceId);
     const failure = { 'http.response.status_code': 503, 'error.type': 'upstream_error' };
-    const server = only(trace, isServer, 'server span');
-    expect(server).toMatchObject({ name: 'POST /v1/chat/completions', status: { code: 'ERROR' } });
-    expect(server.attributes).toMatchObject(failure);
-    const request = only(trace, named('chat broken'), 'request span');
-    expect(request.status.code).toBe('ERROR');
-    expect(request.attributes).toMatchObject(failure);
+    const request = only(trace, isServer, 'server span');
+    expect(request).toMatchObject({ name: 'POST /v1/chat/completions', status: { code: 'ERROR' } });
+    expect(request.attributes).toMatchObject({ ...failure, 'gen_ai.request.model': 'broken' });
     const calls = childrenOf(trace, request).filter(isClient);
     expect(calls.map((span) => span.status.code)).toEqual(['ERROR', 'ERROR']);
     const route = only(trace, named('route broken'), 'routing span');
@@ -384,7 +381,7 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
       traced(caller),
     );
     const trace = await waitForRequestTrace(content.receiver, caller.traceId);
-    const request = only(trace, named('chat plain'), 'request span');
+    const request = only(trace, isServer, 'server span');
     const input = request.attributes['gen_ai.input.messages'] as string;
     expect(JSON.parse(input)).toEqual([{ role: 'user', content: CANARY }]);
     expect(request.attributes['gen_ai.output.messages']).toContain(STUB_TEXT);
@@ -398,7 +395,7 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
     for await (const chunk of stream) relayed += chunk.choices[0]?.delta.content ?? '';
     expect(relayed).toBe(STUB_TEXT);
     const streamTrace = await waitForRequestTrace(content.receiver, streamed.traceId);
-    const streamSpan = only(streamTrace, named('chat streamed'), 'request span');
+    const streamSpan = only(streamTrace, isServer, 'server span');
     const output = streamSpan.attributes['gen_ai.output.messages'] as string;
     expect(JSON.parse(output)).toEqual([{ role: 'assistant', content: STUB_TEXT }]);
   });
@@ -441,6 +438,34 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
     expect(contentTypesOf(main.receiver, '/v1/traces')).toEqual(['application/x-protobuf']);
     expect(contentTypesOf(content.receiver, '/v1/traces')).toEqual(['application/json']);
     expect(content.receiver.spans()[0]?.resource['service.name']).toBe('routeiq-gateway');
+  });
+
+  it("gives the request a span of its own under the http instrumentation's server span", async () => {
+    const caller = clientTrace();
+    const data = await instrumented.client.chat.completions.create(
+      { model: 'plain', messages: hi },
+      traced(caller),
+    );
+    expect(data.choices[0]!.message.content).toBe(`${STUB_TEXT} #0`);
+    const trace = await waitForRequestTrace(instrumented.receiver, caller.traceId);
+    const server = only(trace, isServer, 'server span');
+    expect(server.scope).toBe('@opentelemetry/instrumentation-http');
+    expect(shapeOf(trace, server)).toEqual({
+      ...PLAIN_SHAPE,
+      children: [{ name: 'chat plain', kind: 'INTERNAL', children: PLAIN_SHAPE.children }],
+    });
+    const request = only(trace, named('chat plain'), 'request span');
+    expect(request.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.request.model': 'plain',
+      'routeiq.deployment.id': 'plain-1',
+      'http.response.status_code': 200,
+    });
+    expect(server.attributes).not.toHaveProperty('gen_ai.operation.name');
+    const upstream = only(trace, isClient, 'upstream span');
+    expect(upstreamTraceparents('plain-1', caller.traceId)).toEqual([
+      `00-${caller.traceId}-${upstream.spanId}-01`,
+    ]);
   });
 
   it('exports the metrics /metrics shows over OTLP, in the configured protocol', async () => {

@@ -36,6 +36,8 @@ export interface GatewayRequest extends IncomingMessage {
   upstreamMs?: number;
   /** The HTTP server span's trace context when tracing is on (an OpenTelemetry `Context`). */
   traceContext?: unknown;
+  /** The gateway's own server span when it makes one (observability's `ServerSpan`). */
+  serverSpan?: unknown;
   /** Trace and span id of the server span when tracing is on, for log lines. */
   traceIds?: TraceIds;
   /** What served an inference request: for the access log and the request metrics. */

@@ -88,11 +88,17 @@ export class CacheHitResponder {
     const overhead = overheadHeaderValue(req);
     if (overhead !== undefined) headers[OVERHEAD_HEADER] = overhead;
     outcome.firstByteAt = performance.now();
-    if (stream) {
-      await replayStream(op, request, hit.chunks!, res, headers);
-    } else {
-      headers[RESPONSE_COST_HEADER] = '0';
-      sendJson(res, 200, toJson(hit.result!), headers);
+    try {
+      if (stream) {
+        await replayStream(op, request, hit.chunks!, res, headers);
+      } else {
+        headers[RESPONSE_COST_HEADER] = '0';
+        sendJson(res, 200, toJson(hit.result!), headers);
+      }
+    } catch (error) {
+      // The trace may hold the server span: it must let go of it however the replay ended.
+      span?.end({ status: 500, errorCode: 'cache_replay_failed' }, undefined, req.receivedAt);
+      throw error;
     }
     this.recorder.record(outcome);
     const receivedAt = req.receivedAt ?? cached.startedAt;

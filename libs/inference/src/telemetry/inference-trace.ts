@@ -6,6 +6,7 @@ import {
   genAiProviderName,
   RouteIq,
   type GatewayTracer,
+  type ServerSpan,
 } from '@routeiq/observability';
 import type { ResolvedDeployment, UpstreamTrace } from '@routeiq/providers';
 import type { RoutingSession } from '@routeiq/routing';
@@ -32,14 +33,18 @@ export interface TraceOutcome {
 }
 
 /**
- * The spans of one inference request (tracing on only): the request span (`chat gpt-4o`), one
- * CLIENT span per upstream call (retries and fallbacks included, a fallback's calls under a
- * `fallback <group>` span), and the routing decision span with the `routeiq.router_decision.v1`
- * event. Contexts are passed explicitly; see SyncContextManager.
+ * The spans of one inference request (tracing on only): the request span (the gateway's server
+ * span `POST /v1/chat/completions` with the GenAI attributes added; a `chat gpt-4o` span of its
+ * own under the http instrumentation's server span when that is on), one CLIENT span per
+ * upstream call (retries and fallbacks included, a fallback's calls under a `fallback <group>`
+ * span), and the routing decision span with the `routeiq.router_decision.v1` event. Contexts are
+ * passed explicitly; see SyncContextManager.
  */
 export class InferenceTrace {
   readonly context: Context;
   private readonly span: Span;
+  /** The server span this trace describes, when it adopted one (then it does not end it). */
+  private readonly server: ServerSpan | undefined;
   private readonly facts: ResponseFacts = newFacts();
   private attempts = 0;
   private fallback: { group: string; span: Span; context: Context } | undefined;
@@ -57,10 +62,14 @@ export class InferenceTrace {
     request: object,
   ) {
     const parent = req.traceContext as Context | undefined;
-    const span = tracer.startSpan(`${operation} ${requestModel}`, INTERNAL, parent);
+    // The gateway's server span is the request's span: one span per gateway request. Only with
+    // the http instrumentation making server spans does the request get a span of its own.
+    const server = tracer.adoptServerSpan(req);
+    this.server = server;
+    const span = server?.span ?? tracer.startSpan(`${operation} ${requestModel}`, INTERNAL, parent);
     this.span = span;
     this.recording = span.isRecording();
-    this.context = tracer.contextWith(span, parent);
+    this.context = server?.context ?? tracer.contextWith(span, parent);
     if (!this.recording) return;
     setRequestAttributes(span, operation, requestModel, req, stream, request);
     if (tracer.captureContent) {
@@ -118,7 +127,7 @@ export class InferenceTrace {
     this.fallback?.span.end();
     const span = this.span;
     if (!this.recording) {
-      span.end();
+      this.finish();
       return;
     }
     if (session) this.routed(session);
@@ -132,14 +141,21 @@ export class InferenceTrace {
     }
     if (outcome.status >= 500)
       span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.errorCode });
-    span.end();
+    this.finish();
+  }
+
+  /** An adopted server span is handed back (the HTTP observer sets its status and ends it). */
+  private finish(): void {
+    if (this.server) this.server.release();
+    else this.span.end();
   }
 
   private setEndAttributes(outcome: TraceOutcome): void {
     const span = this.span;
     const deployment = outcome.deployment;
     const facts = this.facts;
-    span.setAttribute(Common.HTTP_STATUS, outcome.status);
+    // A server span gets the status the client saw from the HTTP observer, 499 for a client gone.
+    if (!this.server) span.setAttribute(Common.HTTP_STATUS, outcome.status);
     if (deployment) {
       span.setAttribute(GenAi.PROVIDER_NAME, genAiProviderName(deployment.provider));
       span.setAttribute(RouteIq.DEPLOYMENT_ID, deployment.id);

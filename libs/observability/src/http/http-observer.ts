@@ -9,6 +9,7 @@ import { accessLine } from './access-line';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ObservabilityConfig } from '../observability.config';
 import { GatewayTracer } from '../tracing/gateway-tracer';
+import type { ServerSpan } from '../tracing/server-span';
 
 const UNMATCHED_ROUTE = 'unmatched';
 const PENDING_ROUTE = 'pending';
@@ -59,9 +60,11 @@ export class HttpObserver {
     let span: Span | undefined;
     let ctx: Context;
     if (tracer.ownsServerSpans) {
-      span = tracer.startServerSpan(req);
-      if (!span) return;
-      ctx = tracer.contextWith(span, undefined);
+      const server = tracer.startServerSpan(req);
+      if (!server) return;
+      req.serverSpan = server;
+      span = server.span;
+      ctx = server.context;
     } else {
       ctx = tracer.activeContext();
       span = trace.getSpan(ctx);
@@ -78,17 +81,15 @@ export class HttpObserver {
     const route = routeOf(req) ?? UNMATCHED_ROUTE;
     const durationMs = performance.now() - (req.receivedAt ?? 0);
     const served = req.served;
-    if (req.traceContext !== undefined && this.tracer.ownsServerSpans) {
-      const span = trace.getSpan(req.traceContext as Context);
-      if (span)
-        this.tracer.endServerSpan(
-          span,
-          req.method ?? 'GET',
-          routeOf(req),
-          status,
-          req.failure?.code,
-        );
-    }
+    const server = req.serverSpan as ServerSpan | undefined;
+    if (server)
+      this.tracer.endServerSpan(
+        server,
+        req.method ?? 'GET',
+        routeOf(req),
+        status,
+        req.failure?.code,
+      );
     this.metrics.httpRequest(
       route,
       served?.model ?? '',

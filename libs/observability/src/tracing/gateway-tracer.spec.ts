@@ -1,6 +1,7 @@
 import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AlwaysOffSampler, AlwaysOnSampler, type Sampler } from '@opentelemetry/sdk-trace-base';
+import type { GatewayRequest } from '@routeiq/common';
 import type { IncomingMessage } from 'node:http';
 import { setTelemetryRuntime, telemetryRuntime } from '../telemetry/telemetry-runtime';
 import { GatewayTracer } from './gateway-tracer';
@@ -68,8 +69,9 @@ describe(GatewayTracer.name, () => {
     const { tracer, sink } = tracerWith(new AlwaysOnSampler());
     const traceparent = `00-${CALLER_TRACE}-00f067aa0ba902b7-01`;
 
-    const span = tracer.startServerSpan(incoming('/v1/chat/completions?x=1', { traceparent }))!;
-    tracer.endServerSpan(span, 'POST', '/v1/chat/completions', 503, 'upstream_error');
+    const server = tracer.startServerSpan(incoming('/v1/chat/completions?x=1', { traceparent }))!;
+    expect(trace.getSpan(server.context)).toBe(server.span);
+    tracer.endServerSpan(server, 'POST', '/v1/chat/completions', 503, 'upstream_error');
 
     const [ended] = sink.spans;
     expect(ended).toMatchObject({ name: 'POST /v1/chat/completions', kind: SpanKind.SERVER });
@@ -98,12 +100,35 @@ describe(GatewayTracer.name, () => {
 
   it('ends an unsampled server span without touching it', () => {
     const { tracer, sink } = tracerWith(new AlwaysOffSampler());
-    const span = tracer.startServerSpan(incoming('/v1/models'))!;
+    const server = tracer.startServerSpan(incoming('/v1/models'))!;
 
-    tracer.endServerSpan(span, 'GET', '/v1/models', 200);
+    tracer.endServerSpan(server, 'GET', '/v1/models', 200);
 
-    expect(span.isRecording()).toBe(false);
+    expect(server.span.isRecording()).toBe(false);
     expect(sink.spans).toEqual([]);
+  });
+
+  it('lets one handler adopt the server span, which ends when both are done', () => {
+    const { tracer, sink } = tracerWith(new AlwaysOnSampler());
+    const server = tracer.startServerSpan(incoming('/v1/chat/completions'))!;
+    const req = { serverSpan: server } as unknown as GatewayRequest;
+
+    expect(tracer.adoptServerSpan(req)).toBe(server);
+    expect(tracer.adoptServerSpan(req)).toBeUndefined();
+    expect(tracer.adoptServerSpan({} as GatewayRequest)).toBeUndefined();
+    server.span.setAttribute('gen_ai.operation.name', 'chat');
+    tracer.endServerSpan(server, 'POST', '/v1/chat/completions', 200);
+    expect(sink.spans).toEqual([]);
+    // The handler finished after the response closed: its attributes are kept.
+    server.span.setAttribute('gen_ai.usage.output_tokens', 7);
+    server.release();
+
+    expect(sink.spans).toHaveLength(1);
+    expect(attributesOf(sink.spans[0]!)).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.usage.output_tokens': 7,
+      'http.response.status_code': 200,
+    });
   });
 
   it('sends the upstream span as traceparent, sampled or not', () => {
@@ -112,7 +137,7 @@ describe(GatewayTracer.name, () => {
       [new AlwaysOffSampler(), '00'],
     ] as const) {
       const { tracer } = tracerWith(sampler);
-      const server = tracer.startServerSpan(incoming('/v1/chat/completions'))!;
+      const server = tracer.startServerSpan(incoming('/v1/chat/completions'))!.span;
       const inServer = tracer.contextWith(server, undefined);
       const call = tracer.startSpan('chat m', { kind: SpanKind.CLIENT }, inServer);
       const context = tracer.contextWith(call, inServer);

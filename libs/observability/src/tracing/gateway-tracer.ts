@@ -12,9 +12,11 @@ import {
   type SpanOptions,
   type Tracer,
 } from '@opentelemetry/api';
+import type { GatewayRequest } from '@routeiq/common';
 import type { IncomingMessage } from 'node:http';
 import { telemetryRuntime } from '../telemetry/telemetry-runtime';
 import { Common } from './gen-ai.attributes';
+import { ServerSpan } from './server-span';
 import { GATEWAY_TRACER_NAME } from './spans/gateway-scope';
 import { contextWithSpan } from './spans/linked-context';
 import { isUntracedPath } from './untraced-paths';
@@ -74,34 +76,45 @@ export class GatewayTracer {
    * undefined for probes and scrapes. HTTP semantic-convention attributes; the route, status and
    * name are set by `endServerSpan`.
    */
-  startServerSpan(req: IncomingMessage): Span | undefined {
+  startServerSpan(req: IncomingMessage): ServerSpan | undefined {
     const url = req.url ?? '/';
     if (isUntracedPath(url)) return undefined;
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-    return this.startSpan(req.method ?? 'GET', { kind: SpanKind.SERVER }, parent, () =>
+    const span = this.startSpan(req.method ?? 'GET', { kind: SpanKind.SERVER }, parent, () =>
       serverAttributes(req, url),
     );
+    return new ServerSpan(span, contextWithSpan(parent, span));
   }
 
+  /** Sets what the response decided (route, status, error) and closes the server span. */
   endServerSpan(
-    span: Span,
+    server: ServerSpan,
     method: string,
     route: string | undefined,
     status: number,
     error?: string,
   ): void {
-    if (!span.isRecording()) {
-      span.end();
-      return;
+    const span = server.span;
+    if (span.isRecording()) {
+      if (route !== undefined) {
+        span.setAttribute('http.route', route);
+        span.updateName(`${method} ${route}`);
+      }
+      span.setAttribute(Common.HTTP_STATUS, status);
+      if (error !== undefined) span.setAttribute(Common.ERROR_TYPE, error);
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     }
-    if (route !== undefined) {
-      span.setAttribute('http.route', route);
-      span.updateName(`${method} ${route}`);
-    }
-    span.setAttribute(Common.HTTP_STATUS, status);
-    if (error !== undefined) span.setAttribute(Common.ERROR_TYPE, error);
-    if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-    span.end();
+    server.close();
+  }
+
+  /**
+   * The request's server span for its handler to describe as the one span of the request; undefined
+   * when the gateway does not make server spans (the http instrumentation does) or it is taken.
+   * The handler calls `release()` on it when done.
+   */
+  adoptServerSpan(req: GatewayRequest): ServerSpan | undefined {
+    const server = req.serverSpan as ServerSpan | undefined;
+    return server?.adopt() ? server : undefined;
   }
 
   /** `traceparent` (and `tracestate`) for an upstream call made in `ctx`. */

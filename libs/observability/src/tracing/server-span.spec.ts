@@ -1,0 +1,63 @@
+import type { Context, Span, TimeInput } from '@opentelemetry/api';
+import { ServerSpan } from './server-span';
+
+/** Records how and when `end` was called; nothing else of the span is used. */
+function recordingSpan(): { span: Span; ends: Array<TimeInput | undefined> } {
+  const ends: Array<TimeInput | undefined> = [];
+  const span = { end: (time?: TimeInput) => ends.push(time) } as unknown as Span;
+  return { span, ends };
+}
+
+const CONTEXT = {} as Context;
+
+describe(ServerSpan.name, () => {
+  it('ends at close when no handler adopted it', () => {
+    const { span, ends } = recordingSpan();
+    const server = new ServerSpan(span, CONTEXT);
+
+    server.close();
+    server.close();
+
+    expect(ends).toEqual([undefined]);
+    expect(server.adopt()).toBeUndefined();
+  });
+
+  it('ends when the handler releases it, if the response closed first, at the close time', () => {
+    const { span, ends } = recordingSpan();
+    const server = new ServerSpan(span, CONTEXT);
+    expect(server.adopt()).toBe(span);
+
+    const before = performance.now();
+    server.close();
+    const after = performance.now();
+    expect(ends).toEqual([]);
+    server.release();
+    server.release();
+
+    expect(ends).toHaveLength(1);
+    expect(ends[0]).toBeGreaterThanOrEqual(before);
+    expect(ends[0]).toBeLessThanOrEqual(after);
+  });
+
+  it('ends at close when the handler released it before', () => {
+    const { span, ends } = recordingSpan();
+    const server = new ServerSpan(span, CONTEXT);
+    server.adopt();
+
+    server.release();
+    expect(ends).toEqual([]);
+    server.close();
+
+    expect(ends).toEqual([undefined]);
+  });
+
+  it('is held by one handler at a time', () => {
+    const { span } = recordingSpan();
+    const server = new ServerSpan(span, CONTEXT);
+
+    expect(server.adopt()).toBe(span);
+    expect(server.adopt()).toBeUndefined();
+    server.release();
+    expect(server.adopt()).toBe(span);
+  });
+});
