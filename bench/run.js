@@ -11,6 +11,8 @@
 //   `routing` is the routing decision micro-benchmark, bench/routing-decision.js, run last;
 //   `ml-routing` is the kNN router's featurize + predict time over 10k training queries,
 //   bench/ml-routing.js, after it; its data: BENCH_ML_DATA, default the LLMRouter matrix),
+//   BENCH_TRACING_ROUNDS (default 8) and BENCH_TRACING_SECONDS (default 4): the interleaved
+//   tracing on/off comparison that follows the `tracing` target, bench/tracing-ab.js,
 //   BENCH_GATEWAY_CMD (replaces the gateway command; {port} {mockPort} {config} {dataDir}),
 //   BENCH_NODE_ENV (gateway NODE_ENV, default production), BENCH_NO_PIN=1 (no taskset).
 const fs = require('node:fs');
@@ -26,6 +28,7 @@ const { runRoutingDecision, routingMarkdown } = require('./routing-decision');
 const { runMcpBench, mcpMarkdown } = require('./mcp-tools');
 const { runMlRouting, mlRoutingMarkdown } = require('./ml-routing');
 const { runCacheBench, cacheMarkdown } = require('./cache');
+const { runTracingAb, tracingAbMarkdown } = require('./tracing-ab');
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, '.bench');
@@ -41,6 +44,8 @@ function positiveEnv(name, fallback) {
 const DURATION = Math.round(positiveEnv('BENCH_DURATION', 10));
 const WARMUP = Math.round(positiveEnv('BENCH_WARMUP', 2));
 const TTFB_REQUESTS = Math.round(positiveEnv('BENCH_TTFB_REQUESTS', 500));
+const TRACING_ROUNDS = Math.round(positiveEnv('BENCH_TRACING_ROUNDS', 8));
+const TRACING_SECONDS = Math.round(positiveEnv('BENCH_TRACING_SECONDS', 4));
 const DEFAULT_TARGETS =
   'direct,proxy,nest,gateway,tracing,anthropic,quota,mcp,cache,routing,ml-routing';
 const TARGETS = (process.env.BENCH_TARGETS ?? DEFAULT_TARGETS).split(',').map((t) => t.trim());
@@ -211,6 +216,7 @@ async function main() {
   const failures = [];
   let mcpRows = null;
   let cacheRows = null;
+  let tracingAb = null;
   try {
     const scripts = wrk.writeScripts(tmp);
     if (!procs.pinning)
@@ -237,6 +243,23 @@ async function main() {
           await procs.stop(started.child);
         }
         if (started.sink) await procs.stop(started.sink.child);
+      }
+    }
+    if (TARGETS.includes('tracing')) {
+      try {
+        tracingAb = await runTracingAb({
+          ...gatewayOptions,
+          cpuLoad: CPU_LOAD,
+          cpuTarget: CPU_TARGET,
+          rounds: TRACING_ROUNDS,
+          seconds: TRACING_SECONDS,
+          warmup: WARMUP,
+          log,
+          startHelper,
+        });
+      } catch (error) {
+        failures.push(`tracing interleaved: ${error.message}`);
+        log(`FAILED tracing interleaved: ${error.message}`);
       }
     }
     if (TARGETS.includes('mcp')) {
@@ -311,6 +334,7 @@ async function main() {
     loadAverage,
   };
   let markdown = report.markdown({ rows, checks, rss, otlpSink, meta });
+  if (tracingAb) markdown += `\n\n${tracingAbMarkdown(tracingAb)}`;
   if (mcpRows) markdown += `\n\n${mcpMarkdown(mcpRows)}`;
   if (cacheRows) markdown += `\n\n${cacheMarkdown(cacheRows)}`;
   if (routingDecision) markdown += `\n\n${routingMarkdown(routingDecision)}`;
@@ -321,6 +345,7 @@ async function main() {
     derived: checks,
     peakRssMb: rss,
     otlpSink,
+    tracingInterleaved: tracingAb,
     mcp: mcpRows,
     cache: cacheRows,
     routingDecision,

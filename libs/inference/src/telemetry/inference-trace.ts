@@ -9,7 +9,7 @@ import {
   type ServerSpan,
 } from '@routeiq/observability';
 import type { ResolvedDeployment, UpstreamTrace } from '@routeiq/providers';
-import type { RoutingSession } from '@routeiq/routing';
+import { routerDecisionJson, type RoutingSession } from '@routeiq/routing';
 import { newFacts, readFacts, type ResponseFacts } from './response-facts';
 import {
   inputText,
@@ -191,7 +191,7 @@ export class InferenceTrace {
     setDecisionAttributes(span, session);
     span.addEvent(
       RouteIq.DECISION_EVENT,
-      { [RouteIq.DECISION_RECORD]: JSON.stringify(decision) },
+      { [RouteIq.DECISION_RECORD]: routerDecisionJson(decision) },
       end,
     );
     span.end(end);

@@ -1,0 +1,124 @@
+'use strict';
+// Tracing on against off, interleaved (`npm run bench`, with the `tracing` target): two gateways of
+// the same build run at once, pinned to the same core, one with tracing off and one with every
+// request traced and exported (lib/tracing.js), and short non-streaming c=64 wrk runs alternate
+// between them, the order flipped every round. On a machine whose speed drifts from one minute to
+// the next (these VMs), runs minutes apart compare the drift as much as the tracing; rounds seconds
+// apart do not. The figure is the median over rounds of (traced req/s / untraced req/s).
+// Method: docs/performance.md "Tracing overhead".
+const procs = require('./lib/processes');
+const wrk = require('./lib/wrk');
+const gateway = require('./lib/gateway');
+const tracing = require('./lib/tracing');
+
+const TARGET_LOSS = 0.15;
+const VARIANTS = ['off', 'on'];
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+async function startVariants(options, sinkPort) {
+  const started = {};
+  started.off = await gateway.startGateway({ ...options, log: 'gateway-ab-off.log' });
+  started.on = await gateway.startGateway({
+    ...options,
+    env: tracing.tracingEnv(sinkPort),
+    log: 'gateway-ab-on.log',
+  });
+  return started;
+}
+
+// options: { tmp, outDir, mockPort, cpuLoad, cpuTarget, rounds, seconds, warmup, log, startHelper }
+async function runTracingAb(options) {
+  const { rounds, seconds, warmup, cpuLoad, log } = options;
+  const sink = await options.startHelper('OTLP sink', 'otlp-sink.js', cpuLoad);
+  const script = wrk.writeScripts(options.tmp, wrk.MASTER_KEY, 'tracing-ab').plain;
+  const gatewayOptions = { ...options, cpu: options.cpuTarget };
+  const started = await startVariants(gatewayOptions, sink.port);
+  const urlOf = (name) => `http://127.0.0.1:${started[name].port}/v1/chat/completions`;
+  try {
+    for (const name of VARIANTS) {
+      await wrk.runWrk({
+        url: urlOf(name),
+        script,
+        connections: 64,
+        seconds: warmup,
+        cpu: cpuLoad,
+      });
+    }
+    const runs = { off: [], on: [] };
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 ? [...VARIANTS].reverse() : VARIANTS;
+      for (const name of order) {
+        const result = await wrk.runWrk({
+          url: urlOf(name),
+          script,
+          connections: 64,
+          seconds,
+          cpu: cpuLoad,
+          cpuPid: started[name].child.pid,
+        });
+        if (result.non2xx > 0 || result.socketErrors > 0)
+          throw new Error(
+            `tracing ${name}: ${result.non2xx} non-2xx, ${result.socketErrors} socket errors`,
+          );
+        runs[name].push(result);
+      }
+      const ratio = runs.on[round].rps / runs.off[round].rps;
+      log(`tracing interleaved: round ${round + 1}/${rounds}: on/off req/s ${ratio.toFixed(3)}`);
+    }
+    const exported = await tracing.verifyTracing(sink.port, [], 'tracing interleaved');
+    return summarise(runs, rounds, seconds, exported);
+  } finally {
+    for (const name of VARIANTS) await procs.stop(started[name].child);
+    await procs.stop(sink.child);
+  }
+}
+
+function summarise(runs, rounds, seconds, exported) {
+  const rpsRatios = runs.on.map((on, i) => on.rps / runs.off[i].rps);
+  const cpuRatios = runs.on.map((on, i) => on.cpuUsPerRequest / runs.off[i].cpuUsPerRequest);
+  const rpsRatio = median(rpsRatios);
+  return {
+    rounds,
+    seconds,
+    off: {
+      rps: median(runs.off.map((r) => r.rps)),
+      cpuUs: median(runs.off.map((r) => r.cpuUsPerRequest)),
+    },
+    on: {
+      rps: median(runs.on.map((r) => r.rps)),
+      cpuUs: median(runs.on.map((r) => r.cpuUsPerRequest)),
+    },
+    rpsRatios,
+    rpsRatio,
+    cpuRatio: median(cpuRatios),
+    throughputLost: 1 - rpsRatio,
+    target: `< ${TARGET_LOSS * 100}%`,
+    result: 1 - rpsRatio < TARGET_LOSS ? 'PASS' : 'FAIL',
+    exported,
+  };
+}
+
+function tracingAbMarkdown(ab) {
+  const pct = (x) => `${(x * 100).toFixed(1)}%`;
+  return [
+    `Tracing on vs off, interleaved (${ab.rounds} rounds of ${ab.seconds} s per gateway, ` +
+      `non-streaming c=64, both gateways up at once on the same core):`,
+    '',
+    '| | req/s (median) | CPU per request (median) |',
+    '|---|---:|---:|',
+    `| tracing off | ${Math.round(ab.off.rps).toLocaleString('en-US')} | ${Math.round(ab.off.cpuUs).toLocaleString('en-US')} µs |`,
+    `| tracing on, every request | ${Math.round(ab.on.rps).toLocaleString('en-US')} | ${Math.round(ab.on.cpuUs).toLocaleString('en-US')} µs |`,
+    '',
+    `- Per-round req/s ratios (on / off): ${ab.rpsRatios.map((r) => r.toFixed(2)).join(', ')}`,
+    `- Tracing at ratio 1.0 costs **${pct(ab.throughputLost)}** of throughput at c=64 ` +
+      `(median of the rounds; target ${ab.target}): **${ab.result}**; CPU per request ` +
+      `×${ab.cpuRatio.toFixed(2)}`,
+  ].join('\n');
+}
+
+module.exports = { runTracingAb, tracingAbMarkdown, median };
