@@ -1,8 +1,8 @@
 import { ConsoleLogger, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { attachClientErrorHandling, attachRequestIds } from '@routeiq/common';
-import { ServerConfig, type GatewayFlags } from '@routeiq/config';
+import { attachClientErrorHandling, attachClientIps, attachRequestIds } from '@routeiq/common';
+import { ServerConfig, trustedProxyList, type GatewayFlags } from '@routeiq/config';
 import { CoordinationHealth } from '@routeiq/coordination';
 import { DrainService } from '@routeiq/health';
 import { DatabaseHealth } from '@routeiq/persistence';
@@ -36,9 +36,11 @@ export async function createGatewayApp(flags: GatewayFlags): Promise<NestExpress
   app.useLogger(app.get(GatewayLogger));
   app.disable('x-powered-by');
   app.set('etag', false);
-  // Order matters: both prepend, so request ids are assigned first, then the observer runs.
+  // Order matters: each prepends, so client addresses are resolved first, then request ids are
+  // assigned, then the observer runs.
   app.get(HttpObserver).attach(app.getHttpServer());
   attachRequestIds(app.getHttpServer());
+  attachClientIps(app.getHttpServer(), trustedProxyList(app.get(ServerConfig)));
   attachClientErrorHandling(app.getHttpServer());
   return app;
 }

@@ -6,6 +6,8 @@ export * from './http/gateway-request';
 export * from './http/request-id';
 export * from './http/request-id.listener';
 export * from './http/client-error.listener';
+export * from './net/ip-range';
+export * from './net/client-ip';
 export * from './http/reply';
 export * from './http/sse-writer';
 export * from './http/json-body';

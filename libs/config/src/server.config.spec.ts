@@ -1,5 +1,5 @@
 import { ConfigValidationError } from './config-validation.error';
-import { resolveServerConfig } from './server.config';
+import { resolveServerConfig, trustedProxyList } from './server.config';
 
 describe(resolveServerConfig.name, () => {
   const cwd = '/srv/gateway';
@@ -23,7 +23,29 @@ describe(resolveServerConfig.name, () => {
       drainTimeoutSeconds: 30,
       logLevel: 'info',
       logQueries: false,
+      trustedProxies: [],
     });
+    expect(trustedProxyList(resolveServerConfig({}, {}, cwd))).toBeUndefined();
+  });
+
+  it('reads ROUTEIQ_TRUSTED_PROXIES as addresses and CIDR ranges to check peers against', () => {
+    const config = resolveServerConfig(
+      { ROUTEIQ_TRUSTED_PROXIES: ' 10.0.0.0/8, ::1 ,, 192.168.1.7' },
+      {},
+      cwd,
+    );
+    expect(config.trustedProxies).toEqual(['10.0.0.0/8', '::1', '192.168.1.7']);
+    const list = trustedProxyList(config)!;
+    expect(list.check('10.200.3.4', 'ipv4')).toBe(true);
+    expect(list.check('::1', 'ipv6')).toBe(true);
+    expect(list.check('192.168.1.8', 'ipv4')).toBe(false);
+    expect(problemsOf({ ROUTEIQ_TRUSTED_PROXIES: '10.0.0.0/8, nginx, 10.0.0.0/33' })).toEqual([
+      {
+        path: 'ROUTEIQ_TRUSTED_PROXIES',
+        message:
+          'must be a comma-separated list of IP addresses and CIDR ranges (not: "nginx", "10.0.0.0/33")',
+      },
+    ]);
   });
 
   it('applies flags > LITELLM_* > CONFIG_FILE_PATH > default', () => {

@@ -1,10 +1,13 @@
 import { type Provider } from '@nestjs/common';
 import { ConfigService, registerAs } from '@nestjs/config';
+import { buildIpList, parseIpRange } from '@routeiq/common';
+import type { BlockList } from 'node:net';
 import { resolve } from 'node:path';
 import type { GatewayFlags } from './cli-flags';
 import {
   AbsolutePath,
   BooleanValue,
+  Check,
   IntBetween,
   NonEmptyString,
   NonNegativeNumber,
@@ -36,6 +39,31 @@ export class ServerConfig {
   logLevel!: LogLevel;
   /** Whether request logs may include prompt text (off unless asked for). */
   @BooleanValue('must be true, false, 1 or 0') logQueries!: boolean;
+  /**
+   * Addresses and CIDR ranges of the proxies in front of the gateway, whose `X-Forwarded-For` is
+   * believed (`ROUTEIQ_TRUSTED_PROXIES`); empty: the TCP peer is the client.
+   */
+  @Check(
+    'ipRanges',
+    (value) => Array.isArray(value) && invalidRanges(value).length === 0,
+    (value) =>
+      `must be a comma-separated list of IP addresses and CIDR ranges (not: ${invalidRanges(
+        Array.isArray(value) ? value : [value],
+      ).join(', ')})`,
+  )
+  trustedProxies!: readonly string[];
+}
+
+function invalidRanges(entries: readonly unknown[]): string[] {
+  return entries
+    .filter((entry) => typeof entry !== 'string' || parseIpRange(entry) === undefined)
+    .map((entry) => JSON.stringify(entry));
+}
+
+/** The trusted proxies as a list to check addresses against; undefined when there are none. */
+export function trustedProxyList(config: ServerConfig): BlockList | undefined {
+  if (config.trustedProxies.length === 0) return undefined;
+  return buildIpList(config.trustedProxies.map((entry) => parseIpRange(entry)!));
 }
 
 /** Empty variables count as unset, as docker-compose writes `FOO=` for "not given". */
@@ -69,6 +97,7 @@ export function resolveServerConfig(
   const configPath = flags.config ?? read(env, configVar) ?? 'config/config.yaml';
   const logLevel = read(env, 'LITELLM_LOG');
   const logQueries = read(env, 'LOG_QUERIES');
+  const trustedProxies = read(env, 'ROUTEIQ_TRUSTED_PROXIES');
   const values = {
     configPath: resolve(cwd, configPath),
     port: flags.port ?? toNumberIfNumeric(read(env, 'LITELLM_PORT') ?? 4000),
@@ -77,6 +106,10 @@ export function resolveServerConfig(
     drainTimeoutSeconds: toNumberIfNumeric(read(env, 'ROUTEIQ_DRAIN_TIMEOUT_SECONDS') ?? 30),
     logLevel: logLevel === undefined ? 'info' : toLogLevel(logLevel),
     logQueries: logQueries === undefined ? false : toBoolean(logQueries),
+    trustedProxies: (trustedProxies ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
   };
   const config = validateEnv(ServerConfig, values, {
     configPath: flags.config !== undefined ? '--config' : configVar,
@@ -86,6 +119,7 @@ export function resolveServerConfig(
     drainTimeoutSeconds: 'ROUTEIQ_DRAIN_TIMEOUT_SECONDS',
     logLevel: 'LITELLM_LOG',
     logQueries: 'LOG_QUERIES',
+    trustedProxies: 'ROUTEIQ_TRUSTED_PROXIES',
   });
   return Object.freeze(config);
 }

@@ -144,6 +144,10 @@ app.kubernetes.io/component: gateway
   value: {{ .Values.gateway.drainTimeoutSeconds | quote }}
 - name: ROUTEIQ_MAX_CONCURRENT_REQUESTS
   value: {{ .Values.gateway.maxConcurrentRequests | quote }}
+{{- with .Values.gateway.trustedProxies }}
+- name: ROUTEIQ_TRUSTED_PROXIES
+  value: {{ . | quote }}
+{{- end }}
 {{- with .Values.postgres }}
 {{- if .host }}
 - name: DATABASE_URL

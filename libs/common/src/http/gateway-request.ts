@@ -30,6 +30,8 @@ export interface GatewayRequest extends IncomingMessage {
   path?: string;
   /** What an audited control-plane handler acted on, for the audit record. */
   audit?: AuditNote;
+  /** The client's address when trusted proxies are configured (see `clientIpOf`). */
+  clientIp?: string;
   /** `performance.now()` when the request arrived (set on the raw server, before routing). */
   receivedAt?: number;
   /** Milliseconds spent waiting on upstreams so far: not the gateway's own overhead. */

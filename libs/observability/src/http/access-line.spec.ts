@@ -94,6 +94,15 @@ describe('accessLine', () => {
     });
   });
 
+  it('writes the client address a trusted proxy reported, else the TCP peer unwrapped', () => {
+    const proxied = request({ clientIp: '198.51.100.7' });
+    expect(withoutTime(accessLine(proxied, 'unmatched', 200, 1)).client_ip).toBe('198.51.100.7');
+    const mapped = request({
+      socket: { remoteAddress: '::ffff:10.0.0.9' } as GatewayRequest['socket'],
+    });
+    expect(withoutTime(accessLine(mapped, 'unmatched', 200, 1)).client_ip).toBe('10.0.0.9');
+  });
+
   it('writes a non-finite timing as null, as JSON has no NaN', () => {
     const parsed = withoutTime(accessLine(request({}), 'unmatched', 200, Number.NaN));
     expect(parsed.duration_ms).toBeNull();

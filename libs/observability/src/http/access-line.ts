@@ -1,4 +1,4 @@
-import type { GatewayRequest } from '@routeiq/common';
+import { clientIpOf, type GatewayRequest } from '@routeiq/common';
 
 // What pino writes for an info line of a logger with these bindings: level, time, bindings, the
 // fields, then the message.
@@ -39,7 +39,7 @@ export function accessLine(
     line += optionalNumber('completion_tokens', served.completionTokens);
   }
   if (req.failure) line += ',"code":' + text(req.failure.code);
-  return line + optional('client_ip', req.socket.remoteAddress) + TAIL;
+  return line + optional('client_ip', clientIpOf(req)) + TAIL;
 }
 
 function text(value: string): string {

@@ -133,8 +133,11 @@ function serverAttributes(req: IncomingMessage, url: string): Attributes {
     'url.scheme': 'http',
     'network.protocol.version': req.httpVersion,
   };
-  const client = req.socket.remoteAddress;
+  // The client as the trusted proxies report it; the TCP peer too when that is a proxy.
+  const peer = req.socket.remoteAddress;
+  const client = (req as GatewayRequest).clientIp ?? peer;
   if (client) attributes['client.address'] = client;
+  if (peer && peer !== client) attributes['network.peer.address'] = peer;
   const agent = req.headers['user-agent'];
   if (agent) attributes['user_agent.original'] = agent;
   return attributes;

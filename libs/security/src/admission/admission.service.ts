@@ -1,12 +1,11 @@
 import { GatewayMetrics } from '@routeiq/observability';
 import { Injectable } from '@nestjs/common';
-import type { GatewayRequest } from '@routeiq/common';
+import { clientIpOf, type GatewayRequest } from '@routeiq/common';
 import { SpendWriter } from '@routeiq/persistence';
 import { currentBudgetPeriod } from '../keys/budget-period';
 import { resolvedKeyOf } from '../keys/request-identity';
 import type { ResolvedKey } from '../keys/resolved-key';
 import { OutboundException, SsrfBlockReason } from '../outbound/outbound.exception';
-import { normaliseIp } from '../policy/policy-ip';
 import { PolicyEnforcer } from '../policy/policy.enforcer';
 import { QuotaException } from '../quota/quota.exception';
 import { QuotaService } from '../quota/quota.service';
@@ -205,7 +204,7 @@ function quotaRequest(
   estimate: UsageEstimate,
 ): QuotaRequest {
   const key = resolved?.key;
-  const ip = normaliseIp(req.socket?.remoteAddress);
+  const ip = clientIpOf(req);
   return {
     subjects: {
       ...(key?.teamId && { team: key.teamId }),

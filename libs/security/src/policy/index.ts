@@ -6,4 +6,3 @@ export * from './policy.enforcer';
 export * from './policy-deny.listener';
 export * from './policy.module';
 export { parsePolicyDocument, type PolicyParseResult } from './policy-document.parser';
-export { normaliseIp } from './policy-ip';

@@ -1,7 +1,7 @@
 import type { ConfigProblem } from '@routeiq/config';
 import type { BlockList } from 'node:net';
 import { compileGlobs } from './policy-glob';
-import { buildIpList, parseIpRange } from './policy-ip';
+import { buildIpList, parseIpRange } from '@routeiq/common';
 import { checkKeys, describeValue, isMapping, stringList, type Mapping } from './policy-problems';
 import type { CompiledRule, PolicyAction, PolicyDecision } from './policy.types';
 

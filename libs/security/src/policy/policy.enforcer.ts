@@ -1,5 +1,5 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import type { GatewayRequest } from '@routeiq/common';
+import { clientIpOf, type GatewayRequest } from '@routeiq/common';
 import {
   NoopPolicyDenyListener,
   PolicyDenyListener,
@@ -7,7 +7,6 @@ import {
 } from './policy-deny.listener';
 import { PolicyEngine } from './policy.engine';
 import { PolicyException } from './policy.exception';
-import { normaliseIp } from './policy-ip';
 import type { PolicyDecision, PolicyInput } from './policy.types';
 
 /** Fail-open warnings are rate-limited so an outage does not flood the log. */
@@ -55,7 +54,7 @@ export function policyInputFor(
     method: req.method ?? 'GET',
     model,
     modelPending,
-    sourceIp: normaliseIp(req.socket?.remoteAddress),
+    sourceIp: clientIpOf(req),
   };
 }
 

@@ -1,4 +1,4 @@
-import { buildIpList, normaliseIp, parseIpRange } from './policy-ip';
+import { buildIpList, normaliseIp, parseIpRange } from './ip-range';
 
 function listOf(...entries: string[]) {
   return buildIpList(
