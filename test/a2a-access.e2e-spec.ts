@@ -14,7 +14,7 @@ import {
 } from './fixtures/a2a.fixtures';
 import { awayFromMinuteEdge } from './fixtures/metrics.fixtures';
 import { expectError } from './fixtures/mcp-rest.fixtures';
-import type { TestGateway } from './support/gateway-harness';
+import { TEST_ADMIN_KEY, TEST_MASTER_KEY, type TestGateway } from './support/gateway-harness';
 
 // Per-key A2A agent access (LiteLLM's object_permission.agents / agent_access_groups on keys and
 // teams, access_groups on agents) and per-key-per-agent rates (key_rpm_limit on agents, narrowed
@@ -159,6 +159,29 @@ describe('A2A access per key and per-agent rates', () => {
     );
     // The master key (an admin principal) still sees where the agent lives.
     expect((await rest.as()('GET', `/a2a/agents/${ECHO}`)).body.url).toBe(agents.modern.url);
+  });
+
+  it("lists in the gateway's public card only the agents of the key sent, none without one", async () => {
+    const skillsOf = async (headers: Record<string, string>) => {
+      const res = await fetch(`${gw.url}/.well-known/agent-card.json`, { headers });
+      expect(res.status).toBe(200);
+      const card = (await res.json()) as { skills: Array<{ id: string }> };
+      return card.skills.map((skill) => skill.id);
+    };
+    const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+    const onlyLegacy = await keyWith({ agents: [LEGACY] });
+
+    expect(await skillsOf({})).toEqual([]);
+    expect(await skillsOf(bearer(onlyLegacy))).toEqual([LEGACY]);
+    expect(await skillsOf(bearer(TEST_MASTER_KEY))).toEqual([ECHO, LEGACY]);
+    expect(await skillsOf({ 'x-admin-api-key': TEST_ADMIN_KEY })).toEqual([ECHO, LEGACY]);
+    // A key that is sent must be valid: no silent fall-back to the anonymous card.
+    const wrong = await fetch(`${gw.url}/.well-known/agent.json`, { headers: bearer('sk-wrong') });
+    expect(wrong.status).toBe(401);
+    const badAdmin = await fetch(`${gw.url}/.well-known/agent-card.json`, {
+      headers: { 'x-admin-api-key': 'not-the-admin-key' },
+    });
+    expect(badAdmin.status).toBe(401);
   });
 
   it('refuses the card and the calls of an agent the key may not call, before reaching it', async () => {

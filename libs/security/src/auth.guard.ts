@@ -58,6 +58,9 @@ export class AuthGuard implements CanActivate {
         return this.security.metricsPublic || this.authenticateUser(req, rule);
       case RouteAccess.UserOrAdmin:
         return this.isAdminAttempt(req) ? this.admitAdmin(req) : this.authenticateUser(req, rule);
+      case RouteAccess.OptionalUserOrAdmin:
+        if (this.isAdminAttempt(req)) return this.admitAdmin(req);
+        return userToken(req.headers) === undefined || this.authenticateUser(req, rule);
       default:
         return this.authenticateUser(req, rule);
     }

@@ -226,7 +226,7 @@ describe(gatewayAgentCard.name, () => {
   ];
 
   it('lists each enabled agent as a skill and points at the gateway', () => {
-    const card = gatewayAgentCard(agents, BASE);
+    const card = gatewayAgentCard(agents, BASE, true);
     expect(card).toMatchObject({
       name: 'RouteIQ Gateway',
       url: `${BASE}/a2a`,
@@ -240,7 +240,7 @@ describe(gatewayAgentCard.name, () => {
   });
 
   it('is a 1.0 card to the official SDK despite its 0.3 fields', () => {
-    const parsed = AgentCard.fromJSON(gatewayAgentCard(agents, BASE));
+    const parsed = AgentCard.fromJSON(gatewayAgentCard(agents, BASE, true));
     expect(parsed.supportedInterfaces[0]).toMatchObject({
       url: `${BASE}/a2a`,
       protocolBinding: 'JSONRPC',
@@ -251,6 +251,11 @@ describe(gatewayAgentCard.name, () => {
   });
 
   it('lists no skills when no agent is enabled', () => {
-    expect(gatewayAgentCard([], BASE).skills).toEqual([]);
+    expect(gatewayAgentCard([], BASE, true).skills).toEqual([]);
+  });
+
+  it('tells a caller without a key how to see the agents', () => {
+    expect(gatewayAgentCard([], BASE, false).description).toContain('with an API key');
+    expect(gatewayAgentCard([], BASE, true).description).not.toContain('with an API key');
   });
 });

@@ -147,13 +147,18 @@ function isObject(value: unknown): value is Json {
  * (readers of 1.0 cards ignore them once `supportedInterfaces` is present). Each enabled agent is
  * a skill whose id is the agent id, called at `<base>/a2a/{id}`.
  */
-export function gatewayAgentCard(agents: readonly A2aAgentRecord[], base: string): Json {
+export function gatewayAgentCard(
+  agents: readonly A2aAgentRecord[],
+  base: string,
+  keyed: boolean,
+): Json {
   const url = `${base}/a2a`;
   return {
     name: 'RouteIQ Gateway',
     description:
       'A2A gateway: each skill is a registered agent, called with JSON-RPC (A2A 1.0 or 0.3) at ' +
-      `${url}/{skill id}; its card is at ${url}/{skill id}/.well-known/agent-card.json.`,
+      `${url}/{skill id}; its card is at ${url}/{skill id}/.well-known/agent-card.json.` +
+      (keyed ? '' : ' Fetch this card with an API key to list the agents that key may call.'),
     version: '1.0.0',
     supportedInterfaces: GATEWAY_VERSIONS.map((protocolVersion) => ({
       url,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { GatewayRequest } from '@routeiq/common';
+import { a2aAccessOf, mayCallAgent } from '../access/a2a-agent-access';
 import { A2aConfig } from '../a2a.config';
 import { A2aException } from '../a2a.exception';
 import { A2aAgentDirectory } from '../registry/a2a-agent.directory';
@@ -20,7 +21,15 @@ export class A2aCardService {
     return rewriteAgentCard(agent, gatewayBaseUrl(this.config.baseUrl, req));
   }
 
+  /**
+   * The gateway's card. Its skills are the agents the caller may call: none without a key (the
+   * card is public, the registry is not), every enabled one for an admin or the master key.
+   */
   gatewayCard(req: GatewayRequest): Record<string, unknown> {
-    return gatewayAgentCard(this.directory.list(), gatewayBaseUrl(this.config.baseUrl, req));
+    const base = gatewayBaseUrl(this.config.baseUrl, req);
+    if (req.principal === undefined) return gatewayAgentCard([], base, false);
+    const access = a2aAccessOf(req);
+    const agents = this.directory.list().filter((agent) => mayCallAgent(access, agent));
+    return gatewayAgentCard(agents, base, true);
   }
 }

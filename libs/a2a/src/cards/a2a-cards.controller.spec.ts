@@ -89,8 +89,9 @@ class FakeDirectory extends A2aAgentDirectory {
 }
 
 /**
- * Stands in for the global AuthGuard: open routes pass, others need any Bearer token; with
- * `x-test-agents`, a virtual key with those agent permissions.
+ * Stands in for the global AuthGuard: open routes pass; others need any Bearer token (the master
+ * key), or, with `x-test-agents`, a virtual key with those agent permissions; the optional routes
+ * pass without a token and check one that is sent.
  */
 @Injectable()
 class BearerGuard implements CanActivate {
@@ -102,10 +103,15 @@ class BearerGuard implements CanActivate {
     ]);
     if (access === RouteAccess.Public) return true;
     const req = context.switchToHttp().getRequest<GatewayRequest>();
-    if (!req.headers.authorization)
+    if (!req.headers.authorization) {
+      if (access === RouteAccess.OptionalUserOrAdmin) return true;
       throw new GatewayException({ status: 401, code: 'missing_api_key', message: 'No key' });
+    }
     const agents = req.headers['x-test-agents'];
-    if (typeof agents !== 'string') return true;
+    if (typeof agents !== 'string') {
+      req.principal = { kind: 'master', keyId: 'master' };
+      return true;
+    }
     req.principal = { kind: 'virtual', keyId: 'vk-1' };
     const key = { agents: { ...NO_AGENT_RESTRICTIONS, ...JSON.parse(agents) } } as unknown;
     attachResolvedKey(req, {
@@ -213,17 +219,31 @@ describe(A2aCardsController.name, () => {
     }
   });
 
-  it('serves the gateway card without a key at both well-known paths, disabled agents hidden', async () => {
+  it('serves the gateway card without a key at both well-known paths, listing no agent', async () => {
     for (const path of ['/.well-known/agent-card.json', '/.well-known/agent.json']) {
       const res = await fetch(`${url}${path}`, { headers: { 'x-forwarded-proto': 'https' } });
       expect(res.status).toBe(200);
       const text = await res.text();
-      expect(text).not.toContain('secret');
+      for (const id of ['alpha', 'beta', 'secret']) expect(text).not.toContain(id);
       expect(JSON.parse(text)).toMatchObject({
         name: 'RouteIQ Gateway',
         url: `https://${new URL(url).host}/a2a`,
-        skills: [{ id: 'alpha' }, { id: 'beta' }],
+        skills: [],
       });
+    }
+  });
+
+  it('lists in the gateway card the enabled agents the key may call', async () => {
+    const onlyB = { ...AUTH, 'x-test-agents': JSON.stringify({ accessGroups: ['team-b'] }) };
+    for (const path of ['/.well-known/agent-card.json', '/.well-known/agent.json']) {
+      const all = await fetch(`${url}${path}`, { headers: AUTH });
+      expect(all.status).toBe(200);
+      const card = (await all.json()) as { skills: Array<{ id: string }> };
+      expect(card.skills.map((skill) => skill.id)).toEqual(['alpha', 'beta']);
+      const scoped = (await (await fetch(`${url}${path}`, { headers: onlyB })).json()) as {
+        skills: Array<{ id: string }>;
+      };
+      expect(scoped.skills.map((skill) => skill.id)).toEqual(['beta']);
     }
   });
 

@@ -18,6 +18,8 @@ export enum RouteAccess {
   Metrics = 'metrics',
   /** A user key, or an admin key (which sees everything a route shows). */
   UserOrAdmin = 'user_or_admin',
+  /** Open, but a credential that is sent must be valid (user or admin): it scopes the answer. */
+  OptionalUserOrAdmin = 'optional_user_or_admin',
 }
 
 export const ROUTE_ACCESS_METADATA = 'routeiq:route-access';
@@ -36,6 +38,13 @@ export const MetricsAccess = (): MethodDecorator & ClassDecorator =>
  */
 export const UserOrAdmin = (): MethodDecorator & ClassDecorator =>
   SetMetadata(ROUTE_ACCESS_METADATA, RouteAccess.UserOrAdmin);
+
+/**
+ * Discovery routes: answered without a credential; one that is sent is checked as for
+ * `UserOrAdmin` (401 when invalid) and the handler shows what that caller may use.
+ */
+export const OptionalUserOrAdmin = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(ROUTE_ACCESS_METADATA, RouteAccess.OptionalUserOrAdmin);
 
 /** Control plane: needs an admin key (`X-Admin-API-Key` or Bearer). */
 export const AdminOnly = (): MethodDecorator & ClassDecorator =>
