@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import type { TestGateway } from './support/gateway-harness';
 import { exact, samples, scrape } from './fixtures/metrics.fixtures';
 import {
@@ -115,6 +116,18 @@ describe('MCP gateway REST API', () => {
       expect(bad.body.error.message).toContain(field);
     }
     expect(await servers()).toEqual(['calc', 'wiki']);
+  });
+
+  it('keeps the registered credentials sealed in the database', async () => {
+    const rows = await gw.gateway.app
+      .get(DataSource)
+      .query<Array<{ server_id: string; auth_value: string }>>(
+        `SELECT server_id, auth_value FROM mcp_servers ORDER BY server_id`,
+      );
+    expect(rows.map((row) => row.server_id)).toEqual(['calc', 'wiki']);
+    for (const row of rows) expect(row.auth_value).toMatch(/^enc:v1:/);
+    const text = JSON.stringify(rows);
+    for (const secret of [WIKI_TOKEN, CALC_KEY]) expect(text).not.toContain(secret);
   });
 
   it('updates and deletes on both route families with their status codes', async () => {

@@ -10,6 +10,7 @@ export * from './database.health';
 export * from './keys';
 export * from './responses';
 export * from './mcp';
+export * from './credentials/credential-cipher';
 export * from './a2a';
 export * from './batch.writer';
 export * from './router-traces';

@@ -18,6 +18,8 @@ import { RequestLogWriter } from './request-log.writer';
 import { SpendStore, SpendWriter, TeamStore, VirtualKeyStore } from './keys';
 import { StoredResponseStore } from './responses';
 import { McpServerStore } from './mcp';
+import { CredentialCipher } from './credentials/credential-cipher';
+import { credentialCipherFor } from './credentials/credential-key';
 import { A2aAgentStore } from './a2a';
 
 /** Resolved database target; internal to this module. */
@@ -63,6 +65,12 @@ async function openDataSource(target: DatabaseTarget): Promise<DataSource> {
       inject: [PersistenceConfig, ServerConfig, ConfigStore],
     },
     { provide: DataSource, useFactory: openDataSource, inject: [DatabaseTargetToken] },
+    {
+      provide: CredentialCipher,
+      useFactory: (env: PersistenceConfig, server: ServerConfig, target: DatabaseTarget) =>
+        credentialCipherFor(env, server.dataDir, target),
+      inject: [PersistenceConfig, ServerConfig, DatabaseTargetToken],
+    },
     {
       provide: RequestLogRepository,
       useFactory: (dataSource: DataSource) => new RequestLogRepository(dataSource),

@@ -218,7 +218,7 @@ priorityClassName: {{ . }}
 {{/* Secret keys other than the master key, named as the variables the gateway reads. */}}
 {{- define "routeiq.secretData" -}}
 {{- $s := .Values.secrets }}
-{{- $data := dict "ADMIN_API_KEYS" $s.adminApiKeys "DATABASE_URL" $s.databaseUrl "POSTGRES_PASSWORD" $s.postgresPassword "REDIS_PASSWORD" $s.redisPassword "REDIS_URL" $s.redisUrl }}
+{{- $data := dict "LITELLM_SALT_KEY" $s.litellmSaltKey "ADMIN_API_KEYS" $s.adminApiKeys "DATABASE_URL" $s.databaseUrl "POSTGRES_PASSWORD" $s.postgresPassword "REDIS_PASSWORD" $s.redisPassword "REDIS_URL" $s.redisUrl }}
 {{- range $key, $value := merge $data $s.extra }}
 {{- if $value }}
 {{ $key }}: {{ toString $value | b64enc | quote }}

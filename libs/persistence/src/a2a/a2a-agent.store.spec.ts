@@ -2,7 +2,10 @@ import type { DataSource } from 'typeorm';
 import { createDataSource } from '../data-source.factory';
 import { revertLastMigration, runMigrationsLocked } from '../migration.runner';
 import { createTestTarget, DATABASE_KINDS, type TestTarget } from '../__fixtures__/test-databases';
+import { CredentialCipher } from '../credentials/credential-cipher';
 import { A2aAgentStore } from './a2a-agent.store';
+
+const CIPHER = new CredentialCipher('store-spec-key');
 import { TeamStore } from '../keys/team.store';
 import { NO_AGENT_RESTRICTIONS, type A2aAgentInput } from './a2a-agent.types';
 
@@ -44,7 +47,7 @@ describe(A2aAgentStore.name, () => {
       db = await createTestTarget(kind);
       dataSource = await createDataSource(db.target).initialize();
       await runMigrationsLocked(dataSource);
-      store = new A2aAgentStore(dataSource);
+      store = new A2aAgentStore(dataSource, CIPHER);
     });
 
     afterAll(async () => {
@@ -180,7 +183,7 @@ describe(A2aAgentStore.name, () => {
     }
 
     it('gives existing agents no access groups or limit, and keys and teams every agent', async () => {
-      await new A2aAgentStore(dataSource).create(agent('older'));
+      await new A2aAgentStore(dataSource, CIPHER).create(agent('older'));
       await expect(revertLastMigration(dataSource)).resolves.toBe('RequestLogSpend1764400700000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('RouterTraces1764400600000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('A2aAccess1764400500000');
@@ -193,17 +196,17 @@ describe(A2aAgentStore.name, () => {
         'RouterTraces1764400600000',
         'RequestLogSpend1764400700000',
       ]);
-      await expect(new A2aAgentStore(dataSource).get('older')).resolves.toMatchObject({
+      await expect(new A2aAgentStore(dataSource, CIPHER).get('older')).resolves.toMatchObject({
         accessGroups: [],
         keyRpmLimit: null,
       });
       const team = await new TeamStore(dataSource).find('t-a2a');
       expect(team?.agents).toEqual(NO_AGENT_RESTRICTIONS);
-      await new A2aAgentStore(dataSource).delete('older');
+      await new A2aAgentStore(dataSource, CIPHER).delete('older');
     });
 
     it('drops the table on revert and recreates it on the next run', async () => {
-      await new A2aAgentStore(dataSource).create(agent('kept', { accessGroups: ['ops'] }));
+      await new A2aAgentStore(dataSource, CIPHER).create(agent('kept', { accessGroups: ['ops'] }));
       await expect(revertLastMigration(dataSource)).resolves.toBe('RequestLogSpend1764400700000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('RouterTraces1764400600000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('A2aAccess1764400500000');
@@ -216,7 +219,7 @@ describe(A2aAgentStore.name, () => {
         'RouterTraces1764400600000',
         'RequestLogSpend1764400700000',
       ]);
-      await expect(new A2aAgentStore(dataSource).list()).resolves.toEqual([]);
+      await expect(new A2aAgentStore(dataSource, CIPHER).list()).resolves.toEqual([]);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { CredentialCipher } from '../credentials/credential-cipher';
 import { isUniqueViolation } from '../database-error';
 import { A2aAgentEntity } from './a2a-agent.entity';
 import type { A2aAgentInput, A2aAgentPatch, A2aAgentRecord } from './a2a-agent.types';
@@ -13,19 +14,24 @@ type Row = QueryDeepPartialEntity<A2aAgentEntity>;
 export class A2aAgentStore {
   private readonly repository: Repository<A2aAgentEntity>;
 
-  constructor(dataSource: DataSource) {
+  constructor(
+    dataSource: DataSource,
+    /** Credentials (`auth_value`, `static_headers` values) are sealed in the table. */
+    private readonly cipher: CredentialCipher,
+  ) {
     this.repository = dataSource.getRepository(A2aAgentEntity);
   }
 
   /** Every agent, ordered by id (code-point order on both databases). */
   async list(): Promise<A2aAgentRecord[]> {
-    const rows = await this.repository.find();
+    const rows = (await this.repository.find()).map((row) => this.opened(row));
     // Postgres collations may order `a-b` and `ab` differently from SQLite: sort here instead.
     return rows.sort((a, b) => (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
   }
 
-  get(agentId: string): Promise<A2aAgentRecord | null> {
-    return this.repository.findOneBy({ agentId });
+  async get(agentId: string): Promise<A2aAgentRecord | null> {
+    const row = await this.repository.findOneBy({ agentId });
+    return row && this.opened(row);
   }
 
   /** Inserts the agent; null when the id is taken (the primary key decides, so races are safe). */
@@ -34,7 +40,7 @@ export class A2aAgentStore {
     const record: A2aAgentRecord = { ...input, createdAt: now, updatedAt: now };
     try {
       // A copy: on Postgres TypeORM writes raw RETURNING values of defaulted columns back into it.
-      await this.repository.insert({ ...record } as Row);
+      await this.repository.insert(this.sealed(record) as Row);
     } catch (error) {
       if (isUniqueViolation(error)) return null;
       throw error;
@@ -49,7 +55,7 @@ export class A2aAgentStore {
     updatedBy: string | null,
   ): Promise<A2aAgentRecord | null> {
     const result = await this.repository.update({ agentId }, {
-      ...patch,
+      ...this.sealed(patch),
       updatedBy,
       updatedAt: new Date(),
     } as Row);
@@ -61,5 +67,25 @@ export class A2aAgentStore {
   async delete(agentId: string): Promise<boolean> {
     const result = await this.repository.delete({ agentId });
     return (result.affected ?? 0) > 0;
+  }
+
+  /** The row as stored: credentials sealed. */
+  private sealed<T extends { authValue?: string | null; staticHeaders?: Record<string, string> }>(
+    row: T,
+  ): T {
+    const copy = { ...row };
+    if (copy.authValue !== undefined) copy.authValue = this.cipher.sealOptional(copy.authValue);
+    if (copy.staticHeaders !== undefined)
+      copy.staticHeaders = this.cipher.sealValues(copy.staticHeaders);
+    return copy;
+  }
+
+  /** The record as the gateway uses it. @throws CredentialCipherError under the wrong key. */
+  private opened<T extends { authValue: string | null; staticHeaders: Record<string, string> }>(
+    row: T,
+  ): T {
+    row.authValue = this.cipher.openOptional(row.authValue);
+    row.staticHeaders = this.cipher.openValues(row.staticHeaders);
+    return row;
   }
 }

@@ -4,6 +4,7 @@ import { revertLastMigration, runMigrationsLocked } from '../migration.runner';
 import { TeamStore } from '../keys/team.store';
 import { VirtualKeyStore } from '../keys/virtual-key.store';
 import { createTestTarget, DATABASE_KINDS, type TestTarget } from '../__fixtures__/test-databases';
+import { CredentialCipher, CredentialCipherError } from '../credentials/credential-cipher';
 import { McpServerStore } from './mcp-server.store';
 import { type McpServerInput, NO_MCP_RESTRICTIONS } from './mcp-server.types';
 
@@ -41,7 +42,7 @@ describe(McpServerStore.name, () => {
       db = await createTestTarget(kind);
       dataSource = await createDataSource(db.target).initialize();
       await runMigrationsLocked(dataSource);
-      store = new McpServerStore(dataSource);
+      store = new McpServerStore(dataSource, new CredentialCipher('store-spec-key'));
     });
 
     afterAll(async () => {
@@ -62,6 +63,46 @@ describe(McpServerStore.name, () => {
       expect(found?.staticHeaders).toEqual({ 'X-Tenant': 'acme', 'X-Trace': 'a"b' });
       expect(found?.enabled).toBe(true);
       expect(found?.createdAt.getTime()).toBe(created?.createdAt.getTime());
+    });
+
+    it('keeps the credential and header values sealed in the table, never in plain text', async () => {
+      await store.create(server('sealed'));
+      await store.update('sealed', { authValue: 'rotated-token' }, null);
+      await store.create(server('sealed-stdio', { env: { GITHUB_TOKEN: 'ghp-env-secret' } }));
+      const rows = await dataSource.query<
+        Array<{ auth_value: string; static_headers: unknown; env: unknown }>
+      >(
+        `SELECT server_id, auth_value, static_headers, env FROM mcp_servers
+          WHERE server_id IN ('sealed', 'sealed-stdio') ORDER BY server_id`,
+      );
+      const [row] = rows;
+      const text = JSON.stringify(rows);
+      for (const secret of ['secret-token', 'rotated-token', 'acme', 'ghp-env-secret'])
+        expect(text).not.toContain(secret);
+      await expect(store.get('sealed-stdio')).resolves.toMatchObject({
+        env: { GITHUB_TOKEN: 'ghp-env-secret' },
+      });
+      expect(CredentialCipher.isSealed(row!.auth_value)).toBe(true);
+      await expect(store.get('sealed')).resolves.toMatchObject({
+        authValue: 'rotated-token',
+        staticHeaders: { 'X-Tenant': 'acme', 'X-Trace': 'a"b' },
+      });
+      // Another key does not open them: an error, never a wrong credential sent upstream.
+      const otherKey = new McpServerStore(dataSource, new CredentialCipher('another-key'));
+      await expect(otherKey.get('sealed')).rejects.toThrow(CredentialCipherError);
+    });
+
+    it('reads a credential stored in plain text before encryption, and seals it when written', async () => {
+      await store.create(server('legacy'));
+      await dataSource.query(
+        `UPDATE mcp_servers SET auth_value = 'plain-old-token' WHERE server_id = 'legacy'`,
+      );
+      await expect(store.get('legacy')).resolves.toMatchObject({ authValue: 'plain-old-token' });
+      await store.update('legacy', { authValue: 'plain-old-token' }, null);
+      const [row] = await dataSource.query<Array<{ auth_value: string }>>(
+        `SELECT auth_value FROM mcp_servers WHERE server_id = 'legacy'`,
+      );
+      expect(CredentialCipher.isSealed(row!.auth_value)).toBe(true);
     });
 
     it('stores a stdio server with its command, arguments and environment', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   A2aAgentStore,
   createDataSource,
+  CredentialCipher,
   runMigrationsLocked,
   type A2aAgentInput,
 } from '@routeiq/persistence';
@@ -22,7 +23,7 @@ export async function sqliteAgentStore(): Promise<SqliteAgentStore> {
   await dataSource.initialize();
   await runMigrationsLocked(dataSource);
   return {
-    store: new A2aAgentStore(dataSource),
+    store: new A2aAgentStore(dataSource, new CredentialCipher('fixture-key')),
     dataSource,
     close: async () => {
       await dataSource.destroy();
