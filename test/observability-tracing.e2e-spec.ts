@@ -62,7 +62,10 @@ const isServer = (span: ReceivedSpan): boolean => span.kind === 'SERVER';
 
 describe('Tracing of a gateway process, exported over OTLP', () => {
   let stubs: Stubs;
-  /** Protobuf export, its own service name, OTEL_TRACES_SAMPLER=always_on over the ROUTEIQ_ one. */
+  /**
+   * Protobuf export, its own service name, OTEL_TRACES_SAMPLER=always_on over the ROUTEIQ_ one,
+   * the response cache on (only `temperature: 0` requests are cached).
+   */
   let main: TracedGateway;
   /** http/json export, LOG_QUERIES=true, the default service name. */
   let content: TracedGateway;
@@ -97,6 +100,7 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
         ...TRACED_ENV,
         OTEL_SERVICE_NAME: SERVICE_NAME,
         ROUTEIQ_OTEL_TRACES_SAMPLER: 'always_off',
+        CACHE_ENABLED: 'true',
       }),
       startTracedGateway(config, {
         ...TRACED_ENV,
@@ -347,6 +351,33 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
     const route = only(trace, named('route broken'), 'routing span');
     expect(route.attributes['router.outcome']).toBe('error');
     expect(decisionEventOf(route).outcome).toBe('error');
+  });
+
+  it('traces a response-cache hit as one request span, with no upstream call', async () => {
+    const ask = (caller: ClientTrace) =>
+      main.client.chat.completions
+        .create(
+          { model: 'plain', messages: [{ role: 'user', content: 'cache me' }], temperature: 0 },
+          traced(caller),
+        )
+        .withResponse();
+    const miss = clientTrace();
+    expect((await ask(miss)).response.headers.get('x-routeiq-cache')).toBe('MISS');
+    await waitForRequestTrace(main.receiver, miss.traceId);
+    const hit = clientTrace();
+    const { data, response } = await ask(hit);
+    expect(response.headers.get('x-routeiq-cache')).toBe('HIT');
+    expect(data.choices[0]!.message.content).toEqual(expect.any(String));
+
+    const trace = await waitForRequestTrace(main.receiver, hit.traceId);
+    expect(trace).toHaveLength(1);
+    expect(trace[0]).toMatchObject({ name: 'POST /v1/chat/completions', kind: 'SERVER' });
+    expect(trace[0]!.attributes).toMatchObject({
+      'routeiq.cache.hit': true,
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.request.model': 'plain',
+      'http.response.status_code': 200,
+    });
   });
 
   it('traces no health probe and no metrics scrape', async () => {
