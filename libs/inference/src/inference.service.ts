@@ -147,7 +147,9 @@ export class InferenceService {
       startedAt,
       admission,
     );
-    const telemetry = this.telemetry.begin(op.endpoint, request, req, streaming, session);
+    // A turn of the hosted tool loop (a held answer) is one of several model calls of the request:
+    // it gets a span of its own instead of describing the request's server span.
+    const telemetry = this.telemetry.begin(op.endpoint, request, req, streaming, session, !!res);
     try {
       if (streaming && res) {
         await this.streamed(op, request, session, call, res, outcome, telemetry, stage);

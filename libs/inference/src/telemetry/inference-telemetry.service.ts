@@ -19,11 +19,13 @@ export class InferenceTelemetry {
     req: GatewayRequest,
     stream: boolean,
     session: RoutingSession,
+    /** The call answers the HTTP request itself (not a turn of the hosted tool loop). */
+    answersRequest: boolean,
   ): RequestTelemetry {
     const operation = genAiOperationName(endpoint);
     const group = session.decision.model_group;
     const trace = this.tracer.enabled
-      ? new InferenceTrace(this.tracer, operation, group, req, stream, request)
+      ? new InferenceTrace(this.tracer, operation, group, req, stream, request, answersRequest)
       : undefined;
     return new RequestTelemetry(this.metrics, trace, operation, req, session, stream);
   }

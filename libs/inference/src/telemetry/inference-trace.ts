@@ -60,11 +60,13 @@ export class InferenceTrace {
     req: GatewayRequest,
     stream: boolean,
     request: object,
+    /** False for one model call of several (a hosted tool loop turn): it gets its own span. */
+    answersRequest = true,
   ) {
     const parent = req.traceContext as Context | undefined;
     // The gateway's server span is the request's span: one span per gateway request. Only with
     // the http instrumentation making server spans does the request get a span of its own.
-    const server = tracer.adoptServerSpan(req);
+    const server = answersRequest ? tracer.adoptServerSpan(req) : undefined;
     this.server = server;
     const span = server?.span ?? tracer.startSpan(`${operation} ${requestModel}`, INTERNAL, parent);
     this.span = span;
