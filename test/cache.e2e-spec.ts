@@ -29,6 +29,22 @@ const CACHE_ENV = {
   CACHE_SEMANTIC_THRESHOLD: '0.85',
 };
 
+/** A group of two deployments on the stub where only the second is ever routed to. */
+function pairedGroup(apiBase: string): string {
+  return ['pair-1', 'pair-2']
+    .flatMap((id, index) => [
+      '  - model_name: cache-pair',
+      '    litellm_params:',
+      '      model: openai/gpt-4o-mini',
+      `      api_base: ${apiBase}`,
+      '      api_key: sk-upstream-secret-key',
+      `      weight: ${index}`,
+      '    model_info:',
+      `      id: ${id}`,
+    ])
+    .join('\n');
+}
+
 /** Frames of an SSE body: the parsed `data:` payloads, `[DONE]` as the string. */
 function sseFrames(text: string): Array<Body | string> {
   return text
@@ -99,7 +115,7 @@ describe('Response cache through the gateway', () => {
 
   beforeAll(async () => {
     const base = await stub.start();
-    gw = await startTestGateway({ yaml: stubConfig(base), env: CACHE_ENV });
+    gw = await startTestGateway({ yaml: stubConfig(base, pairedGroup(base)), env: CACHE_ENV });
     const teamKey = async (alias: string) => {
       const team = await admin('/team/new', { team_alias: alias });
       expect(team.status).toBe(200);
@@ -138,6 +154,23 @@ describe('Response cache through the gateway', () => {
     // A different parameter is a different answer.
     await post(CHAT, { ...body, max_tokens: 5 });
     expect(upstreamCalls()).toBe(before + 2);
+  });
+
+  it('logs a hit against the deployment whose answer was stored', async () => {
+    const body = { ...chat(unique('Which deployment answered?')), model: 'cache-pair' };
+    const miss = await post(CHAT, body);
+    const hit = await post(CHAT, body);
+    expect([miss.status, hit.status]).toEqual([200, 200]);
+    expect(cacheHeaders(hit).cache).toBe('HIT');
+    const logs = await admin('/spend/logs?model=cache-pair');
+    expect(logs.status).toBe(200);
+    const rows = (logs.body.data as Body[]).map((row) => [row.request_id, row.deployment_id]);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        [miss.headers.get('x-request-id'), 'pair-2'],
+        [hit.headers.get('x-request-id'), 'pair-2'],
+      ]),
+    );
   });
 
   it('never shares entries between teams', async () => {

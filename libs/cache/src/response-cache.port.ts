@@ -25,6 +25,8 @@ export interface CachePlan {
 export interface CacheHit {
   readonly tier: 'memory' | 'redis' | 'semantic';
   readonly ageSeconds: number;
+  /** The deployment whose answer was stored ('' for entries written before it was recorded). */
+  readonly deploymentId: string;
   /** For a unary request: the answer as first returned (usage included). */
   readonly result?: object;
   /** For a streaming request: the chunks to replay (OpenAI chunk shape), usage chunk last. */

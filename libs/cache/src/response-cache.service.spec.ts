@@ -142,6 +142,7 @@ describe(ResponseCacheService.name, () => {
     await expect(a.cache.lookup(plan)).resolves.toMatchObject({
       tier: 'memory',
       ageSeconds: 0,
+      deploymentId: 'gpt-1',
       result: answer('4'),
     });
     const remote = await eventually(() => b.cache.lookup(b.cache.plan(chat('What is 2+2?'))!));

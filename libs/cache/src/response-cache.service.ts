@@ -90,7 +90,7 @@ export class ResponseCacheService extends ResponseCache {
     if (plan.semantic && found.tier !== 'semantic')
       this.semantic.remember(plan.semantic, found.entry);
     const ageSeconds = Math.max(0, Math.floor((Date.now() - found.entry.createdAt) / 1000));
-    return { tier: found.tier, ageSeconds, ...answer };
+    return { tier: found.tier, ageSeconds, deploymentId: found.entry.deploymentId, ...answer };
   }
 
   storeResult(plan: CachePlan, result: object, meta: CacheStoreMeta): void {

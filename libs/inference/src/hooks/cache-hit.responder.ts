@@ -28,7 +28,7 @@ type AnyOperation = InferenceOperation<InferenceRequestShape, object, object>;
 export interface CachedAnswer {
   readonly hit: CacheHit;
   readonly stream: boolean;
-  /** What the request log names; the model group's first deployment (no call was made). */
+  /** What the request log names: the deployment whose answer was stored (no call was made). */
   readonly deployment: ResolvedDeployment;
   readonly startedAt: number;
   /** Headers plugins added. */
@@ -50,9 +50,18 @@ export class CacheHitResponder {
     private readonly tracer: GatewayTracer,
   ) {}
 
-  /** The deployment a hit is logged against; undefined when the model is not served at all. */
-  deploymentFor(model: string): ResolvedDeployment | undefined {
-    return this.models.find(model)?.deployments[0];
+  /**
+   * The deployment a hit is logged against: the one whose answer was stored when it still serves
+   * the model, else the group's first; undefined when the model is not served at all.
+   */
+  deploymentFor(model: string, deploymentId?: string): ResolvedDeployment | undefined {
+    const deployments = this.models.find(model)?.deployments;
+    if (deployments === undefined) return undefined;
+    if (deploymentId) {
+      const stored = deployments.find((deployment) => deployment.id === deploymentId);
+      if (stored !== undefined) return stored;
+    }
+    return deployments[0];
   }
 
   /** Whether `hit` holds the answer in the shape the request asked for. */

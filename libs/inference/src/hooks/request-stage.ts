@@ -208,11 +208,12 @@ export class RequestStage<TRequest extends InferenceRequestShape> implements Str
     startedAt: number,
   ): Promise<boolean> {
     const { hits, cache } = this.stages;
-    const deployment = hits.deploymentFor(this.request.model);
-    if (deployment === undefined) return false;
+    if (hits.deploymentFor(this.request.model) === undefined) return false;
     const hit = await cache!.lookup(plan, this.init.signal).catch(() => undefined);
     const stream = this.init.stream;
     if (!hits.fits(hit, stream)) return false;
+    const deployment = hits.deploymentFor(this.request.model, hit.deploymentId);
+    if (deployment === undefined) return false;
     const headers = this.ctx?.responseHeaders ?? NO_HEADERS;
     await hits.answer(this.init.op, this.request, this.init.req, res, {
       hit,

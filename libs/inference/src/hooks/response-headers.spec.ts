@@ -18,7 +18,7 @@ describe(decimalString.name, () => {
 
 describe(cacheHitHeaders.name, () => {
   it('names the tier and the whole seconds of age', () => {
-    expect(cacheHitHeaders({ tier: 'redis', ageSeconds: 12.7 })).toEqual({
+    expect(cacheHitHeaders({ tier: 'redis', ageSeconds: 12.7, deploymentId: '' })).toEqual({
       'x-routeiq-cache': 'HIT',
       'x-routeiq-cache-tier': 'redis',
       'x-routeiq-cache-age': '12',
