@@ -21,8 +21,11 @@ export class AppModule {
   static register(flags: GatewayFlags): DynamicModule {
     return {
       module: AppModule,
+      // Express matches a request against the routes in the order they were registered, which is
+      // the order modules are scanned: the inference routes (every model call) come first.
       imports: [
         GatewayConfigModule.forRoot(flags),
+        InferenceModule,
         LoggingModule,
         ObservabilityModule,
         PersistenceModule,
@@ -33,7 +36,6 @@ export class AppModule {
         A2aModule,
         PluginsModule,
         CacheModule,
-        InferenceModule,
         HealthModule,
         ConfigSyncStatusModule,
         UiModule,
