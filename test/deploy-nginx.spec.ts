@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { DRAIN_QUIET_MS } from '../libs/health/src/drain.service';
 import {
   directive,
   directives,
@@ -39,6 +40,15 @@ describe('config/nginx*.conf', () => {
       'Connection',
       '""',
     ]);
+  });
+
+  it('closes idle upstream connections before a draining gateway closes them itself', () => {
+    // Both sides closing an idle socket at once is the keep-alive race: nginx must always go first.
+    for (const file of ['config/nginx.conf', 'config/nginx.local.conf']) {
+      const [timeout] = directive(upstream(file), 'keepalive_timeout').args;
+      expect(timeout).toMatch(/^\d+s$/);
+      expect(Number.parseInt(timeout!, 10) * 1000).toBeLessThan(DRAIN_QUIET_MS);
+    }
   });
 
   it('points at the compose replicas, and at loopback 4000/4001 in the local file', () => {

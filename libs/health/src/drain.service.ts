@@ -7,8 +7,12 @@ import { HealthException } from './health.exception';
 
 const HEALTH_PREFIX = '/_health/';
 const OVER_CAPACITY_LOG_INTERVAL_MS = 10_000;
-/** How long no request may arrive before the drain closes idle keep-alive connections itself. */
-export const DRAIN_QUIET_MS = 1000;
+/**
+ * How long no request may arrive before the drain closes idle keep-alive connections itself. A
+ * balancer whose idle upstream timeout is shorter (config/nginx*.conf: 2 s) has closed its idle
+ * sockets by then, so none is reused at the moment the gateway closes it.
+ */
+export const DRAIN_QUIET_MS = 3000;
 const DRAIN_POLL_MS = 50;
 
 /**
@@ -22,7 +26,8 @@ const DRAIN_POLL_MS = 50;
  * not being idempotent, answers the client with an error. They are left to close one by one after
  * their next answer (`Connection: close`) or by the balancer's own idle timeout, and closed here
  * only after no request has arrived for `DRAIN_QUIET_MS` (by then nginx has found the listener
- * closed and stopped choosing this replica) or at the deadline; connections that still carry a
+ * closed and stopped choosing this replica, and its own idle timeout has closed its side of every
+ * idle socket) or at the deadline; connections that still carry a
  * request no answer is being written for go after twice that quiet time.
  */
 @Injectable()
