@@ -2,6 +2,7 @@ import { scrubSecrets } from '@routeiq/common';
 import { benchRoutingCommand } from './bench-routing.command';
 import { CliUsageError, parseCommandArgs, type CliCommand } from './cli-command';
 import { readCliConfig } from './cli.config';
+import { credentialsCommand } from './credentials-rekey.command';
 import { type CliOutput, migrateCommand, revertCommand } from './migrate.command';
 import { ARTIFACT_COMMANDS } from './ml/artifact.commands';
 import { benchMlRoutingCommand } from './ml/bench-ml-routing.command';
@@ -41,6 +42,7 @@ const COMMANDS: readonly CliCommand[] = [
     'Revert the most recently applied migration',
     ({ config, io }, file) => revertCommand(config, file, io),
   ),
+  credentialsCommand,
   {
     name: 'bench-routing',
     summary: "Time each routing strategy's decision (JSON lines, microseconds)",

@@ -35,6 +35,23 @@ export async function openDatabase(
   return createDataSource(target).initialize();
 }
 
+/**
+ * The gateway's database, refused while migrations are pending (the tables may be missing).
+ * Its name goes to stderr.
+ */
+export async function openMigratedDatabase(
+  config: CliConfig,
+  configFile: string | undefined,
+  io: CliOutput,
+): Promise<DataSource> {
+  const dataSource = await openDatabase(config, configFile, (line) => io.err(line));
+  if (await dataSource.showMigrations()) {
+    await dataSource.destroy();
+    throw new Error('the database has pending migrations: run routeiq migrate first');
+  }
+  return dataSource;
+}
+
 export async function migrateCommand(
   config: CliConfig,
   configFile: string | undefined,

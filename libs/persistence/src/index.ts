@@ -11,6 +11,8 @@ export * from './keys';
 export * from './responses';
 export * from './mcp';
 export * from './credentials/credential-cipher';
+export * from './credentials/credential-reseal';
+export { credentialKeyPath, readCredentialKeyFile } from './credentials/credential-key';
 export * from './a2a';
 export * from './batch.writer';
 export * from './router-traces';

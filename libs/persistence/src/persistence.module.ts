@@ -20,20 +20,40 @@ import { StoredResponseStore } from './responses';
 import { McpServerStore } from './mcp';
 import { CredentialCipher } from './credentials/credential-cipher';
 import { credentialCipherFor } from './credentials/credential-key';
+import {
+  type CredentialSealCount,
+  sealPlaintextCredentials,
+} from './credentials/credential-reseal';
 import { A2aAgentStore } from './a2a';
 
 /** Resolved database target; internal to this module. */
 abstract class DatabaseTargetToken {}
 
-async function openDataSource(target: DatabaseTarget): Promise<DataSource> {
+async function openDataSource(
+  target: DatabaseTarget,
+  cipher: CredentialCipher,
+): Promise<DataSource> {
   const logger = new Logger('Persistence');
   const dataSource = createDataSource(target);
   await dataSource.initialize();
   try {
-    const applied = await runMigrationsLocked(dataSource, (message) => logger.log(message));
+    let sealed: CredentialSealCount = { mcpServers: 0, a2aAgents: 0 };
+    const applied = await runMigrationsLocked(
+      dataSource,
+      (message) => logger.log(message),
+      async () => {
+        sealed = await sealPlaintextCredentials(dataSource, cipher);
+      },
+    );
     logger.log(
       `database ready: ${describeDatabaseTarget(target)} (${applied.length} migrations applied)`,
     );
+    if (sealed.mcpServers + sealed.a2aAgents > 0) {
+      logger.log(
+        `credentials stored in plain text sealed: MCP servers ${sealed.mcpServers}, ` +
+          `A2A agents ${sealed.a2aAgents}`,
+      );
+    }
     return dataSource;
   } catch (error) {
     await dataSource.destroy();
@@ -64,7 +84,11 @@ async function openDataSource(target: DatabaseTarget): Promise<DataSource> {
         }),
       inject: [PersistenceConfig, ServerConfig, ConfigStore],
     },
-    { provide: DataSource, useFactory: openDataSource, inject: [DatabaseTargetToken] },
+    {
+      provide: DataSource,
+      useFactory: openDataSource,
+      inject: [DatabaseTargetToken, CredentialCipher],
+    },
     {
       provide: CredentialCipher,
       useFactory: (env: PersistenceConfig, server: ServerConfig, target: DatabaseTarget) =>

@@ -1,9 +1,7 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { RouterTraceStore, type RatedTrace, type TraceExportFilter } from '@routeiq/persistence';
-import type { DataSource } from 'typeorm';
 import { CliUsageError, parseCommandArgs, type CliCommand } from '../cli-command';
-import type { CliConfig } from '../cli.config';
-import { openDatabase, type CliOutput } from '../migrate.command';
+import { openMigratedDatabase } from '../migrate.command';
 import { integerOption } from './ml-cli.args';
 
 /** `long`: LLMRouter's long routing format; `matrix`: one `{query, scores}` line per prompt. */
@@ -146,21 +144,6 @@ export async function exportTraces(
     throw error;
   }
   return tally.summary(written);
-}
-
-/** Opens the database the gateway uses, as `routeiq migrate` does; refuses an unmigrated one. */
-/** The gateway's database, refused while migrations are pending (the tables may be missing). */
-async function openMigratedDatabase(
-  config: CliConfig,
-  configFile: string | undefined,
-  io: CliOutput,
-): Promise<DataSource> {
-  const dataSource = await openDatabase(config, configFile, (line) => io.err(line));
-  if (await dataSource.showMigrations()) {
-    await dataSource.destroy();
-    throw new Error('the database has pending migrations: run routeiq migrate first');
-  }
-  return dataSource;
 }
 
 function dateOption(value: unknown, flag: string): Date | undefined {

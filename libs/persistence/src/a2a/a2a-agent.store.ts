@@ -9,7 +9,7 @@ import type { A2aAgentInput, A2aAgentPatch, A2aAgentRecord } from './a2a-agent.t
 // `card` is free-form JSON, which TypeORM's deep-partial type cannot express.
 type Row = QueryDeepPartialEntity<A2aAgentEntity>;
 
-/** The only class that queries `a2a_agents`. */
+/** The only class that queries `a2a_agents`, but for StoredCredentialsRepository (re-sealing). */
 @Injectable()
 export class A2aAgentStore {
   private readonly repository: Repository<A2aAgentEntity>;

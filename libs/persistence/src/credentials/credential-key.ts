@@ -8,6 +8,27 @@ import { CredentialCipher } from './credential-cipher';
 
 const KEY_FILE = 'credentials_key';
 
+/** Where the gateway keeps its generated credentials key when no secret is in the environment. */
+export function credentialKeyPath(dataDir: string): string {
+  return join(dataDir, KEY_FILE);
+}
+
+/**
+ * The secret in a credentials key file (as the gateway reads it), without creating one.
+ * @throws Error naming the file when it is missing, unreadable or empty.
+ */
+export function readCredentialKeyFile(file: string): string {
+  let key: string;
+  try {
+    key = readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new Error(`the credentials key file ${file} cannot be read (${code})`);
+  }
+  if (key === '') throw new Error(`the credentials key file ${file} is empty`);
+  return key;
+}
+
 /**
  * The cipher for stored credentials: under `LITELLM_SALT_KEY` or `LITELLM_MASTER_KEY`, else under
  * a key generated once into the data directory (mode 0600), which is enough for one node on its
@@ -20,7 +41,7 @@ export function credentialCipherFor(
   target: DatabaseTarget,
 ): CredentialCipher {
   if (config.credentialsSecret) return new CredentialCipher(config.credentialsSecret);
-  const file = join(dataDir, KEY_FILE);
+  const file = credentialKeyPath(dataDir);
   if (target.kind === 'postgres') {
     new Logger('Persistence').warn(
       `MCP and A2A credentials are sealed with the key in ${file}: set LITELLM_SALT_KEY (the same ` +

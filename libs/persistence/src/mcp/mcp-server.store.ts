@@ -5,7 +5,7 @@ import { isUniqueViolation } from '../database-error';
 import { McpServerEntity } from './mcp-server.entity';
 import type { McpServerInput, McpServerPatch, McpServerRecord } from './mcp-server.types';
 
-/** The only class that queries `mcp_servers`. */
+/** The only class that queries `mcp_servers`, but for StoredCredentialsRepository (re-sealing). */
 @Injectable()
 export class McpServerStore {
   private readonly repository: Repository<McpServerEntity>;
