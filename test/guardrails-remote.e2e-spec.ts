@@ -1,15 +1,63 @@
-import { startTestGateway, stubConfig, type TestGateway } from './support/gateway-harness';
+import OpenAI from 'openai';
+import {
+  startTestGateway,
+  stubConfig,
+  TEST_MASTER_KEY,
+  type TestGateway,
+} from './support/gateway-harness';
 import {
   BedrockGuardrailStubServer,
   SIGV4_AUTHORIZATION,
   STUB_DENIED_TOPIC,
 } from './support/bedrock-guardrail-stub.server';
-import { chatAnswer, post, sentUserText, USER_TEXT } from './support/guardrail-traffic';
+import {
+  chatAnswer,
+  generateKey,
+  post,
+  sentUserText,
+  sseFrames,
+  streamOf,
+  USER_TEXT,
+} from './support/guardrail-traffic';
+import { userHeaders } from './support/http';
 import { OpenAiStubServer } from './support/openai-stub.server';
 
 // The guardrails that call out: LlamaGuard through a deployment of model_list (a second stub),
 // and AWS Bedrock ApplyGuardrail (a stub speaking its wire format and checking SigV4).
 const CHAT = '/v1/chat/completions';
+
+/** A streamed chat answer read with the openai SDK: its text, last finish reason, and error. */
+async function sdkStream(gw: TestGateway, content: string) {
+  const client = new OpenAI({ apiKey: TEST_MASTER_KEY, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+  const stream = await client.chat.completions.create({
+    model: 'gpt-4o-mini',
+    messages: [{ role: 'user', content }],
+    stream: true,
+  });
+  let text = '';
+  let finish: string | null = null;
+  let error: unknown;
+  try {
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+  } catch (caught) {
+    error = caught;
+  }
+  return { text, finish, error };
+}
+
+/** A streamed answer read as raw SSE: the status, the body, and its `data:` frames. */
+async function rawStream(gw: TestGateway, path: string, body: object, key?: string) {
+  const res = await fetch(`${gw.url}${path}`, {
+    method: 'POST',
+    headers: userHeaders(key),
+    body: JSON.stringify({ ...body, stream: true }),
+  });
+  const text = await res.text();
+  return { status: res.status, text, frames: sseFrames(text) };
+}
 
 describe('Guardrails: LlamaGuard through a configured deployment', () => {
   const upstream = new OpenAiStubServer();
@@ -98,6 +146,66 @@ describe('Guardrails: LlamaGuard through a configured deployment', () => {
     const res = await post(gw, CHAT, USER_TEXT('Hello'));
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('guardrail_unavailable');
+  });
+
+  it('holds a safe streamed answer back until the guard judged it, then writes it whole', async () => {
+    guard.script(CHAT, chatAnswer('safe'), chatAnswer('safe'));
+    upstream.script(CHAT, streamOf(['Have a ', 'good ', 'day.']));
+    const before = guard.count(CHAT);
+    const { text, finish, error } = await sdkStream(gw, 'Any advice?');
+    expect(error).toBeUndefined();
+    expect(text).toBe('Have a good day.');
+    expect(finish).toBe('stop');
+    expect(guard.count(CHAT)).toBe(before + 2);
+    expect(sentUserText(guard.last().body)).toEqual(
+      expect.stringContaining('User: Any advice?\n\nAgent: Have a good day.'),
+    );
+  });
+
+  it('ends an unsafe streamed answer with the guardrail_blocked error event and none of its text', async () => {
+    guard.script(CHAT, chatAnswer('safe'), chatAnswer('unsafe\nS1'));
+    upstream.script(CHAT, streamOf(['Step one: ', 'hurt them ', 'badly.']));
+    const { status, text, frames } = await rawStream(gw, CHAT, USER_TEXT('What next?'));
+    expect(status).toBe(200);
+    expect(text).not.toMatch(/Step one|hurt|badly/);
+    expect(text).not.toContain('[DONE]');
+    expect(frames).toEqual([
+      {
+        error: expect.objectContaining({
+          code: 'guardrail_blocked',
+          message: 'Request blocked by guardrail llamaguard: violent_crimes',
+          guardrail: 'llamaguard',
+          category: 'violent_crimes',
+          status: 400,
+        }),
+        request_id: expect.any(String),
+      },
+    ]);
+  });
+
+  it('fails closed on a streamed answer the guard does not judge in time: guardrail_unavailable event', async () => {
+    guard.script(CHAT, chatAnswer('safe'), { kind: 'hang' });
+    upstream.script(CHAT, streamOf(['Unchecked ', 'text.']));
+    const { text, error } = await sdkStream(gw, 'Hello');
+    expect(text).toBe('');
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect(error).toMatchObject({ code: 'guardrail_unavailable' });
+    expect((error as Error).message).toContain(
+      'Guardrail llamaguard is unavailable: no answer within 400 ms',
+    );
+  });
+
+  it('streams straight through for a key whose guardrail selection leaves it out', async () => {
+    const key = await generateKey(gw, { metadata: { guardrails: [] } });
+    upstream.script(CHAT, streamOf(['Not ', 'held.']));
+    const before = guard.count(CHAT);
+    const { status, frames } = await rawStream(gw, CHAT, USER_TEXT('Hi'), key);
+    expect(status).toBe(200);
+    const texts = frames.map(
+      (frame) => (frame.choices as Array<{ delta: { content?: string } }>)[0]?.delta.content,
+    );
+    expect(texts).toEqual(['', 'Not ', 'held.', undefined]);
+    expect(guard.count(CHAT)).toBe(before);
   });
 });
 
@@ -192,5 +300,72 @@ describe('Guardrails: AWS Bedrock ApplyGuardrail', () => {
     expect(res.body.error.message).toBe(`Guardrail bedrock is unavailable: ${reason}`);
     expect(res.body.error.message).not.toContain('Too many requests');
     expect(upstream.count(CHAT)).toBe(before);
+  });
+
+  it("masks a streamed answer with Bedrock's anonymised text (source OUTPUT)", async () => {
+    upstream.script(CHAT, streamOf(['Her address is jane.d', 'oe@exam', 'ple.com.']));
+    const { text, finish, error } = await sdkStream(gw, 'Where?');
+    expect(error).toBeUndefined();
+    expect(text).toBe('Her address is {EMAIL}.');
+    expect(finish).toBe('stop');
+    expect(JSON.parse(bedrock.last().rawBody)).toEqual({
+      source: 'OUTPUT',
+      content: [{ text: { text: 'Her address is jane.doe@example.com.' } }],
+    });
+  });
+
+  it('masks a streamed /v1/messages answer the same way', async () => {
+    upstream.script(CHAT, streamOf(['Mail jane.d', 'oe@exam', 'ple.com today']));
+    const body = {
+      model: 'gpt-4o-mini',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'Who?' }],
+    };
+    const { status, text, frames } = await rawStream(gw, '/v1/messages', body);
+    expect(status).toBe(200);
+    expect(text).not.toMatch(/jane|exam/);
+    const deltas = frames.filter((event) => event.type === 'content_block_delta');
+    expect(deltas.map((event) => (event.delta as { text: string }).text).join('')).toBe(
+      'Mail {EMAIL} today',
+    );
+    expect(frames.at(-1)).toMatchObject({ type: 'message_stop' });
+  });
+
+  it('ends a streamed answer a policy blocks with the guardrail_blocked error event', async () => {
+    upstream.script(CHAT, streamOf(['All about the ', `${STUB_DENIED_TOPIC}.`]));
+    const { text, frames } = await rawStream(gw, CHAT, USER_TEXT('Tell me more'));
+    expect(text).not.toContain(STUB_DENIED_TOPIC);
+    expect(frames).toEqual([
+      {
+        error: expect.objectContaining({
+          code: 'guardrail_blocked',
+          message: 'Request blocked by guardrail bedrock: topic:forbidden_topic',
+          guardrail: 'bedrock',
+          category: 'topic:forbidden_topic',
+        }),
+        request_id: expect.any(String),
+      },
+    ]);
+  });
+
+  it('fails closed when Bedrock cannot check a streamed answer: guardrail_unavailable event', async () => {
+    const pass = { action: 'NONE', outputs: [], assessments: [{}] };
+    bedrock.script(
+      { kind: 'json', status: 200, body: pass },
+      {
+        kind: 'json',
+        status: 429,
+        body: { message: 'Too many requests' },
+        headers: { 'x-amzn-errortype': 'ThrottlingException:http://x/' },
+      },
+    );
+    upstream.script(CHAT, streamOf(['Unchecked ', 'text.']));
+    const { text, error } = await sdkStream(gw, 'Hello');
+    expect(text).toBe('');
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect(error).toMatchObject({ code: 'guardrail_unavailable' });
+    expect((error as Error).message).toContain(
+      'Guardrail bedrock is unavailable: ThrottlingException, 429',
+    );
   });
 });

@@ -1,4 +1,10 @@
-import { startTestGateway, stubConfig, type TestGateway } from './support/gateway-harness';
+import OpenAI from 'openai';
+import {
+  startTestGateway,
+  stubConfig,
+  TEST_MASTER_KEY,
+  type TestGateway,
+} from './support/gateway-harness';
 import {
   chatAnswer,
   post,
@@ -8,12 +14,42 @@ import {
   USER_TEXT,
 } from './support/guardrail-traffic';
 import { userHeaders } from './support/http';
-import { OpenAiStubServer } from './support/openai-stub.server';
+import { OpenAiStubServer, type StubBehaviour } from './support/openai-stub.server';
 
 // PII redaction in streamed answers through the real gateway: chat chunks, Messages events and
 // Responses events, with the PII split across chunk boundaries.
 const CHAT = '/v1/chat/completions';
 const EMAIL = 'jane.doe@example.com';
+
+/** A chat stream that says `Mailing` then calls `send_mail`, its arguments arriving in `pieces`. */
+function toolCallStream(pieces: readonly string[]): StubBehaviour {
+  const base = {
+    id: 'chatcmpl-tool',
+    object: 'chat.completion.chunk',
+    created: 1_700_000_000,
+    model: 'gpt-4o-mini',
+  };
+  const delta = (d: unknown, finish: string | null = null) => ({
+    ...base,
+    choices: [{ index: 0, delta: d, finish_reason: finish }],
+  });
+  const start = { index: 0, id: 'call_1', type: 'function', function: { name: 'send_mail' } };
+  return {
+    kind: 'sse',
+    chunks: [
+      delta({ role: 'assistant', content: 'Mailing' }),
+      delta({ tool_calls: [{ ...start, function: { ...start.function, arguments: '' } }] }),
+      ...pieces.map((piece) =>
+        delta({ tool_calls: [{ index: 0, function: { arguments: piece } }] }),
+      ),
+      delta({}, 'tool_calls'),
+    ],
+  };
+}
+
+// The email split across three argument fragments, a JSON escape right before it.
+const MAIL_PIECES = ['{"to":"jane.d', 'oe@exam', 'ple.com","body":"Hi\\n', 'bob@corp.io"}'];
+const MAIL_REDACTED = { to: '[REDACTED_EMAIL]', body: 'Hi\n[REDACTED_EMAIL]' };
 
 describe('Guardrails: PII in streamed answers', () => {
   const stub = new OpenAiStubServer();
@@ -73,6 +109,56 @@ describe('Guardrails: PII in streamed answers', () => {
     );
     expect(finishes).toHaveLength(1);
     expect(frames.at(-1)).toBe(finishes[0]);
+  });
+
+  it('redacts PII split across streamed tool-call argument fragments; the SDK assembles valid JSON', async () => {
+    stub.script(CHAT, toolCallStream(MAIL_PIECES));
+    const client = new OpenAI({ apiKey: TEST_MASTER_KEY, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+    const stream = client.chat.completions.stream({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Mail Jane' }],
+    });
+    const chunks: string[] = [];
+    for await (const chunk of stream) chunks.push(JSON.stringify(chunk));
+    const final = await stream.finalChatCompletion();
+    expect(chunks.join('\n')).not.toMatch(/jane|exam|bob@/);
+    const choice = final.choices[0]!;
+    expect(choice.finish_reason).toBe('tool_calls');
+    expect(choice.message.content).toBe('Mailing');
+    const call = choice.message.tool_calls![0]!;
+    expect(call).toMatchObject({ id: 'call_1', function: { name: 'send_mail' } });
+    expect(JSON.parse(call.function.arguments)).toEqual(MAIL_REDACTED);
+    // The id and name go out in the chunk that carried them, the arguments in one fragment.
+    const withCalls = chunks.filter((chunk) => chunk.includes('tool_calls":[{'));
+    expect(withCalls).toHaveLength(2);
+    expect(withCalls[0]).toContain('"id":"call_1"');
+  });
+
+  it('redacts PII in streamed /v1/messages tool_use input (input_json_delta)', async () => {
+    stub.script(CHAT, toolCallStream(MAIL_PIECES));
+    const res = await fetch(`${gw.url}/v1/messages`, {
+      method: 'POST',
+      headers: userHeaders(),
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        max_tokens: 64,
+        stream: true,
+        messages: [{ role: 'user', content: 'Mail Jane' }],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).not.toMatch(/jane|exam|bob@/);
+    const events = sseFrames(text);
+    const start = events.find((event) => event.type === 'content_block_start' && event.index === 1);
+    expect(start).toMatchObject({
+      content_block: { type: 'tool_use', id: 'call_1', name: 'send_mail' },
+    });
+    const json = events
+      .filter((event) => event.type === 'content_block_delta' && event.index === 1)
+      .map((event) => (event.delta as { partial_json: string }).partial_json);
+    expect(json).toHaveLength(1);
+    expect(JSON.parse(json[0]!)).toEqual(MAIL_REDACTED);
   });
 
   it('redacts PII in /v1/messages requests and answers, streamed answers included', async () => {

@@ -3,6 +3,11 @@ import type { GuardedText } from './guardrail.types';
 
 /** A text inside a request or an answer, that a guardrail may replace. */
 export interface TextSlot extends GuardedText {
+  /**
+   * The text may be JSON (tool-call arguments, tool results): a guardrail that rewrites it keeps
+   * valid JSON valid.
+   */
+  readonly json?: boolean;
   set(value: string): void;
 }
 
@@ -14,21 +19,24 @@ function isJson(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** `holder[key]` when it is a string, as a slot. */
-function slot(holder: Json | unknown[], key: string | number, role?: string): TextSlot[] {
+const TOOL_ROLES = new Set(['tool', 'function']);
+
+/** `holder[key]` when it is a string, as a slot; a tool's (or function's) text may be JSON. */
+export function slot(holder: Json | unknown[], key: string | number, role?: string): TextSlot[] {
   const text = (holder as Record<string | number, unknown>)[key];
   if (typeof text !== 'string' || text === '') return [];
   return [
     {
       text,
       ...(role !== undefined && { role }),
+      ...(role !== undefined && TOOL_ROLES.has(role) && { json: true }),
       set: (value) => void ((holder as Record<string | number, unknown>)[key] = value),
     },
   ];
 }
 
 /** A string, or text parts (`{type: 'text' | 'input_text' | 'output_text', text}`). */
-function contentSlots(holder: Json, key: string, role?: string): TextSlot[] {
+export function contentSlots(holder: Json, key: string, role?: string): TextSlot[] {
   const content = holder[key];
   if (typeof content === 'string') return slot(holder, key, role);
   if (!Array.isArray(content)) return [];
@@ -100,11 +108,16 @@ export function resultSlots(result: Json): TextSlot[] {
 }
 
 /**
- * A copy of `result` with its answer texts replaced. Results are never changed in place: one
- * parsed from an upstream carries its raw JSON, which would otherwise be sent unchanged.
+ * A copy of `result` with its answer texts (the slots `slotsOf` finds) replaced. Results are never
+ * changed in place: one parsed from an upstream carries its raw JSON, which would otherwise be
+ * sent unchanged.
  */
-export function withResultTexts(result: object, texts: readonly string[]): object {
+export function withResultTexts(
+  result: object,
+  texts: readonly string[],
+  slotsOf: (result: Json) => TextSlot[] = resultSlots,
+): object {
   const copy = structuredClone(result) as Json;
-  resultSlots(copy).forEach((target, index) => target.set(texts[index] ?? target.text));
+  slotsOf(copy).forEach((target, index) => target.set(texts[index] ?? target.text));
   return copy;
 }

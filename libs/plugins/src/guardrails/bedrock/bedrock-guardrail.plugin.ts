@@ -1,21 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import type { PluginRequestContext } from '../../plugin.types';
-import { ConfiguredGuardrailPlugin } from '../configured-guardrail.plugin';
 import { GuardrailsConfig, type BedrockGuardrailSettings } from '../guardrails.config';
 import type { GuardedText, GuardrailDirection, GuardrailVerdict } from '../guardrail.types';
+import { RemoteGuardrailPlugin } from '../remote-guardrail.plugin';
 import { BedrockGuardrailClient } from './bedrock-guardrail.client';
 import { bedrockDecision, type GuardrailSource } from './bedrock-guardrail.mapper';
 
 /**
- * AWS Bedrock Guardrails (`BEDROCK_GUARDRAIL_*`): the request's texts (and unary answers) go to
- * ApplyGuardrail; a blocking policy blocks with its categories, an anonymising one replaces the
- * texts with Bedrock's masked versions. Fails closed: no answer in time is a 503.
+ * AWS Bedrock Guardrails (`BEDROCK_GUARDRAIL_*`): the request's texts and the answer's (a streamed
+ * one held back until it is judged) go to ApplyGuardrail; a blocking policy blocks with its
+ * categories, an anonymising one replaces the texts with Bedrock's masked versions. Fails closed:
+ * no answer in time is a 503.
  */
 @Injectable()
-export class BedrockGuardrailPlugin extends ConfiguredGuardrailPlugin<BedrockGuardrailSettings> {
+export class BedrockGuardrailPlugin extends RemoteGuardrailPlugin<BedrockGuardrailSettings> {
   readonly name = 'bedrock';
   readonly priority = 140;
-  protected override readonly remote = true;
 
   constructor(
     config: GuardrailsConfig,

@@ -1,7 +1,8 @@
 import type { ChatCompletion, ChatCompletionRequest, ResolvedDeployment } from '@routeiq/providers';
 import type { ConfigStore } from '@routeiq/config';
 import type { ModelRegistryService } from '@routeiq/routing';
-import { guardrailContext, guardrailsConfigOf } from '../__fixtures__/guardrail-context';
+import type { PluginRequestContext } from '../../plugin.types';
+import { chatChunk, guardrailContext, guardrailsConfigOf } from '../__fixtures__/guardrail-context';
 import { LlamaGuardClient } from './llamaguard.client';
 import { LlamaGuardGuardrailPlugin } from './llamaguard-guardrail.plugin';
 
@@ -47,6 +48,29 @@ function plugin(answer: Answer, env: Record<string, string> = {}) {
 
 const chat = (text: string) =>
   guardrailContext({ model: 'm', messages: [{ role: 'user', content: text }] });
+
+const streamed = (options: { guardrails?: readonly string[]; signal?: AbortSignal } = {}) =>
+  guardrailContext(
+    { model: 'm', messages: [{ role: 'user', content: 'how do I feel better?' }], stream: true },
+    { stream: true, ...options },
+  );
+
+const ANSWER = [
+  { ...chatChunk(undefined), choices: [{ index: 0, delta: { role: 'assistant', content: '' } }] },
+  chatChunk('Have a '),
+  chatChunk('rest.'),
+  chatChunk(undefined, 'stop'),
+];
+
+type Guard = ReturnType<typeof plugin>['guard'];
+
+/** Each chunk through `onStreamChunk` (what it lets through), then `onStreamEnd`'s release. */
+async function streamThrough(guard: Guard, ctx: PluginRequestContext, chunks: readonly object[]) {
+  const passed: object[] = [];
+  for (const chunk of chunks) passed.push(...(guard.onStreamChunk!(ctx, chunk) ?? [chunk]));
+  const released = guard.onStreamEnd!(ctx);
+  return { passed, released };
+}
 
 describe(LlamaGuardGuardrailPlugin.name, () => {
   it('declares the network capability, as a guardrail that calls a model', () => {
@@ -142,5 +166,99 @@ describe(LlamaGuardGuardrailPlugin.name, () => {
     expect(problems(['gpt'])).toEqual([
       { path: 'model_list', message: 'has no model_name "llama-guard" (LLAMAGUARD_MODEL)' },
     ]);
+  });
+
+  describe('streamed answers', () => {
+    const output = { LLAMAGUARD_APPLY_TO: 'output' };
+
+    it('holds every chunk back, judges the whole answer, and releases the chunks unchanged when safe', async () => {
+      const { guard, asked } = plugin(async () => 'safe', output);
+      const ctx = streamed();
+      const { passed, released } = await streamThrough(guard, ctx, ANSWER);
+      expect(passed).toEqual([]);
+      const out = await released;
+      expect(out).toHaveLength(ANSWER.length);
+      out!.forEach((chunk, at) => expect(chunk).toBe(ANSWER[at]));
+      expect(asked).toHaveLength(1);
+      expect(String(asked[0]!.messages[0]!.content)).toContain(
+        'User: how do I feel better?\n\nAgent: Have a rest.',
+      );
+      expect(ctx.state.size).toBe(0);
+    });
+
+    it('refuses an unsafe streamed answer with guardrail_blocked, releasing none of it', async () => {
+      const { guard } = plugin(async () => 'unsafe\nS11', output);
+      const { passed, released } = await streamThrough(guard, streamed(), ANSWER);
+      expect(passed).toEqual([]);
+      await expect(released).rejects.toMatchObject({
+        status: 400,
+        code: 'guardrail_blocked',
+        guardrail: 'llamaguard',
+        category: 'self_harm',
+      });
+    });
+
+    it('fails closed when the guard gives no verdict in time: 503 guardrail_unavailable', async () => {
+      const { guard } = plugin(
+        (_request, signal) =>
+          new Promise((_resolve, reject) =>
+            signal.addEventListener('abort', () => reject(new Error('aborted'))),
+          ),
+        output,
+      );
+      const { released } = await streamThrough(guard, streamed(), ANSWER);
+      await expect(released).rejects.toMatchObject({
+        status: 503,
+        code: 'guardrail_unavailable',
+        message: 'Guardrail llamaguard is unavailable: no answer within 50 ms',
+      });
+    });
+
+    it('stops the guard call when the client goes away', async () => {
+      let guardSignal: AbortSignal | undefined;
+      const { guard } = plugin(
+        (_request, signal) => {
+          guardSignal = signal;
+          return new Promise((_resolve, reject) =>
+            signal.addEventListener('abort', () => reject(new Error('aborted'))),
+          );
+        },
+        { ...output, LLAMAGUARD_TIMEOUT_MS: '600000' },
+      );
+      const client = new AbortController();
+      const { released } = await streamThrough(guard, streamed({ signal: client.signal }), ANSWER);
+      client.abort();
+      await expect(released).rejects.toMatchObject({
+        message: 'Guardrail llamaguard is unavailable: the client went away',
+      });
+      expect(guardSignal?.aborted).toBe(true);
+    });
+
+    it('releases an answer without text (tool calls only) without asking the guard', async () => {
+      const { guard, asked } = plugin(async () => 'unsafe\nS1', output);
+      const toolCall = {
+        ...chatChunk(undefined),
+        choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'c1', type: 'function' }] } }],
+      };
+      const chunks = [toolCall, chatChunk(undefined, 'tool_calls')];
+      const { released } = await streamThrough(guard, streamed(), chunks);
+      await expect(released).resolves.toEqual(chunks);
+      expect(asked).toHaveLength(0);
+    });
+
+    it('has no stream hooks when it checks input only: streams pass by untouched', () => {
+      const { guard } = plugin(async () => 'safe');
+      expect(guard.onStreamChunk).toBeUndefined();
+      expect(guard.onStreamEnd).toBeUndefined();
+    });
+
+    it('passes the stream of a caller whose guardrail selection leaves it out', async () => {
+      const { guard, asked } = plugin(async () => 'unsafe\nS1', { LLAMAGUARD_APPLY_TO: 'both' });
+      const ctx = streamed({ guardrails: ['pii'] });
+      for (const chunk of ANSWER) expect(guard.onStreamChunk!(ctx, chunk)).toBeUndefined();
+      expect(ctx.state.size).toBe(0);
+      await expect(guard.onStreamEnd!(ctx)).resolves.toBeUndefined();
+      expect(asked).toHaveLength(0);
+    });
   });
 });

@@ -1,27 +1,27 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ConfigStore, type GatewayConfig, type PreparedConfigChange } from '@routeiq/config';
 import type { PluginRequestContext } from '../../plugin.types';
-import { ConfiguredGuardrailPlugin } from '../configured-guardrail.plugin';
 import { GuardrailException } from '../guardrails.exception';
 import { GuardrailsConfig, type LlamaGuardSettings } from '../guardrails.config';
 import { requestSlots } from '../guardrail-texts';
+import { RemoteGuardrailPlugin } from '../remote-guardrail.plugin';
 import type { GuardedText, GuardrailDirection, GuardrailVerdict } from '../guardrail.types';
 import { LlamaGuardClient } from './llamaguard.client';
 import { llamaGuardPrompt, parseLlamaGuard } from './llamaguard.prompt';
 
 /**
  * LlamaGuard (`LLAMAGUARD_*`): asks a Llama Guard model group of the config's `model_list`
- * whether the conversation's last user turn (input) or the answer (unary output) is safe;
- * unsafe blocks with the hazard categories. Fails closed: no verdict in time is a 503.
+ * whether the conversation's last user turn (input) or the answer (output; a streamed one is held
+ * back until it is judged) is safe; unsafe blocks with the hazard categories. Fails closed: no
+ * verdict in time is a 503.
  */
 @Injectable()
 export class LlamaGuardGuardrailPlugin
-  extends ConfiguredGuardrailPlugin<LlamaGuardSettings>
+  extends RemoteGuardrailPlugin<LlamaGuardSettings>
   implements OnModuleInit
 {
   readonly name = 'llamaguard';
   readonly priority = 130;
-  protected override readonly remote = true;
 
   constructor(
     config: GuardrailsConfig,

@@ -1,12 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import type { PluginRequestContext } from '../../plugin.types';
+import type { PluginLlmSuccess, PluginRequestContext } from '../../plugin.types';
 import { GuardrailException } from '../guardrails.exception';
 import { GuardrailsConfig, type PiiSettings } from '../guardrails.config';
 import { ConfiguredGuardrailPlugin } from '../configured-guardrail.plugin';
-import { PASS, type GuardedText, type GuardrailVerdict } from '../guardrail.types';
+import { PASS, type GuardrailVerdict } from '../guardrail.types';
+import { requestSlots, resultSlots, withResultTexts, type TextSlot } from '../guardrail-texts';
 import { addWarning } from '../text-guardrail.plugin';
-import { entitiesOf, PiiDetector, redactMatches } from './pii.detector';
+import { requestToolSlots, resultToolSlots } from '../tool-texts';
+import { PiiDetector } from './pii.detector';
+import { redactJsonText, redactPlain } from './pii-arguments';
 import { PiiStream } from './pii-stream';
+
+type Json = Record<string, unknown>;
+
+/** What the PII guardrail checks of a text: the text, and whether it may be JSON. */
+type PiiText = Pick<TextSlot, 'text' | 'json'>;
+
+/** An answer's texts, tool-call arguments included. */
+function answerSlots(result: Json): TextSlot[] {
+  return [...resultSlots(result), ...resultToolSlots(result)];
+}
 
 /** A stream's state: the stream and what was found in it. */
 interface StreamState {
@@ -17,7 +30,8 @@ interface StreamState {
 /**
  * PII (`GUARDRAIL_PII_*`): emails, phone numbers, US SSNs, card numbers (Luhn-checked) and IP
  * addresses in requests and answers, streamed answers included: their text is held back only as
- * long as the end of it could still become PII.
+ * long as the end of it could still become PII. Unlike the other guardrails it also checks
+ * tool-call arguments and tool results, and redacts them keeping JSON valid.
  */
 @Injectable()
 export class PiiGuardrailPlugin extends ConfiguredGuardrailPlugin<PiiSettings> {
@@ -30,14 +44,38 @@ export class PiiGuardrailPlugin extends ConfiguredGuardrailPlugin<PiiSettings> {
     this.detector = new PiiDetector(config.pii.entities);
   }
 
-  protected inspect(texts: readonly GuardedText[]): GuardrailVerdict {
-    const found = texts.map(({ text }) => this.detector.find(text));
-    const categories = entitiesOf(found.flat());
+  override onLlmPreCall(ctx: PluginRequestContext): void {
+    if (!this.checksFor(ctx, 'input')) return;
+    const { endpoint, request } = ctx;
+    const slots = [...requestSlots(endpoint, request), ...requestToolSlots(endpoint, request)];
+    if (slots.length === 0) return;
+    const verdict = this.inspect(slots);
+    this.enforce(ctx, verdict, 'input');
+    if (verdict.kind !== 'redact') return;
+    slots.forEach((target, index) => target.set(verdict.texts[index] ?? target.text));
+  }
+
+  override onLlmSuccess(ctx: PluginRequestContext, success: PluginLlmSuccess): void {
+    const result = success.result as Json | undefined;
+    if (result === undefined || !this.checksFor(ctx, 'output')) return;
+    const slots = answerSlots(result);
+    if (slots.length === 0) return;
+    const verdict = this.inspect(slots);
+    this.enforce(ctx, verdict, 'output');
+    if (verdict.kind === 'redact') {
+      success.result = withResultTexts(result, verdict.texts, answerSlots);
+    }
+  }
+
+  protected inspect(texts: readonly PiiText[]): GuardrailVerdict {
+    const redacted = texts.map(({ text, json }) =>
+      json === true ? redactJsonText(this.detector, text) : redactPlain(this.detector, text),
+    );
+    const categories = [...new Set(redacted.flatMap(({ entities }) => entities))].sort();
     if (categories.length === 0) return PASS;
     const { action } = this.settings;
     if (action !== 'redact') return { kind: 'flag', action, categories };
-    const redacted = texts.map(({ text }, index) => redactMatches(text, found[index] ?? []));
-    return { kind: 'redact', categories, texts: redacted };
+    return { kind: 'redact', categories, texts: redacted.map(({ text }) => text) };
   }
 
   onStreamChunk(ctx: PluginRequestContext, chunk: object): readonly object[] | undefined {

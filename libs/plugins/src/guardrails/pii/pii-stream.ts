@@ -8,18 +8,21 @@ import {
 import { redactResponsesTexts } from '../responses-events';
 import { redactMatches, type PiiDetector } from './pii.detector';
 import { PiiStreamRedactor } from './pii-stream.redactor';
+import { PiiToolStream } from './pii-tool-stream';
 import type { PiiEntity } from './pii.patterns';
 
 type Json = Record<string, unknown>;
 
 /**
  * One streamed answer through the PII guardrail: a redactor per choice (or content block, or
- * text part), chunks rewritten to carry what may be written now. `rewrite` false only looks
- * (warn, log): chunks pass as they came. `found` runs on each finding, and may throw (block)
- * before the text is written.
+ * text part), chunks rewritten to carry what may be written now; tool-call arguments are held
+ * whole until their call ends (`PiiToolStream`). `rewrite` false only looks (warn, log): chunks
+ * pass as they came. `found` runs on each finding, and may throw (block) before the text is
+ * written.
  */
 export class PiiStream {
   private readonly redactors = new Map<number, PiiStreamRedactor>();
+  private readonly tools: PiiToolStream;
   private template?: object;
   /** Next Responses `sequence_number`: events inserted here shift the ones after them. */
   private sequence?: number;
@@ -28,17 +31,19 @@ export class PiiStream {
     private readonly detector: PiiDetector,
     private readonly rewrite: boolean,
     private readonly found: (entities: readonly PiiEntity[]) => void,
-  ) {}
+  ) {
+    this.tools = new PiiToolStream(detector, rewrite, found);
+  }
 
   chunk(chunk: object): readonly object[] | undefined {
-    const texts = chunkTexts(chunk);
-    const out =
-      texts === undefined || texts.length === 0 ? undefined : this.rewritten(chunk, texts);
-    if (!this.rewrite) return undefined;
-    const chunks = this.wholeTexts(out ?? [chunk]);
-    return (
-      this.renumbered(chunks) ?? (out === undefined && chunks[0] === chunk ? undefined : chunks)
-    );
+    const tools = this.tools.chunk(chunk);
+    if (tools !== undefined) {
+      const out = tools.flatMap((piece) => this.texts(piece) ?? [piece]);
+      return this.renumbered(out) ?? out;
+    }
+    const out = this.texts(chunk);
+    if (out === undefined) return undefined;
+    return this.renumbered(out) ?? (out.length === 1 && out[0] === chunk ? undefined : out);
   }
 
   /** The stream ended: what is still held, as chunks of their own. */
@@ -50,7 +55,16 @@ export class PiiStream {
       if (text !== '' && this.template) chunks.push(textChunk(this.template, index, text));
     }
     this.redactors.clear();
+    chunks.push(...this.tools.end());
     return this.rewrite ? (this.renumbered(chunks) ?? chunks) : [];
+  }
+
+  /** The chunks carrying this one's texts ([chunk] when unchanged); undefined when only looking. */
+  private texts(chunk: object): readonly object[] | undefined {
+    const texts = chunkTexts(chunk);
+    const out =
+      texts === undefined || texts.length === 0 ? undefined : this.rewritten(chunk, texts);
+    return this.rewrite ? this.wholeTexts(out ?? [chunk]) : undefined;
   }
 
   private rewritten(chunk: object, texts: readonly ChunkText[]): readonly object[] | undefined {
