@@ -6,7 +6,7 @@ import type {
   PluginRequestContext,
 } from '../plugin.types';
 import { GuardrailException } from './guardrails.exception';
-import { requestSlots, resultSlots, withResultTexts } from './guardrail-texts';
+import { requestSlots, resultSlots, withResultTexts, type TextSlot } from './guardrail-texts';
 import type {
   GuardedText,
   GuardrailDirection,
@@ -57,7 +57,7 @@ export abstract class TextGuardrailPlugin implements GatewayPlugin {
 
   onLlmPreCall(ctx: PluginRequestContext): void | Promise<void> {
     if (!this.checksFor(ctx, 'input')) return;
-    const slots = requestSlots(ctx.endpoint, ctx.request);
+    const slots = this.requestTexts(ctx);
     if (slots.length === 0) return;
     const apply = (verdict: GuardrailVerdict): void => {
       this.enforce(ctx, verdict, 'input');
@@ -71,13 +71,25 @@ export abstract class TextGuardrailPlugin implements GatewayPlugin {
   onLlmSuccess(ctx: PluginRequestContext, success: PluginLlmSuccess): void | Promise<void> {
     const result = success.result;
     if (result === undefined || !this.checksFor(ctx, 'output')) return;
-    const slots = resultSlots(result as Record<string, unknown>);
+    const slots = this.answerTexts(result as Record<string, unknown>);
     if (slots.length === 0) return;
     const apply = (verdict: GuardrailVerdict): void => {
       this.enforce(ctx, verdict, 'output');
-      if (verdict.kind === 'redact') success.result = withResultTexts(result, verdict.texts);
+      if (verdict.kind === 'redact') {
+        success.result = withResultTexts(result, verdict.texts, (copy) => this.answerTexts(copy));
+      }
     };
     return settle(this.inspect(slots, 'output', ctx), apply);
+  }
+
+  /** The request's texts this guardrail reads (message and prompt texts). */
+  protected requestTexts(ctx: PluginRequestContext): TextSlot[] {
+    return requestSlots(ctx.endpoint, ctx.request);
+  }
+
+  /** The unary answer's texts this guardrail reads (choice and content texts). */
+  protected answerTexts(result: Record<string, unknown>): TextSlot[] {
+    return resultSlots(result);
   }
 
   /** A key's or team's `metadata.guardrails` replaces the enabled set for its requests. */

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { PluginLlmSuccess, PluginRequestContext } from '../../plugin.types';
+import type { PluginRequestContext } from '../../plugin.types';
 import { GuardrailException } from '../guardrails.exception';
 import { GuardrailsConfig, type PiiSettings } from '../guardrails.config';
 import { ConfiguredGuardrailPlugin } from '../configured-guardrail.plugin';
 import { PASS, type GuardrailVerdict } from '../guardrail.types';
-import { requestSlots, resultSlots, withResultTexts, type TextSlot } from '../guardrail-texts';
+import { requestSlots, resultSlots, type TextSlot } from '../guardrail-texts';
 import { addWarning } from '../text-guardrail.plugin';
 import { requestToolSlots, resultToolSlots } from '../tool-texts';
 import { PiiDetector } from './pii.detector';
@@ -15,11 +15,6 @@ type Json = Record<string, unknown>;
 
 /** What the PII guardrail checks of a text: the text, and whether it may be JSON. */
 type PiiText = Pick<TextSlot, 'text' | 'json'>;
-
-/** An answer's texts, tool-call arguments included. */
-function answerSlots(result: Json): TextSlot[] {
-  return [...resultSlots(result), ...resultToolSlots(result)];
-}
 
 /** A stream's state: the stream and what was found in it. */
 interface StreamState {
@@ -44,27 +39,14 @@ export class PiiGuardrailPlugin extends ConfiguredGuardrailPlugin<PiiSettings> {
     this.detector = new PiiDetector(config.pii.entities);
   }
 
-  override onLlmPreCall(ctx: PluginRequestContext): void {
-    if (!this.checksFor(ctx, 'input')) return;
+  /** Tool-call arguments and tool results too. */
+  protected override requestTexts(ctx: PluginRequestContext): TextSlot[] {
     const { endpoint, request } = ctx;
-    const slots = [...requestSlots(endpoint, request), ...requestToolSlots(endpoint, request)];
-    if (slots.length === 0) return;
-    const verdict = this.inspect(slots);
-    this.enforce(ctx, verdict, 'input');
-    if (verdict.kind !== 'redact') return;
-    slots.forEach((target, index) => target.set(verdict.texts[index] ?? target.text));
+    return [...requestSlots(endpoint, request), ...requestToolSlots(endpoint, request)];
   }
 
-  override onLlmSuccess(ctx: PluginRequestContext, success: PluginLlmSuccess): void {
-    const result = success.result as Json | undefined;
-    if (result === undefined || !this.checksFor(ctx, 'output')) return;
-    const slots = answerSlots(result);
-    if (slots.length === 0) return;
-    const verdict = this.inspect(slots);
-    this.enforce(ctx, verdict, 'output');
-    if (verdict.kind === 'redact') {
-      success.result = withResultTexts(result, verdict.texts, answerSlots);
-    }
+  protected override answerTexts(result: Json): TextSlot[] {
+    return [...resultSlots(result), ...resultToolSlots(result)];
   }
 
   protected inspect(texts: readonly PiiText[]): GuardrailVerdict {

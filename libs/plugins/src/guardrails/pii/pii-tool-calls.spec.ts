@@ -73,7 +73,7 @@ describe(`${PiiGuardrailPlugin.name} and tool calls`, () => {
     const success = answer({ content: null, tool_calls: [toolCall('{"ssn":"123-45-6789"}')] });
     let error: unknown;
     try {
-      plugin({ GUARDRAIL_PII_ACTION: 'block' }).onLlmSuccess(guardrailContext({}), success);
+      void plugin({ GUARDRAIL_PII_ACTION: 'block' }).onLlmSuccess(guardrailContext({}), success);
     } catch (caught) {
       error = caught;
     }
