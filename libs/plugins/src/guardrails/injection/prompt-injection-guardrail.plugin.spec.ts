@@ -18,6 +18,55 @@ describe(PromptInjectionGuardrailPlugin.name, () => {
     }
   });
 
+  it('blocks an injection in a tool result of a Messages or Responses request', () => {
+    const messages = guardrailContext(
+      {
+        messages: [
+          { role: 'user', content: 'Summarise the page.' },
+          {
+            role: 'assistant',
+            content: [{ type: 'tool_use', id: 't1', name: 'fetch', input: {} }],
+          },
+          {
+            role: 'user',
+            content: [{ type: 'tool_result', tool_use_id: 't1', content: INJECTION }],
+          },
+        ],
+      },
+      { endpoint: 'messages' },
+    );
+    const responses = guardrailContext(
+      {
+        input: [
+          { type: 'function_call', call_id: 'c1', name: 'fetch', arguments: '{}' },
+          { type: 'function_call_output', call_id: 'c1', output: INJECTION },
+        ],
+      },
+      { endpoint: 'responses' },
+    );
+    for (const ctx of [messages, responses]) {
+      expect(() => plugin().onLlmPreCall(ctx)).toThrow('blocked by guardrail prompt_injection');
+    }
+  });
+
+  it("does not judge tool-call arguments: they are the model's own turn", () => {
+    const ctx = guardrailContext(
+      {
+        input: [
+          {
+            type: 'function_call',
+            call_id: 'c1',
+            name: 'note',
+            arguments: JSON.stringify({ text: INJECTION }),
+          },
+          { type: 'function_call_output', call_id: 'c1', output: 'saved' },
+        ],
+      },
+      { endpoint: 'responses' },
+    );
+    expect(plugin().onLlmPreCall(ctx)).toBeUndefined();
+  });
+
   it("does not judge the operator's system prompt or the model's own turns", () => {
     const ctx = guardrailContext({
       messages: [

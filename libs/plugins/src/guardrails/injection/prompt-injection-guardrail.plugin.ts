@@ -6,7 +6,11 @@ import {
   type GuardrailDirection,
   type GuardrailVerdict,
 } from '../guardrail.types';
+import type { TextSlot } from '../guardrail-texts';
+import { requestSlots } from '../guardrail-texts';
+import type { PluginRequestContext } from '../../plugin.types';
 import { TextGuardrailPlugin } from '../text-guardrail.plugin';
+import { requestToolSlots } from '../tool-texts';
 import { PromptInjectionDetector } from './prompt-injection.detector';
 
 /** The operator's own prompts and the model's earlier turns are not where injections come from. */
@@ -14,7 +18,9 @@ const TRUSTED_ROLES = new Set(['system', 'developer', 'assistant']);
 
 /**
  * Prompt injection (`GUARDRAIL_INJECTION_*`): scores the caller's input (user and tool messages,
- * prompts, inputs) and acts when the score reaches `GUARDRAIL_INJECTION_THRESHOLD`.
+ * Messages `tool_result` blocks and Responses `function_call_output` items — what a tool fetched
+ * is the usual road of an indirect injection — prompts, inputs) and acts when the score reaches
+ * `GUARDRAIL_INJECTION_THRESHOLD`.
  */
 @Injectable()
 export class PromptInjectionGuardrailPlugin extends TextGuardrailPlugin {
@@ -34,6 +40,12 @@ export class PromptInjectionGuardrailPlugin extends TextGuardrailPlugin {
 
   protected checks(direction: GuardrailDirection): boolean {
     return direction === 'input';
+  }
+
+  /** The tool results too (tool-call arguments are the model's own turns: trusted, skipped). */
+  protected override requestTexts(ctx: PluginRequestContext): TextSlot[] {
+    const { endpoint, request } = ctx;
+    return [...requestSlots(endpoint, request), ...requestToolSlots(endpoint, request)];
   }
 
   protected inspect(texts: readonly GuardedText[]): GuardrailVerdict {
