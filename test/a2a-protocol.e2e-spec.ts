@@ -40,12 +40,14 @@ import type { ReceivedSpan } from './support/otlp-receiver';
 
 // What the A2A gateway does beyond a 1.0 client's send/stream/get/cancel (test/a2a.e2e-spec.ts):
 // a 0.3 client (the official SDK's 0.3 transport, or raw JSON-RPC) against a 1.0 agent,
-// push-notification configs and their callback URL guard, ListTasks scoped to the caller's key,
+// push-notification configs and their callback URL guard, ListTasks scoped to the caller's key
+// (paged over the agent's pages, with the gateway's own page tokens),
 // the capability filter, the seed's delete alias, and (with the gateway as a traced process) one
 // trace from the A2A caller through the agent to the LLM call the agent makes through the gateway.
 
 const PUSH = 'push-agent';
 const LEGACY = 'legacy-push-agent';
+const PAGER = 'pager-agent';
 const BLOCKED_CALLBACKS = [
   'http://169.254.169.254/latest/meta-data/',
   'http://10.1.2.3/hook',
@@ -84,6 +86,8 @@ describe('A2A protocol through the gateway', () => {
     chunkDelayMs: 20,
     skills: [{ id: 'summarize', name: 'Summarize', tags: ['text'] }],
   });
+  // Holds only the tasks of the ListTasks paging test: its listing is known exactly.
+  const pager = new A2aAgentServer({ name: 'Pager Agent', chunkDelayMs: 2 });
   let gw: TestGateway;
   let rest: A2aRest;
   const endpoint = (agentId: string): string => `${gw.url}/a2a/${agentId}`;
@@ -96,15 +100,16 @@ describe('A2A protocol through the gateway', () => {
   beforeAll(async () => {
     // The SDK's push sender logs every delivery with console.info.
     jest.spyOn(console, 'info').mockImplementation(() => undefined);
-    await Promise.all([push.start(), legacy.start()]);
-    gw = await startA2aGatewayFor([push, legacy]);
+    await Promise.all([push.start(), legacy.start(), pager.start()]);
+    gw = await startA2aGatewayFor([push, legacy, pager]);
     rest = a2aRest(gw);
     await register(rest, push);
     await register(rest, legacy);
+    await register(rest, pager);
   });
   afterAll(async () => {
     await gw?.close();
-    await Promise.all([push.stop(), legacy.stop()]);
+    await Promise.all([push.stop(), legacy.stop(), pager.stop()]);
     jest.restoreAllMocks();
   });
 
@@ -464,6 +469,81 @@ describe('A2A protocol through the gateway', () => {
     expect(toOld.body).toMatchObject({ error: { code: -32601 } });
   });
 
+  it('pages ListTasks over the calling key’s tasks across the agent’s pages; a token is its key’s', async () => {
+    const keys = { A: await rest.generate(), B: await rest.generate() };
+    const clients = { A: await client(PAGER, keys.A), B: await client(PAGER, keys.B) };
+    // The agent lists newest first: this is its listing, read in pages of 2 by the gateway.
+    const listing = ['A', 'B', 'A', 'A', 'B', 'B', 'A', 'B', 'B', 'A'] as const;
+    const owner = new Map<string, 'A' | 'B'>();
+    for (const key of [...listing].reverse()) {
+      const task = (await clients[key].sendMessage(userMessage('stream 1'))) as Task;
+      owner.set(task.id, key);
+    }
+    const direct = await (await sdkClient(pager.origin)).listTasks(LIST_ALL);
+    expect(direct.tasks.map((task) => owner.get(task.id))).toEqual(listing);
+    const tasksOf = (key: 'A' | 'B') =>
+      direct.tasks.map((task) => task.id).filter((id) => owner.get(id) === key);
+
+    const before = pager.requests.length;
+    const seen: string[] = [];
+    const tokens: string[] = [];
+    let pageToken = '';
+    do {
+      const page = await clients.A.listTasks({ ...LIST_ALL, pageSize: 2, pageToken });
+      expect(page.pageSize).toBe(2);
+      seen.push(...page.tasks.map((task) => task.id));
+      pageToken = page.nextPageToken;
+      if (pageToken) tokens.push(pageToken);
+    } while (pageToken && tokens.length < 10);
+    // Each of key A's tasks once, in the agent's order: A1 A2 | A3 A4 | A5.
+    expect(seen).toEqual(tasksOf('A'));
+    expect(tokens).toHaveLength(2);
+    // The agent was read with its own tokens: its second page, where key A's first page filled
+    // up, was read again for the second, which went on right after the last task returned.
+    const upstream = pager.requests
+      .slice(before)
+      .filter((request) => request.method === 'ListTasks')
+      .map((request) => (request.body as { params: Record<string, unknown> }).params);
+    expect(upstream.every((params) => params.pageSize === 2)).toBe(true);
+    const agentTokens = upstream.map((params) => params.pageToken ?? '');
+    expect(agentTokens).toHaveLength(6);
+    expect(agentTokens[2]).toBe(agentTokens[1]);
+    expect(tokens.some((token) => agentTokens.includes(token))).toBe(false);
+
+    // A page of a listing not read whole has no totalSize; a whole one has the key's exact count.
+    const partial = await jsonRpc(
+      gw,
+      PAGER,
+      { method: 'ListTasks', params: { pageSize: 2 } },
+      { key: keys.A },
+    );
+    expect(partial.body.result).toMatchObject({ pageSize: 2, nextPageToken: expect.any(String) });
+    expect(partial.body.result).not.toHaveProperty('totalSize');
+    const wholeB = await clients.B.listTasks(LIST_ALL);
+    expect(wholeB.tasks.map((task) => task.id)).toEqual(tasksOf('B'));
+    expect(wholeB.totalSize).toBe(5);
+
+    // Key A's token is no good to key B, nor is the agent's own token: nothing reaches the agent.
+    const sent = pager.requests.length;
+    for (const [key, token] of [
+      [keys.B, tokens[0]!],
+      [keys.A, agentTokens[1]!],
+    ] as const) {
+      const refused = await jsonRpc(
+        gw,
+        PAGER,
+        { method: 'ListTasks', params: { pageSize: 2, pageToken: token }, id: 'p' },
+        { key },
+      );
+      expect(refused.body).toEqual({
+        jsonrpc: '2.0',
+        id: 'p',
+        error: { code: -32602, message: expect.stringContaining('Invalid pageToken') },
+      });
+    }
+    expect(pager.requests.length).toBe(sent);
+  });
+
   it('filters GET /a2a/agents by capability: skill ids, skill tags and card capabilities', async () => {
     const ids = async (capability: string): Promise<string[]> => {
       const res = await rest.as()(
@@ -480,7 +560,7 @@ describe('A2A protocol through the gateway', () => {
     expect(await ids('summarize')).toEqual([LEGACY]);
     expect(await ids('text')).toEqual([LEGACY]);
     expect(await ids('pushNotifications')).toEqual([LEGACY, PUSH]);
-    expect(await ids('streaming')).toEqual([LEGACY, PUSH]);
+    expect(await ids('streaming')).toEqual([LEGACY, PAGER, PUSH]);
     expect(await ids('Travel')).toEqual([]);
     const unknown = await rest.as()('GET', '/a2a/agents?capability=teleportation');
     expect(unknown.body).toEqual({ agents: [], total_count: 0 });

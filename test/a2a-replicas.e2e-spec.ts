@@ -29,12 +29,22 @@ import {
 
 // Two real gateway processes sharing one Postgres and one Redis: an A2A agent registered or
 // removed on one is seen by the other, and a task created through one is served (to its owner
-// only) by the other, since task ownership lives in Redis. Postgres + Redis stack only.
+// only) by the other, since task ownership lives in Redis; a ListTasks page token made by one
+// goes on on the other (both seal tokens under LITELLM_MASTER_KEY). Postgres + Redis stack only.
 const YAML = 'model_list:\n  - model_name: demo\n    litellm_params:\n      model: mock/demo\n';
 /** How long a change on one replica may take to show on the other. */
 const PROPAGATION_MS = 2000;
 const AGENT_ID = 'echo-agent';
 const CARD_PATH = `/a2a/${AGENT_ID}/.well-known/agent-card.json`;
+const LIST_PAGE = {
+  tenant: '',
+  contextId: '',
+  status: TaskState.TASK_STATE_UNSPECIFIED,
+  pageToken: '',
+  historyLength: undefined,
+  statusTimestampAfter: undefined,
+  includeArtifacts: false,
+};
 
 /** Polls `probe` until `done` holds or `limitMs` passed; returns the last value seen. */
 async function eventually<T>(
@@ -154,6 +164,37 @@ describe('A2A across two replicas sharing Postgres and Redis', () => {
       await onA.cancelTask({ tenant: '', id: task.id, metadata: undefined });
     }
     expect(agent.tasks.cancelled.has(task.id)).toBe(true);
+  });
+
+  it('continues on one replica a ListTasks page token made by the other, for its key only', async () => {
+    await eventually(
+      () => rest(1).as()('GET', CARD_PATH),
+      (res) => res.status === 200,
+    );
+    const [key, otherKey] = [await rest(0).generate(), await rest(0).generate()];
+    const onA = await sdkClient(base(0), key);
+    const created: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      created.push(((await onA.sendMessage(userMessage('stream 1'))) as Task).id);
+    }
+    const list = { ...LIST_PAGE, pageSize: 2 };
+
+    const first = await onA.listTasks(list);
+    expect(first.tasks).toHaveLength(2);
+    expect(first.nextPageToken).not.toBe('');
+    const onB = await sdkClient(base(1), key);
+    const second = await onB.listTasks({ ...list, pageToken: first.nextPageToken });
+    const seen = [...first.tasks, ...second.tasks].map((task) => task.id);
+    expect(second.nextPageToken).toBe('');
+    expect([...seen].sort()).toEqual([...created].sort());
+
+    const foreign = await rest(1).as(otherKey)('POST', `/a2a/${AGENT_ID}`, {
+      jsonrpc: '2.0',
+      id: 8,
+      method: 'ListTasks',
+      params: { pageSize: 2, pageToken: first.nextPageToken },
+    });
+    expect(foreign.body).toMatchObject({ jsonrpc: '2.0', id: 8, error: { code: -32602 } });
   });
 
   it('forgets on one replica an agent deleted on the other', async () => {

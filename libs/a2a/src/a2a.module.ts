@@ -1,5 +1,6 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { persistenceConfig } from '@routeiq/persistence';
 import { SecurityModule } from '@routeiq/security';
 import { a2aConfig, a2aConfigProvider } from './a2a.config';
 import { A2A_ROUTE_PATHS, A2aGatewayEnabledMiddleware } from './a2a-gateway-enabled.middleware';
@@ -16,7 +17,12 @@ import { A2A_REGISTRY_CONTROLLERS, A2A_REGISTRY_PROVIDERS } from './registry';
  * is off.
  */
 @Module({
-  imports: [ConfigModule.forFeature(a2aConfig), SecurityModule],
+  // `persistence`: ListTasks page tokens are sealed under the credentials secret (all replicas).
+  imports: [
+    ConfigModule.forFeature(a2aConfig),
+    ConfigModule.forFeature(persistenceConfig),
+    SecurityModule,
+  ],
   // Registry first: Express matches in registration order, so its fixed `a2a/agents` paths
   // must precede the `a2a/:id` patterns of the cards and the proxy.
   controllers: [...A2A_REGISTRY_CONTROLLERS, ...A2A_CARD_CONTROLLERS, ...A2A_PROXY_CONTROLLERS],

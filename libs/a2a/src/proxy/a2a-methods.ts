@@ -9,7 +9,7 @@ export interface A2aMethodSpec {
   readonly createsTasks: boolean;
   /** Where the params name an existing task (checked against the caller's tasks). */
   readonly taskRef: 'message' | 'id' | 'push' | 'none';
-  /** `ListTasks`: the result is filtered to the caller's tasks. */
+  /** `ListTasks`: paged over the caller's own tasks (`A2aTaskLister`). */
   readonly listsTasks?: boolean;
   /** The params carry a push-notification callback URL (SSRF-checked). */
   readonly pushUrl?: boolean;

@@ -3,12 +3,14 @@ import { DnsHostResolver, OutboundUrlGuard, resolveOutboundConfig } from '@route
 import { resolveA2aConfig } from '../a2a.config';
 import { A2aRpcCode } from '../a2a.exception';
 import { A2aRpcError, type A2aRpcRequest } from './a2a-json-rpc';
+import { A2aPageTokenCodec } from './a2a-page-token.codec';
 import { A2aRequestPlanner } from './a2a-request.planner';
 import { A2aTaskOwnershipService } from './a2a-task-ownership.service';
 import { A2aTranslator } from './a2a-translator';
 import { agentRecord } from './__fixtures__/a2a-proxy.harness';
 
 const AGENT = agentRecord('echo', 'http://127.0.0.1:9/rpc', { createdAt: new Date(1000) });
+const tokens = new A2aPageTokenCodec(() => 'planner-spec-secret');
 
 function send(message: Record<string, unknown>, method = 'SendMessage'): A2aRpcRequest {
   return {
@@ -37,7 +39,7 @@ describe(A2aRequestPlanner.name, () => {
     const config = resolveA2aConfig({ A2A_GATEWAY_ENABLED: 'true' });
     ownership = new A2aTaskOwnershipService(new InMemoryExpiringStore(), config);
     const guard = new OutboundUrlGuard(resolveOutboundConfig({}), new DnsHostResolver());
-    planner = new A2aRequestPlanner(new A2aTranslator(), ownership, guard);
+    planner = new A2aRequestPlanner(new A2aTranslator(), ownership, guard, tokens);
     await ownership.claim(AGENT, { tasks: ['t-a', 't-a2'], contexts: ['c-a'] }, 'key-a');
     await ownership.claim(AGENT, { tasks: ['t-b'], contexts: ['c-b'] }, 'key-b');
   });

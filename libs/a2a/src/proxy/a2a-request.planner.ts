@@ -12,8 +12,12 @@ import {
   requestedContextId,
   type A2aMethodSpec,
 } from './a2a-methods';
+import { A2aPageTokenCodec, type A2aListCursor } from './a2a-page-token.codec';
+import { listRequest, type A2aListingPlan } from './a2a-task-listing';
 import { A2aTaskOwnershipService, type A2aAgentGeneration } from './a2a-task-ownership.service';
 import { A2aTranslator } from './a2a-translator';
+
+const FIRST_PAGE: A2aListCursor = { upstreamToken: '', skip: 0 };
 
 /** A checked call, ready to send: the request in the agent's version and how to answer it. */
 export interface A2aCallPlan {
@@ -25,6 +29,8 @@ export interface A2aCallPlan {
   readonly agentVersion: A2aVersion;
   /** The JSON-RPC request to send upstream. */
   readonly upstreamBody: string;
+  /** `ListTasks`: the gateway reads the agent's pages itself. */
+  readonly listing?: A2aListingPlan;
 }
 
 /**
@@ -38,6 +44,7 @@ export class A2aRequestPlanner {
     private readonly translator: A2aTranslator,
     private readonly ownership: A2aTaskOwnershipService,
     private readonly guard: OutboundUrlGuard,
+    private readonly pageTokens: A2aPageTokenCodec,
   ) {}
 
   /** The 1.0 name of the request's method, or undefined when the proxy does not forward it. */
@@ -51,8 +58,8 @@ export class A2aRequestPlanner {
   /**
    * A message naming a context the gateway never saw makes it the caller's.
    * @throws A2aRpcError -32600 (bad version), -32601 (unknown method, or none in the agent's
-   * version), -32001 (a task that is not the caller's), -32602 (refused callback URL, or a
-   * context another key owns).
+   * version), -32001 (a task that is not the caller's), -32602 (refused callback URL, a
+   * context another key owns, or `ListTasks` params or page token the gateway cannot use).
    */
   async plan(
     request: A2aRpcRequest,
@@ -66,6 +73,7 @@ export class A2aRequestPlanner {
     const spec = methodSpec(method);
     const upstreamMethod = method && this.translator.method(request.method, from, to);
     if (!method || !spec || !upstreamMethod) throw A2aRpcError.methodNotFound(request.method);
+    const listing = spec.listsTasks ? this.listing(request.params, agent, keyId) : undefined;
     await this.checkTasks(agent, spec, request.params, keyId);
     if (spec.pushUrl) await this.checkCallback(request.params);
     // Last: joining claims a new context, which a request refused for another reason must not do.
@@ -79,7 +87,18 @@ export class A2aRequestPlanner {
       callerVersion: from,
       agentVersion: to,
       upstreamBody: JSON.stringify(upstream),
+      ...(listing && { listing }),
     };
+  }
+
+  /** Where a `ListTasks` request starts: its page token opened for this key, agent and filters. */
+  private listing(params: unknown, agent: A2aAgentGeneration, keyId: string): A2aListingPlan {
+    const request = listRequest(params);
+    const generation = { agentId: agent.agentId, createdAt: agent.createdAt };
+    const scope = { keyId, agent: generation, filters: request.filters };
+    const { pageToken } = request;
+    const start = pageToken === undefined ? FIRST_PAGE : this.pageTokens.open(pageToken, scope);
+    return { request, start, scope };
   }
 
   private async checkTasks(

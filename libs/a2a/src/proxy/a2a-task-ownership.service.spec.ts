@@ -96,18 +96,24 @@ describe(A2aTaskOwnershipService.name, () => {
     expect(Math.max(...store.written.map((id) => id.length))).toBeLessThan(120);
   });
 
-  it('filters a ListTasks result to the caller’s tasks of this registration', async () => {
+  it('tells which tasks of a ListTasks page are the caller’s, in this registration', async () => {
     await ownership.claim(agent(), { tasks: ['mine'], contexts: [] }, 'key-a');
     await ownership.claim(agent(), { tasks: ['theirs'], contexts: [] }, 'key-b');
-    const result = { tasks: [{ id: 'mine' }, { id: 'theirs' }, { id: 'unknown' }], totalSize: 3 };
+    const tasks = [{ id: 'mine' }, { id: 'theirs' }, { id: 'unknown' }, 'mine', { id: 7 }];
 
-    await expect(ownership.filterList(agent(), result, 'key-a')).resolves.toEqual({
-      tasks: [{ id: 'mine' }],
-      totalSize: 1,
-    });
-    await expect(ownership.filterList(agent(1), result, 'key-a')).resolves.toEqual({
-      tasks: [],
-      totalSize: 0,
-    });
+    await expect(ownership.ownedAmong(agent(), tasks, 'key-a')).resolves.toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    await expect(ownership.ownedAmong(agent(1), tasks, 'key-a')).resolves.toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

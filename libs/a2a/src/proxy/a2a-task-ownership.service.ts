@@ -56,20 +56,19 @@ export class A2aTaskOwnershipService {
     return this.hold(CONTEXTS, storeId(agent, contextId), keyId);
   }
 
-  /** A `ListTasks` result with only the caller's tasks. */
-  async filterList(agent: A2aAgentGeneration, result: unknown, keyId: string): Promise<unknown> {
-    if (!isRecord(result) || !Array.isArray(result.tasks)) return result;
-    const tasks: unknown[] = result.tasks;
-    const mine = await Promise.all(
+  /** For each of a `ListTasks` page's tasks, whether `keyId` owns it (false for a malformed one). */
+  ownedAmong(
+    agent: A2aAgentGeneration,
+    tasks: readonly unknown[],
+    keyId: string,
+  ): Promise<boolean[]> {
+    return Promise.all(
       tasks.map((task) =>
         isRecord(task) && typeof task.id === 'string'
           ? this.owns(agent, task.id, keyId)
           : Promise.resolve(false),
       ),
     );
-    const kept = tasks.filter((_task, index) => mine[index]);
-    // The upstream's total counts every key's tasks: it would tell callers how busy others are.
-    return { ...result, tasks: kept, ...('totalSize' in result && { totalSize: kept.length }) };
   }
 
   /** Claims the id for `keyId` unless another key holds it; true when `keyId` holds it now. */

@@ -37,9 +37,11 @@ import { resolveA2aConfig } from '../../a2a.config';
 import { A2aAgentDirectory } from '../../registry/a2a-agent.directory';
 import { A2aCallTracker } from '../a2a-call.tracker';
 import { A2aForwarderService } from '../a2a-forwarder.service';
+import { A2aPageTokenCodec } from '../a2a-page-token.codec';
 import { A2aProxyService } from '../a2a-proxy.service';
 import { A2aRequestPlanner } from '../a2a-request.planner';
 import { A2aStreamRelay } from '../a2a-stream.relay';
+import { A2aTaskLister } from '../a2a-task.lister';
 import { A2aTaskOwnershipService } from '../a2a-task-ownership.service';
 import { A2aTranslator } from '../a2a-translator';
 import { A2aUpstreamClient } from '../a2a-upstream.client';
@@ -171,12 +173,14 @@ export class A2aProxyHarness {
     this.ownership = ownership;
     const relay = new A2aStreamRelay(ownership, this.translator);
     const upstream = new A2aUpstreamClient(this.outbound, config);
+    const tokens = new A2aPageTokenCodec(() => 'harness-secret');
+    const lister = new A2aTaskLister(upstream, ownership, tokens);
     this.proxy = new A2aProxyService(
       this.directory,
       this.admission as unknown as AdmissionService,
       new Limits(),
-      new A2aRequestPlanner(this.translator, ownership, guard),
-      new A2aForwarderService(upstream, ownership, this.translator, relay),
+      new A2aRequestPlanner(this.translator, ownership, guard, tokens),
+      new A2aForwarderService(upstream, ownership, this.translator, relay, lister),
       new A2aCallTracker(tracer, this.metrics),
     );
   }
