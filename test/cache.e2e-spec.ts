@@ -173,6 +173,28 @@ describe('Response cache through the gateway', () => {
     );
   });
 
+  it('never serves or keeps a /v1/responses answer the gateway stores, and caches one with store: false', async () => {
+    const calls = (): number => stub.count('/v1/responses') + stub.count(UPSTREAM_CHAT);
+    const body = { model: 'gpt-4o-mini', temperature: 0, input: unique('Name a prime number.') };
+    const before = calls();
+    const first = await post('/v1/responses', body);
+    const second = await post('/v1/responses', body);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(cacheHeaders(second).cache).toBeNull();
+    expect(calls()).toBe(before + 2);
+    // The stored answer is retrievable by its id (the stub names every answer alike).
+    const fetched = await call<Body>(`${gw.url}/v1/responses/${String(second.body.id)}`, {
+      headers: userHeaders(teamKeyA),
+    });
+    expect(fetched.status).toBe(200);
+
+    const unstored = { ...body, store: false };
+    await post('/v1/responses', unstored);
+    const hit = await post('/v1/responses', unstored);
+    expect(cacheHeaders(hit).cache).toBe('HIT');
+    expect(calls()).toBe(before + 3);
+  });
+
   it('never shares entries between teams', async () => {
     const body = chat(unique('Name a prime number'));
     const before = upstreamCalls();

@@ -71,6 +71,12 @@ export interface InferenceOperation<
   hasContent?(chunk: TChunk): boolean;
   /** Frames the streamed chunks for the client; absent: OpenAI's SSE (`data:` events, `[DONE]`). */
   streamWriter?(res: GatewayResponse): StreamWriter<TChunk>;
+  /**
+   * False when this request's answer must neither come from nor go to the response cache (a
+   * Responses answer the gateway stores: each is a new object with an id of its own). Absent: the
+   * cache's own rules decide.
+   */
+  cacheable?(request: TRequest): boolean;
 }
 
 /** Writes a streamed answer to the client; `SseWriter` is the OpenAI framing. */

@@ -86,7 +86,7 @@ export class RequestStage<TRequest extends InferenceRequestShape> implements Str
         throw error;
       }
       const { op, req, stream, uncached } = this.init;
-      if (!uncached) {
+      if (!uncached && op.cacheable?.(this.request) !== false) {
         this.plan = this.stages.cache?.plan(cacheInput(op.endpoint, this.request, req, stream));
       }
     }

@@ -53,7 +53,8 @@ export class RequestStages {
     if (this.plugins.active) {
       return new RequestStage(this, { op, req, request, stream, signal, body });
     }
-    const plan = this.cache?.plan(cacheInput(op.endpoint, request, req, stream));
+    if (this.cache === undefined || op.cacheable?.(request) === false) return undefined;
+    const plan = this.cache.plan(cacheInput(op.endpoint, request, req, stream));
     if (plan === undefined) return undefined;
     return new RequestStage(this, { op, req, request, stream, signal, plan });
   }

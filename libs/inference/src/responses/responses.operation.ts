@@ -113,6 +113,9 @@ export function responsesOperation(
       source.store = session?.willStore(source) ?? false;
       return toChatCompletionRequest(source, session?.previous);
     },
+    // A stored answer is retrieved and continued by its id: a cached copy would hand the caller
+    // an id stored for someone else (or none at all).
+    cacheable: (request) => request[RESPONSES_SOURCE].store !== true,
     call: async (adapter, request, ctx) => {
       if (passesThrough(adapter, request[RESPONSES_SOURCE].previous_response_id)) {
         return relayCall(session, adapter, request, ctx);
