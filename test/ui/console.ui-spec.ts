@@ -33,6 +33,10 @@ describe('admin console in a real browser', () => {
 
   const text = (testId: string): Promise<string> =>
     page.getByTestId(testId).innerText({ timeout: 15_000 });
+  /** Waits (up to 15 s) until the element's text contains `expected`: tables reload after actions. */
+  const showsText = async (testId: string, expected: string): Promise<void> => {
+    await page.getByTestId(testId).filter({ hasText: expected }).waitFor({ timeout: 15_000 });
+  };
   const goTo = async (label: string): Promise<void> => {
     await page
       .getByRole('navigation', { name: 'Console' })
@@ -123,7 +127,7 @@ describe('admin console in a real browser', () => {
     await panel.waitFor();
     newKey = await panel.getByLabel('New key').inputValue();
     expect(newKey).toMatch(/^sk-/);
-    expect(await text('keys-table')).toContain('ui-bot');
+    await showsText('keys-table', 'ui-bot');
 
     await panel.getByRole('button', { name: 'I have stored the key' }).click();
     await panel.waitFor({ state: 'detached' });
@@ -214,6 +218,10 @@ describe('admin console in a real browser', () => {
       .getByRole('button', { name: 'Delete team and its keys' })
       .click();
     await said('Team scratch-team deleted with 0 key(s).');
+    // The table reloads after the message: wait for the row to go, then check nothing is left.
+    await page
+      .getByRole('button', { name: 'Delete team scratch-team' })
+      .waitFor({ state: 'detached' });
     expect(await text('teams-table')).not.toContain('scratch');
   });
 
@@ -226,7 +234,7 @@ describe('admin console in a real browser', () => {
     await form.getByRole('button', { name: 'Register', exact: true }).click();
 
     await page.getByRole('status').filter({ hasText: 'Server search registered.' }).waitFor();
-    expect(await text('mcp-servers')).toContain('search');
+    await showsText('mcp-servers', 'search');
     const tools = await eventually(
       () => text('mcp-tools'),
       (t) => t.includes('search.add'),
