@@ -19,3 +19,4 @@ export * from './auth/audited-route.interceptor';
 export * from './tools/hosted-tools.port';
 export * from './views/masked-values';
 export * from './query/query-params.reader';
+export * from './crypto/secret-box';

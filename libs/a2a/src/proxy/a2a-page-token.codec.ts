@@ -1,18 +1,14 @@
 import { Logger, type Provider } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { SecretBox } from '@routeiq/common';
 import { ServerConfig } from '@routeiq/config';
 import { credentialKeyPath, persistenceConfig, readCredentialKeyFile } from '@routeiq/persistence';
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { A2aRpcError, isRecord } from './a2a-json-rpc';
 import type { A2aAgentGeneration } from './a2a-task-ownership.service';
 
-const PREFIX = 'rq1.';
-const ALGORITHM = 'aes-256-gcm';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
-// Its own salt and info: the key is independent of the one sealing stored credentials.
-const HKDF_SALT = 'routeiq-a2a-list-tasks-page-token';
-const HKDF_INFO = 'aes-256-gcm v1';
+// Its own salt: the key is independent of the one sealing stored credentials.
+const PURPOSE = { salt: 'routeiq-a2a-list-tasks-page-token', prefix: 'rq1.' } as const;
 /** Longer tokens are refused unread (an agent's own tokens are far shorter). */
 const MAX_TOKEN_LENGTH = 16_384;
 
@@ -48,31 +44,28 @@ export interface A2aListScope {
  * or used by another key, on another agent registration or with other filters.
  */
 export class A2aPageTokenCodec {
-  private key: Buffer | undefined;
+  private box: SecretBox | undefined;
 
   /** `secret` is read on first use. */
   constructor(private readonly secret: () => string) {}
 
   seal(cursor: A2aListCursor, scope: A2aListScope): string {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv(ALGORITHM, this.derivedKey(), iv);
-    cipher.setAAD(associatedData(scope));
     const plain = JSON.stringify({
       u: cursor.upstreamToken,
       s: cursor.skip,
       ...(cursor.upstreamPageSize !== undefined && { p: cursor.upstreamPageSize }),
       ...(cursor.lastTaskId !== undefined && { l: cursor.lastTaskId }),
     });
-    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+    return this.sealer().seal(plain, associatedData(scope));
   }
 
   /** @throws A2aRpcError -32602 for a token this gateway did not make for this scope. */
   open(token: string, scope: A2aListScope): A2aListCursor {
-    const cursor =
-      token.startsWith(PREFIX) && token.length <= MAX_TOKEN_LENGTH
-        ? this.decrypt(Buffer.from(token.slice(PREFIX.length), 'base64url'), scope)
+    const plain =
+      token.length <= MAX_TOKEN_LENGTH
+        ? this.sealer().open(token, associatedData(scope))
         : undefined;
+    const cursor = plain === undefined ? undefined : cursorOf(JSON.parse(plain));
     if (cursor === undefined) {
       throw A2aRpcError.invalidParams(
         'Invalid pageToken: it was not issued by this gateway to this key for this listing',
@@ -81,24 +74,9 @@ export class A2aPageTokenCodec {
     return cursor;
   }
 
-  private decrypt(raw: Buffer, scope: A2aListScope): A2aListCursor | undefined {
-    if (raw.length < IV_BYTES + TAG_BYTES) return undefined;
-    let plain: string;
-    try {
-      const decipher = createDecipheriv(ALGORITHM, this.derivedKey(), raw.subarray(0, IV_BYTES));
-      decipher.setAAD(associatedData(scope));
-      decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      const body = raw.subarray(IV_BYTES + TAG_BYTES);
-      plain = Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
-    } catch {
-      return undefined;
-    }
-    return cursorOf(JSON.parse(plain));
-  }
-
-  private derivedKey(): Buffer {
-    this.key ??= Buffer.from(hkdfSync('sha256', this.secret(), HKDF_SALT, HKDF_INFO, 32));
-    return this.key;
+  private sealer(): SecretBox {
+    this.box ??= new SecretBox(this.secret(), PURPOSE);
+    return this.box;
   }
 }
 

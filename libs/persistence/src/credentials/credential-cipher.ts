@@ -1,11 +1,7 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { SecretBox } from '@routeiq/common';
 
 const PREFIX = 'enc:v1:';
-const ALGORITHM = 'aes-256-gcm';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
-const HKDF_SALT = 'routeiq-credentials';
-const HKDF_INFO = 'aes-256-gcm v1';
+const PURPOSE = { salt: 'routeiq-credentials', prefix: PREFIX } as const;
 
 /** A sealed credential that this key does not open (another key sealed it, or it was altered). */
 export class CredentialCipherError extends Error {
@@ -25,32 +21,22 @@ export class CredentialCipherError extends Error {
  * stored before encryption and is read as it is; it is sealed when next written.
  */
 export class CredentialCipher {
-  private readonly key: Buffer;
+  private readonly box: SecretBox;
 
   constructor(secret: string) {
-    this.key = Buffer.from(hkdfSync('sha256', secret, HKDF_SALT, HKDF_INFO, 32));
+    this.box = new SecretBox(secret, PURPOSE);
   }
 
   seal(plaintext: string): string {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv(ALGORITHM, this.key, iv);
-    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+    return this.box.seal(plaintext);
   }
 
   /** @throws CredentialCipherError when a sealed value does not open under this key. */
   open(stored: string): string {
-    if (!stored.startsWith(PREFIX)) return stored;
-    const raw = Buffer.from(stored.slice(PREFIX.length), 'base64url');
-    if (raw.length < IV_BYTES + TAG_BYTES) throw new CredentialCipherError();
-    try {
-      const decipher = createDecipheriv(ALGORITHM, this.key, raw.subarray(0, IV_BYTES));
-      decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      const body = raw.subarray(IV_BYTES + TAG_BYTES);
-      return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
-    } catch {
-      throw new CredentialCipherError();
-    }
+    if (!this.box.holds(stored)) return stored;
+    const opened = this.box.open(stored);
+    if (opened === undefined) throw new CredentialCipherError();
+    return opened;
   }
 
   sealOptional(value: string | null): string | null {
