@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { sendJson } from '@routeiq/common';
 import type { A2aForwardCall, A2aForwardOutcome } from './a2a-forward.types';
-import { readJsonAnswer } from './a2a-json-answer';
-import { isRecord } from './a2a-json-rpc';
+import { readJsonAnswer, sendJsonAnswer } from './a2a-json-answer';
 import { ownedIdsIn } from './a2a-methods';
-import { relayableHeaders } from './a2a-response-headers';
 import { A2aStreamRelay } from './a2a-stream.relay';
 import { A2aTaskLister } from './a2a-task.lister';
 import { A2aTaskOwnershipService } from './a2a-task-ownership.service';
@@ -47,14 +44,7 @@ export class A2aForwarderService {
     answer: A2aUpstreamAnswer,
   ): Promise<A2aForwardOutcome> {
     const message = await readJsonAnswer(call.agent.agentId, answer, call.signal);
-    const body = await this.callerMessage(call, message);
-    sendJson(call.res, answer.status, body, {
-      ...(relayableHeaders(answer.headers) as Record<string, string>),
-      ...call.replyHeaders,
-    });
-    return isRecord(body.error)
-      ? { status: 'error', errorType: String(body.error.code) }
-      : { status: 'ok' };
+    return sendJsonAnswer(call, answer, await this.callerMessage(call, message));
   }
 
   /** The agent's response in the caller's version, its tasks recorded. */

@@ -1,5 +1,8 @@
+import { sendJson } from '@routeiq/common';
 import { A2aException } from '../a2a.exception';
+import type { A2aForwardCall, A2aForwardOutcome } from './a2a-forward.types';
 import { isRecord } from './a2a-json-rpc';
+import { relayableHeaders } from './a2a-response-headers';
 import type { A2aUpstreamAnswer } from './a2a-upstream.client';
 
 /** Larger JSON answers are refused: a JSON-RPC result is read whole before it is relayed. */
@@ -28,6 +31,21 @@ export async function readJsonAnswer(
     throw A2aException.upstreamError(agentId, detail);
   }
   return message;
+}
+
+/** Writes `body` to the caller with the agent's status and relayable headers. */
+export function sendJsonAnswer(
+  call: A2aForwardCall,
+  answer: A2aUpstreamAnswer,
+  body: Record<string, unknown>,
+): A2aForwardOutcome {
+  sendJson(call.res, answer.status, body, {
+    ...(relayableHeaders(answer.headers) as Record<string, string>),
+    ...call.replyHeaders,
+  });
+  return isRecord(body.error)
+    ? { status: 'error', errorType: String(body.error.code) }
+    : { status: 'ok' };
 }
 
 function ok(status: number): boolean {

@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { sendJson } from '@routeiq/common';
 import { A2aException } from '../a2a.exception';
 import type { A2aForwardCall, A2aForwardOutcome } from './a2a-forward.types';
-import { readJsonAnswer } from './a2a-json-answer';
-import { isRecord } from './a2a-json-rpc';
+import { readJsonAnswer, sendJsonAnswer } from './a2a-json-answer';
 import { A2aPageTokenCodec, type A2aListScope } from './a2a-page-token.codec';
-import { relayableHeaders } from './a2a-response-headers';
 import {
   A2A_LIST_TASKS_MAX_UPSTREAM_PAGES,
   collectOwnTasks,
@@ -64,14 +61,7 @@ export class A2aTaskLister {
         ? outcome.failure
         : { jsonrpc: '2.0', id: call.plan.id, result: this.result(outcome.listing, plan.scope) };
     // `last` is set: collectOwnTasks reads at least one page or throws.
-    const answer = last!;
-    sendJson(call.res, answer.status, body, {
-      ...(relayableHeaders(answer.headers) as Record<string, string>),
-      ...call.replyHeaders,
-    });
-    return isRecord(body.error)
-      ? { status: 'error', errorType: String(body.error.code) }
-      : { status: 'ok' };
+    return sendJsonAnswer(call, last!, body);
   }
 
   private async pageAnswer(
