@@ -127,6 +127,16 @@ describe('Tracing of MCP tools run in a chat completion (gateway process)', () =
       name: 'POST /v1/chat/completions',
       parentSpanId: caller.spanId,
     });
+    // The request as the client sees it: one chat, every turn's tokens, one round of tools.
+    expect(server.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'gen_ai.response.model': 'gpt-4o-mini',
+      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.usage.input_tokens': 30,
+      'gen_ai.usage.output_tokens': 9,
+      'routeiq.mcp.tool_turns': 1,
+    });
     const children = childrenOf(trace, server);
     const turns = children.filter(isTurn);
     expect(turns).toHaveLength(2);

@@ -1,3 +1,4 @@
+import { GatewayTracer } from '@routeiq/observability';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -84,6 +85,7 @@ describe(HostedToolChat.name, () => {
         const chat = new HostedToolChat(
           inference as unknown as InferenceService,
           NO_PLUGINS,
+          new GatewayTracer(),
           provider,
         );
         chat.run(JSON.parse(text), req as GatewayRequest, res).catch((error: GatewayException) => {

@@ -14,11 +14,13 @@ import {
   type ChatCompletionRequest,
   type Usage,
 } from '@routeiq/providers';
+import { GatewayTracer } from '@routeiq/observability';
 import { asGatewayException } from '../inference-call';
 import { CHAT_OPERATION } from '../inference-operation';
 import { InferenceService } from '../inference.service';
 import type { RequestStage } from '../hooks/request-stage';
 import { RequestStages } from '../hooks/request-stages.service';
+import { describeToolLoopRequest } from '../telemetry/trace-attributes';
 import { openUpstreamCall } from '../upstream-call';
 import { toCompletionChunks } from './completion-chunks.mapper';
 import { runHostedToolLoop, type HostedToolLoopOutcome } from './hosted-tool-loop';
@@ -41,6 +43,7 @@ export class HostedToolChat {
   constructor(
     private readonly inference: InferenceService,
     private readonly stages: RequestStages,
+    private readonly tracer: GatewayTracer,
     @Optional() private readonly provider?: HostedToolProvider,
   ) {}
 
@@ -71,6 +74,8 @@ export class HostedToolChat {
         (elapsedMs) => (req.upstreamMs = (req.upstreamMs ?? 0) + elapsedMs),
       );
       const answer = stage ? await this.checked(stage, outcome, startedAt) : outcome.answer;
+      if (this.tracer.enabled)
+        describeToolLoopRequest(this.tracer, req, asked, answer, outcome.toolTurns);
       await reply(asked, { ...outcome, answer }, req, res, stage);
     } catch (error) {
       const failure = asGatewayException(this.logger, error, req.id, req);

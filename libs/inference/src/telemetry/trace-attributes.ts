@@ -1,6 +1,13 @@
 import type { Span } from '@opentelemetry/api';
 import type { GatewayRequest } from '@routeiq/common';
-import { Common, GenAi, genAiProviderName, RouteIq, Router } from '@routeiq/observability';
+import {
+  Common,
+  GenAi,
+  genAiProviderName,
+  RouteIq,
+  Router,
+  type GatewayTracer,
+} from '@routeiq/observability';
 import type { ResolvedDeployment } from '@routeiq/providers';
 import type { RoutingSession } from '@routeiq/routing';
 
@@ -103,4 +110,38 @@ export function outputText(payload: object): string {
   if (Array.isArray(body.choices))
     return JSON.stringify(body.choices.map((c) => c.message ?? c.text));
   return JSON.stringify(body.content ?? body.output ?? null);
+}
+
+/**
+ * The server span of a chat completion whose tools the gateway ran (the hosted tool loop), when it
+ * is traced: described as the one chat the client asked for, its usage the sum of every turn's
+ * (each turn is a span of its own under it). Leaves the span as it found it for the HTTP observer.
+ */
+export function describeToolLoopRequest(
+  tracer: GatewayTracer,
+  req: GatewayRequest,
+  request: { readonly model: string; readonly stream?: boolean | null },
+  answer: {
+    readonly model?: string;
+    readonly choices: readonly { readonly finish_reason?: string | null }[];
+    readonly usage?: { readonly prompt_tokens?: number; readonly completion_tokens?: number };
+  },
+  toolTurns: number,
+): void {
+  const server = tracer.adoptServerSpan(req);
+  if (server === undefined) return;
+  const span = server.span;
+  if (span.isRecording()) {
+    setRequestAttributes(span, 'chat', request.model, req, request.stream === true, request);
+    if (answer.model) span.setAttribute(GenAi.RESPONSE_MODEL, answer.model);
+    const reasons = answer.choices.flatMap((choice) => choice.finish_reason ?? []);
+    if (reasons.length > 0) span.setAttribute(GenAi.RESPONSE_FINISH_REASONS, reasons);
+    const usage = answer.usage;
+    if (typeof usage?.prompt_tokens === 'number')
+      span.setAttribute(GenAi.USAGE_INPUT_TOKENS, usage.prompt_tokens);
+    if (typeof usage?.completion_tokens === 'number')
+      span.setAttribute(GenAi.USAGE_OUTPUT_TOKENS, usage.completion_tokens);
+    span.setAttribute(RouteIq.MCP_TOOL_TURNS, toolTurns);
+  }
+  server.release();
 }

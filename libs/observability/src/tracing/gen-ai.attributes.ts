@@ -36,6 +36,8 @@ export const RouteIq = {
   FIRST_TOKEN_EVENT: 'routeiq.first_token',
   DECISION_EVENT: 'routeiq.router_decision.v1',
   DECISION_RECORD: 'routeiq.router_decision',
+  /** Rounds of MCP tool calls the gateway ran for a chat completion (the hosted tool loop). */
+  MCP_TOOL_TURNS: 'routeiq.mcp.tool_turns',
 } as const;
 
 export const Router = {
