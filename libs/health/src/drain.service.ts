@@ -46,6 +46,8 @@ export class DrainService {
   private lastArrival = 0;
   private connectionsClosed?: Promise<void>;
   private server?: Server;
+  /** Connections accepted so far (while attached). */
+  private accepted = 0;
 
   constructor(config: BackpressureConfig) {
     this.maxInFlight =
@@ -81,6 +83,7 @@ export class DrainService {
       if (!this.admit(req, res)) return;
       for (const listener of downstream) listener.call(server, req, res);
     });
+    server.on('connection', () => this.accepted++);
   }
 
   /**
@@ -111,11 +114,7 @@ export class DrainService {
   private async untilClosed(deadline: number, quietMs: number): Promise<boolean> {
     const server = this.server;
     if (!server) return true;
-    // net.Server's close, not http.Server's: the latter also drops idle keep-alive connections.
-    this.connectionsClosed ??= new Promise<void>((resolve) => {
-      if (server.listening) NetServer.prototype.close.call(server, () => resolve());
-      else resolve();
-    });
+    this.connectionsClosed ??= closeListener(server, deadline, () => this.accepted);
     let closed = false;
     void this.connectionsClosed.then(() => (closed = true));
     while (!closed && Date.now() < deadline) {
@@ -183,4 +182,29 @@ export class DrainService {
     res.setHeader(REQUEST_ID_HEADER, requestId);
     sendError(res, this.overCapacity, requestId);
   }
+}
+
+/**
+ * Closes the listening socket, then resolves once every connection has closed. Connections the
+ * kernel has completed but the process has not accepted yet are reset when the socket closes: a
+ * balancer that already wrote a POST into one answers its client with an error (nginx does not
+ * resend a POST). The socket is therefore closed in the check phase right after an event-loop
+ * poll that accepted nothing, so nothing waits unaccepted but what arrives within those
+ * microseconds; a poll that did accept makes it wait for the next one (up to `deadline`).
+ */
+function closeListener(server: Server, deadline: number, accepted: () => number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let seen = accepted();
+    const attempt = (): void => {
+      if (accepted() !== seen && Date.now() < deadline) {
+        seen = accepted();
+        setImmediate(attempt);
+        return;
+      }
+      // net.Server's close, not http.Server's: the latter also drops idle keep-alive connections.
+      if (server.listening) NetServer.prototype.close.call(server, () => resolve());
+      else resolve();
+    };
+    setImmediate(attempt);
+  });
 }
