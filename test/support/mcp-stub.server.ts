@@ -43,6 +43,8 @@ export interface McpStubOptions {
   /** Items per page of every `*\/list` answer (with `nextCursor`); default: one page. */
   readonly pageSize?: number;
   readonly auth?: McpStubAuth;
+  /** Waits this long before answering each `initialize` (a slow handshake); default none. */
+  readonly initializeDelayMs?: number;
 }
 
 /** A JSON-RPC request or notification as the stub received it, with its HTTP headers. */
@@ -162,6 +164,9 @@ export class McpStubServer {
       }
       const body = await readJson(req);
       this.record(body, req.headers);
+      if (this.options.initializeDelayMs && hasMethod(body, 'initialize')) {
+        await new Promise((resolve) => setTimeout(resolve, this.options.initializeDelayMs));
+      }
       const path = (req.url ?? '/').split('?')[0];
       if (path === '/mcp') return await this.streamable(req, res, body);
       if (path === '/sse' && req.method === 'GET') return await this.openSse(res);
@@ -264,4 +269,13 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const body = Buffer.concat(chunks).toString('utf8');
   return body ? (JSON.parse(body) as unknown) : undefined;
+}
+
+function hasMethod(body: unknown, method: string): boolean {
+  return (Array.isArray(body) ? body : [body]).some(
+    (message) =>
+      typeof message === 'object' &&
+      message !== null &&
+      (message as { method?: unknown }).method === method,
+  );
 }

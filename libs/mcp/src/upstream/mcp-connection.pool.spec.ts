@@ -108,6 +108,33 @@ describe(McpConnectionPool.name, () => {
     await eventually(async () => Promise.resolve(stub.openStreams === 0), 'shutdown closes it');
   });
 
+  it("bounds the handshake by the server's timeout, or by the opening request's when longer", async () => {
+    const slow = new McpStubServer({ initializeDelayMs: 300 });
+    await slow.start();
+    const slowHarness = upstreamHarness([`${slow.origin}/`]);
+    try {
+      slowHarness.directory.put(serverRecord('slow', slow.url, { timeoutMs: 100 }));
+
+      const byServer = await rejection(
+        slowHarness.upstream.callTool('slow', 'echo', { text: 'a' }),
+      );
+      const result = await slowHarness.upstream.callTool(
+        'slow',
+        'echo',
+        { text: 'b' },
+        { timeoutMs: 10_000 },
+      );
+
+      expect(byServer).toMatchObject({ code: McpErrorCode.UpstreamTimeout, status: 504 });
+      expect(byServer.message).toContain('100 ms');
+      expect(result).toEqual({ content: [{ type: 'text', text: 'b' }] });
+      expect(slow.received('initialize')).toHaveLength(2);
+    } finally {
+      await slowHarness.close();
+      await slow.stop();
+    }
+  });
+
   it('speaks the legacy HTTP+SSE transport', async () => {
     harness.directory.put(serverRecord('legacy', stub.sseUrl, { transport: 'sse' }));
     const traceId = '0af7651916cd43dd8448eb211c80319c';

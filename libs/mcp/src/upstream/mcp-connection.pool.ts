@@ -8,7 +8,7 @@ import {
 import type { McpServerRecord } from '@routeiq/persistence';
 import { McpServerDirectory } from '../catalog/mcp-catalog.types';
 import { McpConfig } from '../mcp.config';
-import { McpException } from '../mcp.exception';
+import { McpErrorCode, McpException } from '../mcp.exception';
 import { McpTransportFactory } from './mcp-transport.factory';
 import { isConnectionFatal } from './upstream-error.mapper';
 
@@ -27,6 +27,8 @@ interface Entry extends McpConnection {
   protocolVersion: string | null;
   ready: Promise<void>;
   closed: boolean;
+  /** The bound of the connection attempt. */
+  connectTimeoutMs: number;
 }
 
 /**
@@ -53,15 +55,37 @@ export class McpConnectionPool implements OnModuleDestroy {
 
   /**
    * The server's connection, connecting first when there is none. `signal` bounds this caller's
-   * wait only: the connection attempt is shared, and bounded by the server's timeout.
+   * wait only: the connection attempt is shared, and bounded by the server's timeout or, when
+   * longer, the deadline of the request that opened it (`requestTimeoutMs`). A caller that joined
+   * an attempt with a shorter bound than its own deadline tries once more when that bound passes.
    */
-  async acquire(record: McpServerRecord, signal?: AbortSignal): Promise<McpConnection> {
+  async acquire(
+    record: McpServerRecord,
+    signal?: AbortSignal,
+    requestTimeoutMs = 0,
+  ): Promise<McpConnection> {
+    const entry = this.current(record, requestTimeoutMs);
+    try {
+      await abortable(entry.ready, signal);
+      return entry;
+    } catch (err) {
+      const attemptTimedOut =
+        err instanceof McpException && err.code === (McpErrorCode.UpstreamTimeout as string);
+      if (signal?.aborted || !attemptTimedOut || requestTimeoutMs <= entry.connectTimeoutMs) {
+        throw err;
+      }
+      const next = this.current(record, requestTimeoutMs);
+      await abortable(next.ready, signal);
+      return next;
+    }
+  }
+
+  private current(record: McpServerRecord, requestTimeoutMs: number): Entry {
     let entry = this.entries.get(record.serverId);
     if (!entry || entry.closed) {
-      entry = this.open(record);
+      entry = this.open(record, requestTimeoutMs);
       this.entries.set(record.serverId, entry);
     }
-    await abortable(entry.ready, signal);
     return entry;
   }
 
@@ -95,7 +119,7 @@ export class McpConnectionPool implements OnModuleDestroy {
     return entry;
   }
 
-  private open(record: McpServerRecord): Entry {
+  private open(record: McpServerRecord, requestTimeoutMs: number): Entry {
     const { serverId } = record;
     const client = new Client(GATEWAY_CLIENT_INFO, { capabilities: {} });
     const entry: Entry = {
@@ -104,6 +128,7 @@ export class McpConnectionPool implements OnModuleDestroy {
       protocolVersion: null,
       ready: Promise.resolve(),
       closed: false,
+      connectTimeoutMs: Math.max(record.timeoutMs ?? this.config.callTimeoutMs, requestTimeoutMs),
     };
     entry.ready = this.connect(record, entry).catch(async (err: unknown) => {
       await this.discard(serverId, entry);
@@ -123,6 +148,7 @@ export class McpConnectionPool implements OnModuleDestroy {
   }
 
   private async connect(record: McpServerRecord, entry: Entry): Promise<void> {
+    const timeout = entry.connectTimeoutMs;
     const { transport, refusal } = this.transports.create(record);
     let connected = false;
     transport.onerror = (error) => {
@@ -139,7 +165,6 @@ export class McpConnectionPool implements OnModuleDestroy {
       entry.protocolVersion = version;
       setProtocolVersion?.(version);
     };
-    const timeout = record.timeoutMs ?? this.config.callTimeoutMs;
     // The legacy SSE handshake has no timeout of its own: a silent upstream must not hang it.
     const deadline = AbortSignal.timeout(timeout);
     try {

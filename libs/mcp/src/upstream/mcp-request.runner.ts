@@ -45,7 +45,9 @@ export class McpRequestRunner {
     const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
     const sdkOptions: RequestOptions = { signal, timeout: timeoutMs + SDK_TIMEOUT_SLACK_MS };
     try {
-      return await this.attempt(record, signal, (connection) => request(connection, sdkOptions));
+      return await this.attempt(record, signal, timeoutMs, (connection) =>
+        request(connection, sdkOptions),
+      );
     } catch (err) {
       if (deadline.aborted) throw McpException.upstreamTimeout(serverId, timeoutMs);
       if (options.signal?.aborted) {
@@ -58,9 +60,10 @@ export class McpRequestRunner {
   private async attempt<T>(
     record: McpServerRecord,
     signal: AbortSignal,
+    timeoutMs: number,
     send: (connection: McpConnection) => Promise<T>,
   ): Promise<T> {
-    const connection = await this.pool.acquire(record, signal);
+    const connection = await this.pool.acquire(record, signal, timeoutMs);
     try {
       return await send(connection);
     } catch (err) {
@@ -68,7 +71,7 @@ export class McpRequestRunner {
       // The upstream restarted or expired the session: it never saw this request, so one retry
       // on a new session is safe even for a tool call.
       await this.pool.discard(record.serverId, connection);
-      return send(await this.pool.acquire(record, signal));
+      return send(await this.pool.acquire(record, signal, timeoutMs));
     }
   }
 }
