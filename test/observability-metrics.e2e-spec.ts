@@ -580,7 +580,8 @@ describe('Metrics: circuit breakers', () => {
         circuit_breaker: {
           failure_threshold: 2,
           window_seconds: 60,
-          recovery_timeout_seconds: 2,
+          // Room for the scrape made while the breaker is open, on a busy machine.
+          recovery_timeout_seconds: 4,
           success_threshold: 2,
         },
       },
@@ -611,7 +612,7 @@ describe('Metrics: circuit breakers', () => {
 
     // Past recovery_timeout_seconds the breaker is half-open: no longer counted as open.
     stubs['brk-1']!.clearFailures();
-    await untilHealth(gw, 'brk-1', (h) => h.circuit === 'half_open', 5000);
+    await untilHealth(gw, 'brk-1', (h) => h.circuit === 'half_open', 10_000);
     expect(samples(await scrape(gw), 'routeiq_deployment_breakers_open')).toEqual([]);
     // Two trial successes close it.
     for (let i = 0; i < 2; i++)

@@ -96,7 +96,7 @@ describe('Two replicas sharing Postgres and Redis', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a key revoked on one replica stops working on the other within 1 s', async () => {
+  it('a key revoked on one replica stops working on the other at once, not after the cache TTL', async () => {
     const created = await admin(url(0), '/key/generate', { key_alias: 'revoke-me' });
     const key = created.body.key as string;
     expect((await chat(url(1), key)).status).toBe(200); // now cached on replica 1
@@ -104,11 +104,13 @@ describe('Two replicas sharing Postgres and Redis', () => {
     const revokedAt = Date.now();
     expect((await admin(url(0), '/key/delete', { keys: [key] })).status).toBe(200);
     let status = 200;
-    while (status === 200 && Date.now() - revokedAt < 3000) {
+    while (status === 200 && Date.now() - revokedAt < 10_000) {
       status = (await chat(url(1), key)).status;
     }
     expect(status).toBe(401);
-    expect(Date.now() - revokedAt).toBeLessThan(1000);
+    // Told over the bus: without it replica 1 would trust its cached key for 60 s. The bound is
+    // that, not a latency target (a busy machine can take a second or more).
+    expect(Date.now() - revokedAt).toBeLessThan(10_000);
 
     const blocked = await admin(url(1), '/key/generate', {});
     const second = blocked.body.key as string;

@@ -203,7 +203,8 @@ describe('Routing: circuit breakers', () => {
       circuit_breaker: {
         failure_threshold: 2,
         window_seconds: 60,
-        recovery_timeout_seconds: 1,
+        // Room for the calls the test makes while the breaker is open, on a busy machine.
+        recovery_timeout_seconds: 3,
         success_threshold: 2,
       },
     });
@@ -239,7 +240,7 @@ describe('Routing: circuit breakers', () => {
     expect(callsSince(stubs, before)).toEqual({ 'brk-1': 2, 'brk-2': 3 });
 
     // Half-open after recovery_timeout_seconds: one failed trial opens it again.
-    await untilHealth(gw, 'brk-1', (h) => h.circuit === 'half_open', 3000);
+    await untilHealth(gw, 'brk-1', (h) => h.circuit === 'half_open', 10_000);
     expect((await ready()).info.router).toEqual({ status: 'up', state: 'ok' });
     expect((await answeredBy(client, 'brk')).deployment).toBe('brk-2');
     expect(callsSince(stubs, before)).toEqual({ 'brk-1': 3, 'brk-2': 4 });
@@ -247,7 +248,7 @@ describe('Routing: circuit breakers', () => {
 
     // Half-open again, and the upstream has recovered: two successful trials close it.
     stubs['brk-1']!.clearFailures();
-    await untilHealth(gw, 'brk-1', (h) => h.circuit === 'half_open', 3000);
+    await untilHealth(gw, 'brk-1', (h) => h.circuit === 'half_open', 10_000);
     expect((await answeredBy(client, 'brk')).deployment).toBe('brk-1');
     expect((await healthOf(gw))['brk-1']!.circuit).toBe('half_open');
     expect((await answeredBy(client, 'brk')).deployment).toBe('brk-1');

@@ -62,7 +62,7 @@ describe('Routing: stream failover until the first content', () => {
     const config = {
       model_list: [
         // Weight 0: s-2 is only chosen once s-1 has been tried.
-        deployment('s', 's-1', stubs, { weight: 1, timeout: 10, stream_timeout: 0.5 }),
+        deployment('s', 's-1', stubs, { weight: 1, timeout: 10, stream_timeout: 1 }),
         deployment('s', 's-2', stubs, { weight: 0 }),
       ],
       router_settings: {
@@ -252,7 +252,9 @@ describe('Routing: stream failover until the first content', () => {
 
   it('lets a committed stream run past the request deadline (it bounds getting an answer)', async () => {
     const words = Array.from({ length: 10 }, (_, i) => contentChunk(`w${i} `));
-    stubs['s-1']!.script(CHAT, { kind: 'sse', chunks: [ROLE_CHUNK, ...words], gapMs: 100 });
+    // The first word comes 250 ms in (well inside the 1 s deadline and the 1 s stream_timeout
+    // between chunks, on a busy machine too); the last 2.5 s in.
+    stubs['s-1']!.script(CHAT, { kind: 'sse', chunks: [ROLE_CHUNK, ...words], gapMs: 250 });
     const before = countsOf(stubs);
     const { data: stream, response } = await client.chat.completions
       // `timeout` (seconds) is LiteLLM's request-level deadline, unknown to the SDK's types.
@@ -260,13 +262,13 @@ describe('Routing: stream failover until the first content', () => {
         model: 's',
         messages: hi,
         stream: true,
-        timeout: 0.4,
+        timeout: 1,
       } as ChatCompletionCreateParamsStreaming)
       .withResponse();
     const received: string[] = [];
     for await (const chunk of stream) received.push(chunk.choices[0]?.delta.content ?? '');
 
-    // ~1 s of stream against a 0.4 s deadline: every word arrives, no error.
+    // 2.5 s of stream against a 1 s deadline: every word arrives, no error.
     expect(received.join('')).toBe(words.map((_, i) => `w${i} `).join(''));
     expect(callsSince(stubs, before)).toEqual({ 's-1': 1 });
     const decision = await decisionOf(gw, response.headers.get('x-request-id'));

@@ -1,4 +1,4 @@
-import { BedrockStubServer, type BedrockStubFrame } from '@routeiq/testing';
+import { BedrockStubServer, eventually, type BedrockStubFrame } from '@routeiq/testing';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../contract/openai-wire.types';
 import { ProviderErrorKind } from '../contract/provider-error-kind';
 import { ProviderErrorCode } from '../contract/provider.exception';
@@ -268,7 +268,8 @@ describe(`${BedrockAdapter.name} streaming`, () => {
       break;
     }
     expect(seen).toEqual([GOLDEN_CHUNKS[0]]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Unaborted, the stub finishes its answer and the count stays 0.
+    await eventually(() => stub.abortedRequests > 0, 'the stub sees the request aborted');
     expect(stub.abortedRequests).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import { GeminiStubServer, googleError } from '@routeiq/testing';
+import { eventually, GeminiStubServer, googleError } from '@routeiq/testing';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../contract/openai-wire.types';
 import { ProviderErrorKind } from '../contract/provider-error-kind';
 import { UpstreamHttpClient } from '../http/upstream-http.client';
@@ -198,7 +198,8 @@ describe(`${GeminiAdapter.name} streaming`, () => {
     const stream = await ctx.deployment.adapter.chatStream(REQUEST, ctx);
     for await (const _chunk of stream) break;
 
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Unaborted, the stub finishes its answer and the count stays 0.
+    await eventually(() => stub.abortedRequests > 0, 'the stub sees the request aborted');
     expect(stub.abortedRequests).toBe(1);
   });
 });

@@ -1,4 +1,5 @@
 import { AuditLogStore, type AuditLogRecord } from '@routeiq/persistence';
+import { eventually } from '@routeiq/testing';
 import { toAuditLogRecord } from './audit-record.mapper';
 import { AuditLogWriter } from './audit-log.writer';
 import { openAuditDatabase, type AuditDatabase } from './__fixtures__/audit-database';
@@ -40,9 +41,7 @@ describe(AuditLogWriter.name, () => {
   it('flushes on its timer', async () => {
     writer = new AuditLogWriter(new AuditLogStore(db.dataSource), { flushIntervalMs: 20 });
     writer.enqueue(record(1));
-    for (let attempt = 0; attempt < 100 && writer.stats.written === 0; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await eventually(() => writer.stats.written > 0, 'the timer flushes the record');
     expect(await db.rows()).toHaveLength(1);
   });
 

@@ -195,18 +195,30 @@ describe(GatewaySpanExporter.name, () => {
   });
 
   it('sends a batch once it holds the batch size, the rest after the delay', async () => {
-    const { sender, exporter, tracer } = pipeline({
-      maxExportBatchSize: 3,
-      scheduledDelayMillis: 50,
-    });
+    // The delay on a fake clock: on the real one a busy machine can pass 50 ms before the first
+    // check (sending span 3 early) or take longer than a fixed wait to send it.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const { sender, exporter, tracer } = pipeline({
+        maxExportBatchSize: 3,
+        scheduledDelayMillis: 50,
+      });
 
-    endSpans(tracer, 4);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(spanNames(sender.bodies)).toEqual(['span 0', 'span 1', 'span 2']);
+      endSpans(tracer, 4);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(spanNames(sender.bodies)).toEqual(['span 0', 'span 1', 'span 2']);
 
-    await new Promise((resolve) => setTimeout(resolve, 120));
-    expect(spanNames(sender.bodies)).toEqual(['span 0', 'span 1', 'span 2', 'span 3']);
-    await exporter.shutdown();
+      await jest.advanceTimersByTimeAsync(49);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(spanNames(sender.bodies)).toEqual(['span 0', 'span 1', 'span 2']);
+
+      await jest.advanceTimersByTimeAsync(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(spanNames(sender.bodies)).toEqual(['span 0', 'span 1', 'span 2', 'span 3']);
+      await exporter.shutdown();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('sends nothing for unsampled spans and nothing when there is nothing to send', async () => {
