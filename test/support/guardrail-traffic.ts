@@ -85,6 +85,64 @@ export function streamOf(pieces: readonly string[]): StubBehaviour {
   };
 }
 
+const TOOL_CALL = { id: 'call_1', type: 'function' };
+
+/** An OpenAI chat completion calling `name` with `args` (JSON text), without text. */
+export function toolCallAnswer(name: string, args: string): StubBehaviour {
+  const call = { ...TOOL_CALL, function: { name, arguments: args } };
+  return {
+    kind: 'json',
+    status: 200,
+    body: {
+      id: 'chatcmpl-tool',
+      object: 'chat.completion',
+      created: 1_700_000_000,
+      model: 'gpt-4o-mini',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: null, tool_calls: [call] },
+          finish_reason: 'tool_calls',
+        },
+      ],
+      usage: { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14 },
+    },
+  };
+}
+
+/** An OpenAI chat stream calling `name`, its arguments arriving in `pieces`. */
+export function toolCallStream(name: string, pieces: readonly string[]): StubBehaviour {
+  const base = {
+    id: 'chatcmpl-tool',
+    object: 'chat.completion.chunk',
+    created: 1_700_000_000,
+    model: 'gpt-4o-mini',
+  };
+  const chunk = (delta: object, finish: string | null = null) => ({
+    ...base,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
+  const start = { index: 0, ...TOOL_CALL, function: { name, arguments: '' } };
+  return {
+    kind: 'sse',
+    chunks: [
+      chunk({ role: 'assistant', content: null, tool_calls: [start] }),
+      ...pieces.map((piece) =>
+        chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }),
+      ),
+      chunk({}, 'tool_calls'),
+    ],
+  };
+}
+
+/** The tool-call argument fragments of chat chunks, in order. */
+export function streamedArguments(frames: readonly Body[]): string[] {
+  return frames
+    .flatMap((frame) => (frame.choices as Array<{ delta?: Body }> | undefined) ?? [])
+    .flatMap((choice) => (choice.delta?.tool_calls as Body[] | undefined) ?? [])
+    .map((call) => (call.function as { arguments?: string } | undefined)?.arguments ?? '');
+}
+
 /** The `data:` payloads of an SSE body, `[DONE]` left out; each must be JSON. */
 export function sseFrames(text: string): Body[] {
   return text

@@ -103,6 +103,9 @@ export class StreamRelay {
       if (call.clientGone()) outcome.statusCode = 499;
       return undefined;
     } catch (error) {
+      // A refusal mid-stream (a guardrail's block) leaves the upstream unread: stop it, so its
+      // connection does not idle on until the upstream gives up. A failed upstream is done already.
+      await iterator.return?.().catch(() => undefined);
       const failure = this.toGatewayError(error, outcome.requestId);
       if (!call.clientGone()) writer.fail(failure, outcome.requestId);
       outcome.statusCode = call.clientGone() ? 499 : failure.status;

@@ -3,11 +3,6 @@ import type { GuardedText } from './guardrail.types';
 
 /** A text inside a request or an answer, that a guardrail may replace. */
 export interface TextSlot extends GuardedText {
-  /**
-   * The text may be JSON (tool-call arguments, tool results): a guardrail that rewrites it keeps
-   * valid JSON valid.
-   */
-  readonly json?: boolean;
   set(value: string): void;
 }
 

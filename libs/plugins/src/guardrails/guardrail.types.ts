@@ -23,6 +23,11 @@ export interface GuardedText {
   readonly text: string;
   /** `user`, `assistant`, `system`, `tool`, … when the text sits in a message. */
   readonly role?: string;
+  /**
+   * The text may be JSON (tool-call arguments, tool results): a guardrail that rewrites it keeps
+   * valid JSON valid.
+   */
+  readonly json?: boolean;
 }
 
 /** A guardrail's finding on a set of texts. */

@@ -49,6 +49,7 @@ describe(GuardrailsConfig.name, () => {
       applyTo: 'both',
       timeoutMs: 5000,
     });
+    expect(config.streamHoldMaxBytes).toBe(1_048_576);
   });
 
   it('reads the variables (any case, trimmed lists)', () => {
@@ -63,7 +64,9 @@ describe(GuardrailsConfig.name, () => {
       LLAMAGUARD_ENABLED: 'true',
       LLAMAGUARD_MODEL: 'llama-guard',
       LLAMAGUARD_TIMEOUT_MS: '1500',
+      GUARDRAIL_STREAM_HOLD_MAX_BYTES: ' 4096 ',
     });
+    expect(config.streamHoldMaxBytes).toBe(4096);
     expect(config.pii).toEqual({
       enabled: true,
       action: 'block',
@@ -142,6 +145,10 @@ describe(GuardrailsConfig.name, () => {
       { ...BEDROCK, BEDROCK_GUARDRAIL_ENDPOINT: 'ftp://x' },
       'BEDROCK_GUARDRAIL_ENDPOINT: must be an http(s) URL',
     ],
+    ...['1k', '1023', '2048.5', '2000000000'].map((value): [Record<string, string>, string] => [
+      { GUARDRAIL_STREAM_HOLD_MAX_BYTES: value },
+      'GUARDRAIL_STREAM_HOLD_MAX_BYTES: must be an integer from 1024 to 1073741824',
+    ]),
     [
       { BEDROCK_GUARDRAIL_VERSION: 'latest' },
       'BEDROCK_GUARDRAIL_VERSION: must be DRAFT or a version number',

@@ -35,6 +35,9 @@ const eachOf = (values: readonly string[]): ValidationOptions => ({
 const BOOLEAN: ValidationOptions = { message: 'must be true or false (got $value)' };
 const RATIO: ValidationOptions = { message: 'must be a number from 0 to 1 (got $value)' };
 const TIMEOUT: ValidationOptions = { message: 'must be an integer from 1 to 600000 (got $value)' };
+const HOLD_BYTES: ValidationOptions = {
+  message: 'must be an integer from 1024 to 1073741824 (got $value)',
+};
 const REQUIRED = (what: string): ValidationOptions => ({ message: `is required when ${what}` });
 
 /** Every guardrail variable, validated at boot; `GuardrailsConfig` is built from it. */
@@ -88,6 +91,11 @@ export class GuardrailsEnv {
   @IsString(REQUIRED('BEDROCK_GUARDRAIL_ENABLED is true'))
   awsSecretAccessKey!: string | undefined;
   awsSessionToken!: string | undefined;
+
+  @IsInt(HOLD_BYTES)
+  @Min(1024, HOLD_BYTES)
+  @Max(1_073_741_824, HOLD_BYTES)
+  streamHoldMaxBytes!: number;
 }
 
 export interface PiiSettings {
@@ -143,6 +151,8 @@ export class GuardrailsConfig {
     readonly contentFilter: ContentFilterSettings,
     readonly llamaGuard: LlamaGuardSettings,
     readonly bedrock: BedrockGuardrailSettings,
+    /** Most text and tool-call arguments (UTF-8 bytes) LlamaGuard or Bedrock holds of a stream. */
+    readonly streamHoldMaxBytes: number,
   ) {}
 }
 
@@ -172,6 +182,7 @@ const NAMES: Partial<Record<keyof GuardrailsEnv, string>> = {
   bedrockTimeoutMs: 'BEDROCK_GUARDRAIL_TIMEOUT_MS',
   awsAccessKeyId: 'AWS_ACCESS_KEY_ID',
   awsSecretAccessKey: 'AWS_SECRET_ACCESS_KEY',
+  streamHoldMaxBytes: 'GUARDRAIL_STREAM_HOLD_MAX_BYTES',
 };
 
 function readEnv(env: Env): Record<keyof GuardrailsEnv, unknown> {
@@ -205,6 +216,7 @@ function readEnv(env: Env): Record<keyof GuardrailsEnv, unknown> {
     awsAccessKeyId: envText(env, 'AWS_ACCESS_KEY_ID'),
     awsSecretAccessKey: envText(env, 'AWS_SECRET_ACCESS_KEY'),
     awsSessionToken: envText(env, 'AWS_SESSION_TOKEN'),
+    streamHoldMaxBytes: envNumber(env, 'GUARDRAIL_STREAM_HOLD_MAX_BYTES', 1_048_576),
   };
 }
 
@@ -237,6 +249,7 @@ export function resolveGuardrailsConfig(env: Env): GuardrailsConfig {
       timeoutMs: e.llamaGuardTimeoutMs,
     },
     bedrockSettings(e),
+    e.streamHoldMaxBytes,
   );
 }
 

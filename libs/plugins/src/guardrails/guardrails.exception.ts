@@ -3,6 +3,7 @@ import { GatewayException } from '@routeiq/common';
 export enum GuardrailErrorCode {
   Blocked = 'guardrail_blocked',
   Unavailable = 'guardrail_unavailable',
+  OutputTooLarge = 'guardrail_output_too_large',
 }
 
 /**
@@ -36,6 +37,22 @@ export class GuardrailException extends GatewayException {
       },
       guardrail,
       category,
+    );
+  }
+
+  /**
+   * 400: a streamed answer grew past what the guardrail holds back to judge it whole
+   * (`GUARDRAIL_STREAM_HOLD_MAX_BYTES`); it is refused rather than written unjudged.
+   */
+  static outputTooLarge(guardrail: string, maxBytes: number): GuardrailException {
+    return new GuardrailException(
+      {
+        status: 400,
+        code: GuardrailErrorCode.OutputTooLarge,
+        message: `Answer blocked by guardrail ${guardrail}: the streamed answer is larger than the ${maxBytes} bytes it can hold to check`,
+      },
+      guardrail,
+      'output_too_large',
     );
   }
 

@@ -166,4 +166,60 @@ describe(HeldAnswer.name, () => {
     expect(JSON.stringify(out[4])).toContain('"text":"Mail {EMAIL} now"');
     expect(JSON.stringify(out)).not.toContain('jane');
   });
+
+  describe('tool-call arguments and size', () => {
+    const call = (text: string, index = 0) => ({
+      ...chatChunk(undefined),
+      choices: [{ index: 0, delta: { tool_calls: [{ index, function: { arguments: text } }] } }],
+    });
+
+    it('assembles each chat tool call’s argument fragments, in the order the calls began', () => {
+      const held = holding([call('{"a":', 1), call('{"b":2}', 0), call('1}', 1)]);
+      expect(held.toolArguments()).toEqual(['{"a":1}', '{"b":2}']);
+      expect(held.texts()).toEqual([]);
+    });
+
+    it('takes Responses arguments from their deltas, and repeats only when they differ', () => {
+      const at = { item_id: 'fc_1', output_index: 1 };
+      const item = { type: 'function_call', name: 'f', arguments: '{"q":"x"}' };
+      const held = holding([
+        { type: 'response.function_call_arguments.delta', ...at, delta: '{"q":' },
+        { type: 'response.function_call_arguments.delta', ...at, delta: '"x"}' },
+        { type: 'response.function_call_arguments.done', ...at, arguments: '{"q":"x"}' },
+        { type: 'response.output_item.done', output_index: 1, item },
+        { type: 'response.completed', response: { output: [{ ...item, arguments: '{"q":"y"}' }] } },
+      ]);
+      expect(held.toolArguments()).toEqual(['{"q":"x"}', '{"q":"y"}']);
+    });
+
+    it('reads Messages input_json_delta and a tool_use start that carries its input', () => {
+      const held = holding([
+        { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', input: {} } },
+        {
+          type: 'content_block_delta',
+          index: 1,
+          delta: { type: 'input_json_delta', partial_json: '{"k":' },
+        },
+        {
+          type: 'content_block_delta',
+          index: 1,
+          delta: { type: 'input_json_delta', partial_json: '1}' },
+        },
+        {
+          type: 'content_block_start',
+          index: 2,
+          content_block: { type: 'tool_use', input: { z: 0 } },
+        },
+      ]);
+      expect(held.toolArguments()).toEqual(['{"k":1}', '{"z":0}']);
+    });
+
+    it('counts the UTF-8 bytes of the text and arguments held, nothing else', () => {
+      const held = new HeldAnswer();
+      expect(held.hold(chat[0]!)).toBe(0);
+      expect(held.hold(chatChunk('héllo'))).toBe(6);
+      expect(held.hold(call('{"€":1}'))).toBe(6 + 9);
+      expect(held.hold(USAGE_CHUNK)).toBe(15);
+    });
+  });
 });

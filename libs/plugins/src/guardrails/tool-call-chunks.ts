@@ -198,3 +198,11 @@ export function withWholeToolArguments(chunk: object, redact: (text: string) => 
       return chunk;
   }
 }
+
+/** Calls `visit` with each non-empty whole arguments text the chunk repeats (see above). */
+export function eachWholeToolArguments(chunk: object, visit: (text: string) => void): void {
+  withWholeToolArguments(chunk, (text) => {
+    if (text !== '') visit(text);
+    return text;
+  });
+}

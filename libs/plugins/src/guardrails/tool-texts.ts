@@ -1,5 +1,6 @@
-import type { PluginEndpoint } from '../plugin.types';
-import { contentSlots, slot, type TextSlot } from './guardrail-texts';
+import type { PluginEndpoint, PluginRequestContext } from '../plugin.types';
+import { contentSlots, requestSlots, resultSlots, slot, type TextSlot } from './guardrail-texts';
+import type { GuardedText } from './guardrail.types';
 
 type Json = Record<string, unknown>;
 
@@ -90,4 +91,20 @@ export function resultToolSlots(result: Json): TextSlot[] {
   }
   if (Array.isArray(result.content)) return blockSlots(result.content);
   return listOf(result.output).flatMap(itemSlots);
+}
+
+/** The request's texts with its tool texts: message texts, tool-call arguments, tool results. */
+export function requestTextsWithTools(ctx: PluginRequestContext): TextSlot[] {
+  const { endpoint, request } = ctx;
+  return [...requestSlots(endpoint, request), ...requestToolSlots(endpoint, request)];
+}
+
+/** A unary answer's texts with the arguments of its tool calls. */
+export function answerTextsWithTools(result: Json): TextSlot[] {
+  return [...resultSlots(result), ...resultToolSlots(result)];
+}
+
+/** Whether a checked text is tool-call arguments the model wrote (not a tool's result). */
+export function isToolCallArguments(text: GuardedText): boolean {
+  return text.json === true && text.role === 'assistant';
 }

@@ -149,4 +149,84 @@ describe(BedrockGuardrailPlugin.name, () => {
     expect(guard.onStreamChunk).toBeUndefined();
     expect(guard.onStreamEnd).toBeUndefined();
   });
+
+  describe('tool calls', () => {
+    const callChunk = (args: string, id?: string) => ({
+      ...chatChunk(undefined),
+      choices: [
+        {
+          index: 0,
+          delta: {
+            tool_calls: [{ index: 0, ...(id && { id }), function: { arguments: args } }],
+          },
+          finish_reason: null,
+        },
+      ],
+    });
+    const toolAnswer = (args: string) => ({
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: 'Sending to a@b.io',
+            tool_calls: [
+              { id: 'c1', type: 'function', function: { name: 'mail', arguments: args } },
+            ],
+          },
+        },
+      ],
+    });
+
+    it('blocks a unary answer whose tool-call arguments Bedrock masks, naming the policy', async () => {
+      const { guard, calls } = plugin(anonymise);
+      const ctx = guardrailContext({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+      const success = { result: toolAnswer('{"to":"jane@example.com"}') } as never;
+      await expect(guard.onLlmSuccess(ctx, success)).rejects.toMatchObject({
+        code: 'guardrail_blocked',
+        message: 'Request blocked by guardrail bedrock: sensitive_information:email',
+      });
+      expect(calls[0]!.texts).toEqual(['Sending to a@b.io', '{"to":"jane@example.com"}']);
+    });
+
+    it('masks the text of a unary answer and keeps clean tool-call arguments as they came', async () => {
+      const { guard } = plugin(anonymise);
+      const ctx = guardrailContext({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+      const success: { result: Json } = { result: toolAnswer('{"to":"ops"}') };
+      await guard.onLlmSuccess(ctx, success as never);
+      const message = (success.result.choices as Array<{ message: Json }>)[0]!.message;
+      expect(message.content).toBe('Sending to {EMAIL}');
+      const [call] = message.tool_calls as Array<{ function: { arguments: string } }>;
+      expect(call!.function.arguments).toBe('{"to":"ops"}');
+    });
+
+    it('refuses a streamed tool call whose arguments Bedrock masks, releasing none of it', async () => {
+      const { guard, calls } = plugin(anonymise);
+      const ctx = streamed();
+      const chunks = [callChunk('{"to":"jane.d', 'call_1'), callChunk('oe@example.com"}')];
+      for (const chunk of chunks) expect(guard.onStreamChunk!(ctx, chunk)).toEqual([]);
+      await expect(guard.onStreamEnd!(ctx)).rejects.toMatchObject({ code: 'guardrail_blocked' });
+      expect(calls[0]!.texts).toEqual(['{"to":"jane.doe@example.com"}']);
+    });
+
+    it('sends the request’s tool-call arguments and tool results (source INPUT)', async () => {
+      const { guard, calls } = plugin(deny);
+      const ctx = guardrailContext(
+        {
+          model: 'm',
+          messages: [
+            { role: 'user', content: [{ type: 'text', text: 'Look it up' }] },
+            {
+              role: 'assistant',
+              content: [{ type: 'tool_use', id: 't', name: 'f', input: { q: 1 } }],
+            },
+            { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: 'r' }] },
+          ],
+        },
+        { endpoint: 'messages' },
+      );
+      await expect(guard.onLlmPreCall(ctx)).rejects.toMatchObject({ code: 'guardrail_blocked' });
+      expect(calls[0]).toMatchObject({ source: 'INPUT', texts: ['Look it up', '{"q":1}', 'r'] });
+    });
+  });
 });

@@ -2,15 +2,18 @@ import { Injectable } from '@nestjs/common';
 import type { PluginRequestContext } from '../../plugin.types';
 import { GuardrailsConfig, type BedrockGuardrailSettings } from '../guardrails.config';
 import type { GuardedText, GuardrailDirection, GuardrailVerdict } from '../guardrail.types';
+import type { TextSlot } from '../guardrail-texts';
 import { RemoteGuardrailPlugin } from '../remote-guardrail.plugin';
+import { isToolCallArguments, requestTextsWithTools } from '../tool-texts';
 import { BedrockGuardrailClient } from './bedrock-guardrail.client';
 import { bedrockDecision, type GuardrailSource } from './bedrock-guardrail.mapper';
 
 /**
  * AWS Bedrock Guardrails (`BEDROCK_GUARDRAIL_*`): the request's texts and the answer's (a streamed
- * one held back until it is judged) go to ApplyGuardrail; a blocking policy blocks with its
- * categories, an anonymising one replaces the texts with Bedrock's masked versions. Fails closed:
- * no answer in time is a 503.
+ * one held back until it is judged), tool-call arguments and tool results included, go to
+ * ApplyGuardrail; a blocking policy blocks with its categories, an anonymising one replaces the
+ * texts with Bedrock's masked versions (masked tool-call arguments block). Fails closed: no answer
+ * in time is a 503.
  */
 @Injectable()
 export class BedrockGuardrailPlugin extends RemoteGuardrailPlugin<BedrockGuardrailSettings> {
@@ -21,10 +24,30 @@ export class BedrockGuardrailPlugin extends RemoteGuardrailPlugin<BedrockGuardra
     config: GuardrailsConfig,
     private readonly client: BedrockGuardrailClient,
   ) {
-    super(config.bedrock);
+    super(config.bedrock, config.streamHoldMaxBytes);
+  }
+
+  /** Tool-call arguments and tool results too. */
+  protected override requestTexts(ctx: PluginRequestContext): TextSlot[] {
+    return requestTextsWithTools(ctx);
   }
 
   protected async inspect(
+    texts: readonly GuardedText[],
+    direction: GuardrailDirection,
+    ctx: PluginRequestContext,
+  ): Promise<GuardrailVerdict> {
+    const verdict = await this.decide(texts, direction, ctx);
+    // Masked tool-call arguments would call the tool with Bedrock's placeholders, which need not
+    // even keep the JSON valid: a mask that touches them blocks instead.
+    const masksArguments =
+      verdict.kind === 'redact' &&
+      texts.some((text, at) => isToolCallArguments(text) && verdict.texts[at] !== text.text);
+    if (!masksArguments) return verdict;
+    return { kind: 'flag', action: 'block', categories: verdict.categories };
+  }
+
+  private async decide(
     texts: readonly GuardedText[],
     direction: GuardrailDirection,
     ctx: PluginRequestContext,

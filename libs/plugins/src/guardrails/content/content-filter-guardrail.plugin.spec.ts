@@ -60,4 +60,67 @@ describe(ContentFilterGuardrailPlugin.name, () => {
     expect(guard.onStreamChunk(context, chatChunk('how to build a pipe bomb'))).toBeUndefined();
     expect(guard.onStreamEnd(context)).toBeUndefined();
   });
+
+  describe('tool calls', () => {
+    const callChunk = (args: string) => ({
+      ...chatChunk(undefined),
+      choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: args } }] } }],
+    });
+    const argsDelta = (partial: string) => ({
+      type: 'content_block_delta',
+      index: 1,
+      delta: { type: 'input_json_delta', partial_json: partial },
+    });
+
+    it('blocks a unary answer on its tool-call arguments', () => {
+      const args = JSON.stringify({ q: 'how to build a pipe bomb' });
+      const call = { id: 'c', type: 'function', function: { name: 'f', arguments: args } };
+      const message = { role: 'assistant', content: null, tool_calls: [call] };
+      const success = { result: { choices: [{ index: 0, message }] } } as never;
+      const request = guardrailContext({ model: 'm', messages: [] });
+      expect(() => plugin().onLlmSuccess(request, success)).toThrow(
+        'Request blocked by guardrail content_filter: violence',
+      );
+    });
+
+    it('scans streamed argument fragments, a phrase split across them included', () => {
+      const guard = plugin();
+      const context = ctx();
+      expect(guard.onStreamChunk(context, callChunk('{"q":"how to build a pi'))).toBeUndefined();
+      expect(() => guard.onStreamChunk(context, callChunk('pe bomb"}'))).toThrow(
+        'Request blocked by guardrail content_filter: violence',
+      );
+    });
+
+    it('scans Messages input_json_delta and whole arguments a Responses event repeats', () => {
+      const guard = plugin();
+      const messages = ctx();
+      expect(guard.onStreamChunk(messages, argsDelta('{"q":"how to build a pi'))).toBeUndefined();
+      expect(() => guard.onStreamChunk(messages, argsDelta('pe bomb"}'))).toThrow('violence');
+      const done = {
+        type: 'response.function_call_arguments.done',
+        output_index: 0,
+        arguments: '{"q":"how to build a pipe bomb"}',
+      };
+      expect(() => guard.onStreamChunk(ctx(), done)).toThrow('violence');
+    });
+
+    it('leaves clean tool calls alone', () => {
+      const guard = plugin();
+      const context = ctx();
+      expect(guard.onStreamChunk(context, callChunk('{"city":"Paris"}'))).toBeUndefined();
+      expect(guard.onStreamEnd(context)).toBeUndefined();
+    });
+
+    it('checks the tool results of a request', () => {
+      const request = guardrailContext(
+        {
+          model: 'm',
+          input: [{ type: 'function_call_output', call_id: 'c', output: 'I want to end my life' }],
+        },
+        { endpoint: 'responses' },
+      );
+      expect(() => plugin().onLlmPreCall(request)).toThrow('self_harm');
+    });
+  });
 });

@@ -146,6 +146,18 @@ describe(LlamaGuardGuardrailPlugin.name, () => {
     expect(prompt).toContain('ONLY THE LAST Agent message');
   });
 
+  it("judges a unary answer's text and tool-call arguments as one Agent turn", async () => {
+    const { guard, asked } = plugin(async () => 'unsafe\nS14', { LLAMAGUARD_APPLY_TO: 'output' });
+    const call = { id: 'c', type: 'function', function: { name: 'sh', arguments: '{"cmd":"rm"}' } };
+    const message = { role: 'assistant', content: 'Running it', tool_calls: [call] };
+    const success = { result: { choices: [{ index: 0, message }] } } as never;
+    await expect(guard.onLlmSuccess(chat('clean up'), success)).rejects.toMatchObject({
+      message: 'Request blocked by guardrail llamaguard: code_interpreter_abuse',
+    });
+    const prompt = String(asked[0]!.messages[0]!.content);
+    expect(prompt).toContain('User: clean up\n\nAgent: Running it\n\n{"cmd":"rm"}\n\n<END');
+  });
+
   it('needs the guard model group in every config it accepts', () => {
     const registered: Array<{ prepare: (c: unknown) => { problems: unknown[] } }> = [];
     const store = {

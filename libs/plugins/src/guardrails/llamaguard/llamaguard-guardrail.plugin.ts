@@ -11,9 +11,9 @@ import { llamaGuardPrompt, parseLlamaGuard } from './llamaguard.prompt';
 
 /**
  * LlamaGuard (`LLAMAGUARD_*`): asks a Llama Guard model group of the config's `model_list`
- * whether the conversation's last user turn (input) or the answer (output; a streamed one is held
- * back until it is judged) is safe; unsafe blocks with the hazard categories. Fails closed: no
- * verdict in time is a 503.
+ * whether the conversation's last user turn (input) or the answer with its tool-call arguments
+ * (output; a streamed one is held back until it is judged) is safe; unsafe blocks with the hazard
+ * categories. Fails closed: no verdict in time is a 503.
  */
 @Injectable()
 export class LlamaGuardGuardrailPlugin
@@ -28,7 +28,7 @@ export class LlamaGuardGuardrailPlugin
     private readonly client: LlamaGuardClient,
     private readonly store: ConfigStore,
   ) {
-    super(config.llamaGuard);
+    super(config.llamaGuard, config.streamHoldMaxBytes);
   }
 
   /** A config (at boot or on reload) without the guard's model group is refused. */
@@ -42,9 +42,13 @@ export class LlamaGuardGuardrailPlugin
     direction: GuardrailDirection,
     ctx: PluginRequestContext,
   ): Promise<GuardrailVerdict> {
-    // The answer is judged in the context of the conversation that asked for it.
+    // The answer is judged in the context of the conversation that asked for it, as one Agent
+    // turn: the guard model assesses only the last one, and the answer's texts and tool-call
+    // arguments all belong to it.
     const turns =
-      direction === 'input' ? texts : [...requestSlots(ctx.endpoint, ctx.request), ...texts];
+      direction === 'input'
+        ? texts
+        : [...requestSlots(ctx.endpoint, ctx.request), answerTurn(texts)];
     const answer = await this.client.classify({
       model: this.settings.model,
       prompt: llamaGuardPrompt(turns, direction),
@@ -71,4 +75,9 @@ export class LlamaGuardGuardrailPlugin
       : [{ path: 'model_list', message: `has no model_name "${model}" (LLAMAGUARD_MODEL)` }];
     return { problems, commit: () => undefined };
   }
+}
+
+/** An answer's texts (choices, content blocks, tool-call arguments) as one Agent turn. */
+function answerTurn(texts: readonly GuardedText[]): GuardedText {
+  return { role: 'assistant', text: texts.map(({ text }) => text).join('\n\n') };
 }

@@ -4,9 +4,9 @@ import { GuardrailException } from '../guardrails.exception';
 import { GuardrailsConfig, type PiiSettings } from '../guardrails.config';
 import { ConfiguredGuardrailPlugin } from '../configured-guardrail.plugin';
 import { PASS, type GuardrailVerdict } from '../guardrail.types';
-import { requestSlots, resultSlots, type TextSlot } from '../guardrail-texts';
+import type { TextSlot } from '../guardrail-texts';
 import { addWarning } from '../text-guardrail.plugin';
-import { requestToolSlots, resultToolSlots } from '../tool-texts';
+import { answerTextsWithTools, requestTextsWithTools } from '../tool-texts';
 import { PiiDetector } from './pii.detector';
 import { redactJsonText, redactPlain } from './pii-arguments';
 import { PiiStream } from './pii-stream';
@@ -41,12 +41,11 @@ export class PiiGuardrailPlugin extends ConfiguredGuardrailPlugin<PiiSettings> {
 
   /** Tool-call arguments and tool results too. */
   protected override requestTexts(ctx: PluginRequestContext): TextSlot[] {
-    const { endpoint, request } = ctx;
-    return [...requestSlots(endpoint, request), ...requestToolSlots(endpoint, request)];
+    return requestTextsWithTools(ctx);
   }
 
   protected override answerTexts(result: Json): TextSlot[] {
-    return [...resultSlots(result), ...resultToolSlots(result)];
+    return answerTextsWithTools(result);
   }
 
   protected inspect(texts: readonly PiiText[]): GuardrailVerdict {
