@@ -21,6 +21,19 @@ export class CacheStats {
     number
   >;
   semanticEmbeddingFailures = 0;
+  /** The shared semantic index (Redis and the bus): what this replica wrote, loaded and got. */
+  readonly semanticShared = {
+    /** Index entries written to Redis and announced. */
+    shared: 0,
+    /** Semantic scopes loaded from Redis (a scope met for the first time since start or a flush). */
+    scopeLoads: 0,
+    /** Entries those loads added. */
+    loaded: 0,
+    /** Entries other replicas announced on the bus, added here. */
+    received: 0,
+    /** Entries from Redis or the bus dropped as malformed, oversized or expired. */
+    rejected: 0,
+  };
 
   get hitCount(): number {
     return this.hits.memory + this.hits.redis + this.hits.semantic;

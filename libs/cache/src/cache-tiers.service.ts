@@ -107,7 +107,8 @@ export class CacheTiers implements OnModuleInit, OnModuleDestroy {
     return this.store;
   }
 
-  private sharedFailed(action: 'read' | 'write', error: unknown): void {
+  /** Counts a failed Redis call (`redis_errors`); logs at most once a minute. */
+  sharedFailed(action: string, error: unknown): void {
     this.stats.sharedErrors++;
     const now = Date.now();
     if (now - this.lastErrorLogAt < ERROR_LOG_INTERVAL_MS) return;

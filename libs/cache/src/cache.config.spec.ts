@@ -12,6 +12,7 @@ describe(resolveCacheConfig.name, () => {
       semanticEnabled: false,
       semanticThreshold: 0.95,
       semanticEmbeddingModel: '',
+      semanticMaxPromptsPerScope: 128,
     });
   });
 
@@ -25,6 +26,7 @@ describe(resolveCacheConfig.name, () => {
       CACHE_SEMANTIC_ENABLED: '1',
       CACHE_SEMANTIC_THRESHOLD: '.9',
       CACHE_SEMANTIC_EMBEDDING_MODEL: ' text-embedding ',
+      CACHE_SEMANTIC_MAX_PROMPTS_PER_SCOPE: '16',
     });
     expect({ ...config }).toEqual({
       enabled: true,
@@ -35,6 +37,7 @@ describe(resolveCacheConfig.name, () => {
       semanticEnabled: true,
       semanticThreshold: 0.9,
       semanticEmbeddingModel: 'text-embedding',
+      semanticMaxPromptsPerScope: 16,
     });
   });
 
@@ -46,6 +49,7 @@ describe(resolveCacheConfig.name, () => {
         CACHE_MAX_TEMPERATURE: 'hot',
         CACHE_LOCAL_MAX_ENTRIES: '1.5',
         CACHE_SEMANTIC_THRESHOLD: '1.5',
+        CACHE_SEMANTIC_MAX_PROMPTS_PER_SCOPE: '0',
       });
     expect(bad).toThrow(ConfigValidationError);
     let message = '';
@@ -60,6 +64,7 @@ describe(resolveCacheConfig.name, () => {
       'CACHE_MAX_TEMPERATURE',
       'CACHE_LOCAL_MAX_ENTRIES',
       'CACHE_SEMANTIC_THRESHOLD',
+      'CACHE_SEMANTIC_MAX_PROMPTS_PER_SCOPE',
     ]) {
       expect(message).toContain(name);
     }

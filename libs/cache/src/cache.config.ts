@@ -47,6 +47,15 @@ export class CacheConfig {
   /** `CACHE_SEMANTIC_EMBEDDING_MODEL` (empty: the built-in hashed term vectors). */
   @IsString()
   semanticEmbeddingModel!: string;
+
+  /**
+   * `CACHE_SEMANTIC_MAX_PROMPTS_PER_SCOPE` (128): prompts indexed per semantic scope, in each
+   * replica and in Redis (the oldest added go first); a lookup compares against all of them.
+   */
+  @IsInt({ message: 'must be an integer between 1 and 10000' })
+  @Min(1, { message: 'must be an integer between 1 and 10000' })
+  @Max(10_000, { message: 'must be an integer between 1 and 10000' })
+  semanticMaxPromptsPerScope!: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -71,6 +80,7 @@ export function resolveCacheConfig(env: Env): CacheConfig {
       semanticEnabled: envBoolean(env.CACHE_SEMANTIC_ENABLED, false),
       semanticThreshold: envNumber(env.CACHE_SEMANTIC_THRESHOLD, 0.95),
       semanticEmbeddingModel: env.CACHE_SEMANTIC_EMBEDDING_MODEL?.trim() ?? '',
+      semanticMaxPromptsPerScope: envNumber(env.CACHE_SEMANTIC_MAX_PROMPTS_PER_SCOPE, 128),
     },
     {
       enabled: 'CACHE_ENABLED',
@@ -81,6 +91,7 @@ export function resolveCacheConfig(env: Env): CacheConfig {
       semanticEnabled: 'CACHE_SEMANTIC_ENABLED',
       semanticThreshold: 'CACHE_SEMANTIC_THRESHOLD',
       semanticEmbeddingModel: 'CACHE_SEMANTIC_EMBEDDING_MODEL',
+      semanticMaxPromptsPerScope: 'CACHE_SEMANTIC_MAX_PROMPTS_PER_SCOPE',
     },
   );
 }

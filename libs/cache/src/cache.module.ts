@@ -10,6 +10,7 @@ import { ResponseCache } from './response-cache.port';
 import { ResponseCacheService } from './response-cache.service';
 import { SemanticCache } from './semantic/semantic-cache.service';
 import { SemanticEmbedder } from './semantic/semantic-embedder.service';
+import { SemanticIndexSync } from './semantic/semantic-index-sync.service';
 
 /**
  * The response cache: provides `ResponseCache` (import this module where requests are served) and
@@ -23,6 +24,7 @@ import { SemanticEmbedder } from './semantic/semantic-embedder.service';
     CacheStats,
     CacheTiers,
     SemanticEmbedder,
+    SemanticIndexSync,
     SemanticCache,
     ResponseCacheService,
     { provide: ResponseCache, useExisting: ResponseCacheService },

@@ -4,6 +4,7 @@ import {
   RedisConnections,
   RedisCoordinationBus,
   RedisResponseCacheStore,
+  RedisSemanticIndexStore,
 } from '@routeiq/coordination';
 import type { DeploymentHealthService, ModelRegistryService } from '@routeiq/routing';
 import { TEST_REDIS_URL, uniqueRedisPrefix } from '@routeiq/testing';
@@ -17,6 +18,7 @@ import type { CacheLookupInput } from './response-cache.port';
 import { ResponseCacheService } from './response-cache.service';
 import { SemanticCache } from './semantic/semantic-cache.service';
 import { SemanticEmbedder } from './semantic/semantic-embedder.service';
+import { SemanticIndexSync } from './semantic/semantic-index-sync.service';
 
 interface Replica {
   readonly cache: ResponseCacheService;
@@ -38,6 +40,7 @@ const settings = (overrides: Partial<CacheConfig>): CacheConfig =>
     semanticEnabled: true,
     semanticThreshold: 0.85,
     semanticEmbeddingModel: '',
+    semanticMaxPromptsPerScope: 128,
     ...overrides,
   });
 
@@ -60,7 +63,10 @@ async function replica(
     {} as ModelRegistryService,
     {} as DeploymentHealthService,
   );
-  const semantic = new SemanticCache(config, embedder, tiers, stats);
+  const indexStore = new RedisSemanticIndexStore(connections, keys);
+  const sync = new SemanticIndexSync(config, tiers, indexStore, bus, stats);
+  sync.onModuleInit();
+  const semantic = new SemanticCache(config, embedder, tiers, stats, sync);
   const cache = new ResponseCacheService(config, tiers, semantic, stats);
   const admin = new CacheAdminService(config, tiers, semantic, stats);
   return { cache, stats, tiers, admin, close: () => connections.close() };

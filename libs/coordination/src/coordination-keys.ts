@@ -70,8 +70,24 @@ export class CoordinationKeys {
 
   /** SCAN MATCH pattern of the response-cache entries of a scope and/or model (else all). */
   responseCachePattern(scope?: string, model?: string): string {
-    const head = this.prefix.replace(/[*?[\]\\]/g, (char) => `\\${char}`);
+    const head = this.patternPrefix();
     return `${head}cache:${scope ?? '*'}:${model ?? '*'}:*`;
+  }
+
+  /**
+   * The semantic index of one space (tenant scope, model, conversation prefix), e.g.
+   * `routeiq:cache-semantic:<scope>:<model>:<space>:entries` (a hash: entry key → encoded entry)
+   * and `…:order` (a sorted set: entry key by the time it was added).
+   */
+  semanticIndex(scope: string, model: string, space: string): { entries: string; order: string } {
+    const head = `${this.prefix}cache-semantic:${scope}:${model}:${space}`;
+    return { entries: `${head}:entries`, order: `${head}:order` };
+  }
+
+  /** SCAN MATCH pattern of the semantic index keys of a scope and/or model (else all). */
+  semanticIndexPattern(scope?: string, model?: string): string {
+    const head = this.patternPrefix();
+    return `${head}cache-semantic:${scope ?? '*'}:${model ?? '*'}:*`;
   }
 
   /** The scope, model and hash tokens of a key built by `responseCacheEntry`. */
@@ -81,5 +97,10 @@ export class CoordinationKeys {
     const [scope, model, hash, ...rest] = key.slice(head.length).split(':');
     if (!scope || !model || !hash || rest.length > 0) return undefined;
     return { scope, model, hash };
+  }
+
+  /** The prefix with SCAN glob characters escaped. */
+  private patternPrefix(): string {
+    return this.prefix.replace(/[*?[\]\\]/g, (char) => `\\${char}`);
   }
 }

@@ -25,8 +25,11 @@ import {
 import { RedisConnections } from './redis-connections';
 import {
   RedisResponseCacheStore,
+  RedisSemanticIndexStore,
   ResponseCacheStore,
+  SemanticIndexStore,
   UnsharedResponseCacheStore,
+  UnsharedSemanticIndexStore,
 } from './response-cache';
 import { RedisCoordinationBus } from './redis-coordination.bus';
 import { RedisCoordinationHealth } from './redis-coordination.health';
@@ -139,6 +142,14 @@ export class CoordinationBackend implements OnModuleInit, OnApplicationShutdown 
       inject: [CoordinationBackend, CoordinationKeys],
     },
     {
+      provide: SemanticIndexStore,
+      useFactory: (backend: CoordinationBackend, keys: CoordinationKeys) =>
+        backend.redis
+          ? new RedisSemanticIndexStore(backend.redis, keys)
+          : new UnsharedSemanticIndexStore(),
+      inject: [CoordinationBackend, CoordinationKeys],
+    },
+    {
       provide: CoordinationHealth,
       useFactory: (backend: CoordinationBackend, config: CoordinationConfig) =>
         backend.redis
@@ -178,6 +189,7 @@ export class CoordinationBackend implements OnModuleInit, OnApplicationShutdown 
     SharedStateStore,
     ExpiringStore,
     ResponseCacheStore,
+    SemanticIndexStore,
     LeaderElectionConfig,
     LeaderElectionService,
     WarmUpRegistry,

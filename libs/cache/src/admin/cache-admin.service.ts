@@ -51,6 +51,7 @@ export class CacheAdminService {
           indexed_prompts: this.semantic.size,
           threshold: this.config.semanticThreshold,
           embedding: this.config.semanticEmbeddingModel || 'built-in term vectors',
+          shared: this.sharedIndexView(),
         },
       },
       semantic_refusals: { ...stats.semanticRefusals },
@@ -58,15 +59,31 @@ export class CacheAdminService {
     };
   }
 
+  private sharedIndexView(): Record<string, unknown> {
+    const { semanticShared: counts } = this.stats;
+    const { enabled, loadedScopes } = this.semantic.sharing;
+    return {
+      enabled,
+      loaded_scopes: loadedScopes,
+      scope_loads: counts.scopeLoads,
+      entries_shared: counts.shared,
+      entries_loaded: counts.loaded,
+      entries_received: counts.received,
+      entries_rejected: counts.rejected,
+    };
+  }
+
   /**
-   * Flushes this replica's memory tier, tells the other replicas to flush theirs (bus), then
-   * deletes the matching Redis entries. 503 when the bus or Redis failed (memory was flushed).
+   * Flushes this replica's memory tier and semantic index, deletes the matching shared semantic
+   * index (before any replica can load it again), tells the other replicas to flush theirs (bus),
+   * then deletes the matching Redis entries. 503 when the bus or Redis failed (memory was flushed).
    */
   async flush(filter: AdminFilter): Promise<FlushView> {
     const memory = this.tiers.flushLocal(filter.tokens);
     let redis: number | null = null;
     if (this.tiers.sharedEnabled) {
       try {
+        await this.semantic.deleteShared(filter.tokens);
         await this.tiers.announceFlush(filter.tokens);
         redis = await this.tiers.shared.deleteMatching(recordFilterOf(filter.tokens));
       } catch (error) {

@@ -8,18 +8,33 @@ export const GUARD_REASONS: readonly GuardReason[] = [
   'units_dates',
 ];
 
-/** What the guard compares of a prompt (no prompt text is kept beyond these). */
+/**
+ * What the guard compares of a prompt. Every item is a 32-bit fingerprint of a lower-cased term,
+ * never its text, so the index (and the shared index in Redis) holds no prompt text; like the
+ * vector's buckets, a fingerprint of a short word can still be guessed.
+ */
 export interface PromptFacts {
-  readonly numbers: ReadonlySet<string>;
+  readonly numbers: ReadonlySet<number>;
   readonly negations: number;
-  /** Names, quoted strings, URLs and emails, lower-cased. */
-  readonly entities: ReadonlySet<string>;
-  readonly unitsDates: ReadonlySet<string>;
-  /** Every word, lower-cased: an entity written in lower case in the other prompt still matches. */
-  readonly words: ReadonlySet<string>;
-  /** The prompt's words joined by single spaces, lower-cased (for multi-word quoted names). */
-  readonly lowered: string;
+  /**
+   * Names, quoted strings, URLs and emails: each one's fingerprint → the fingerprint of its words
+   * joined by single spaces when it has 2 to `MAX_PHRASE_WORDS` of them, else 0.
+   */
+  readonly entities: ReadonlyMap<number, number>;
+  readonly unitsDates: ReadonlySet<number>;
+  /** Every word (at most `MAX_FACT_WORDS`): an entity written in lower case elsewhere still matches. */
+  readonly words: ReadonlySet<number>;
+  /** Runs of 2 to `MAX_PHRASE_WORDS` words (at most `MAX_FACT_WORDS`), for multi-word entities. */
+  readonly phrases: ReadonlySet<number>;
 }
+
+/** Longest run of words a multi-word entity is looked up as; a longer one must be an entity too. */
+export const MAX_PHRASE_WORDS = 4;
+/**
+ * Words and phrases kept per prompt. Whatever is cut only ever makes the guard refuse (an
+ * entity not found), never accept.
+ */
+export const MAX_FACT_WORDS = 2048;
 
 const NUMBER_WORDS = new Set(
   (
@@ -64,33 +79,68 @@ const WORDS = /[\p{L}\p{N}°%$€£¥]+(?:['’]\p{L}+)?/gu;
 
 /** The facts the guard compares; cheap (a few regular expressions over the prompt). */
 export function promptFacts(text: string): PromptFacts {
-  const entities = new Set<string>();
-  for (const match of text.matchAll(URLS)) entities.add(match[0].toLowerCase());
-  for (const match of text.matchAll(EMAILS)) entities.add(match[0].toLowerCase());
+  const entities = new Map<number, number>();
+  const addEntity = (entity: string): void => {
+    entities.set(fingerprint(entity), phraseOf(entity.match(WORDS) ?? []));
+  };
+  for (const match of text.matchAll(URLS)) addEntity(match[0].toLowerCase());
+  for (const match of text.matchAll(EMAILS)) addEntity(match[0].toLowerCase());
   for (const match of text.matchAll(QUOTED)) {
-    entities.add((match[1] ?? match[2] ?? match[3] ?? '').trim().toLowerCase());
+    addEntity((match[1] ?? match[2] ?? match[3] ?? '').trim().toLowerCase());
   }
   const stripped = text.replace(URLS, ' ').replace(EMAILS, ' ');
-  const numbers = new Set<string>();
+  const numbers = new Set<number>();
   for (const match of stripped.matchAll(NUMBERS))
-    numbers.add(match[0].replace(/,(?=\d{3}\b)/g, ''));
-  const words = new Set<string>();
-  const unitsDates = new Set<string>();
+    numbers.add(fingerprint(match[0].replace(/,(?=\d{3}\b)/g, '')));
+  const words = new Set<number>();
+  const unitsDates = new Set<number>();
   let negations = 0;
   for (const sentence of stripped.split(/(?<=[.!?\n])\s+/)) {
     const tokens = sentence.match(WORDS) ?? [];
     tokens.forEach((token, position) => {
       const lower = token.toLowerCase();
-      words.add(lower);
-      if (NUMBER_WORDS.has(lower)) numbers.add(lower);
+      if (words.size < MAX_FACT_WORDS) words.add(fingerprint(lower));
+      if (NUMBER_WORDS.has(lower)) numbers.add(fingerprint(lower));
       if (NEGATIONS.has(lower) || /n['’]t$/.test(lower)) negations++;
       const unit = lower.replace(/^\d+(?:[.,]\d+)*/, '');
-      if (UNITS_DATES.has(unit)) unitsDates.add(unit);
-      if (isName(token, position) && !UNITS_DATES.has(lower)) entities.add(lower);
+      if (UNITS_DATES.has(unit)) unitsDates.add(fingerprint(unit));
+      if (isName(token, position) && !UNITS_DATES.has(lower)) addEntity(lower);
     });
   }
-  const lowered = (stripped.toLowerCase().match(WORDS) ?? []).join(' ');
-  return { numbers, negations, entities, unitsDates, words, lowered };
+  const phrases = phrasesOf(stripped.toLowerCase().match(WORDS) ?? []);
+  return { numbers, negations, entities, unitsDates, words, phrases };
+}
+
+/** Fingerprints of every run of 2 to `MAX_PHRASE_WORDS` consecutive words. */
+function phrasesOf(words: readonly string[]): Set<number> {
+  const phrases = new Set<number>();
+  for (let start = 0; start < words.length && phrases.size < MAX_FACT_WORDS; start++) {
+    let phrase = words[start]!;
+    for (let end = start + 1; end < words.length && end - start < MAX_PHRASE_WORDS; end++) {
+      phrase += ` ${words[end]!}`;
+      phrases.add(fingerprint(phrase));
+    }
+  }
+  return phrases;
+}
+
+/** The phrase fingerprint of an entity's words, or 0 when it has one or too many. */
+function phraseOf(words: readonly string[]): number {
+  if (words.length < 2 || words.length > MAX_PHRASE_WORDS) return 0;
+  return fingerprint(words.join(' ').toLowerCase());
+}
+
+/** A fast 32-bit string hash (cyrb53's mixing, low half); 0 is never returned. */
+export function fingerprint(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ char, 2654435761);
+    h2 = Math.imul(h2 ^ char, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  return h1 >>> 0 || 1;
 }
 
 /** A capitalised word that is not just opening its sentence, or one with an inner capital. */
@@ -112,17 +162,16 @@ export function guardRefusal(a: PromptFacts, b: PromptFacts): GuardReason | unde
   return undefined;
 }
 
-/** Every entity of `from` appears in `to`, as an entity or as a word in any case. */
+/** Every entity of `from` appears in `to`: as an entity, a word or a run of words. */
 function entitiesIn(from: PromptFacts, to: PromptFacts): boolean {
-  for (const entity of from.entities) {
+  for (const [entity, phrase] of from.entities) {
     if (to.entities.has(entity) || to.words.has(entity)) continue;
-    const spaced = (entity.match(WORDS) ?? []).join(' ');
-    if (!spaced.includes(' ') || !` ${to.lowered} `.includes(` ${spaced} `)) return false;
+    if (phrase === 0 || !to.phrases.has(phrase)) return false;
   }
   return true;
 }
 
-function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+function sameSet(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
   if (a.size !== b.size) return false;
   for (const item of a) if (!b.has(item)) return false;
   return true;

@@ -6,14 +6,17 @@ import { guardRefusal, type GuardReason, type PromptFacts } from './semantic-gua
 /** A stored answer's prompt as the semantic index knows it (no prompt text). */
 export interface IndexedPrompt {
   readonly address: CacheAddress;
-  /** Everything but the last user message, and the embedding space: only equals are compared. */
+  /**
+   * Token (32 hex) of everything but the last user message, and of the embedding space: only
+   * prompts of one space are compared.
+   */
   readonly space: string;
   readonly vector: PromptVector;
   readonly facts: PromptFacts;
   readonly expiresAt: number;
 }
 
-/** Prompts kept per space: a space's search is linear, so its cost stays bounded. */
+/** Default prompts kept per space: a space's search is linear, so its cost stays bounded. */
 export const MAX_PROMPTS_PER_SPACE = 128;
 /** Candidates above the threshold the guard looks at, most similar first. */
 const MAX_CANDIDATES = 4;
@@ -26,9 +29,9 @@ export type SemanticMatch =
 
 /**
  * Per-space nearest-neighbour search over the prompts of stored answers: linear cosine over a
- * space's entries (a space is one tenant, model and conversation prefix; at most
- * `MAX_PROMPTS_PER_SPACE` of them), bounded overall with the least recently added dropped first;
- * the guard judges only the few most similar. In-process only.
+ * space's entries (a space is one tenant, model and conversation prefix; at most `perSpace` of
+ * them), bounded overall with the least recently added dropped first; the guard judges only the
+ * few most similar. In-process (SemanticIndexSync shares it through Redis).
  */
 export class SemanticIndex {
   private readonly prompts = new Map<string, IndexedPrompt>();
@@ -37,6 +40,7 @@ export class SemanticIndex {
   constructor(
     private readonly capacity: number,
     private readonly now: () => number = Date.now,
+    private readonly perSpace: number = MAX_PROMPTS_PER_SPACE,
   ) {}
 
   get size(): number {
@@ -61,7 +65,7 @@ export class SemanticIndex {
       this.bySpace.set(prompt.space, members);
     }
     // Set order is insertion order: the space's oldest prompt goes first.
-    const oldest = members.size >= MAX_PROMPTS_PER_SPACE ? members.values().next() : undefined;
+    const oldest = members.size >= this.perSpace ? members.values().next() : undefined;
     if (oldest && !oldest.done) this.remove(oldest.value);
     this.prompts.set(hash, prompt);
     members.add(hash);
