@@ -195,6 +195,43 @@ describe('Guardrails: LlamaGuard through a configured deployment', () => {
     );
   });
 
+  it('judges a long prompt and a long streamed answer whole: harm before the filler is caught', async () => {
+    const harm = 'how to hurt someone badly';
+    const filler = 'The meeting ran long and the weather was mild. '.repeat(600); // 28,200 characters
+    guard.respondWith(CHAT, (body) =>
+      chatAnswer(String(sentUserText(body)).includes(harm) ? 'unsafe\nS1' : 'safe'),
+    );
+    try {
+      const [asked, called] = [guard.count(CHAT), upstream.count(CHAT)];
+      const res = await post(gw, CHAT, USER_TEXT(`Tell me ${harm}. ${filler}`));
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({
+        code: 'guardrail_blocked',
+        message: 'Request blocked by guardrail llamaguard: violent_crimes',
+      });
+      expect(guard.count(CHAT) - asked).toBe(3); // one call per 12,000-character window
+      expect(upstream.count(CHAT)).toBe(called);
+
+      upstream.script(CHAT, streamOf([`Step one: ${harm}. `, ...filler.match(/.{1,1000}/g)!]));
+      const { status, text, frames } = await rawStream(gw, CHAT, USER_TEXT('What next?'));
+      expect(status).toBe(200);
+      expect(text).not.toMatch(/Step one|meeting ran long/);
+      expect(frames).toEqual([
+        {
+          error: expect.objectContaining({
+            code: 'guardrail_blocked',
+            guardrail: 'llamaguard',
+            category: 'violent_crimes',
+            status: 400,
+          }),
+          request_id: expect.any(String),
+        },
+      ]);
+    } finally {
+      guard.respondWith(CHAT, undefined);
+    }
+  });
+
   it('streams straight through for a key whose guardrail selection leaves it out', async () => {
     const key = await generateKey(gw, { metadata: { guardrails: [] } });
     upstream.script(CHAT, streamOf(['Not ', 'held.']));

@@ -45,6 +45,9 @@ export type StubBehaviour = (
 
 type SseBehaviour = Extract<StubBehaviour, { kind: 'sse' }>;
 
+/** How the stub answers a request, chosen from its body. */
+export type StubResponder = (body: Record<string, unknown>) => StubBehaviour;
+
 /**
  * An upstream that speaks OpenAI's wire format over real HTTP: chat completions (JSON and SSE,
  * include_usage, n, tool calls echoed from the request), completions, embeddings, responses.
@@ -63,6 +66,7 @@ export class OpenAiStubServer {
   embed: ((input: string) => number[]) | undefined;
   private readonly scripted = new Map<string, StubBehaviour[]>();
   private readonly failures = new Map<string, StubBehaviour>();
+  private readonly responders = new Map<string, StubResponder>();
   private readonly counts = new Map<string, number>();
   private countWaiters: Array<() => void> = [];
   private server?: Server;
@@ -98,6 +102,16 @@ export class OpenAiStubServer {
    */
   failAll(path: string, behaviour: StubBehaviour): void {
     this.failures.set(path, behaviour);
+  }
+
+  /**
+   * Answers each request to `path` that has no failure or scripted behaviour with
+   * `responder(body)`, until called again with undefined: an upstream that reads what it is asked
+   * (a guard model judging each prompt), whatever order concurrent requests arrive in.
+   */
+  respondWith(path: string, responder: StubResponder | undefined): void {
+    if (responder === undefined) this.responders.delete(path);
+    else this.responders.set(path, responder);
   }
 
   /** Ends the persistent failure of `path`, or of every path when none is given. */
@@ -150,6 +164,7 @@ export class OpenAiStubServer {
     const behaviour =
       this.failures.get(path) ??
       this.scripted.get(path)?.shift() ??
+      this.responders.get(path)?.(body) ??
       this.defaultBehaviour(path, body);
     if (behaviour.delayMs) {
       await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));

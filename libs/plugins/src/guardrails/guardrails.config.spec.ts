@@ -42,6 +42,7 @@ describe(GuardrailsConfig.name, () => {
       model: '',
       applyTo: 'input',
       timeoutMs: 5000,
+      maxChunks: 100,
     });
     expect(config.bedrock).toMatchObject({
       enabled: false,
@@ -64,6 +65,7 @@ describe(GuardrailsConfig.name, () => {
       LLAMAGUARD_ENABLED: 'true',
       LLAMAGUARD_MODEL: 'llama-guard',
       LLAMAGUARD_TIMEOUT_MS: '1500',
+      LLAMAGUARD_MAX_CHUNKS: '12',
       GUARDRAIL_STREAM_HOLD_MAX_BYTES: ' 4096 ',
     });
     expect(config.streamHoldMaxBytes).toBe(4096);
@@ -79,6 +81,7 @@ describe(GuardrailsConfig.name, () => {
       enabled: true,
       model: 'llama-guard',
       timeoutMs: 1500,
+      maxChunks: 12,
     });
   });
 
@@ -137,6 +140,10 @@ describe(GuardrailsConfig.name, () => {
       'LLAMAGUARD_MODEL: is required when LLAMAGUARD_ENABLED is true',
     ],
     [{ LLAMAGUARD_TIMEOUT_MS: '0' }, 'LLAMAGUARD_TIMEOUT_MS: must be an integer from 1 to 600000'],
+    ...['0', '2.5', '1001', 'many'].map((value): [Record<string, string>, string] => [
+      { LLAMAGUARD_MAX_CHUNKS: value },
+      'LLAMAGUARD_MAX_CHUNKS: must be an integer from 1 to 1000',
+    ]),
     [{ ...BEDROCK, BEDROCK_GUARDRAIL_ID: '' }, 'BEDROCK_GUARDRAIL_ID: is required'],
     [{ ...BEDROCK, AWS_REGION: '' }, 'BEDROCK_GUARDRAIL_REGION: is required'],
     [{ ...BEDROCK, AWS_REGION: 'mars' }, 'BEDROCK_GUARDRAIL_REGION: must be an AWS region'],

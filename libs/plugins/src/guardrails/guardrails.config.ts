@@ -35,6 +35,7 @@ const eachOf = (values: readonly string[]): ValidationOptions => ({
 const BOOLEAN: ValidationOptions = { message: 'must be true or false (got $value)' };
 const RATIO: ValidationOptions = { message: 'must be a number from 0 to 1 (got $value)' };
 const TIMEOUT: ValidationOptions = { message: 'must be an integer from 1 to 600000 (got $value)' };
+const CHUNKS: ValidationOptions = { message: 'must be an integer from 1 to 1000 (got $value)' };
 const HOLD_BYTES: ValidationOptions = {
   message: 'must be an integer from 1024 to 1073741824 (got $value)',
 };
@@ -64,6 +65,7 @@ export class GuardrailsEnv {
   llamaGuardModel!: string | undefined;
   @IsIn(APPLY_TO, oneOf(APPLY_TO)) llamaGuardApplyTo!: string;
   @IsInt(TIMEOUT) @Min(1, TIMEOUT) @Max(600_000, TIMEOUT) llamaGuardTimeoutMs!: number;
+  @IsInt(CHUNKS) @Min(1, CHUNKS) @Max(1000, CHUNKS) llamaGuardMaxChunks!: number;
 
   @IsBoolean(BOOLEAN) bedrockEnabled!: boolean;
   @ValidateIf((env: GuardrailsEnv) => env.bedrockEnabled === true)
@@ -125,6 +127,8 @@ export interface LlamaGuardSettings {
   readonly model: string;
   readonly applyTo: GuardrailApplyTo;
   readonly timeoutMs: number;
+  /** Most windows a text too long for one call is judged in; a longer one is refused. */
+  readonly maxChunks: number;
 }
 
 export interface BedrockGuardrailSettings {
@@ -173,6 +177,7 @@ const NAMES: Partial<Record<keyof GuardrailsEnv, string>> = {
   llamaGuardModel: 'LLAMAGUARD_MODEL',
   llamaGuardApplyTo: 'LLAMAGUARD_APPLY_TO',
   llamaGuardTimeoutMs: 'LLAMAGUARD_TIMEOUT_MS',
+  llamaGuardMaxChunks: 'LLAMAGUARD_MAX_CHUNKS',
   bedrockEnabled: 'BEDROCK_GUARDRAIL_ENABLED',
   bedrockId: 'BEDROCK_GUARDRAIL_ID',
   bedrockVersion: 'BEDROCK_GUARDRAIL_VERSION',
@@ -203,6 +208,8 @@ function readEnv(env: Env): Record<keyof GuardrailsEnv, unknown> {
     llamaGuardModel: envText(env, 'LLAMAGUARD_MODEL'),
     llamaGuardApplyTo: envWord(env, 'LLAMAGUARD_APPLY_TO', 'input'),
     llamaGuardTimeoutMs: envNumber(env, 'LLAMAGUARD_TIMEOUT_MS', 5000),
+    // 100 windows hold at least 1.1 million characters: a whole 1 MiB stream hold.
+    llamaGuardMaxChunks: envNumber(env, 'LLAMAGUARD_MAX_CHUNKS', 100),
     bedrockEnabled: envBoolean(env.BEDROCK_GUARDRAIL_ENABLED, false),
     bedrockId: envText(env, 'BEDROCK_GUARDRAIL_ID'),
     bedrockVersion: envText(env, 'BEDROCK_GUARDRAIL_VERSION') ?? 'DRAFT',
@@ -247,6 +254,7 @@ export function resolveGuardrailsConfig(env: Env): GuardrailsConfig {
       model: e.llamaGuardModel ?? '',
       applyTo: e.llamaGuardApplyTo as GuardrailApplyTo,
       timeoutMs: e.llamaGuardTimeoutMs,
+      maxChunks: e.llamaGuardMaxChunks,
     },
     bedrockSettings(e),
     e.streamHoldMaxBytes,

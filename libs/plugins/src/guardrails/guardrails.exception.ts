@@ -1,9 +1,11 @@
 import { GatewayException } from '@routeiq/common';
+import type { GuardrailDirection } from './guardrail.types';
 
 export enum GuardrailErrorCode {
   Blocked = 'guardrail_blocked',
   Unavailable = 'guardrail_unavailable',
   OutputTooLarge = 'guardrail_output_too_large',
+  InputTooLarge = 'guardrail_input_too_large',
 }
 
 /**
@@ -53,6 +55,29 @@ export class GuardrailException extends GatewayException {
       },
       guardrail,
       'output_too_large',
+    );
+  }
+
+  /**
+   * 400: the text the guardrail judges is longer than it can check (`limit` says how much that
+   * is); it is refused rather than judged in part. An answer's is `guardrail_output_too_large`,
+   * as for a streamed answer past the hold; a request's is `guardrail_input_too_large`.
+   */
+  static tooLarge(
+    guardrail: string,
+    direction: GuardrailDirection,
+    limit: string,
+  ): GuardrailException {
+    const input = direction === 'input';
+    const what = input ? 'request' : 'answer';
+    return new GuardrailException(
+      {
+        status: 400,
+        code: input ? GuardrailErrorCode.InputTooLarge : GuardrailErrorCode.OutputTooLarge,
+        message: `${input ? 'Request' : 'Answer'} blocked by guardrail ${guardrail}: the ${what} is longer than the ${limit} it can check`,
+      },
+      guardrail,
+      `${direction}_too_large`,
     );
   }
 

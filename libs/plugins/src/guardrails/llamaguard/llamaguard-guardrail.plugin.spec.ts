@@ -1,50 +1,9 @@
-import type { ChatCompletion, ChatCompletionRequest, ResolvedDeployment } from '@routeiq/providers';
 import type { ConfigStore } from '@routeiq/config';
-import type { ModelRegistryService } from '@routeiq/routing';
 import type { PluginRequestContext } from '../../plugin.types';
 import { chatChunk, guardrailContext, guardrailsConfigOf } from '../__fixtures__/guardrail-context';
+import { guardModels, llamaGuardPlugin as plugin } from './__fixtures__/llamaguard-plugin';
 import { LlamaGuardClient } from './llamaguard.client';
 import { LlamaGuardGuardrailPlugin } from './llamaguard-guardrail.plugin';
-
-type Answer = (request: ChatCompletionRequest, signal: AbortSignal) => Promise<string>;
-
-/** A guard deployment whose adapter answers with `answer`, recording what it was asked. */
-function guardModels(answer: Answer) {
-  const asked: ChatCompletionRequest[] = [];
-  const deployment = {
-    id: 'guard-1',
-    modelName: 'llama-guard',
-    adapter: {
-      chat: async (request: ChatCompletionRequest, ctx: { signal: AbortSignal }) => {
-        asked.push(request);
-        const content = await answer(request, ctx.signal);
-        return {
-          choices: [{ index: 0, message: { role: 'assistant', content } }],
-        } as ChatCompletion;
-      },
-    },
-  } as unknown as ResolvedDeployment;
-  const models = {
-    find: (name: string) =>
-      name === 'llama-guard' ? { byCapability: new Map([['chat', [deployment]]]) } : undefined,
-  } as unknown as ModelRegistryService;
-  return { models, asked };
-}
-
-function plugin(answer: Answer, env: Record<string, string> = {}) {
-  const { models, asked } = guardModels(answer);
-  const config = guardrailsConfigOf({
-    LLAMAGUARD_ENABLED: 'true',
-    LLAMAGUARD_MODEL: 'llama-guard',
-    LLAMAGUARD_TIMEOUT_MS: '50',
-    ...env,
-  });
-  const store = { register: () => undefined } as unknown as ConfigStore;
-  return {
-    guard: new LlamaGuardGuardrailPlugin(config, new LlamaGuardClient(models), store),
-    asked,
-  };
-}
 
 const chat = (text: string) =>
   guardrailContext({ model: 'm', messages: [{ role: 'user', content: text }] });

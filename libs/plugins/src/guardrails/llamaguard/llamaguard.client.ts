@@ -8,6 +8,11 @@ export interface LlamaGuardCall {
   readonly model: string;
   readonly prompt: string;
   readonly timeoutMs: number;
+  /**
+   * When (epoch ms) the answer is due, if not `timeoutMs` from now: the calls that judge the
+   * windows of one text share one deadline.
+   */
+  readonly deadline?: number;
   readonly requestId: string;
   /** The client's connection: the call stops when it goes away. */
   readonly signal: AbortSignal;
@@ -31,31 +36,19 @@ export class LlamaGuardClient {
 
   async classify(call: LlamaGuardCall): Promise<string> {
     const deployment = this.pick(call.model);
+    const left = (call.deadline ?? Date.now() + call.timeoutMs) - Date.now();
+    if (left <= 0) throw unavailable(`no answer within ${call.timeoutMs} ms`);
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, call.timeoutMs);
+    }, left);
     const onClientGone = (): void => controller.abort();
     call.signal.addEventListener('abort', onClientGone, { once: true });
     if (call.signal.aborted) controller.abort();
     try {
-      const answer = await untilAborted(
-        deployment.adapter.chat(
-          {
-            model: deployment.modelName,
-            messages: [{ role: 'user', content: call.prompt }],
-            temperature: 0,
-            max_tokens: MAX_TOKENS,
-          },
-          { deployment, signal: controller.signal, requestId: call.requestId },
-        ),
-        controller.signal,
-      );
-      const content = answer.choices[0]?.message.content;
-      if (typeof content !== 'string') throw unavailable('the guard model gave no text');
-      return content;
+      return await untilAborted(this.ask(deployment, call, controller.signal), controller.signal);
     } catch (error) {
       if (error instanceof GuardrailException) throw error;
       if (timedOut) throw unavailable(`no answer within ${call.timeoutMs} ms`);
@@ -65,6 +58,26 @@ export class LlamaGuardClient {
       clearTimeout(timer);
       call.signal.removeEventListener('abort', onClientGone);
     }
+  }
+
+  /** The guard model's answer text to the prompt. */
+  private async ask(
+    deployment: ResolvedDeployment,
+    call: LlamaGuardCall,
+    signal: AbortSignal,
+  ): Promise<string> {
+    const answer = await deployment.adapter.chat(
+      {
+        model: deployment.modelName,
+        messages: [{ role: 'user', content: call.prompt }],
+        temperature: 0,
+        max_tokens: MAX_TOKENS,
+      },
+      { deployment, signal, requestId: call.requestId },
+    );
+    const content = answer.choices[0]?.message.content;
+    if (typeof content !== 'string') throw unavailable('the guard model gave no text');
+    return content;
   }
 
   /** The group's chat deployments in turn. */

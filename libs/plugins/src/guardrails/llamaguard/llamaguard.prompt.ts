@@ -1,4 +1,5 @@
 import type { GuardedText, GuardrailDirection } from '../guardrail.types';
+import { textWindows, type WindowShape } from './llamaguard.windows';
 
 /** Llama Guard 3's hazard taxonomy: S-code → the category name a block reports. */
 export const LLAMAGUARD_CATEGORIES: Readonly<Record<string, { title: string; name: string }>> = {
@@ -18,23 +19,32 @@ export const LLAMAGUARD_CATEGORIES: Readonly<Record<string, { title: string; nam
   S14: { title: 'Code Interpreter Abuse', name: 'code_interpreter_abuse' },
 };
 
-/** Most conversation text sent to the guard model; the latest turns are kept. */
+/** Most conversation text sent to the guard model in one call; the latest turns are kept. */
 export const MAX_CONVERSATION_CHARS = 16_000;
+
+/**
+ * The windows a judged turn too long for one call is cut into: with the newest context they fill
+ * the budget, and a phrase of up to 500 characters across a cut is still seen whole.
+ */
+export const LLAMAGUARD_WINDOW: WindowShape = { size: 12_000, overlap: 500, near: 200 };
+
+/** The conversation before a windowed turn that each of its calls carries. */
+const WINDOW_CONTEXT_CHARS = MAX_CONVERSATION_CHARS - LLAMAGUARD_WINDOW.size;
 
 const CATEGORY_LIST = Object.entries(LLAMAGUARD_CATEGORIES)
   .map(([code, { title }]) => `${code}: ${title}.`)
   .join('\n');
 
+const speakerOf = (turn: GuardedText): string => (turn.role === 'assistant' ? 'Agent' : 'User');
+
 /** The conversation's turns, newest last, cut from the oldest end to the size budget. */
-function conversation(turns: readonly GuardedText[]): string {
+function conversation(turns: readonly GuardedText[], budget = MAX_CONVERSATION_CHARS): string {
   const lines: string[] = [];
-  let budget = MAX_CONVERSATION_CHARS;
   for (let i = turns.length - 1; i >= 0 && budget > 0; i--) {
     const turn = turns[i]!;
-    const speaker = turn.role === 'assistant' ? 'Agent' : 'User';
     const text = turn.text.length > budget ? turn.text.slice(-budget) : turn.text;
     budget -= text.length;
-    lines.unshift(`${speaker}: ${text}`);
+    lines.unshift(`${speakerOf(turn)}: ${text}`);
   }
   return lines.join('\n\n');
 }
@@ -47,7 +57,51 @@ export function llamaGuardPrompt(
   turns: readonly GuardedText[],
   direction: GuardrailDirection,
 ): string {
-  const role = direction === 'input' ? 'User' : 'Agent';
+  return taskPrompt(conversation(turns), direction);
+}
+
+/**
+ * The prompts that together judge all of the turn Llama Guard assesses (the last User turn for
+ * input, the last Agent turn for output): `llamaGuardPrompt`'s one prompt when that turn, and
+ * any after it, fit the budget; else one prompt per window of the turn (`LLAMAGUARD_WINDOW`),
+ * each after the newest context that fits beside it. Turns after the assessed one (an input's
+ * assistant prefill, which Llama Guard does not assess) are left out of windowed prompts.
+ * @returns undefined when the turn needs more than `maxWindows` windows.
+ */
+export function llamaGuardPrompts(
+  turns: readonly GuardedText[],
+  direction: GuardrailDirection,
+  maxWindows: number,
+): string[] | undefined {
+  const at = assessedTurn(turns, direction);
+  if (at < 0 || charsOf(turns.slice(at)) <= MAX_CONVERSATION_CHARS) {
+    return [llamaGuardPrompt(turns, direction)];
+  }
+  const turn = turns[at]!;
+  const windows = textWindows(turn.text, LLAMAGUARD_WINDOW, maxWindows);
+  if (windows === undefined) return undefined;
+  const context = conversation(turns.slice(0, at), WINDOW_CONTEXT_CHARS);
+  return windows.map((window) => {
+    const line = `${speakerOf(turn)}: ${window}`;
+    return taskPrompt(context === '' ? line : `${context}\n\n${line}`, direction);
+  });
+}
+
+const charsOf = (turns: readonly GuardedText[]): number =>
+  turns.reduce((sum, turn) => sum + turn.text.length, 0);
+
+const roleOf = (direction: GuardrailDirection): string =>
+  direction === 'input' ? 'User' : 'Agent';
+
+/** The index of the last turn of the role Llama Guard assesses, or -1. */
+function assessedTurn(turns: readonly GuardedText[], direction: GuardrailDirection): number {
+  const role = roleOf(direction);
+  for (let i = turns.length - 1; i >= 0; i--) if (speakerOf(turns[i]!) === role) return i;
+  return -1;
+}
+
+function taskPrompt(conversationText: string, direction: GuardrailDirection): string {
+  const role = roleOf(direction);
   return [
     `Task: Check if there is unsafe content in '${role}' messages in conversations according our safety policy with the below categories.`,
     '',
@@ -57,7 +111,7 @@ export function llamaGuardPrompt(
     '',
     '<BEGIN CONVERSATION>',
     '',
-    conversation(turns),
+    conversationText,
     '',
     '<END CONVERSATION>',
     '',
