@@ -3,8 +3,9 @@ import { ConfigStore, type GatewayConfig, type PreparedConfigChange } from '@rou
 import type { PluginRequestContext } from '../../plugin.types';
 import { GuardrailException } from '../guardrails.exception';
 import { GuardrailsConfig, type LlamaGuardSettings } from '../guardrails.config';
-import { requestSlots } from '../guardrail-texts';
+import { requestSlots, type TextSlot } from '../guardrail-texts';
 import { RemoteGuardrailPlugin } from '../remote-guardrail.plugin';
+import { requestTextsWithTools } from '../tool-texts';
 import {
   PASS,
   type GuardedText,
@@ -18,17 +19,18 @@ import {
   parseLlamaGuard,
   type LlamaGuardAssessment,
 } from './llamaguard.prompt';
+import { llamaGuardInputTurns } from './llamaguard.turns';
 
 /** Guard calls one text's windows make at once. */
 const WINDOW_CONCURRENCY = 4;
 
 /**
  * LlamaGuard (`LLAMAGUARD_*`): asks a Llama Guard model group of the config's `model_list`
- * whether the conversation's last user turn (input) or the answer with its tool-call arguments
- * (output; a streamed one is held back until it is judged) is safe; unsafe blocks with the hazard
- * categories. A turn too long for one call is judged window by window, and blocked when any
- * window is unsafe; one needing more than `LLAMAGUARD_MAX_CHUNKS` windows is refused (400). Fails
- * closed: no verdict for every window in time is a 503.
+ * whether the caller's last turn, its tool results included (input), or the answer with its
+ * tool-call arguments (output; a streamed one is held back until it is judged) is safe; unsafe
+ * blocks with the hazard categories. A turn too long for one call is judged window by window,
+ * and blocked when any window is unsafe; one needing more than `LLAMAGUARD_MAX_CHUNKS` windows is
+ * refused (400). Fails closed: no verdict for every window in time is a 503.
  */
 @Injectable()
 export class LlamaGuardGuardrailPlugin
@@ -52,17 +54,26 @@ export class LlamaGuardGuardrailPlugin
     this.store.register({ name: 'guardrail-llamaguard', prepare: (c) => this.prepare(c) });
   }
 
+  /**
+   * The request's texts with its tool results, so a request whose only new text is a tool result
+   * (a Responses continuation, a Messages turn of `tool_result` blocks) is judged, not skipped.
+   */
+  protected override requestTexts(ctx: PluginRequestContext): TextSlot[] {
+    return requestTextsWithTools(ctx);
+  }
+
   protected async inspect(
     texts: readonly GuardedText[],
     direction: GuardrailDirection,
     ctx: PluginRequestContext,
   ): Promise<GuardrailVerdict> {
-    // The answer is judged in the context of the conversation that asked for it, as one Agent
-    // turn: the guard model assesses only the last one, and the answer's texts and tool-call
-    // arguments all belong to it.
+    // Input: the conversation in order, its last turn the caller's, tool results included (the
+    // texts above are in no conversation order). Output: the answer, in the context of the
+    // conversation that asked for it, as one Agent turn: the guard model assesses only the last
+    // one, and the answer's texts and tool-call arguments all belong to it.
     const turns =
       direction === 'input'
-        ? texts
+        ? (llamaGuardInputTurns(ctx.endpoint, ctx.request) ?? texts)
         : [...requestSlots(ctx.endpoint, ctx.request), answerTurn(texts)];
     const prompts = llamaGuardPrompts(turns, direction, this.settings.maxChunks);
     if (prompts === undefined) throw this.tooLarge(direction, ctx);
