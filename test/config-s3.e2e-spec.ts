@@ -8,6 +8,7 @@ import {
   TEST_MASTER_KEY,
   testStack,
 } from './support/gateway-harness';
+import { eventually } from './support/eventually';
 import { spawnGateway, type GatewayProcess } from './support/gateway-process';
 import { call, userHeaders } from './support/http';
 import { S3StubServer } from './support/s3-stub.server';
@@ -55,15 +56,6 @@ interface Replica {
   readonly configPath: string;
   /** Each replica signs with its own access key id, so the stub can tell who asked. */
   readonly accessKeyId: string;
-}
-
-async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 10_000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`not met within ${timeoutMs} ms: ${what}`);
 }
 
 const modelIds = async (replica: Replica): Promise<string[]> => {

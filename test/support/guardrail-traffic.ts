@@ -1,5 +1,6 @@
+import OpenAI from 'openai';
 import type { StubBehaviour } from './openai-stub.server';
-import { TEST_ADMIN_KEY, type TestGateway } from './gateway-harness';
+import { TEST_ADMIN_KEY, TEST_MASTER_KEY, type TestGateway } from './gateway-harness';
 import { call, userHeaders, type ErrorEnvelope, type JsonResponse } from './http';
 
 type Body = Record<string, unknown>;
@@ -171,4 +172,37 @@ export function streamedText(frames: readonly Body[]): string {
 export function sentUserText(body: Body): unknown {
   return (body.messages as Array<{ role: string; content: unknown }>).find((m) => m.role === 'user')
     ?.content;
+}
+
+/** A streamed chat answer read with the openai SDK: its text, last finish reason, and error. */
+export async function sdkStream(gw: TestGateway, content: string) {
+  const client = new OpenAI({ apiKey: TEST_MASTER_KEY, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+  const stream = await client.chat.completions.create({
+    model: 'gpt-4o-mini',
+    messages: [{ role: 'user', content }],
+    stream: true,
+  });
+  let text = '';
+  let finish: string | null = null;
+  let error: unknown;
+  try {
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+  } catch (caught) {
+    error = caught;
+  }
+  return { text, finish, error };
+}
+
+/** A streamed answer read as raw SSE: the status, the body, and its `data:` frames. */
+export async function rawStream(gw: TestGateway, path: string, body: object, key?: string) {
+  const res = await fetch(`${gw.url}${path}`, {
+    method: 'POST',
+    headers: userHeaders(key),
+    body: JSON.stringify({ ...body, stream: true }),
+  });
+  const text = await res.text();
+  return { status: res.status, text, frames: sseFrames(text) };
 }

@@ -102,7 +102,12 @@ async function shutDown(connection: Redis): Promise<void> {
     // Cleared once QUIT answers: a pending timer would keep the process (and jest) alive.
     await Promise.race([quit, timeout]).finally(() => clearTimeout(timer));
   }
-  // After a QUIT the socket is closed already; disconnecting again would arm ioredis' own
-  // 2 s destroy timer that nothing clears.
-  if (connection.status !== 'end') connection.disconnect();
+  if (connection.status === 'end') return;
+  // disconnect() stops reconnecting, and arms ioredis' 2 s timer to destroy the socket, cleared
+  // when the socket closes. A connection waiting to reconnect has a socket that closed already:
+  // its 'close' is replayed for ioredis' listener, or the timer would keep the process alive.
+  const socket: Redis['stream'] | undefined = connection.stream;
+  const closedAlready = socket?.destroyed === true;
+  connection.disconnect();
+  if (closedAlready) socket.emit('close', false);
 }

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
+import { eventually } from '@routeiq/testing';
 import { Redis } from 'ioredis';
 import type { BusMessage } from './coordination.bus';
 import { CoordinationKeys } from './coordination-keys';
@@ -8,14 +9,6 @@ import { InMemoryCoordinationBus } from './in-memory-coordination';
 import { RedisConnections } from './redis-connections';
 import { RedisCoordinationBus } from './redis-coordination.bus';
 import { ReplicatedRecords } from './replicated/replicated-records';
-
-async function eventually(check: () => Promise<boolean> | boolean): Promise<void> {
-  for (let attempt = 0; attempt < 500; attempt += 1) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('condition not met');
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -42,7 +35,10 @@ class PrivateRedis {
       { stdio: 'ignore' },
     );
     const probe = new Redis(this.url, { lazyConnect: true, retryStrategy: () => 50 });
-    await eventually(async () => (await probe.ping().catch(() => '')) === 'PONG');
+    await eventually(
+      async () => (await probe.ping().catch(() => '')) === 'PONG',
+      'Redis answers PING',
+    );
     probe.disconnect();
   }
 
@@ -96,17 +92,23 @@ describe(`${RedisCoordinationBus.name} reconnect`, () => {
     listened.onReconnect(
       () => void subscribers('keys.changed').then((n) => subscribedAtCatchUp.push(n)),
     );
-    await eventually(async () => (await subscribers('keys.changed')) === 1);
+    await eventually(
+      async () => (await subscribers('keys.changed')) === 1,
+      'subscribed to keys.changed',
+    );
     expect(subscribedAtCatchUp).toEqual([]);
 
     await redis.stop();
     await redis.start();
-    await eventually(() => subscribedAtCatchUp.length === 1);
+    await eventually(() => subscribedAtCatchUp.length === 1, 'a catch-up after resubscribing');
     expect(subscribedAtCatchUp).toEqual([1]);
 
-    await eventually(() => opened.every((c) => c.command.status === 'ready'));
+    await eventually(
+      () => opened.every((c) => c.command.status === 'ready'),
+      'every connection ready',
+    );
     await sender.publish('keys.changed', { tokens: ['t1'] });
-    await eventually(() => seen.length === 1);
+    await eventually(() => seen.length === 1, 'one message seen');
     expect(seen[0]?.payload).toEqual({ tokens: ['t1'] });
   });
 
@@ -121,14 +123,17 @@ describe(`${RedisCoordinationBus.name} reconnect`, () => {
       kept += 1;
     });
     listened.subscribe('mcp.registry.changed', () => undefined);
-    await eventually(() => opened[0]?.subscriber.status === 'reconnecting');
+    await eventually(
+      () => opened[0]?.subscriber.status === 'reconnecting',
+      'the subscriber reconnecting',
+    );
     await redis.start();
-    await eventually(() => calls === 1 && kept === 1);
+    await eventually(() => calls === 1 && kept === 1, 'one call, one kept');
 
     stop();
     await redis.stop();
     await redis.start();
-    await eventually(() => kept === 2);
+    await eventually(() => kept === 2, 'two kept');
     expect(calls).toBe(1);
   });
 
@@ -140,7 +145,10 @@ describe(`${RedisCoordinationBus.name} reconnect`, () => {
       calls += 1;
     });
     listened.subscribe('routing.reload', () => undefined);
-    await eventually(async () => (await subscribers('routing.reload')) === 1);
+    await eventually(
+      async () => (await subscribers('routing.reload')) === 1,
+      'subscribed to routing.reload',
+    );
     await Promise.all(opened.map((c) => c.close()));
     await redis.stop();
     await redis.start();
@@ -189,7 +197,7 @@ describe(`${ReplicatedRecords.name} after a bus outage`, () => {
     rows.set('b', { id: 'b', value: 1 });
     await redis.start();
 
-    await eventually(() => changed.length === 1);
+    await eventually(() => changed.length === 1, 'one change seen');
     expect(changed).toEqual([['a', 'b']]);
     expect(records.list()).toEqual([
       { id: 'a', value: 2 },

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { TEST_REDIS_URL, uniqueRedisPrefix } from '@routeiq/testing';
+import { eventually, TEST_REDIS_URL, uniqueRedisPrefix } from '@routeiq/testing';
 import { Redis } from 'ioredis';
 import type { BusMessage } from './coordination.bus';
 import { CoordinationErrorCode } from './coordination.exception';
@@ -9,14 +9,6 @@ import { CoordinationKeys } from './coordination-keys';
 import { RedisConnections } from './redis-connections';
 import { RedisCoordinationBus } from './redis-coordination.bus';
 import { RedisCoordinationHealth } from './redis-coordination.health';
-
-async function eventually(check: () => Promise<boolean> | boolean): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('condition not met');
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -66,11 +58,11 @@ describe(RedisCoordinationBus.name, () => {
       const seenByB: BusMessage[] = [];
       a.bus.subscribe('config.reloaded', (m) => seenByA.push(m));
       b.bus.subscribe('config.reloaded', (m) => seenByB.push(m));
-      await eventually(async () => (await subscribers('config.reloaded')) === 2);
+      await eventually(async () => (await subscribers('config.reloaded')) === 2, 'two subscribers');
 
       await a.bus.publish('config.reloaded', { generation: 2 });
       await b.bus.publish('config.reloaded', { generation: 3 });
-      await eventually(() => seenByA.length === 2 && seenByB.length === 2);
+      await eventually(() => seenByA.length === 2 && seenByB.length === 2, 'both saw both');
 
       expect(a.bus.instanceId).not.toBe(b.bus.instanceId);
       for (const seen of [seenByA, seenByB]) {
@@ -87,16 +79,22 @@ describe(RedisCoordinationBus.name, () => {
       const seen: string[] = [];
       const stop = bus.subscribe('keys.changed', () => seen.push('keys'));
       bus.subscribe('other', () => seen.push('other'));
-      await eventually(async () => (await subscribers('keys.changed')) === 1);
-      await eventually(async () => (await subscribers('other')) === 1);
+      await eventually(
+        async () => (await subscribers('keys.changed')) === 1,
+        'subscribed to keys.changed',
+      );
+      await eventually(async () => (await subscribers('other')) === 1, 'subscribed to other');
 
       await bus.publish('keys.changed', {});
-      await eventually(() => seen.length === 1);
+      await eventually(() => seen.length === 1, 'one message seen');
       stop();
-      await eventually(async () => (await subscribers('keys.changed')) === 0);
+      await eventually(
+        async () => (await subscribers('keys.changed')) === 0,
+        'unsubscribed from keys.changed',
+      );
       await bus.publish('keys.changed', {});
       await bus.publish('other', {});
-      await eventually(() => seen.length === 2);
+      await eventually(() => seen.length === 2, 'two messages seen');
       expect(seen).toEqual(['keys', 'other']);
     });
 
@@ -161,7 +159,10 @@ describe(RedisCoordinationBus.name, () => {
         lazyConnect: true,
         retryStrategy: () => 50,
       });
-      await eventually(async () => (await probe.ping().catch(() => '')) === 'PONG');
+      await eventually(
+        async () => (await probe.ping().catch(() => '')) === 'PONG',
+        'Redis answers PING',
+      );
       probe.disconnect();
     });
 

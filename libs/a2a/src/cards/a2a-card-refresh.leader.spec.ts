@@ -8,7 +8,7 @@ import {
 } from '@routeiq/coordination';
 import type { A2aAgentRecord } from '@routeiq/persistence';
 import type { AuditService } from '@routeiq/security';
-import { TEST_REDIS_URL, uniqueRedisPrefix } from '@routeiq/testing';
+import { eventually, TEST_REDIS_URL, uniqueRedisPrefix } from '@routeiq/testing';
 import { resolveA2aConfig } from '../a2a.config';
 import { A2aAgentDirectory } from '../registry/a2a-agent.directory';
 import { A2aCardRefresher, A2aCardRefreshJob } from './a2a-card-refresh.job';
@@ -37,15 +37,6 @@ class RecordingRefresher extends A2aCardRefresher {
     this.calls.push(agentId);
     return Promise.resolve([]);
   }
-}
-
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 6000;
-  while (Date.now() < end) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`not met: ${what}`);
 }
 
 describe(`${A2aCardRefreshJob.name} under leader election`, () => {
@@ -95,7 +86,7 @@ describe(`${A2aCardRefreshJob.name} under leader election`, () => {
     expect(b.refresher.calls).toEqual([]);
 
     await a.election.stop({ release: false });
-    await eventually(() => b.election.isLeader(), 'b takes over');
+    await eventually(() => b.election.isLeader(), 'b takes over', 6000);
     await Promise.all([a.job.run(), b.job.run()]);
     expect(a.refresher.calls).toEqual(['echo']);
     expect(b.refresher.calls).toEqual(['echo']);

@@ -6,7 +6,7 @@ import {
   RedisResponseCacheStore,
   RedisSemanticIndexStore,
 } from '@routeiq/coordination';
-import { TEST_REDIS_URL, uniqueRedisPrefix } from '@routeiq/testing';
+import { eventually, TEST_REDIS_URL, uniqueRedisPrefix } from '@routeiq/testing';
 import { Redis } from 'ioredis';
 import { CacheConfig } from '../cache.config';
 import { tokenOf } from '../cache-key';
@@ -71,13 +71,6 @@ function prompt(hash: string, text: string, space = 'a'.repeat(32)): IndexedProm
   };
 }
 
-async function eventually(probe: () => boolean): Promise<void> {
-  for (let attempt = 0; attempt < 100 && !probe(); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  expect(probe()).toBe(true);
-}
-
 describe(SemanticIndexSync.name, () => {
   let admin: Redis;
   let a: Replica;
@@ -105,7 +98,7 @@ describe(SemanticIndexSync.name, () => {
   it('writes an entry to Redis with expiry; a replica meeting the scope loads it once', async () => {
     a.sync.add(prompt('1', 'What is the capital of France?'));
     const { entries, order } = keys.semanticIndex(tokenOf(SCOPE), tokenOf(MODEL), SPACE);
-    await eventually(() => a.stats.semanticShared.shared === 1);
+    await eventually(() => a.stats.semanticShared.shared === 1, 'a shared the entry');
     expect(await admin.hlen(entries)).toBe(1);
     expect(await admin.ttl(order)).toBeGreaterThan(55);
     const raw = await admin.hget(entries, '1'.repeat(64));
@@ -139,7 +132,7 @@ describe(SemanticIndexSync.name, () => {
       a.sync.add(prompt(hash!, `Name ${text} colours`));
     }
     a.sync.add(prompt('5', 'Name colours', other));
-    await eventually(() => b.stats.semanticShared.received === 4);
+    await eventually(() => b.stats.semanticShared.received === 4, 'b received 4 entries');
     expect(b.sync.index.has('4'.repeat(64))).toBe(true);
     // A scope B never met is not pushed into its index: it is loaded when met.
     expect(b.sync.index.has('5'.repeat(64))).toBe(false);
@@ -158,19 +151,19 @@ describe(SemanticIndexSync.name, () => {
     expect(b.stats.semanticShared).toMatchObject({ loaded: 0, rejected: 2 });
     await a.bus.publish(SEMANTIC_INDEXED_TOPIC, { entry: { v: 1, vector: 'x' } });
     await a.bus.publish(SEMANTIC_INDEXED_TOPIC, { entry: 'garbage' });
-    await eventually(() => b.stats.semanticShared.rejected === 4);
+    await eventually(() => b.stats.semanticShared.rejected === 4, 'b rejected 4 entries');
     expect(b.sync.index.size).toBe(0);
   });
 
   it('on a flush drops local entries, the Redis index and the loaded marks', async () => {
     await b.sync.ready(ref(SPACE));
     a.sync.add(prompt('1', 'What is the capital of France?'));
-    await eventually(() => b.sync.index.has('1'.repeat(64)));
+    await eventually(() => b.sync.index.has('1'.repeat(64)), 'b indexed the entry');
     const filter = { scopeToken: tokenOf(SCOPE) };
     a.tiers.flushLocal(filter);
     await expect(a.sync.deleteShared(filter)).resolves.toBe(1);
     await a.tiers.announceFlush(filter);
-    await eventually(() => b.sync.index.size === 0);
+    await eventually(() => b.sync.index.size === 0, 'b dropped its entries');
     const reload = b.sync.ready(ref(SPACE));
     expect(reload).toBeDefined();
     await reload;
@@ -203,9 +196,7 @@ describe(SemanticIndexSync.name, () => {
       expect(down.sync.ready(ref(SPACE))).toBeUndefined();
       down.sync.add(prompt('1', 'What is the capital of France?'));
       expect(down.sync.index.has('1'.repeat(64))).toBe(true);
-      await eventually(() => down.stats.sharedErrors === 2);
-      // Once the first connection attempt failed: closing mid-connect leaves ioredis timers.
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await eventually(() => down.stats.sharedErrors === 2, 'a second shared error');
     } finally {
       await down.close();
     }

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { TEST_REDIS_URL, uniqueRedisPrefix } from '@routeiq/testing';
+import { eventually, TEST_REDIS_URL, uniqueRedisPrefix } from '@routeiq/testing';
 import { Redis } from 'ioredis';
 import { CoordinationKeys } from '../coordination-keys';
 import { CoordinationErrorCode } from '../coordination.exception';
@@ -18,14 +18,6 @@ async function listen(server: Server): Promise<number> {
 function commandNames(resp: string): string[] {
   const lines = resp.split('\r\n');
   return lines.flatMap((line, i) => (line.startsWith('*') ? [lines[i + 2]!.toUpperCase()] : []));
-}
-
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('condition not met');
 }
 
 describe(RedisQuotaCounterStore.name, () => {
@@ -91,7 +83,10 @@ describe(RedisQuotaCounterStore.name, () => {
         stdio: 'ignore',
       });
       const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => 50 });
-      await eventually(async () => (await probe.ping().catch(() => '')) === 'PONG');
+      await eventually(
+        async () => (await probe.ping().catch(() => '')) === 'PONG',
+        'Redis answers PING',
+      );
       probe.disconnect();
     });
 

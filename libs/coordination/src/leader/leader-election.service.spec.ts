@@ -1,4 +1,4 @@
-import { TEST_REDIS_URL, uniqueRedisPrefix } from '@routeiq/testing';
+import { eventually, TEST_REDIS_URL, uniqueRedisPrefix } from '@routeiq/testing';
 import { Redis } from 'ioredis';
 import { CoordinationKeys } from '../coordination-keys';
 import { RedisConnections } from '../redis-connections';
@@ -8,16 +8,6 @@ import { LeaderElectionService } from './leader-election.service';
 import { LEADER_RELEASED_TOPIC } from './leader-election.types';
 import { LeaderErrorCode } from './leader.exception';
 import { CONFIG_SYNC_ELECTION, RedisLeaderLease } from './redis-leader.lease';
-
-/** Polls `check` until it holds; fails after `timeoutMs` (a generous deadline, not a target). */
-async function eventually(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`not met within ${timeoutMs} ms: ${what}`);
-}
 
 describe(LeaderElectionService.name, () => {
   describe('in single mode', () => {
@@ -103,7 +93,7 @@ describe(LeaderElectionService.name, () => {
       for (let i = 0; i < count; i += 1) await replica(`r${i}`);
       const overlaps = watchOverlaps();
       await Promise.all(services.map((s) => s.start()));
-      await eventually(() => leaders().length === 1, 6000, 'one leader');
+      await eventually(() => leaders().length === 1, 'one leader', 6000);
       const first = onlyLeader();
 
       // Through more than two lease periods of renewals: never two leaders, and the same one.
@@ -135,13 +125,13 @@ describe(LeaderElectionService.name, () => {
       for (const name of ['a', 'b', 'c']) await replica(name);
       const overlaps = watchOverlaps();
       await Promise.all(services.map((s) => s.start()));
-      await eventually(() => leaders().length === 1, 6000, 'one leader');
+      await eventually(() => leaders().length === 1, 'one leader', 6000);
       const old = onlyLeader();
       const oldToken = old.fencingToken()!;
 
       // A pause: its timers stop and nothing is released, as in a stop-the-world or SIGSTOP.
       await old.stop({ release: false });
-      await eventually(() => leaders().some((s) => s !== old), 6000, 'a new leader');
+      await eventually(() => leaders().some((s) => s !== old), 'a new leader', 6000);
 
       const next = onlyLeader();
       expect(next).not.toBe(old);
@@ -160,7 +150,7 @@ describe(LeaderElectionService.name, () => {
     it('steps down locally when it cannot renew, before another replica takes over', async () => {
       const a = await replica('a');
       await a.service.start();
-      await eventually(() => a.service.isLeader(), 6000, 'a leads');
+      await eventually(() => a.service.isLeader(), 'a leads', 6000);
       const b = await replica('b');
       const overlaps = watchOverlaps();
       const lost = jest.fn();
@@ -170,7 +160,7 @@ describe(LeaderElectionService.name, () => {
 
       // A partition: a's commands fail from now on.
       a.connections.command.disconnect();
-      await eventually(() => b.service.isLeader(), 6000, 'b takes over');
+      await eventually(() => b.service.isLeader(), 'b takes over', 6000);
 
       expect(a.service.isLeader()).toBe(false);
       expect(lost).toHaveBeenCalledTimes(1);
@@ -195,7 +185,7 @@ describe(LeaderElectionService.name, () => {
       await a.service.stop();
 
       expect(a.service.isLeader()).toBe(false);
-      await eventually(() => b.service.isLeader(), 5000, 'b takes over after the release');
+      await eventually(() => b.service.isLeader(), 'b takes over after the release', 5000);
       expect(gained).toHaveBeenCalledWith(2);
       await expect(b.service.status()).resolves.toMatchObject({
         role: 'leader',

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { TEST_REDIS_URL, uniqueRedisPrefix } from '@routeiq/testing';
+import { eventually, TEST_REDIS_URL, uniqueRedisPrefix } from '@routeiq/testing';
 import { Redis } from 'ioredis';
 import { CoordinationKeys } from '../coordination-keys';
 import { RedisConnections } from '../redis-connections';
@@ -12,14 +12,6 @@ import {
 
 const MINUTE = 60_000;
 const T0 = Math.floor(Date.now() / MINUTE) * MINUTE + 10_000;
-
-async function eventually(check: () => boolean): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('condition not met');
-}
 
 describe(RedisDeploymentUsageStore.name, () => {
   const keys = new CoordinationKeys(uniqueRedisPrefix());
@@ -94,7 +86,7 @@ describe(RedisDeploymentUsageStore.name, () => {
 
     a.addRequest('gpt', Date.now());
     await a.sync();
-    await eventually(() => b.current('gpt', Date.now()).requests === 1);
+    await eventually(() => b.current('gpt', Date.now()).requests === 1, 'b counts the request');
   });
 
   it('knows the counts of deployments only other replicas used before it first reads them', async () => {
@@ -123,7 +115,7 @@ describe(RedisDeploymentUsageStore.name, () => {
     const { store } = await replica({ syncIntervalMs: 10, idleAfterMs: 50 });
     store.addRequest('gpt', T0);
     expect(store.syncing).toBe(true);
-    await eventually(() => !store.syncing);
+    await eventually(() => !store.syncing, 'the sync finished');
 
     expect(await admin.hget(keys.deploymentUsage(epochMinute(T0)), 'requests:gpt')).toBe('1');
     store.addRequest('gpt', T0);
@@ -136,7 +128,7 @@ describe(RedisDeploymentUsageStore.name, () => {
     a.addRequest('busy', T0);
     await a.sync();
     store.current('gpt', T0);
-    await eventually(() => !store.syncing);
+    await eventually(() => !store.syncing, 'the sync finished');
   });
 
   it('writes each minute to its own hash', async () => {
@@ -168,7 +160,7 @@ describe(RedisDeploymentUsageStore.name, () => {
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]?.[0])).toMatch(/^deployment usage sync failing/);
 
-    await eventually(() => connections.command.status === 'end');
+    await eventually(() => connections.command.status === 'end', 'the connection ended');
     await connections.command.connect();
     await a.sync();
     await b.sync();

@@ -1,9 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { McpStubServer, mcpStubTools } from '@routeiq/testing';
+import { eventually, McpStubServer, mcpStubTools } from '@routeiq/testing';
 import { McpErrorCode } from '../mcp.exception';
 import {
-  eventually,
   serverRecord,
   upstreamHarness,
   type UpstreamHarness,

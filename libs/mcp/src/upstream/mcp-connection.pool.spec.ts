@@ -1,9 +1,8 @@
 import { propagation, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { McpStubServer } from '@routeiq/testing';
+import { eventually, McpStubServer } from '@routeiq/testing';
 import { McpErrorCode, McpException } from '../mcp.exception';
 import {
-  eventually,
   serverRecord,
   upstreamHarness,
   type UpstreamHarness,
@@ -99,13 +98,13 @@ describe(McpConnectionPool.name, () => {
     await stub.listening();
 
     harness.directory.put(serverRecord('stub', stub.url, { staticHeaders: { 'X-Rev': '2' } }));
-    await eventually(async () => Promise.resolve(stub.openStreams === 0), 'the old stream closes');
+    await eventually(() => stub.openStreams === 0, 'the old stream closes');
     await harness.upstream.callTool('stub', 'echo', { text: 'b' });
     await stub.listening();
 
     expect(stub.received('initialize').map((m) => m.headers['x-rev'])).toEqual([undefined, '2']);
     await harness.pool.onModuleDestroy();
-    await eventually(async () => Promise.resolve(stub.openStreams === 0), 'shutdown closes it');
+    await eventually(() => stub.openStreams === 0, 'shutdown closes it');
   });
 
   it("bounds the handshake by the server's timeout, or by the opening request's when longer", async () => {

@@ -2,12 +2,11 @@ import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { propagation, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OutboundException, SsrfBlockReason } from '@routeiq/security';
-import { McpStubServer, type McpStubAuth } from '@routeiq/testing';
+import { eventually, McpStubServer, type McpStubAuth } from '@routeiq/testing';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { McpErrorCode, McpException } from '../mcp.exception';
 import {
-  eventually,
   serverRecord,
   upstreamHarness,
   type UpstreamHarness,
@@ -128,7 +127,7 @@ describe(McpUpstreamService.name, () => {
       expect(error).toMatchObject({ code: McpErrorCode.UpstreamError });
       expect(error.message).toContain('cancelled');
       await eventually(
-        async () => Promise.resolve(stub.received('notifications/cancelled').length === 1),
+        () => stub.received('notifications/cancelled').length === 1,
         'the upstream is told of the cancellation',
       );
     });

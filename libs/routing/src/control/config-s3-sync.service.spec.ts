@@ -14,7 +14,7 @@ import {
   RedisCoordinationBus,
   RedisLeaderLease,
 } from '@routeiq/coordination';
-import { TEST_REDIS_URL, uniqueRedisPrefix } from '@routeiq/testing';
+import { eventually, TEST_REDIS_URL, uniqueRedisPrefix } from '@routeiq/testing';
 import { Redis } from 'ioredis';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,15 +53,6 @@ interface Replica {
   readonly path: string;
   /** Reloads of this replica alone (`reloadHere`): how both leader and followers apply. */
   readonly routerReloads: () => number;
-}
-
-async function eventually(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`not met within ${timeoutMs} ms: ${what}`);
 }
 
 describe(ConfigS3SyncService.name, () => {

@@ -8,7 +8,7 @@ import {
   RedisDeploymentHealthStore,
 } from '@routeiq/coordination';
 import { ProviderException, type ResolvedDeployment } from '@routeiq/providers';
-import { TEST_REDIS_URL, uniqueRedisPrefix } from '@routeiq/testing';
+import { eventually, TEST_REDIS_URL, uniqueRedisPrefix } from '@routeiq/testing';
 import { Redis } from 'ioredis';
 import { buildModelGroup } from '../model-group';
 import type { ModelRegistryService } from '../model-registry.service';
@@ -36,14 +36,6 @@ const registry = {
   find: () => group,
 } as unknown as ModelRegistryService;
 
-async function eventually(check: () => Promise<boolean> | boolean): Promise<void> {
-  for (let attempt = 0; attempt < 250; attempt += 1) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('condition not met');
-}
-
 describe(`${DeploymentHealthService.name} against the real Redis`, () => {
   let keys: CoordinationKeys;
   let admin: Redis;
@@ -56,7 +48,7 @@ describe(`${DeploymentHealthService.name} against the real Redis`, () => {
     opened.push(connections);
     if (!(await connections.waitUntilReady(5000))) throw new Error('test Redis is not running');
     // A SUBSCRIBE sent while the subscriber is mid ready-check is lost (reported to the lead).
-    await eventually(() => connections.subscriber.status === 'ready');
+    await eventually(() => connections.subscriber.status === 'ready', 'subscriber ready');
     const store = new RedisDeploymentHealthStore(connections, keys, 2000);
     const service = new DeploymentHealthService(
       store,
@@ -95,14 +87,14 @@ describe(`${DeploymentHealthService.name} against the real Redis`, () => {
 
   it("opens the breaker on replica B from replica A's failures, then closes it on both", async () => {
     const [a, b] = [await replica(), await replica()];
-    await eventually(async () => (await subscribers()) === 2);
+    await eventually(async () => (await subscribers()) === 2, 'both replicas subscribed');
     const now = Date.now();
     for (let i = 0; i < 4; i += 1) a.recordFailure(d1, ProviderException.timeout('d1', 10), now);
-    await eventually(() => b.availability(d1, now) === 'cooldown');
+    await eventually(() => b.availability(d1, now) === 'cooldown', 'b sees the cooldown');
     expect(b.openBreakers(now)).toEqual([]);
 
     a.recordFailure(d1, ProviderException.timeout('d1', 10), now);
-    await eventually(() => b.availability(d1, now) === 'breaker_open');
+    await eventually(() => b.availability(d1, now) === 'breaker_open', 'b sees the open breaker');
     expect(b.openBreakers(now)).toEqual(['d1']);
     expect(b.retryAfterSeconds([d1], now)).toBe(30);
 
@@ -112,10 +104,10 @@ describe(`${DeploymentHealthService.name} against the real Redis`, () => {
       'eligible',
     ]);
     a.recordSuccess(d1, halfOpen);
-    await eventually(() => a.snapshot(halfOpen)[0]!.circuit === 'half_open');
+    await eventually(() => a.snapshot(halfOpen)[0]!.circuit === 'half_open', 'a half open');
     b.recordSuccess(d1, halfOpen);
-    await eventually(() => a.snapshot(halfOpen)[0]!.circuit === 'closed');
-    await eventually(() => b.snapshot(halfOpen)[0]!.circuit === 'closed');
+    await eventually(() => a.snapshot(halfOpen)[0]!.circuit === 'closed', 'a closed');
+    await eventually(() => b.snapshot(halfOpen)[0]!.circuit === 'closed', 'b closed');
     expect(a.openBreakers(now)).toEqual([]);
   });
 
@@ -129,15 +121,18 @@ describe(`${DeploymentHealthService.name} against the real Redis`, () => {
       headers: { 'retry-after': '20' },
     });
     a.recordFailure(d1, limited, now);
-    await eventually(() => a.availability(d1, now) === 'cooldown');
+    await eventually(() => a.availability(d1, now) === 'cooldown', 'a sees the cooldown');
 
     const late = await replica();
-    await eventually(() => late.availability(d1, now) === 'cooldown');
+    await eventually(
+      () => late.availability(d1, now) === 'cooldown',
+      'the late replica sees the cooldown',
+    );
     expect(late.retryAfterSeconds([d1], now)).toBe(20);
     expect(late.availability(d1, now + 20_000)).toBe('eligible');
 
     await late.reset('d1');
-    await eventually(() => a.availability(d1, now) === 'eligible');
+    await eventually(() => a.availability(d1, now) === 'eligible', 'a sees it eligible');
     expect(await admin.hgetall(keys.deploymentHealth())).toEqual({});
   });
 });

@@ -6,20 +6,13 @@ import {
   RedisCoordinationBus,
   RedisSharedStateStore,
 } from '@routeiq/coordination';
-import { TEST_REDIS_URL, uniqueRedisPrefix } from '@routeiq/testing';
+import { eventually, TEST_REDIS_URL, uniqueRedisPrefix } from '@routeiq/testing';
 import { Redis } from 'ioredis';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RoutingConfig } from './routing.config';
 import { STRATEGIES_CHANGED_TOPIC, StrategyRegistryService } from './strategy-registry.service';
-
-async function eventually(check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 200 && !(await check()); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  expect(await check()).toBe(true);
-}
 
 describe(`${StrategyRegistryService.name} on Redis`, () => {
   const keys = new CoordinationKeys(uniqueRedisPrefix());
@@ -76,16 +69,16 @@ describe(`${StrategyRegistryService.name} on Redis`, () => {
   it('brings a change made on one replica to the other, and to one that starts later', async () => {
     const a = await replica();
     const b = await replica();
-    await eventually(async () => (await subscribers()) === 2);
+    await eventually(async () => (await subscribers()) === 2, 'both replicas subscribed');
     await a.stage('least-busy', 25);
-    await eventually(() => b.status().revision === a.status().revision);
+    await eventually(() => b.status().revision === a.status().revision, 'b at the revision of a');
     expect(b.status().strategies.find((s) => s.name === 'least-busy')).toMatchObject({
       state: 'staged',
       weight: 25,
     });
 
     await b.promote('least-busy');
-    await eventually(() => a.status().active === 'least-busy');
+    await eventually(() => a.status().active === 'least-busy', 'a activates least-busy');
     expect(a.status()).toEqual(b.status());
     expect((await replica()).status()).toEqual(b.status());
   });

@@ -109,12 +109,3 @@ export function upstreamHarness(
     },
   };
 }
-
-/** Retries `check` until it holds (an asynchronous notification has to arrive first). */
-export async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let tries = 0; tries < 200; tries++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`never happened: ${what}`);
-}
