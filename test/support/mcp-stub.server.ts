@@ -45,6 +45,8 @@ export interface McpStubOptions {
   readonly auth?: McpStubAuth;
   /** Waits this long before answering each `initialize` (a slow handshake); default none. */
   readonly initializeDelayMs?: number;
+  /** How `DELETE /mcp` is answered: `end` the session (default), `refuse` (405) or `hang`. */
+  readonly deleteAnswer?: 'end' | 'refuse' | 'hang';
 }
 
 /** A JSON-RPC request or notification as the stub received it, with its HTTP headers. */
@@ -54,16 +56,24 @@ export interface McpStubMessage {
   readonly headers: IncomingHttpHeaders;
 }
 
+/** A `DELETE /mcp` (the client ending its session) as the stub received it. */
+export interface McpStubDelete {
+  readonly sessionId: string | undefined;
+  readonly headers: IncomingHttpHeaders;
+}
+
 type StubTransport = StreamableHTTPServerTransport | SSEServerTransport;
 
 /**
  * A real MCP server built with the official SDK on 127.0.0.1: Streamable HTTP at `/mcp` (with
  * sessions) and the legacy HTTP+SSE transport at `/sse` + `/messages`. Records every JSON-RPC
  * message with its headers (auth, `traceparent`, `_meta`), paginates lists, can add a tool at
- * runtime (sending `tools/list_changed`), forget its sessions, and be killed mid-call.
+ * runtime (sending `tools/list_changed`), forget its sessions, and be killed mid-call. Records
+ * every `DELETE /mcp` too, and can refuse (405) or never answer them.
  */
 export class McpStubServer {
   readonly messages: McpStubMessage[] = [];
+  readonly deletes: McpStubDelete[] = [];
   private readonly tools: McpStubTool[];
   private readonly sessions = new Map<
     string,
@@ -199,6 +209,7 @@ export class McpStubServer {
     body: unknown,
   ): Promise<void> {
     const sessionId = req.headers['mcp-session-id'];
+    if (req.method === 'DELETE' && !this.acceptDelete(req, res)) return;
     if (typeof sessionId === 'string') {
       const session = this.sessions.get(sessionId);
       if (!session || !(session.transport instanceof StreamableHTTPServerTransport)) {
@@ -218,10 +229,20 @@ export class McpStubServer {
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => void this.sessions.set(id, { server, transport }),
+      onsessionclosed: (id) => void this.sessions.delete(id),
     });
     const server = this.protocolServer();
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
+  }
+
+  /** Records a DELETE; false when it is answered here (405) or never. */
+  private acceptDelete(req: IncomingMessage, res: ServerResponse): boolean {
+    const sessionId = req.headers['mcp-session-id'];
+    this.deletes.push({ sessionId: sessionId?.toString(), headers: req.headers });
+    const answer = this.options.deleteAnswer ?? 'end';
+    if (answer === 'refuse') res.writeHead(405, { allow: 'GET, POST' }).end();
+    return answer === 'end';
   }
 
   private track(res: ServerResponse): void {

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
   PromptListChangedNotificationSchema,
   ResourceListChangedNotificationSchema,
@@ -10,10 +11,13 @@ import { McpServerDirectory } from '../catalog/mcp-catalog.types';
 import { McpConfig } from '../mcp.config';
 import { McpErrorCode, McpException } from '../mcp.exception';
 import { McpTransportFactory } from './mcp-transport.factory';
-import { isConnectionFatal } from './upstream-error.mapper';
+import { isConnectionFatal, isSessionExpired, toUpstreamException } from './upstream-error.mapper';
 
 /** The client name upstream servers see in `initialize`. */
 export const GATEWAY_CLIENT_INFO = { name: 'routeiq-gateway', version: '0.1.0' } as const;
+
+/** How long closing a connection waits for the upstream to answer the session's `DELETE`. */
+export const SESSION_END_TIMEOUT_MS = 1_500;
 
 /** One live MCP session with an upstream server. */
 export interface McpConnection {
@@ -34,7 +38,8 @@ interface Entry extends McpConnection {
 /**
  * One MCP client connection per server on this replica: opened lazily, shared by every caller,
  * replaced after it fails (a broken stream, a lost session), closed when the registry changes
- * the server and on shutdown. Tells listeners of the upstream's `list_changed` notifications.
+ * the server and on shutdown (ending its Streamable HTTP session with `DELETE` first). Tells
+ * listeners of the upstream's `list_changed` notifications.
  */
 @Injectable()
 export class McpConnectionPool implements OnModuleDestroy {
@@ -49,7 +54,7 @@ export class McpConnectionPool implements OnModuleDestroy {
     directory: McpServerDirectory,
   ) {
     this.unsubscribe = directory.onChange((serverIds) => {
-      for (const serverId of serverIds) void this.discard(serverId);
+      for (const serverId of serverIds) void this.retire(serverId);
     });
   }
 
@@ -95,6 +100,46 @@ export class McpConnectionPool implements OnModuleDestroy {
     await entry?.client.close().catch(() => undefined);
   }
 
+  /**
+   * Closes a connection that is no longer needed (not a failed one: its session is gone or the
+   * server is down), telling the upstream first that its session is over.
+   */
+  private async retire(serverId: string): Promise<void> {
+    const entry = this.detach(serverId);
+    if (!entry) return;
+    await this.endSession(entry);
+    await entry.client.close().catch(() => undefined);
+  }
+
+  /**
+   * The MCP spec's `DELETE` with `Mcp-Session-Id`, through the transport's own fetch (SSRF guard,
+   * pinned addresses, the server's auth headers). A 405 (the server does not allow it) is fine.
+   * Bounded: closing the client afterwards aborts a DELETE still waiting for its answer.
+   */
+  private async endSession(entry: Entry): Promise<void> {
+    const transport = entry.client.transport;
+    if (!(transport instanceof StreamableHTTPClientTransport) || !transport.sessionId) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), SESSION_END_TIMEOUT_MS);
+    });
+    try {
+      const outcome = await Promise.race([transport.terminateSession(), timedOut]);
+      if (outcome === 'timeout') {
+        this.logger.debug(
+          `MCP server ${entry.serverId}: the session's DELETE got no answer within ${SESSION_END_TIMEOUT_MS} ms`,
+        );
+      }
+    } catch (err) {
+      // A 404: the upstream already forgot the session.
+      if (isSessionExpired(err)) return;
+      const reason = toUpstreamException(entry.serverId, err).message;
+      this.logger.debug(`Ending the upstream session failed: ${reason}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Called with the server id when an upstream says one of its lists changed. */
   onListChanged(listener: (serverId: string) => void): () => void {
     this.listeners.add(listener);
@@ -107,7 +152,7 @@ export class McpConnectionPool implements OnModuleDestroy {
    */
   async onModuleDestroy(): Promise<void> {
     this.unsubscribe();
-    await Promise.all([...this.entries.keys()].map((serverId) => this.discard(serverId)));
+    await Promise.all([...this.entries.keys()].map((serverId) => this.retire(serverId)));
   }
 
   /** Takes the entry out of use at once, so that the next caller gets a new connection. */
