@@ -8,25 +8,32 @@ import {
 } from '@opentelemetry/api';
 import type { GatewayRequest } from '@routeiq/common';
 import { Common, GatewayMetrics, GatewayTracer, RouteIq } from '@routeiq/observability';
+import { A2aCallAuditor, type A2aCallAudit } from './a2a-call.audit';
 
 /** `status` label of `routeiq_a2a_calls_total`. */
 export type A2aCallStatus = 'ok' | 'error' | 'denied' | 'invalid' | 'upstream_error' | 'cancelled';
 
-/** Metrics and CLIENT span of proxied A2A calls (calls are not audited: only registry changes). */
+/** Metrics, CLIENT span and audit record (`a2a.agent.call`) of proxied A2A calls. */
 @Injectable()
 export class A2aCallTracker {
   constructor(
     private readonly tracer: GatewayTracer,
     private readonly metrics: GatewayMetrics,
+    private readonly auditor: A2aCallAuditor,
   ) {}
 
+  /** The audit record of a call to a known agent, from the moment it was found. */
+  audit(req: GatewayRequest, agentId: string): A2aCallAudit {
+    return this.auditor.begin(req, agentId);
+  }
+
   /** `method`: the 1.0 name, or `unknown`, so the metric's labels stay bounded. */
-  begin(req: GatewayRequest, agentId: string, method: string): A2aTrackedCall {
-    return new A2aTrackedCall(this.tracer, this.metrics, req, agentId, method);
+  begin(audit: A2aCallAudit, method: string): A2aTrackedCall {
+    return new A2aTrackedCall(this.tracer, this.metrics, audit, method);
   }
 }
 
-/** One call from lookup to its end; `end` counts it once. */
+/** One call from its parsed request to its end; `end` counts and audits it once. */
 export class A2aTrackedCall {
   private readonly startedAt = performance.now();
   private span: Span | undefined;
@@ -35,10 +42,17 @@ export class A2aTrackedCall {
   constructor(
     private readonly tracer: GatewayTracer,
     private readonly metrics: GatewayMetrics,
-    private readonly req: GatewayRequest,
-    private readonly agentId: string,
+    private readonly audit: A2aCallAudit,
     private readonly method: string,
   ) {}
+
+  private get req(): GatewayRequest {
+    return this.audit.req;
+  }
+
+  private get agentId(): string {
+    return this.audit.agentId;
+  }
 
   /** Opens the CLIENT span; returns `traceparent` headers for the agent (none without tracing). */
   upstreamHeaders(): Record<string, string> {
@@ -64,6 +78,7 @@ export class A2aTrackedCall {
   end(status: A2aCallStatus, errorType?: string): void {
     if (this.ended) return;
     this.ended = true;
+    this.audit.end(status, errorType);
     this.metrics.a2aCall(
       this.agentId,
       this.method,

@@ -1,5 +1,6 @@
 import type { GatewayResponse } from '@routeiq/common';
 import type { A2aAgentRecord } from '@routeiq/persistence';
+import type { A2aCallIds } from './a2a-call.audit';
 import type { A2aCallStatus } from './a2a-call.tracker';
 import type { A2aCallPlan } from './a2a-request.planner';
 
@@ -20,4 +21,6 @@ export interface A2aForwardCall {
 export interface A2aForwardOutcome {
   readonly status: A2aCallStatus;
   readonly errorType?: string;
+  /** Tasks and contexts the answer named (for the audit record). */
+  readonly ids?: A2aCallIds;
 }

@@ -44,7 +44,8 @@ export class A2aForwarderService {
     answer: A2aUpstreamAnswer,
   ): Promise<A2aForwardOutcome> {
     const message = await readJsonAnswer(call.agent.agentId, answer, call.signal);
-    return sendJsonAnswer(call, answer, await this.callerMessage(call, message));
+    const outcome = sendJsonAnswer(call, answer, await this.callerMessage(call, message));
+    return 'result' in message ? { ...outcome, ids: ownedIdsIn(message.result) } : outcome;
   }
 
   /** The agent's response in the caller's version, its tasks recorded. */

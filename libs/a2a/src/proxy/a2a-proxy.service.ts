@@ -13,12 +13,14 @@ import {
   AdmissionService,
   agentRpmLimitOf,
   resolvedKeyOf,
+  type Admission,
   type ScopedKeyLimits,
   type UsageEstimate,
 } from '@routeiq/security';
 import { assertMayCallAgent } from '../access/a2a-agent-access';
 import { A2aException, A2aRpcCode } from '../a2a.exception';
 import { A2aAgentDirectory } from '../registry/a2a-agent.directory';
+import type { A2aCallAudit } from './a2a-call.audit';
 import { A2aCallTracker, type A2aTrackedCall } from './a2a-call.tracker';
 import { A2aForwarderService } from './a2a-forwarder.service';
 import { A2aRpcError, idOf, parseRpcRequest, rpcErrorBody, type JsonRpcId } from './a2a-json-rpc';
@@ -40,6 +42,7 @@ interface ProxyExchange {
   readonly res: GatewayResponse;
   readonly signal: AbortSignal;
   readonly replyHeaders: Readonly<Record<string, string>>;
+  readonly audit: A2aCallAudit;
 }
 
 /**
@@ -66,14 +69,12 @@ export class A2aProxyService {
   async handle(agentId: string, req: GatewayRequest, res: GatewayResponse): Promise<void> {
     const agent = this.directory.get(agentId);
     if (!agent) throw A2aException.agentNotFound(agentId);
-    assertMayCallAgent(req, agent);
-    if (!agent.enabled) throw A2aException.agentDisabled(agentId);
-    const limits = perAgentKeyLimits(req, agent);
-    const admission = await this.admission.admitCall(req, AGENT_CALL_USAGE, limits);
+    const audit = this.tracker.audit(req, agent.agentId);
+    const admission = await this.admit(req, agent, audit);
     const disconnect = abortOnClose(res);
     try {
       const replyHeaders = admission.headers ?? {};
-      await this.exchange({ agent, req, res, signal: disconnect.signal, replyHeaders });
+      await this.exchange({ agent, req, res, signal: disconnect.signal, replyHeaders, audit });
       admission.settle(AGENT_CALL_USAGE);
     } catch (error) {
       admission.release();
@@ -83,8 +84,25 @@ export class A2aProxyService {
     }
   }
 
+  /** Access, the agent's switch, then the quota; a refusal is audited before it is thrown. */
+  private async admit(
+    req: GatewayRequest,
+    agent: A2aAgentRecord,
+    audit: A2aCallAudit,
+  ): Promise<Admission> {
+    try {
+      assertMayCallAgent(req, agent);
+      if (!agent.enabled) throw A2aException.agentDisabled(agent.agentId);
+      const limits = perAgentKeyLimits(req, agent);
+      return await this.admission.admitCall(req, AGENT_CALL_USAGE, limits);
+    } catch (error) {
+      audit.refused(error);
+      throw error;
+    }
+  }
+
   private async exchange(exchange: ProxyExchange): Promise<void> {
-    const { agent, req } = exchange;
+    const { agent, req, audit } = exchange;
     let id: JsonRpcId = null;
     let call: A2aTrackedCall | undefined;
     try {
@@ -92,16 +110,15 @@ export class A2aProxyService {
       id = idOf(body);
       const request = parseRpcRequest(body);
       const version = headerOf(req, A2A_VERSION_HEADER);
-      call = this.tracker.begin(
-        req,
-        agent.agentId,
-        this.planner.canonical(request, version) ?? 'unknown',
-      );
+      const method = this.planner.canonical(request, version);
+      audit.requested(method, request.params);
+      call = this.tracker.begin(audit, method ?? 'unknown');
       const plan = await this.planner.plan(request, version, agent, req.principal?.keyId ?? '');
       const outcome = await this.forward(exchange, plan, call);
+      audit.note(outcome.ids);
       call.end(outcome.status, outcome.errorType);
     } catch (error) {
-      call ??= this.tracker.begin(req, agent.agentId, 'unknown');
+      call ??= this.tracker.begin(audit, 'unknown');
       if (!(error instanceof A2aRpcError)) return this.failed(exchange, call, error);
       call.end(error.ownership ? 'denied' : 'invalid', String(error.code));
       const reply = rpcErrorBody(id, { code: error.code, message: error.message });

@@ -49,7 +49,18 @@ export class A2aStreamRelay {
     private readonly translator: A2aTranslator,
   ) {}
 
+  /** Resolves once the stream is over, however it ended, with the tasks and contexts it named. */
   async relay(call: A2aForwardCall, answer: A2aUpstreamAnswer): Promise<A2aForwardOutcome> {
+    const state = newState();
+    const outcome = await this.pump(call, answer, state);
+    return { ...outcome, ids: { tasks: [...state.tasks], contexts: [...state.contexts] } };
+  }
+
+  private async pump(
+    call: A2aForwardCall,
+    answer: A2aUpstreamAnswer,
+    state: StreamState,
+  ): Promise<A2aForwardOutcome> {
     const { res, plan } = call;
     res.writeHead(answer.status, {
       ...relayableHeaders(answer.headers),
@@ -59,7 +70,6 @@ export class A2aStreamRelay {
     res.flushHeaders();
     const translate = plan.callerVersion !== plan.agentVersion;
     const parser = new SseParser();
-    const state = newState();
     try {
       for await (const chunk of answer.body as AsyncIterable<Buffer>) {
         state.reading = false;

@@ -1,4 +1,5 @@
 import type { Provider, Type } from '@nestjs/common';
+import { A2aCallAuditor } from './a2a-call.audit';
 import { A2aCallTracker } from './a2a-call.tracker';
 import { A2aForwarderService } from './a2a-forwarder.service';
 import { a2aPageTokenCodecProvider } from './a2a-page-token.codec';
@@ -14,6 +15,7 @@ import { A2aUpstreamClient } from './a2a-upstream.client';
 export { A2aProxyService } from './a2a-proxy.service';
 export { A2aTaskOwnershipService } from './a2a-task-ownership.service';
 export { A2aProxyController } from './a2a-proxy.controller';
+export { A2A_CALL_AUDIT_ACTION } from './a2a-call.audit';
 
 /**
  * The JSON-RPC proxy's providers. The module must also provide A2aConfig, A2aAgentDirectory,
@@ -29,6 +31,7 @@ export const A2A_PROXY_PROVIDERS: Provider[] = [
   a2aPageTokenCodecProvider,
   A2aTaskLister,
   A2aForwarderService,
+  A2aCallAuditor,
   A2aCallTracker,
   A2aProxyService,
 ];

@@ -28,6 +28,8 @@ import {
   SafeOutboundClient,
   type Admission,
   type AdmissionService,
+  type AuditEvent,
+  type AuditService,
   type ResolvedKey,
   type ScopedKeyLimits,
 } from '@routeiq/security';
@@ -35,6 +37,7 @@ import { createServer, request, type IncomingMessage, type Server } from 'node:h
 import type { AddressInfo } from 'node:net';
 import { resolveA2aConfig } from '../../a2a.config';
 import { A2aAgentDirectory } from '../../registry/a2a-agent.directory';
+import { A2aCallAuditor } from '../a2a-call.audit';
 import { A2aCallTracker } from '../a2a-call.tracker';
 import { A2aForwarderService } from '../a2a-forwarder.service';
 import { A2aPageTokenCodec } from '../a2a-page-token.codec';
@@ -148,6 +151,8 @@ export class A2aProxyHarness {
   readonly admission = new FakeAdmission();
   readonly translator = new A2aTranslator();
   readonly metrics = new GatewayMetrics();
+  /** What the proxy handed AuditService.record, in order. */
+  readonly audits: AuditEvent[] = [];
   readonly ownership: A2aTaskOwnershipService;
   private readonly outbound: SafeOutboundClient;
   private readonly proxy: A2aProxyService;
@@ -181,8 +186,13 @@ export class A2aProxyHarness {
       new Limits(),
       new A2aRequestPlanner(this.translator, ownership, guard, tokens),
       new A2aForwarderService(upstream, ownership, this.translator, relay, lister),
-      new A2aCallTracker(tracer, this.metrics),
+      new A2aCallTracker(tracer, this.metrics, new A2aCallAuditor(this.recorder())),
     );
+  }
+
+  private recorder(): AuditService {
+    const record = (event: AuditEvent): void => void this.audits.push(event);
+    return { record } as unknown as AuditService;
   }
 
   get url(): string {
