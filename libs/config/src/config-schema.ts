@@ -1,5 +1,5 @@
 import { IsOptional } from 'class-validator';
-import { describeValue } from './config-problems';
+import { describeType, describeValue, isMapping } from './config-problems';
 import {
   BooleanValue,
   Check,
@@ -41,7 +41,6 @@ export const MODEL_MODES: readonly string[] = ['chat', 'completion', 'embedding'
 
 /** Top-level LiteLLM sections this gateway does not implement yet: they warn, never fail. */
 export const UNSUPPORTED_TOP_LEVEL_KEYS: readonly string[] = [
-  'mcp_servers',
   'guardrails',
   'callbacks',
   'credential_list',
@@ -150,3 +149,57 @@ export class GeneralSettingsSchema {
   @IsOptional() @StringValue() database_url?: string;
   @IsOptional() @NumericInput() @PositiveNumber() max_request_size_mb?: number;
 }
+
+export const MCP_TRANSPORTS: readonly string[] = ['http', 'streamable_http', 'sse', 'stdio'];
+export const MCP_AUTH_TYPES: readonly string[] = ['none', 'bearer_token', 'api_key'];
+
+const isStringList = (v: unknown): boolean =>
+  Array.isArray(v) && v.every((item) => typeof item === 'string' && item.trim() !== '');
+
+const StringList = (): PropertyDecorator =>
+  Check(
+    'stringList',
+    isStringList,
+    (v) => `must be a list of non-empty strings (got ${describeType(v)})`,
+  );
+
+/** A mapping of names to strings whose values may be secrets (`env`, `static_headers`). */
+const SecretStringMap = (): PropertyDecorator =>
+  Check(
+    'secretStringMap',
+    (v) => isMapping(v) && Object.values(v).every((value) => typeof value === 'string'),
+    (v) => `must be a mapping of names to strings (got ${describeType(v)})`,
+  );
+
+/** One `mcp_servers` entry: LiteLLM's keys this gateway honours. */
+export class McpServerSchema {
+  @IsOptional() @NonEmptyString() server_name?: string;
+  @IsOptional() @NonEmptyString() alias?: string;
+  @IsOptional() @StringValue() description?: string;
+  @IsOptional() @HttpUrl() url?: string;
+  @IsOptional() @OneOf(MCP_TRANSPORTS) transport?: string;
+  @IsOptional() @NonEmptyString() command?: string;
+  @IsOptional() @StringList() args?: string[];
+  @IsOptional() @SecretStringMap() env?: Record<string, string>;
+  @IsOptional() @OneOf(MCP_AUTH_TYPES) auth_type?: string;
+  @IsOptional() @StringValue() auth_value?: string;
+  @IsOptional() @NonEmptyString() api_key_header?: string;
+  @IsOptional() @SecretStringMap() static_headers?: Record<string, string>;
+  @IsOptional() @StringList() allowed_tools?: string[];
+  @IsOptional() @StringList() access_groups?: string[];
+  @IsOptional() @NumericInput() @PositiveNumber() timeout?: number;
+  @IsOptional() @BooleanValue() enabled?: boolean;
+  /** LiteLLM's display info: `server_name` and `description` are read, the rest warns. */
+  @IsOptional() @IsMapping() mcp_info?: Record<string, unknown>;
+}
+
+/**
+ * LiteLLM `mcp_servers` keys the gateway cannot honour and must not ignore: ignoring them would
+ * expose tools or register a server that cannot work.
+ */
+export const REFUSED_MCP_SERVER_KEYS: Readonly<Record<string, string>> = {
+  disallowed_tools: 'is not supported; list the tools to expose in allowed_tools instead',
+  spec_path: 'OpenAPI-backed MCP servers are not supported; give the url of an MCP server',
+  authorization_url: 'OAuth2 MCP servers are not supported',
+  token_url: 'OAuth2 MCP servers are not supported',
+};

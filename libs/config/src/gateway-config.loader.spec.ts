@@ -317,7 +317,7 @@ describe('loadGatewayConfig', () => {
     const yaml = [
       'model_list: []',
       'foo: 1',
-      'mcp_servers: {}',
+      'guardrails: []',
       'router_settings: { redis_host: localhost, cooldown_time: 30 }',
       'general_settings: { store_model_in_db: true }',
       'litellm_settings: { drop_params: true, callbacks: [langfuse] }',
@@ -325,7 +325,7 @@ describe('loadGatewayConfig', () => {
     const { config, warnings } = loadGatewayConfig(write(yaml), {});
     expect(warnings).toEqual([
       'config: unknown key "foo" ignored',
-      'config: "mcp_servers" is not supported yet, ignored',
+      'config: "guardrails" is not supported yet, ignored',
       'router_settings.redis_host: not supported yet, ignored',
       'general_settings.store_model_in_db: not supported yet, ignored',
       'litellm_settings.callbacks: not supported yet, ignored',

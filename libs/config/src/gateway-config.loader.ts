@@ -6,6 +6,7 @@ import { UNSUPPORTED_TOP_LEVEL_KEYS } from './config-schema';
 import { ConfigValidationError } from './config-validation.error';
 import { deepFreeze } from './deep-freeze';
 import type { ConfigProblem, GatewayConfig } from './gateway-config.types';
+import { parseMcpServers } from './mcp-servers.parser';
 import { parseModelList } from './model-list.parser';
 import { parseRouterSettings } from './router-settings.parser';
 import { parseGeneralSettings, parseLitellmSettings } from './settings.parser';
@@ -17,6 +18,7 @@ const TOP_LEVEL_KEYS: readonly string[] = [
   'general_settings',
   'litellm_settings',
   'environment_variables',
+  'mcp_servers',
 ];
 
 export interface LoadedGatewayConfig {
@@ -49,6 +51,7 @@ export function loadGatewayConfig(path: string, env: Environment): LoadedGateway
     routerSettings: parseRouterSettings(section('router_settings'), modelNames, problems, warnings),
     generalSettings: parseGeneralSettings(section('general_settings'), problems, warnings),
     litellmSettings: parseLitellmSettings(section('litellm_settings'), problems, warnings),
+    mcpServers: parseMcpServers(section('mcp_servers'), problems, warnings),
     environment,
     sourcePath,
   };

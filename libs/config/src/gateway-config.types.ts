@@ -118,8 +118,40 @@ export interface GeneralSettings {
   readonly extra: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * One `mcp_servers` entry in LiteLLM's keys, `os.environ/`-resolved and type-checked. The MCP
+ * registry checks the rules between fields (a credential for the auth type, header names) when it
+ * prepares the config, so a bad entry still fails the load or the reload.
+ */
+export interface McpServerConfig {
+  /** The entry's key: the server id and the namespace of its tools (`{id}.{tool}`). */
+  readonly server_id: string;
+  /** `server_name`, `alias` or `mcp_info.server_name`; else the id. */
+  readonly server_name: string;
+  readonly description?: string;
+  readonly url?: string;
+  /** `http` (streamable HTTP), `streamable_http`, `sse` or `stdio`. */
+  readonly transport?: string;
+  readonly command?: string;
+  readonly args?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  /** `none`, `bearer_token` or `api_key`. */
+  readonly auth_type?: string;
+  /** A secret: never logged; the registry seals it at rest. */
+  readonly auth_value?: string;
+  readonly api_key_header?: string;
+  readonly static_headers?: Readonly<Record<string, string>>;
+  readonly allowed_tools?: readonly string[];
+  readonly access_groups?: readonly string[];
+  /** Seconds per tool call. */
+  readonly timeout?: number;
+  readonly enabled?: boolean;
+}
+
 export interface GatewayConfig {
   readonly modelList: readonly DeploymentConfig[];
+  /** `mcp_servers`, ordered as written; the gateway keeps its registry in step with them. */
+  readonly mcpServers: readonly McpServerConfig[];
   readonly routerSettings: RouterSettings;
   readonly generalSettings: GeneralSettings;
   readonly litellmSettings: Readonly<Record<string, unknown>>;

@@ -5,6 +5,7 @@ export enum McpErrorCode {
   ToolInvocationDisabled = 'tool_invocation_disabled',
   ServerNotFound = 'mcp_server_not_found',
   ServerExists = 'mcp_server_exists',
+  ManagedByConfig = 'mcp_server_managed_by_config',
   ToolNotFound = 'mcp_tool_not_found',
   ResourceNotFound = 'mcp_resource_not_found',
   PromptNotFound = 'mcp_prompt_not_found',
@@ -87,6 +88,18 @@ export class McpException extends GatewayException {
       status,
       code: McpErrorCode.ServerExists,
       message: `MCP server ${JSON.stringify(serverId)} already exists`,
+      param: 'server_id',
+    });
+  }
+
+  /** A server the config file's `mcp_servers` defines: change it in the file, then reload. */
+  static managedByConfig(serverId: string): McpException {
+    return new McpException({
+      status: 409,
+      code: McpErrorCode.ManagedByConfig,
+      message:
+        `MCP server ${JSON.stringify(serverId)} is defined in the config file's mcp_servers; ` +
+        'change it there and reload the config',
       param: 'server_id',
     });
   }

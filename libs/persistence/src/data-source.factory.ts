@@ -22,6 +22,7 @@ import { RouterTraceEntity } from './router-traces/router-trace.entity';
 import { RouterFeedbackEntity } from './router-traces/router-feedback.entity';
 import { RouterTraces1764400600000 } from './migrations/1764400600000-router-traces.migration';
 import { RequestLogSpend1764400700000 } from './migrations/1764400700000-request-log-spend.migration';
+import { McpServerSource1764400800000 } from './migrations/1764400800000-mcp-server-source.migration';
 
 // Explicit lists, never globs: the app is bundled by webpack.
 export const PERSISTENCE_ENTITIES = [
@@ -46,6 +47,7 @@ export const PERSISTENCE_MIGRATIONS = [
   A2aAccess1764400500000,
   RouterTraces1764400600000,
   RequestLogSpend1764400700000,
+  McpServerSource1764400800000,
 ];
 
 /** How long a SQLite writer waits for another process's lock before failing. */

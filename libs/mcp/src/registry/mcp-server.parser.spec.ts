@@ -39,6 +39,7 @@ function stored(overrides: Partial<McpServerRecord> = {}): McpServerRecord {
     allowedTools: [],
     timeoutMs: null,
     enabled: true,
+    source: 'api',
     createdBy: 'admin-1',
     updatedBy: null,
     createdAt: new Date('2025-01-01T00:00:00Z'),
@@ -81,6 +82,7 @@ describe('parseMcpServerCreate', () => {
       allowedTools: ['search_issues'],
       timeoutMs: 2500,
       enabled: true,
+      source: 'api',
     });
   });
 

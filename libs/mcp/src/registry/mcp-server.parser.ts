@@ -71,7 +71,15 @@ export function parseMcpServerCreate(
   options: McpServerParseOptions,
 ): McpServerDraft {
   const problems = new FieldProblems();
-  const fields = readFields(asBody(body), problems);
+  const draft = readMcpServerCreate(asBody(body), problems);
+  if (draft.transport === 'stdio' && !options.stdioEnabled) throw McpException.stdioDisabled();
+  throwIfAny(problems);
+  return draft;
+}
+
+/** Like `parseMcpServerCreate`, but notes every problem instead of throwing (stdio allowed). */
+export function readMcpServerCreate(body: Body, problems: FieldProblems): McpServerDraft {
+  const fields = readFields(body, problems);
   const serverName = fields.serverName ?? fields.serverId;
   const serverId = fields.serverId ?? (serverName === undefined ? undefined : slugOf(serverName));
   if (serverName === undefined) problems.add('server_name', 'is required');
@@ -85,9 +93,7 @@ export function parseMcpServerCreate(
     serverName: serverName ?? '',
   };
   applyImpliedAuth(draft, fields);
-  if (draft.transport === 'stdio' && !options.stdioEnabled) throw McpException.stdioDisabled();
   checkConsistency(draft, fields, problems);
-  throwIfAny(problems);
   return draft;
 }
 

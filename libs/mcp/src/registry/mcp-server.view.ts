@@ -1,5 +1,10 @@
 import { MASKED_VALUE, maskValues } from '@routeiq/common';
-import type { McpAuthType, McpServerRecord, McpTransport } from '@routeiq/persistence';
+import type {
+  McpAuthType,
+  McpServerRecord,
+  McpServerSource,
+  McpTransport,
+} from '@routeiq/persistence';
 
 /** What a view shows instead of a static header or environment value. */
 export { MASKED_VALUE };
@@ -33,6 +38,8 @@ export interface McpServerView {
   env: Record<string, string>;
   timeout_ms: number | null;
   enabled: boolean;
+  /** `config` when the config file's `mcp_servers` defines it (the API may not change it). */
+  source: McpServerSource;
   created_at: string;
   updated_at: string;
   created_by: string | null;
@@ -62,6 +69,7 @@ export function toMcpServerView(
     env: manager ? maskValues(record.env) : {},
     timeout_ms: record.timeoutMs,
     enabled: record.enabled,
+    source: record.source,
     created_at: iso(record.createdAt),
     updated_at: iso(record.updatedAt),
     created_by: record.createdBy,

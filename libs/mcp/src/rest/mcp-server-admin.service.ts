@@ -5,6 +5,7 @@ import { grants, resolvedKeyOf } from '@routeiq/security';
 import { mayUseServer, mcpAccessOf } from '../access/mcp-server-access';
 import { McpConfig } from '../mcp.config';
 import { McpErrorCode, McpException } from '../mcp.exception';
+import { McpConfigServersService } from '../registry/mcp-config-servers.service';
 import { McpRegistryService } from '../registry/mcp-registry.service';
 import { parseMcpServerCreate, parseMcpServerUpdate } from '../registry/mcp-server.parser';
 import {
@@ -31,6 +32,7 @@ export class McpServerAdminService {
   constructor(
     private readonly registry: McpRegistryService,
     private readonly config: McpConfig,
+    private readonly configServers: McpConfigServersService,
   ) {}
 
   /** The servers the caller may see, ordered by id. */
@@ -62,6 +64,9 @@ export class McpServerAdminService {
     const draft = parseMcpServerCreate(body, this.config);
     // A refused create (duplicate id, SSRF) is audited against the id it asked for.
     auditServerId(req, draft.serverId);
+    if (this.configServers.defines(draft.serverId)) {
+      throw McpException.managedByConfig(draft.serverId);
+    }
     const actor = req.principal?.keyId ?? null;
     try {
       const created = await this.registry.create({ ...draft, createdBy: actor, updatedBy: null });
@@ -74,14 +79,15 @@ export class McpServerAdminService {
   }
 
   async update(serverId: string, body: unknown, req: GatewayRequest): Promise<McpServerView> {
-    const current = await this.registry.fetch(checkedId(serverId));
+    const current = await this.apiManaged(serverId);
     const patch = parseMcpServerUpdate(body, current, this.config);
     const updated = await this.registry.update(serverId, patch, req.principal?.keyId ?? null);
     return toMcpServerView(updated);
   }
 
-  delete(serverId: string): Promise<void> {
-    return this.registry.delete(checkedId(serverId));
+  async delete(serverId: string): Promise<void> {
+    await this.apiManaged(serverId);
+    return this.registry.delete(serverId);
   }
 
   /** Each access group of the servers the caller may see, with those servers' ids. */
@@ -94,6 +100,13 @@ export class McpServerAdminService {
     }
     const names = [...groups.keys()].sort();
     return { access_groups: names.map((name) => ({ name, servers: groups.get(name) ?? [] })) };
+  }
+
+  /** @throws McpException 404, or 409 `mcp_server_managed_by_config` for a config-file server. */
+  private async apiManaged(serverId: string): Promise<McpServerRecord> {
+    const current = await this.registry.fetch(checkedId(serverId));
+    if (current.source === 'config') throw McpException.managedByConfig(serverId);
+    return current;
   }
 }
 

@@ -14,6 +14,7 @@ import {
   type AuditedRoute,
   type GatewayRequest,
 } from '@routeiq/common';
+import { ConfigStore } from '@routeiq/config';
 import { CoordinationBus, InMemoryCoordinationBus } from '@routeiq/coordination';
 import {
   mcpServerDefaults,
@@ -139,6 +140,7 @@ describe(McpServersController.name, () => {
           useValue: new OutboundUrlGuard(resolveOutboundConfig({}), new PublicResolver()),
         },
         { provide: McpConfig, useValue: resolveMcpConfig({}) },
+        { provide: ConfigStore, useValue: { register: () => undefined } },
         { provide: McpUpstream, useValue: upstream },
         { provide: ControlPlaneAuditor, useValue: auditor },
         { provide: RequestLimits, useValue: { maxBodyBytes: 1_000_000 } },

@@ -184,6 +184,7 @@ describe(A2aAgentStore.name, () => {
 
     it('gives existing agents no access groups or limit, and keys and teams every agent', async () => {
       await new A2aAgentStore(dataSource, CIPHER).create(agent('older'));
+      await expect(revertLastMigration(dataSource)).resolves.toBe('McpServerSource1764400800000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('RequestLogSpend1764400700000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('RouterTraces1764400600000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('A2aAccess1764400500000');
@@ -195,6 +196,7 @@ describe(A2aAgentStore.name, () => {
         'A2aAccess1764400500000',
         'RouterTraces1764400600000',
         'RequestLogSpend1764400700000',
+        'McpServerSource1764400800000',
       ]);
       await expect(new A2aAgentStore(dataSource, CIPHER).get('older')).resolves.toMatchObject({
         accessGroups: [],
@@ -207,6 +209,7 @@ describe(A2aAgentStore.name, () => {
 
     it('drops the table on revert and recreates it on the next run', async () => {
       await new A2aAgentStore(dataSource, CIPHER).create(agent('kept', { accessGroups: ['ops'] }));
+      await expect(revertLastMigration(dataSource)).resolves.toBe('McpServerSource1764400800000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('RequestLogSpend1764400700000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('RouterTraces1764400600000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('A2aAccess1764400500000');
@@ -218,6 +221,7 @@ describe(A2aAgentStore.name, () => {
         'A2aAccess1764400500000',
         'RouterTraces1764400600000',
         'RequestLogSpend1764400700000',
+        'McpServerSource1764400800000',
       ]);
       await expect(new A2aAgentStore(dataSource, CIPHER).list()).resolves.toEqual([]);
     });

@@ -21,5 +21,6 @@ export function mcpServerDefaults(): McpServerSettings {
     allowedTools: [],
     timeoutMs: null,
     enabled: true,
+    source: 'api',
   };
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { McpAuthType, McpTransport } from './mcp-server.types';
+import type { McpAuthType, McpServerSource, McpTransport } from './mcp-server.types';
 
 // JSON columns are `simple-json` (text) so the same schema works on Postgres and SQLite.
 @Entity({ name: 'mcp_servers' })
@@ -51,6 +51,9 @@ export class McpServerEntity {
 
   @Column({ type: 'boolean', default: true })
   enabled!: boolean;
+
+  @Column({ type: 'varchar', length: 16, default: 'api' })
+  source!: McpServerSource;
 
   @Column({ name: 'created_by', type: 'varchar', length: 128, nullable: true })
   createdBy!: string | null;

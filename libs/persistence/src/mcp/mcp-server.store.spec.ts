@@ -26,6 +26,7 @@ function server(serverId: string, overrides: Partial<McpServerInput> = {}): McpS
     allowedTools: ['search', 'create_*'],
     timeoutMs: 15_000,
     enabled: true,
+    source: 'api',
     createdBy: 'vk-0123456789ab',
     updatedBy: null,
     ...overrides,
@@ -234,6 +235,7 @@ describe(McpServerStore.name, () => {
     }
 
     it('gives existing keys and teams unrestricted MCP access and keeps their constraints', async () => {
+      await expect(revertLastMigration(dataSource)).resolves.toBe('McpServerSource1764400800000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('RequestLogSpend1764400700000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('RouterTraces1764400600000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('A2aAccess1764400500000');
@@ -255,6 +257,7 @@ describe(McpServerStore.name, () => {
         'A2aAccess1764400500000',
         'RouterTraces1764400600000',
         'RequestLogSpend1764400700000',
+        'McpServerSource1764400800000',
       ]);
       expect(await hasTable('mcp_servers')).toBe(true);
       const key = await new VirtualKeyStore(dataSource).findByToken('a'.repeat(64));

@@ -4,6 +4,12 @@ export type McpTransport = 'streamable_http' | 'sse' | 'stdio';
 /** Credential the gateway sends to an upstream MCP server (besides its static headers). */
 export type McpAuthType = 'none' | 'bearer_token' | 'api_key';
 
+/**
+ * Where a server was registered: `api` (the admin API) or `config` (the config file's
+ * `mcp_servers`, kept in step with the file; the API may not change it).
+ */
+export type McpServerSource = 'api' | 'config';
+
 /** One registered upstream MCP server. */
 export interface McpServerRecord {
   /** Slug `[a-z0-9][a-z0-9_-]{0,63}`: the server's id and the namespace of its tools (`{id}.{tool}`). */
@@ -32,6 +38,7 @@ export interface McpServerRecord {
   /** Per-call timeout; null means `MCP_TOOL_CALL_TIMEOUT_MS`. */
   timeoutMs: number | null;
   enabled: boolean;
+  source: McpServerSource;
   /** Key id of the admin or user key that created / last changed it. */
   createdBy: string | null;
   updatedBy: string | null;
@@ -42,7 +49,7 @@ export interface McpServerRecord {
 export type McpServerInput = Omit<McpServerRecord, 'createdAt' | 'updatedAt'>;
 
 export type McpServerPatch = Partial<
-  Omit<McpServerRecord, 'serverId' | 'createdAt' | 'createdBy' | 'updatedAt'>
+  Omit<McpServerRecord, 'serverId' | 'source' | 'createdAt' | 'createdBy' | 'updatedAt'>
 >;
 
 /**

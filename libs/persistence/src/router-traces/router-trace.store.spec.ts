@@ -159,6 +159,7 @@ describe(RouterTraceStore.name, () => {
 
     it('drops both tables on revert and recreates them on the next run', async () => {
       await rated([1]);
+      await expect(revertLastMigration(dataSource)).resolves.toBe('McpServerSource1764400800000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('RequestLogSpend1764400700000');
       await expect(revertLastMigration(dataSource)).resolves.toBe('RouterTraces1764400600000');
       const runner = dataSource.createQueryRunner();
@@ -172,6 +173,7 @@ describe(RouterTraceStore.name, () => {
       await expect(runMigrationsLocked(dataSource)).resolves.toEqual([
         'RouterTraces1764400600000',
         'RequestLogSpend1764400700000',
+        'McpServerSource1764400800000',
       ]);
       expect(await exported()).toEqual([]);
     });
