@@ -433,7 +433,7 @@ describe('OpenAI Responses API through the gateway (openai SDK)', () => {
           code: 'unsupported_tool',
           param: 'tools[0]',
           message:
-            'Tools of type "web_search" are not supported by this gateway (only "function" tools)',
+            'Tools of type "web_search" are not supported by this gateway (only "function" and "mcp" tools)',
         },
         request_id: expect.any(String),
       });

@@ -18,6 +18,7 @@ import { MessagesController } from './messages/messages.controller';
 import { MessagesTokenCounter } from './messages/messages-token-counter.service';
 import { ModelsController } from './models/models.controller';
 import { ModelsService } from './models/models.service';
+import { HostedToolResponses } from './responses/hosted-tool-responses.service';
 import { ResponsesController } from './responses/responses.controller';
 import { responsesConfig, responsesConfigProvider } from './responses/responses.config';
 import { StoredResponsesService } from './responses/stored-responses.service';
@@ -46,6 +47,7 @@ import { UsageRecorder } from './usage-recorder.service';
     RequestStages,
     CacheHitResponder,
     HostedToolChat,
+    HostedToolResponses,
     InferenceTelemetry,
     UsageRecorder,
     ModelsService,

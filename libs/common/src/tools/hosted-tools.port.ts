@@ -11,6 +11,15 @@ export interface HostedFunctionTool {
   };
 }
 
+/** How the text of a failed call starts (`HostedToolset.execute`): the model reads the failure. */
+export const HOSTED_TOOL_ERROR_PREFIX = 'Error: ';
+
+/** The server and the server's own name of one hosted tool. */
+export interface HostedToolOrigin {
+  readonly server: string;
+  readonly tool: string;
+}
+
 /** The hosted tools (MCP) one chat request asked for, expanded to function tools. */
 export interface HostedToolset {
   /** Replace the request's hosted entries with these. */
@@ -24,9 +33,12 @@ export interface HostedToolset {
   readonly maxTurns: number;
   /** Is `name` (a function the model called) one of this set's tools? */
   owns(name: string): boolean;
+  /** Where the function `name` comes from (the Responses API names servers and tools apart). */
+  originOf?(name: string): HostedToolOrigin | undefined;
   /**
    * Runs one call and returns the text for the `tool` message. A tool's own failure (bad
-   * arguments, `isError`, upstream down) comes back as text the model can read; only a caller
+   * arguments, `isError`, upstream down) comes back as text the model can read, starting with
+   * `HOSTED_TOOL_ERROR_PREFIX`; only a caller
    * problem (access denied, quota) throws a `GatewayException`.
    */
   execute(name: string, argumentsJson: string, signal: AbortSignal): Promise<string>;

@@ -16,7 +16,8 @@ import {
 } from '@routeiq/providers';
 import { GatewayTracer } from '@routeiq/observability';
 import { asGatewayException } from '../inference-call';
-import { CHAT_OPERATION } from '../inference-operation';
+import { CHAT_OPERATION, type InferenceOperation } from '../inference-operation';
+import type { RequestRouting } from '../routing-params';
 import { InferenceService } from '../inference.service';
 import type { RequestStage } from '../hooks/request-stage';
 import { RequestStages } from '../hooks/request-stages.service';
@@ -25,6 +26,23 @@ import { openUpstreamCall } from '../upstream-call';
 import { toCompletionChunks } from './completion-chunks.mapper';
 import { runHostedToolLoop, type HostedToolLoopOutcome } from './hosted-tool-loop';
 import { expandTools, firstHostedIndex, turnRequest, withTools } from './hosted-tool-request';
+
+/** A parsed request with hosted tools the gateway may run. */
+export interface HostedToolJob<T extends ChatCompletionRequest> {
+  readonly body: unknown;
+  readonly request: T;
+  readonly routing: RequestRouting;
+  readonly toolset: HostedToolset;
+  /** The request's tools, hosted entries replaced by the toolset's definitions. */
+  readonly expanded: unknown[];
+}
+
+/** Answers the client once the loop is done (the outcome's answer already checked by plugins). */
+export type HostedAnswerWriter<T extends ChatCompletionRequest> = (
+  asked: T,
+  outcome: HostedToolLoopOutcome,
+  stage: RequestStage<T> | undefined,
+) => Promise<void>;
 
 /** Rounds of tool calls the gateway ran for the answer. */
 export const MCP_TOOL_TURNS_HEADER = 'x-routeiq-mcp-tool-turns';
@@ -56,19 +74,37 @@ export class HostedToolChat {
     if (!toolset.executable) {
       return this.inference.run(CHAT_OPERATION, withTools(body as object, expanded), req, res);
     }
+    const job = { body, request, routing, toolset, expanded };
+    return this.loop(CHAT_OPERATION, job, req, res, (asked, outcome, stage) =>
+      reply(asked, outcome, req, res, stage),
+    );
+  }
+
+  /**
+   * Runs the loop for a parsed request whose toolset may be run (`op` parses the client's body
+   * again when plugins changed it; its turns go through the routed path). `write` answers.
+   */
+  async loop<T extends ChatCompletionRequest>(
+    op: InferenceOperation<T, ChatCompletion, object>,
+    job: HostedToolJob<T>,
+    req: GatewayRequest,
+    res: GatewayResponse,
+    write: HostedAnswerWriter<T>,
+  ): Promise<void> {
+    const { body, request, routing, toolset, expanded } = job;
     const call = openUpstreamCall(res);
     const startedAt = performance.now();
     // Plugins (guardrails) see the client's request and the final answer as on any chat; the
     // cache stays out: the turns run tools, whose effects a cached answer would skip.
-    const stage = this.stages.beginUncached(CHAT_OPERATION, body, request, req, call.signal);
+    const stage = this.stages.beginUncached(op, body, request, req, call.signal);
     try {
-      const reparse = () => this.inference.parse(CHAT_OPERATION, body).request;
+      const reparse = () => this.inference.parse(op, body).request;
       if (stage && (await stage.before(res, reparse, startedAt))) return;
       const asked = stage?.request ?? request;
       const outcome = await runHostedToolLoop(
         turnRequest(withTools(asked, expanded)),
         toolset,
-        (turn) => this.inference.answer(CHAT_OPERATION, turn, routing, req, call),
+        (turn) => this.inference.answer(op, turn as T, routing, req, call),
         call.signal,
         // Time spent in MCP servers is upstream time, not gateway overhead.
         (elapsedMs) => (req.upstreamMs = (req.upstreamMs ?? 0) + elapsedMs),
@@ -76,7 +112,7 @@ export class HostedToolChat {
       const answer = stage ? await this.checked(stage, outcome, startedAt) : outcome.answer;
       if (this.tracer.enabled)
         describeToolLoopRequest(this.tracer, req, asked, answer, outcome.toolTurns);
-      await reply(asked, { ...outcome, answer }, req, res, stage);
+      await write(asked, { ...outcome, answer }, stage);
     } catch (error) {
       const failure = asGatewayException(this.logger, error, req.id, req);
       stage?.failed(failure, res);
@@ -87,8 +123,8 @@ export class HostedToolChat {
   }
 
   /** The plugins' `onLlmSuccess` on the loop's final answer (output guardrails may change it). */
-  private checked(
-    stage: RequestStage<ChatCompletionRequest>,
+  private checked<T extends ChatCompletionRequest>(
+    stage: RequestStage<T>,
     outcome: HostedToolLoopOutcome,
     startedAt: number,
   ): ChatCompletion | Promise<ChatCompletion> {
@@ -101,7 +137,8 @@ export class HostedToolChat {
     });
   }
 
-  private resolve(
+  /** The request's hosted tools; 400 when the gateway serves none. */
+  resolve(
     req: GatewayRequest,
     tools: readonly Record<string, unknown>[],
   ): Promise<HostedToolset | null> {
@@ -121,12 +158,7 @@ async function reply(
   res: GatewayResponse,
   stage: RequestStage<ChatCompletionRequest> | undefined,
 ): Promise<void> {
-  const headers: Record<string, string> = {
-    ...outcome.headers,
-    [MCP_TOOL_TURNS_HEADER]: String(outcome.toolTurns),
-  };
-  stage?.addHeaders(headers);
-  if (outcome.limitReached) headers[MCP_TOOL_LIMIT_HEADER] = 'reached';
+  const headers = loopHeaders(outcome, stage);
   const streamed = request.stream === true;
   noteServed(req, outcome.answer.usage, streamed);
   if (!streamed) {
@@ -142,8 +174,22 @@ async function reply(
   writer.done();
 }
 
+/** The last turn's headers, the plugins' and the loop's own. */
+export function loopHeaders<T extends ChatCompletionRequest>(
+  outcome: HostedToolLoopOutcome,
+  stage: RequestStage<T> | undefined,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    ...outcome.headers,
+    [MCP_TOOL_TURNS_HEADER]: String(outcome.toolTurns),
+  };
+  stage?.addHeaders(headers);
+  if (outcome.limitReached) headers[MCP_TOOL_LIMIT_HEADER] = 'reached';
+  return headers;
+}
+
 /** The access log's view of the request: every turn's tokens, and how the answer went out. */
-function noteServed(req: GatewayRequest, usage: Usage | undefined, streamed: boolean): void {
+export function noteServed(req: GatewayRequest, usage: Usage | undefined, streamed: boolean): void {
   const served = req.served;
   if (!served) return;
   served.stream = streamed;
@@ -153,7 +199,7 @@ function noteServed(req: GatewayRequest, usage: Usage | undefined, streamed: boo
   }
 }
 
-const DEPLOYMENT_ID_HEADER = 'x-routeiq-deployment-id';
+export const DEPLOYMENT_ID_HEADER = 'x-routeiq-deployment-id';
 
 function usageOf(usage: Usage | undefined): PluginUsage {
   return usage

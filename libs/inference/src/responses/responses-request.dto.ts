@@ -73,6 +73,8 @@ function checkTools(tools: unknown): void {
     if (!isObject(tool) || typeof tool.type !== 'string') {
       fail(`tools[${i}].type: must be a string`, `tools[${i}].type`);
     }
+    // MCP entries are checked where they are resolved, as on chat (`HostedToolProvider`).
+    if (tool.type === 'mcp') return;
     if (tool.type !== 'function')
       throw ResponsesException.unsupportedTool(tool.type, `tools[${i}]`);
     if (typeof tool.name !== 'string' || tool.name.length === 0) {

@@ -46,7 +46,8 @@ export function toChatCompletionRequest(
   if (typeof request.top_p === 'number') chat.top_p = request.top_p;
   if (typeof request.user === 'string') chat.user = request.user;
   if (request.tools?.length) {
-    chat.tools = request.tools.map(toFunctionTool);
+    // MCP entries stay as they are: the hosted tool path expands them (see HostedToolResponses).
+    chat.tools = request.tools.map((tool) => (tool.type === 'mcp' ? tool : toFunctionTool(tool)));
     if (typeof request.parallel_tool_calls === 'boolean') {
       chat.parallel_tool_calls = request.parallel_tool_calls;
     }
@@ -64,6 +65,9 @@ export function toChatCompletionRequest(
   return chat;
 }
 
+/** Input items with no place in the pivot: skipped (see docs/api.md, Responses). */
+const DROPPED_ITEMS: ReadonlySet<string> = new Set(['reasoning', 'mcp_list_tools', 'mcp_call']);
+
 /** Instructions first, then each input item; consecutive function calls share one message. */
 export function toChatMessages(request: ResponsesRequest): ChatMessage[] {
   const messages: ChatMessage[] = [];
@@ -78,8 +82,9 @@ export function toChatMessages(request: ResponsesRequest): ChatMessage[] {
     if (type === 'message') messages.push(message(item, i));
     else if (type === 'function_call') addToolCall(messages, item, i);
     else if (type === 'function_call_output') messages.push(toolMessage(item, i));
-    // Reasoning items are the upstream's own reasoning echoed back: the pivot has no slot.
-    else if (type !== 'reasoning')
+    // Reasoning items are the upstream's own reasoning echoed back: the pivot has no slot. MCP
+    // items are output the gateway's own tool loop made; the answer that follows holds their effect.
+    else if (!DROPPED_ITEMS.has(type as string))
       throw invalidItem(i, `items of type ${JSON.stringify(type)} are not supported here`);
   });
   return messages;

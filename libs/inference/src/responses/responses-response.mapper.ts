@@ -8,7 +8,7 @@ import type {
 } from './responses.types';
 
 /** A fresh id with OpenAI's prefix (`resp_`, `msg_`, `fc_`): some clients check prefixes. */
-export function newItemId(prefix: 'resp' | 'msg' | 'fc'): string {
+export function newItemId(prefix: 'resp' | 'msg' | 'fc' | 'mcpl' | 'mcp'): string {
   return `${prefix}_${randomUUID().replace(/-/g, '')}`;
 }
 

@@ -7,6 +7,7 @@ import {
   toResponsesUsage,
 } from './responses-response.mapper';
 import type {
+  ResponsesOutputFunctionCall,
   ResponsesOutputItem,
   ResponsesRequest,
   ResponsesResponse,
@@ -165,7 +166,7 @@ export class ResponsesStreamMapper {
     });
   }
 
-  private toolItem(open: Extract<OpenItem, { kind: 'tool' }>): ResponsesOutputItem {
+  private toolItem(open: Extract<OpenItem, { kind: 'tool' }>): ResponsesOutputFunctionCall {
     return {
       type: 'function_call',
       id: open.id,

@@ -1,6 +1,9 @@
 import { Controller, Delete, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { JsonBody, ModelScoped, type GatewayRequest, type GatewayResponse } from '@routeiq/common';
+import { hasHostedTools } from '../chat/hosted-tool-request';
 import { InferenceService } from '../inference.service';
+import { HostedToolResponses } from './hosted-tool-responses.service';
+import { responsesOperation } from './responses.operation';
 import { StoredResponsesService } from './stored-responses.service';
 
 /** The caller a stored response belongs to ('' without a key, e.g. auth disabled). */
@@ -14,6 +17,7 @@ export class ResponsesController {
   constructor(
     private readonly inference: InferenceService,
     private readonly stored: StoredResponsesService,
+    private readonly hostedTools: HostedToolResponses,
   ) {}
 
   @ModelScoped()
@@ -23,8 +27,9 @@ export class ResponsesController {
     @Req() req: GatewayRequest,
     @Res() res: GatewayResponse,
   ): Promise<void> {
-    const operation = await this.stored.operationFor(body, ownerOf(req));
-    return this.inference.run(operation, body, req, res);
+    const session = await this.stored.sessionFor(body, ownerOf(req));
+    if (hasHostedTools(body)) return this.hostedTools.run(session, body, req, res);
+    return this.inference.run(responsesOperation(session), body, req, res);
   }
 
   @Get('v1/responses/:id')

@@ -31,7 +31,7 @@ export class ResponsesException extends GatewayException {
     return new ResponsesException({
       status: 400,
       code: ResponsesErrorCode.UnsupportedTool,
-      message: `Tools of type "${type}" are not supported by this gateway (only "function" tools)`,
+      message: `Tools of type "${type}" are not supported by this gateway (only "function" and "mcp" tools)`,
       param,
     });
   }

@@ -44,6 +44,16 @@ export interface ResponsesFunctionTool {
   strict?: boolean | null;
 }
 
+/** OpenAI's remote MCP tool: here, one of the gateway's registered servers (see docs). */
+export interface ResponsesMcpTool {
+  type: 'mcp';
+  server_label?: string;
+  server_url?: string;
+  [key: string]: unknown;
+}
+
+export type ResponsesTool = ResponsesFunctionTool | ResponsesMcpTool;
+
 export type ResponsesToolChoice = 'auto' | 'required' | 'none' | { type: 'function'; name: string };
 
 export type ResponsesTextFormat =
@@ -61,7 +71,7 @@ export interface ResponsesRequest {
   model: string;
   input: string | ResponsesInputItem[];
   instructions?: string | null;
-  tools?: ResponsesFunctionTool[];
+  tools?: ResponsesTool[];
   tool_choice?: ResponsesToolChoice;
   parallel_tool_calls?: boolean | null;
   max_output_tokens?: number | null;
@@ -98,7 +108,29 @@ export interface ResponsesOutputFunctionCall {
   status: 'in_progress' | 'completed' | 'incomplete';
 }
 
-export type ResponsesOutputItem = ResponsesOutputMessage | ResponsesOutputFunctionCall;
+/** The tools of one MCP server the gateway listed for the model. */
+export interface ResponsesMcpListTools {
+  type: 'mcp_list_tools';
+  id: string;
+  server_label: string;
+  tools: Array<{ name: string; description: string | null; input_schema: unknown }>;
+  error: null;
+}
+
+/** One MCP tool call the gateway ran during the response. */
+export interface ResponsesMcpCall {
+  type: 'mcp_call';
+  id: string;
+  server_label: string;
+  name: string;
+  arguments: string;
+  output: string | null;
+  error: string | null;
+  status: 'in_progress' | 'completed' | 'failed';
+}
+
+export type ResponsesOutputItem =
+  ResponsesOutputMessage | ResponsesOutputFunctionCall | ResponsesMcpListTools | ResponsesMcpCall;
 
 export interface ResponsesUsage {
   input_tokens: number;
@@ -127,7 +159,7 @@ export interface ResponsesResponse {
   temperature: number | null;
   text: { format: ResponsesTextFormat };
   tool_choice: ResponsesToolChoice;
-  tools: ResponsesFunctionTool[];
+  tools: ResponsesTool[];
   top_p: number | null;
   metadata: Record<string, string>;
   user: string | null;

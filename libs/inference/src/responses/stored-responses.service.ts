@@ -1,15 +1,14 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { LeaderElectionService } from '@routeiq/coordination';
 import { isObject } from '../dto/request-checks';
-import type { InferenceOperation } from '../inference-operation';
 import type { ChatMessage } from '@routeiq/providers';
 import { StoredResponseStore, type StoredResponseRecord } from '@routeiq/persistence';
 import { toAssistantMessage, type StoredConversation } from './responses-conversation.mapper';
 import type { ResponsesChatRequest } from './responses-request.mapper';
 import { ResponsesConfig } from './responses.config';
 import { ResponsesException } from './responses.exception';
-import { responsesOperation } from './responses.operation';
-import type { ResponsesRequest, ResponsesResponse, SequencedEvent } from './responses.types';
+import type { ResponsesSession } from './responses.operation';
+import type { ResponsesRequest, ResponsesResponse } from './responses.types';
 
 const FLUSH_INTERVAL_MS = 200;
 const CLEANUP_INTERVAL_MS = 5 * 60_000;
@@ -43,11 +42,8 @@ export class StoredResponsesService implements BeforeApplicationShutdown {
     this.cleanupTimer.unref();
   }
 
-  /** The operation for one `POST /v1/responses`, its `previous_response_id` loaded and checked. */
-  async operationFor(
-    body: unknown,
-    keyId: string,
-  ): Promise<InferenceOperation<ResponsesChatRequest, ResponsesResponse, SequencedEvent>> {
+  /** What one `POST /v1/responses` needs of storage (see `ResponsesSession`). */
+  async sessionFor(body: unknown, keyId: string): Promise<ResponsesSession> {
     const previousId = isObject(body) ? body.previous_response_id : undefined;
     let previous: StoredConversation | undefined;
     if (typeof previousId === 'string') {
@@ -59,13 +55,13 @@ export class StoredResponsesService implements BeforeApplicationShutdown {
         deploymentId: record.deploymentId,
       };
     }
-    return responsesOperation({
+    return {
       previous,
       willStore: (source: ResponsesRequest) => this.config.store && source.store !== false,
       completed: (request, response, deploymentId) => {
         if (response.store) this.enqueue(keyId, request, response, deploymentId);
       },
-    });
+    };
   }
 
   async retrieve(id: string, keyId: string): Promise<Record<string, unknown>> {

@@ -23,6 +23,12 @@ function toolset(answer: () => Promise<Record<string, unknown>>) {
 const ok = () => Promise.resolve({ content: [{ type: 'text', text: 'found 3' }] });
 
 describe(McpHostedToolset.name, () => {
+  it('names the server and the server’s own tool of a function name', () => {
+    const { set } = toolset(ok);
+    expect(set.originOf('github__search')).toEqual({ server: 'github', tool: 'search' });
+    expect(set.originOf('nope')).toBeUndefined();
+  });
+
   it('maps the function name back and returns the result as text', async () => {
     const { set, calls } = toolset(ok);
     expect(set.owns('github__search')).toBe(true);

@@ -1,4 +1,4 @@
-import type { HostedFunctionTool, HostedToolset } from '@routeiq/common';
+import type { HostedFunctionTool, HostedToolOrigin, HostedToolset } from '@routeiq/common';
 import { OutboundException } from '@routeiq/security';
 import { McpErrorCode, McpException } from '../mcp.exception';
 import { errorText, toolResultText } from './tool-result-text.mapper';
@@ -38,6 +38,14 @@ export class McpHostedToolset implements HostedToolset {
   /** The `{serverId}.{tool}` a function name stands for. */
   qualifiedNameOf(name: string): string | undefined {
     return this.names.get(name);
+  }
+
+  /** `{serverId}.{tool}` split at the first dot (server ids hold none). */
+  originOf(name: string): HostedToolOrigin | undefined {
+    const qualified = this.names.get(name);
+    const dot = qualified?.indexOf('.') ?? -1;
+    if (qualified === undefined || dot < 0) return undefined;
+    return { server: qualified.slice(0, dot), tool: qualified.slice(dot + 1) };
   }
 
   async execute(name: string, argumentsJson: string, signal: AbortSignal): Promise<string> {

@@ -1,3 +1,5 @@
+import { HOSTED_TOOL_ERROR_PREFIX } from '@routeiq/common';
+
 /** What the model reads when a tool answered with nothing at all. */
 export const EMPTY_RESULT_TEXT = '(the tool returned no content)';
 
@@ -29,7 +31,7 @@ export function toolResultText(result: Record<string, unknown>): string {
 
 /** The `tool` message text for a failure the model should read (and may react to). */
 export function errorText(detail: string): string {
-  return `Error: ${detail}`;
+  return `${HOSTED_TOOL_ERROR_PREFIX}${detail}`;
 }
 
 function partText(part: Part): string | undefined {

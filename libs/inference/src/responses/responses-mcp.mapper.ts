@@ -1,0 +1,150 @@
+import {
+  CommonException,
+  HOSTED_TOOL_ERROR_PREFIX,
+  type HostedToolOrigin,
+  type HostedToolset,
+} from '@routeiq/common';
+import type { ChatCompletion } from '@routeiq/providers';
+import { newItemId, toResponsesResponse } from './responses-response.mapper';
+import type {
+  ResponsesFunctionTool,
+  ResponsesMcpCall,
+  ResponsesMcpListTools,
+  ResponsesRequest,
+  ResponsesResponse,
+  ResponsesTool,
+} from './responses.types';
+
+/**
+ * A toolset that keeps each call it runs as a Responses `mcp_call` item, in the order the model
+ * asked for them (the loop starts calls in that order, however many run at once).
+ */
+export class RecordedToolset implements HostedToolset {
+  readonly calls: ResponsesMcpCall[] = [];
+
+  constructor(private readonly inner: HostedToolset) {}
+
+  get definitions(): HostedToolset['definitions'] {
+    return this.inner.definitions;
+  }
+
+  get executable(): boolean {
+    return this.inner.executable;
+  }
+
+  get maxTurns(): number {
+    return this.inner.maxTurns;
+  }
+
+  owns(name: string): boolean {
+    return this.inner.owns(name);
+  }
+
+  originOf(name: string): HostedToolOrigin | undefined {
+    return this.inner.originOf?.(name);
+  }
+
+  async execute(name: string, argumentsJson: string, signal: AbortSignal): Promise<string> {
+    const origin = this.originOf(name);
+    const item: ResponsesMcpCall = {
+      type: 'mcp_call',
+      id: newItemId('mcp'),
+      server_label: origin?.server ?? '',
+      name: origin?.tool ?? name,
+      arguments: argumentsJson,
+      output: null,
+      error: null,
+      status: 'in_progress',
+    };
+    this.calls.push(item);
+    const text = await this.inner.execute(name, argumentsJson, signal);
+    const failed = text.startsWith(HOSTED_TOOL_ERROR_PREFIX);
+    if (failed) item.error = text.slice(HOSTED_TOOL_ERROR_PREFIX.length);
+    else item.output = text;
+    item.status = failed ? 'failed' : 'completed';
+    return text;
+  }
+}
+
+/** One `mcp_list_tools` item per server, in the order the toolset lists their tools. */
+export function mcpListItems(toolset: HostedToolset): ResponsesMcpListTools[] {
+  const byServer = new Map<string, ResponsesMcpListTools>();
+  for (const { function: fn } of toolset.definitions) {
+    const origin = toolset.originOf?.(fn.name) ?? { server: '', tool: fn.name };
+    let item = byServer.get(origin.server);
+    if (!item) {
+      item = {
+        type: 'mcp_list_tools',
+        id: newItemId('mcpl'),
+        server_label: origin.server,
+        tools: [],
+        error: null,
+      };
+      byServer.set(origin.server, item);
+    }
+    const description = fn.description ?? null;
+    item.tools.push({ name: origin.tool, description, input_schema: fn.parameters });
+  }
+  return [...byServer.values()];
+}
+
+/**
+ * The loop's final answer as a Responses response: the servers' listings, the calls that ran,
+ * then the answer's own items. `headers` of MCP entries are not echoed (nor stored).
+ */
+export function hostedResponse(
+  answer: ChatCompletion,
+  source: ResponsesRequest,
+  toolset: RecordedToolset,
+): ResponsesResponse {
+  const response = toResponsesResponse(answer, source);
+  response.output = [...mcpListItems(toolset), ...toolset.calls, ...response.output];
+  response.tools = (source.tools ?? []).map(withoutHeaders);
+  return response;
+}
+
+function withoutHeaders(tool: ResponsesTool): ResponsesTool {
+  if (tool.type !== 'mcp') return tool;
+  const { headers: _headers, ...rest } = tool;
+  return rest;
+}
+
+/**
+ * A Responses request's tools with the MCP entries replaced by the toolset's function tools
+ * (where the first MCP entry was), as the model sees them when the client runs the calls.
+ * @throws 400 when a client function has the name the gateway gives one of its tools.
+ */
+export function expandResponsesTools(
+  tools: readonly ResponsesTool[],
+  toolset: HostedToolset,
+): ResponsesTool[] {
+  const expanded: ResponsesTool[] = [];
+  let placed = false;
+  tools.forEach((tool, i) => {
+    if (tool.type !== 'mcp') {
+      if (toolset.owns(tool.name)) throw clash(`tools[${i}].name`);
+      expanded.push(tool);
+    } else if (!placed) {
+      expanded.push(...toolset.definitions.map(({ function: fn }) => functionTool(fn)));
+      placed = true;
+    }
+  });
+  return expanded;
+}
+
+function functionTool(fn: HostedToolset['definitions'][number]['function']): ResponsesFunctionTool {
+  const tool: ResponsesFunctionTool = {
+    type: 'function',
+    name: fn.name,
+    parameters: fn.parameters,
+  };
+  if (fn.description !== undefined) tool.description = fn.description;
+  return tool;
+}
+
+function clash(param: string): CommonException {
+  return CommonException.invalidRequest(
+    `"${param}" is the name the gateway gives an MCP tool of this request: rename the function`,
+    param,
+  );
+}
