@@ -12,7 +12,10 @@ import { freePort } from '../ha/ha-stack';
 export const UI_MASTER_KEY = 'sk-ui-master-key-0123456789';
 export const UI_ADMIN_KEY = 'admin-ui-key-0123456789';
 
-function configYaml(apiBase: string): string {
+/** The MCP server the config file declares (the same stub as the API-registered one). */
+export const UI_CONFIG_MCP_SERVER = 'handbook';
+
+function configYaml(apiBase: string, mcpUrl: string): string {
   return [
     'model_list:',
     '  - model_name: gpt-4o-mini',
@@ -29,6 +32,10 @@ function configYaml(apiBase: string): string {
     '      model: mock/routeiq-demo',
     'general_settings:',
     '  master_key: os.environ/LITELLM_MASTER_KEY',
+    'mcp_servers:',
+    `  ${UI_CONFIG_MCP_SERVER}:`,
+    `    url: ${mcpUrl}`,
+    "    transport: 'http'",
     '',
   ].join('\n');
 }
@@ -52,7 +59,7 @@ export class ConsoleStack {
     await this.agent.start();
     this.dir = mkdtempSync(join(tmpdir(), 'routeiq-ui-'));
     const configPath = join(this.dir, 'config.yaml');
-    writeFileSync(configPath, configYaml(apiBase));
+    writeFileSync(configPath, configYaml(apiBase, this.mcp.url));
     this.port = await freePort();
     this.gateway = spawnGateway(
       ['--config', configPath, '--port', String(this.port), '--host', '127.0.0.1'],

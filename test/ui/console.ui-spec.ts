@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ConsoleBrowser, eventually, screenshot, SCREENSHOT_DIR } from './console-browser';
-import { ConsoleStack, UI_ADMIN_KEY, UI_MASTER_KEY } from './console-stack';
+import { ConsoleStack, UI_ADMIN_KEY, UI_CONFIG_MCP_SERVER, UI_MASTER_KEY } from './console-stack';
 import { legendValue, requestsSinceStart, tileValue } from './console-text';
 
 const DOCS_IMG_DIR = join(__dirname, '..', '..', 'docs', 'img', 'admin-console');
@@ -249,6 +249,25 @@ describe('admin console in a real browser', () => {
     await tryIt.getByRole('button', { name: 'Call tool' }).click();
     await tryIt.getByRole('status').filter({ hasText: 'Tool call answered.' }).waitFor();
     expect(await tryIt.innerText()).toContain('"sum": 5');
+  });
+
+  it('lists the config file server with its badge and no remove action', async () => {
+    const table = page.getByTestId('mcp-servers');
+    const row = (id: string) =>
+      table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: id }) });
+    const fromFile = row(UI_CONFIG_MCP_SERVER);
+    await fromFile.waitFor({ timeout: 15_000 });
+    expect(await fromFile.getByText('config file', { exact: true }).isVisible()).toBe(true);
+    expect(await fromFile.innerText()).toContain(
+      'Defined in the config file; change it there and reload.',
+    );
+    expect(await fromFile.getByRole('button').count()).toBe(0);
+
+    const fromApi = row('search');
+    expect(await fromApi.getByText('config file', { exact: true }).count()).toBe(0);
+    expect(
+      await fromApi.getByRole('button', { name: 'Remove server search', exact: true }).isVisible(),
+    ).toBe(true);
   });
 
   it('changes the A/B weights and the gateway applies them', async () => {

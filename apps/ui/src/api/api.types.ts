@@ -175,6 +175,9 @@ export interface RouterDecision {
   }>;
 }
 
+/** Where a server comes from: the config file's `mcp_servers` section, or the admin API. */
+export type McpServerSource = 'config' | 'api';
+
 export interface McpServer {
   server_id: string;
   server_name: string;
@@ -186,6 +189,7 @@ export interface McpServer {
   mcp_access_groups: string[];
   allowed_tools: string[];
   enabled: boolean;
+  source: McpServerSource;
   created_at: string;
 }
 

@@ -2,6 +2,11 @@ import type { McpServer, McpServerHealth, McpTool } from '../../api/api.types';
 import { ConfirmButton } from '../../components/confirm-button';
 import { DataTable } from '../../components/data-table';
 import { formatMs } from '../../lib/format';
+import {
+  CONFIG_SERVER_NOTE,
+  mcpServerSource,
+  type McpServerSourceView,
+} from '../../lib/mcp-server-source';
 
 interface McpServersTableProps {
   readonly servers: readonly McpServer[];
@@ -21,16 +26,29 @@ export function McpServersTable({ servers, health, tools, onRemove }: McpServers
     <DataTable
       testId="mcp-servers"
       caption="Registered servers"
-      columns={['Server', 'Transport · URL', 'Auth', 'Access groups', 'Health', 'Tools', 'Actions']}
+      columns={[
+        'Server',
+        'Source',
+        'Transport · URL',
+        'Auth',
+        'Access groups',
+        'Health',
+        'Tools',
+        'Actions',
+      ]}
     >
       {servers.map((server) => {
         const probe = byId.get(server.server_id);
+        const source = mcpServerSource(server);
         return (
           <tr key={server.server_id}>
             <th scope="row">
               {server.server_name}
               <div className="muted mono">{server.server_id}</div>
             </th>
+            <td>
+              <SourceBadge source={source} />
+            </td>
             <td>
               {server.transport}
               <div className="muted mono">{server.url ?? '—'}</div>
@@ -45,21 +63,33 @@ export function McpServersTable({ servers, health, tools, onRemove }: McpServers
             </td>
             <td>{probe?.tool_count ?? toolCounts.get(server.server_id) ?? '—'}</td>
             <td className="row-actions">
-              <ConfirmButton
-                label="Remove"
-                ariaLabel={`Remove server ${server.server_id}`}
-                title={`Remove server ${server.server_name}?`}
-                confirmLabel="Remove server"
-                danger
-                onConfirm={() => onRemove(server.server_id)}
-              >
-                <p>Its tools disappear for every client at once.</p>
-              </ConfirmButton>
+              {source.managedByConfig ? (
+                <span className="muted row-note">{CONFIG_SERVER_NOTE}</span>
+              ) : (
+                <ConfirmButton
+                  label="Remove"
+                  ariaLabel={`Remove server ${server.server_id}`}
+                  title={`Remove server ${server.server_name}?`}
+                  confirmLabel="Remove server"
+                  danger
+                  onConfirm={() => onRemove(server.server_id)}
+                >
+                  <p>Its tools disappear for every client at once.</p>
+                </ConfirmButton>
+              )}
             </td>
           </tr>
         );
       })}
     </DataTable>
+  );
+}
+
+function SourceBadge({ source }: { readonly source: McpServerSourceView }) {
+  return source.managedByConfig ? (
+    <span className="badge badge-info">{source.label}</span>
+  ) : (
+    <span className="muted">{source.label}</span>
   );
 }
 
