@@ -11,6 +11,7 @@ import {
   ReadResourceRequestSchema,
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
+import { serveCompletions, type McpStubCompletions } from './mcp-stub.completion';
 
 // The MCP side of McpStubServer (the HTTP side, sessions and recording live there).
 
@@ -45,6 +46,7 @@ export interface McpStubSpec {
   readonly resources?: readonly McpStubResource[];
   readonly resourceTemplates?: ReadonlyArray<{ uriTemplate: string; name: string }>;
   readonly prompts?: readonly McpStubPrompt[];
+  readonly completions?: McpStubCompletions;
   readonly pageSize?: number;
   /** Called when a tool starts running. */
   readonly onCall: (tool: string) => void;
@@ -98,7 +100,7 @@ export function mcpStubTools(): McpStubTool[] {
 
 /** A protocol server (one per session) answering the list, call, read and get methods. */
 export function createStubProtocolServer(spec: McpStubSpec): McpProtocolServer {
-  const { resources, resourceTemplates, prompts } = spec;
+  const { resources, resourceTemplates, prompts, completions } = spec;
   const server = new McpProtocolServer(
     { name: spec.name, version: '1.0.0' },
     {
@@ -106,6 +108,7 @@ export function createStubProtocolServer(spec: McpStubSpec): McpProtocolServer {
         tools: { listChanged: true },
         ...((resources || resourceTemplates) && { resources: { listChanged: true } }),
         ...(prompts && { prompts: { listChanged: true } }),
+        ...(completions && { completions: {} }),
       },
     },
   );
@@ -126,6 +129,7 @@ export function createStubProtocolServer(spec: McpStubSpec): McpProtocolServer {
   });
   if (resources || resourceTemplates) serveResources(server, spec);
   if (prompts) servePrompts(server, prompts, spec.pageSize);
+  if (completions) serveCompletions(server, completions);
   return server;
 }
 

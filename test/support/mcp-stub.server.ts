@@ -10,6 +10,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { McpStubCompletions } from './mcp-stub.completion';
 import {
   createStubProtocolServer,
   mcpStubTools,
@@ -18,6 +19,7 @@ import {
   type McpStubTool,
 } from './mcp-stub.protocol';
 
+export type { McpStubCompletions } from './mcp-stub.completion';
 export {
   mcpStubTools,
   type McpStubPrompt,
@@ -40,6 +42,8 @@ export interface McpStubOptions {
   readonly resourceTemplates?: ReadonlyArray<{ uriTemplate: string; name: string }>;
   /** Declares the prompts capability when given. */
   readonly prompts?: readonly McpStubPrompt[];
+  /** Declares the completions capability when given. */
+  readonly completions?: McpStubCompletions;
   /** Items per page of every `*\/list` answer (with `nextCursor`); default: one page. */
   readonly pageSize?: number;
   readonly auth?: McpStubAuth;

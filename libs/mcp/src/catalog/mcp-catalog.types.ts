@@ -69,6 +69,15 @@ export interface McpPromptEntry {
   }>;
 }
 
+/** `completion/complete` params as sent upstream: the ref names the upstream's own prompt or URI. */
+export interface McpCompletionRequest {
+  readonly ref:
+    | { readonly type: 'ref/prompt'; readonly name: string }
+    | { readonly type: 'ref/resource'; readonly uri: string };
+  readonly argument: { readonly name: string; readonly value: string };
+  readonly context?: { readonly arguments?: Readonly<Record<string, string>> };
+}
+
 /** Result of a real probe of one upstream server. */
 export interface McpServerHealth {
   readonly serverId: string;
@@ -163,6 +172,15 @@ export abstract class McpUpstream {
     args: Record<string, string>,
     options?: McpCallOptions,
   ): Promise<Record<string, unknown>>;
+  /**
+   * `completion/complete`: the upstream's `CompleteResult` as sent (`completion.values` not yet
+   * capped), or null without a request when the server does not declare `completions`.
+   */
+  abstract complete(
+    serverId: string,
+    request: McpCompletionRequest,
+    options?: McpCallOptions,
+  ): Promise<Record<string, unknown> | null>;
   /** A real probe: connect (if not connected) and `ping`; never throws. */
   abstract probe(serverId: string): Promise<McpServerHealth>;
 }

@@ -64,6 +64,9 @@ class FakeOperations extends McpOperations {
   getPrompt(): Promise<Record<string, unknown>> {
     return Promise.resolve({});
   }
+  complete(): Promise<Record<string, unknown>> {
+    return Promise.resolve({});
+  }
 }
 
 function server(serverId: string, fields: Partial<McpServerRecord> = {}): McpServerRecord {

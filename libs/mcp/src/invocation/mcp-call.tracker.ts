@@ -28,7 +28,7 @@ export const McpAttr = {
 /** `error.type` of a `CallToolResult` with `isError: true` (MCP semantic conventions). */
 export const TOOL_ERROR = 'tool_error';
 
-export type McpMethod = 'tools/call' | 'resources/read' | 'prompts/get';
+export type McpMethod = 'tools/call' | 'resources/read' | 'prompts/get' | 'completion/complete';
 
 /** `status` label of `routeiq_mcp_calls_total`. */
 export type McpCallStatus = 'ok' | 'error' | 'denied' | 'invalid';
@@ -36,8 +36,10 @@ export type McpCallStatus = 'ok' | 'error' | 'denied' | 'invalid';
 export interface McpCallTarget {
   readonly method: McpMethod;
   readonly serverId: string;
-  /** Upstream tool or prompt name; the URI for `resources/read`. */
+  /** Upstream tool or prompt name; the URI for `resources/read` and resource completions. */
   readonly name: string;
+  /** What a `completion/complete` completes an argument of. */
+  readonly ref?: 'ref/prompt' | 'ref/resource';
   /** `{serverId}.{name}` of a tool: set for calls that are audited (`tools/call`). */
   readonly auditedAs?: string;
 }
@@ -80,7 +82,7 @@ export class McpTrackedCall {
     if (!this.tracer.enabled) return undefined;
     const parent = this.req.traceContext as Context | undefined;
     const { method, name } = this.target;
-    const spanName = method === 'resources/read' ? method : `${method} ${name}`;
+    const spanName = onResource(this.target) ? method : `${method} ${name}`;
     this.span = this.tracer.startSpan(spanName, { kind: SpanKind.CLIENT }, parent, () =>
       this.attributes(),
     );
@@ -150,12 +152,17 @@ export class McpTrackedCall {
     if (method === 'tools/call') {
       attributes[GenAi.OPERATION_NAME] = 'execute_tool';
       attributes[McpAttr.TOOL_NAME] = name;
-    } else if (method === 'prompts/get') {
-      attributes[McpAttr.PROMPT_NAME] = name;
-    } else {
+    } else if (onResource(this.target)) {
       attributes[McpAttr.RESOURCE_URI] = name;
+    } else {
+      attributes[McpAttr.PROMPT_NAME] = name;
     }
     if (this.options.sessionId) attributes[McpAttr.SESSION_ID] = this.options.sessionId;
     return attributes;
   }
+}
+
+/** Whether the target names a resource URI (or template) rather than a tool or prompt. */
+function onResource({ method, ref }: McpCallTarget): boolean {
+  return method === 'resources/read' || ref === 'ref/resource';
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Context } from '@opentelemetry/api';
 import { GatewayException, type GatewayRequest } from '@routeiq/common';
 import type { McpServerRecord } from '@routeiq/persistence';
@@ -11,6 +11,7 @@ import {
   McpUpstream,
   splitQualifiedName,
   type McpCallOptions,
+  type McpCompletionRequest,
   type McpPromptEntry,
   type McpResourceEntry,
   type McpResourceTemplateEntry,
@@ -18,6 +19,7 @@ import {
 } from '../catalog/mcp-catalog.types';
 import { McpConfig } from '../mcp.config';
 import { McpException } from '../mcp.exception';
+import { cappedCompletion, emptyCompletion, serverOfTemplate } from './mcp-completion';
 import { McpCallTracker, type McpCallStatus, type McpTrackedCall } from './mcp-call.tracker';
 import { McpOperations, type McpOperationOptions, type McpToolListOptions } from './mcp-operations';
 import { promptArguments, serverListingUri } from './mcp-operation-inputs';
@@ -32,9 +34,17 @@ const TOOL_CALL_USAGE: UsageEstimate = Object.freeze({
 
 type Stage = Exclude<McpCallStatus, 'ok'>;
 
+/** Where a completion goes; `server` is set when access is checked per server (prompts). */
+interface CompletionTarget {
+  readonly serverId: string;
+  readonly ref: McpCompletionRequest['ref'];
+  readonly server?: McpServerRecord;
+}
+
 /** The MCP gateway's operations for one caller: see {@link McpOperations}. */
 @Injectable()
 export class McpOperationsService extends McpOperations {
+  private readonly logger = new Logger(McpOperationsService.name);
   private readonly validator = new ToolArgumentsValidator();
 
   constructor(
@@ -134,15 +144,53 @@ export class McpOperationsService extends McpOperations {
     const { server, prompt } = await this.findPrompt(qualifiedName);
     const { serverId, name } = prompt;
     const call = this.tracker.begin(req, { method: 'prompts/get', serverId, name }, options);
-    guarded(call, 'denied', () => {
-      if (!mayUseServer(mcpAccessOf(req), server)) {
-        throw McpException.accessDenied(`MCP server ${JSON.stringify(serverId)}`);
-      }
-    });
+    guarded(call, 'denied', () => assertMayUseServer(req, server));
     const values = guarded(call, 'invalid', () => promptArguments(prompt, args));
     return this.upstreamCall(call, serverId, (trace) =>
       this.upstream.getPrompt(serverId, name, values, callOptions(options, trace)),
     );
+  }
+
+  async complete(
+    req: GatewayRequest,
+    request: McpCompletionRequest,
+    options: McpOperationOptions,
+  ): Promise<Record<string, unknown>> {
+    const { serverId, ref, server } = await this.completionTarget(req, request.ref);
+    const name = ref.type === 'ref/prompt' ? ref.name : ref.uri;
+    const target = { method: 'completion/complete', serverId, name, ref: ref.type } as const;
+    const call = this.tracker.begin(req, target, options);
+    if (server) guarded(call, 'denied', () => assertMayUseServer(req, server));
+    const { argument, context } = request;
+    const forwarded = { ref, argument, ...(context && { context }) };
+    try {
+      const result = await this.upstreamCall(call, serverId, async (trace) => {
+        const sent = await this.upstream.complete(serverId, forwarded, callOptions(options, trace));
+        return sent ?? emptyCompletion();
+      });
+      return cappedCompletion(result);
+    } catch (error) {
+      // Completion is a best-effort hint for the client's UI: counted as failed, answered empty.
+      const reason = error instanceof GatewayException ? error.code : 'internal_error';
+      this.logger.warn(`completion/complete on MCP server ${serverId} failed: ${reason}`);
+      return emptyCompletion();
+    }
+  }
+
+  /** The server owning the ref, with the ref in the upstream's own terms. */
+  private async completionTarget(
+    req: GatewayRequest,
+    ref: McpCompletionRequest['ref'],
+  ): Promise<CompletionTarget> {
+    if (ref.type === 'ref/prompt') {
+      const { server, prompt } = await this.findPrompt(ref.name);
+      return { serverId: server.serverId, ref: { type: ref.type, name: prompt.name }, server };
+    }
+    const templates = await this.scoped(req, (ids) => this.catalog.resourceTemplates(ids));
+    const serverId =
+      serverOfTemplate(templates, ref.uri) ?? (await this.serverListing(req, ref.uri));
+    if (serverId === undefined) throw McpException.resourceNotFound(ref.uri);
+    return { serverId, ref: { type: ref.type, uri: ref.uri } };
   }
 
   /**
@@ -198,6 +246,13 @@ export class McpOperationsService extends McpOperations {
       call.failed(failure, 'error');
       throw failure;
     }
+  }
+}
+
+/** @throws McpException `mcp_access_denied` when the caller may not use `server`. */
+function assertMayUseServer(req: GatewayRequest, server: McpServerRecord): void {
+  if (!mayUseServer(mcpAccessOf(req), server)) {
+    throw McpException.accessDenied(`MCP server ${JSON.stringify(server.serverId)}`);
   }
 }
 

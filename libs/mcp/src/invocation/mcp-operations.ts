@@ -1,5 +1,6 @@
 import type { GatewayRequest } from '@routeiq/common';
 import type {
+  McpCompletionRequest,
   McpListingOptions,
   McpPromptEntry,
   McpResourceEntry,
@@ -63,6 +64,19 @@ export abstract class McpOperations {
     req: GatewayRequest,
     qualifiedName: string,
     args: unknown,
+    options: McpOperationOptions,
+  ): Promise<Record<string, unknown>>;
+
+  /**
+   * `completion/complete`, forwarded to the server owning the ref: a `ref/prompt` names the
+   * prompt `{serverId}.{prompt}` (looked up and access-checked as by `getPrompt`), a `ref/resource`
+   * a resource template's text or a URI (found as by `readResource`). Unknown refs throw as those
+   * do; an upstream without the `completions` capability, failing or timing out answers
+   * `{ completion: { values: [], hasMore: false } }`. At most 100 values.
+   */
+  abstract complete(
+    req: GatewayRequest,
+    request: McpCompletionRequest,
     options: McpOperationOptions,
   ): Promise<Record<string, unknown>>;
 }

@@ -80,6 +80,7 @@ class FakeUpstream extends McpUpstream {
   callTool = () => Promise.reject(new Error('unused'));
   readResource = () => Promise.reject(new Error('unused'));
   getPrompt = () => Promise.reject(new Error('unused'));
+  complete = () => Promise.reject(new Error('unused'));
 
   async probe(serverId: string): Promise<McpServerHealth> {
     this.probed.push(serverId);

@@ -63,6 +63,9 @@ class FakeOperations extends McpOperations {
   getPrompt(): Promise<Record<string, unknown>> {
     return Promise.resolve({});
   }
+  complete(): Promise<Record<string, unknown>> {
+    return Promise.resolve({});
+  }
 }
 
 describe(McpToolsController.name, () => {

@@ -48,7 +48,7 @@ export class McpMethodsService {
     ['prompts/list', (params, ctx) => this.listPrompts(params, ctx)],
     ['prompts/get', (params, ctx) => this.getPrompt(params, ctx)],
     ['logging/setLevel', async (params) => this.setLevel(params)],
-    ['completion/complete', async (params) => this.complete(params)],
+    ['completion/complete', (params, ctx) => this.complete(params, ctx)],
   ]);
 
   constructor(private readonly operations: McpOperations) {}
@@ -110,10 +110,14 @@ export class McpMethodsService {
     return {};
   }
 
-  // No upstream completion is proxied: an empty, complete list.
-  private complete(params: JsonRpcParams | undefined): JsonRpcParams {
-    parseParams(CompleteRequestSchema, 'completion/complete', params);
-    return { completion: { values: [], total: 0, hasMore: false } };
+  private complete(params: JsonRpcParams | undefined, ctx: McpCallContext) {
+    const { ref, argument, context } = parseParams(
+      CompleteRequestSchema,
+      'completion/complete',
+      params,
+    );
+    const request = { ref, argument, ...(context && { context }) };
+    return this.operations.complete(ctx.req, request, optionsOf(ctx));
   }
 }
 

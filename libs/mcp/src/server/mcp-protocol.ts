@@ -24,6 +24,7 @@ export const MCP_SERVER_CAPABILITIES = {
   tools: { listChanged: false },
   resources: {},
   prompts: {},
+  completions: {},
 } as const;
 
 /** Request and response headers of the Streamable HTTP transport (lower case, as Node has them). */

@@ -83,7 +83,12 @@ describe(McpRequestDispatcher.name, () => {
         id: 'init',
         result: {
           protocolVersion: negotiated,
-          capabilities: { tools: { listChanged: false }, resources: {}, prompts: {} },
+          capabilities: {
+            tools: { listChanged: false },
+            resources: {},
+            prompts: {},
+            completions: {},
+          },
           serverInfo: { name: 'routeiq-gateway', version: expect.any(String) },
         },
       });
@@ -192,18 +197,11 @@ describe(McpRequestDispatcher.name, () => {
       ]);
     });
 
-    it('answers ping, logging/setLevel and completion/complete', async () => {
+    it('answers ping and logging/setLevel', async () => {
       const { call } = setup();
       await expect(call('ping')).resolves.toMatchObject({ response: { result: {} } });
       await expect(call('logging/setLevel', { level: 'debug' })).resolves.toMatchObject({
         response: { result: {} },
-      });
-      const completion = await call('completion/complete', {
-        ref: { type: 'ref/prompt', name: 'docs.summarize' },
-        argument: { name: 'topic', value: 'a' },
-      });
-      expect(completion.response).toMatchObject({
-        result: { completion: { values: [], hasMore: false } },
       });
     });
 
@@ -288,7 +286,12 @@ describe(McpRequestDispatcher.name, () => {
           id: 7,
           result: {
             supportedVersions: ['2026-07-28', '2025-11-25', '2025-06-18', '2025-03-26'],
-            capabilities: { tools: { listChanged: false }, resources: {}, prompts: {} },
+            capabilities: {
+              tools: { listChanged: false },
+              resources: {},
+              prompts: {},
+              completions: {},
+            },
             serverInfo: { name: 'routeiq-gateway', version: expect.any(String) },
             resultType: 'complete',
           },

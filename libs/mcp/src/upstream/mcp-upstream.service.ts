@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Context } from '@opentelemetry/api';
 import { GatewayException } from '@routeiq/common';
 import { GatewayTracer } from '@routeiq/observability';
@@ -6,6 +7,7 @@ import {
   McpServerDirectory,
   McpUpstream,
   type McpCallOptions,
+  type McpCompletionRequest,
   type McpServerHealth,
 } from '../catalog/mcp-catalog.types';
 import { McpCatalogService } from '../catalog/mcp-catalog.service';
@@ -56,6 +58,19 @@ export class McpUpstreamService extends McpUpstream {
     return this.runner.run(serverId, options, ({ client }, request) =>
       client.getPrompt(params, request),
     );
+  }
+
+  async complete(
+    serverId: string,
+    request: McpCompletionRequest,
+    options: McpCallOptions = {},
+  ): Promise<Record<string, unknown> | null> {
+    const params = { ...request, ...this.meta(options.trace) };
+    return this.runner.run(serverId, options, async ({ client }, sdkOptions) => {
+      if (!client.getServerCapabilities()?.completions) return null;
+      // The SDK's CompleteResultSchema refuses more than 100 values: the caller caps them instead.
+      return client.request({ method: 'completion/complete', params }, ResultSchema, sdkOptions);
+    });
   }
 
   async probe(serverId: string): Promise<McpServerHealth> {

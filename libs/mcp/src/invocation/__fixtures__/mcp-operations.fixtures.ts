@@ -28,6 +28,7 @@ import {
   McpServerDirectory,
   McpUpstream,
   type McpCallOptions,
+  type McpCompletionRequest,
   type McpPromptEntry,
   type McpResourceEntry,
   type McpResourceTemplateEntry,
@@ -105,10 +106,10 @@ export interface UpstreamCall {
   readonly options?: McpCallOptions;
 }
 
-/** Records every call; `answer` decides the result (or throws). */
+/** Records every call; `answer` decides the result (or throws; null: no completions). */
 export class FakeUpstream extends McpUpstream {
   readonly calls: UpstreamCall[] = [];
-  answer: (call: UpstreamCall) => Promise<Record<string, unknown>> = () =>
+  answer: (call: UpstreamCall) => Promise<Record<string, unknown> | null> = () =>
     Promise.resolve({ content: [{ type: 'text', text: 'sunny' }] });
 
   callTool(
@@ -130,11 +131,26 @@ export class FakeUpstream extends McpUpstream {
   ) {
     return this.record({ method: 'prompts/get', serverId, target: name, args, options });
   }
+  complete(serverId: string, request: McpCompletionRequest, options?: McpCallOptions) {
+    const { ref } = request;
+    const target = ref.type === 'ref/prompt' ? ref.name : ref.uri;
+    return this.recordNullable({
+      method: 'completion/complete',
+      serverId,
+      target,
+      args: request,
+      options,
+    });
+  }
   probe(): Promise<McpServerHealth> {
     return Promise.reject(new Error('not used'));
   }
 
-  private record(call: UpstreamCall): Promise<Record<string, unknown>> {
+  private async record(call: UpstreamCall): Promise<Record<string, unknown>> {
+    return (await this.recordNullable(call)) ?? {};
+  }
+
+  private recordNullable(call: UpstreamCall): Promise<Record<string, unknown> | null> {
     this.calls.push(call);
     return this.answer(call);
   }

@@ -1,5 +1,6 @@
 import { GatewayException, type GatewayRequest } from '@routeiq/common';
 import type {
+  McpCompletionRequest,
   McpPromptEntry,
   McpResourceEntry,
   McpResourceTemplateEntry,
@@ -9,7 +10,7 @@ import { McpOperations, type McpOperationOptions } from '../../invocation/mcp-op
 import { McpException } from '../../mcp.exception';
 
 export interface RecordedCall {
-  readonly operation: 'callTool' | 'readResource' | 'getPrompt';
+  readonly operation: 'callTool' | 'readResource' | 'getPrompt' | 'complete';
   readonly keyId: string | undefined;
   readonly target: string;
   readonly args?: unknown;
@@ -104,6 +105,16 @@ export class FakeMcpOperations extends McpOperations {
   ): Promise<Record<string, unknown>> {
     this.record('getPrompt', req, qualifiedName, options, args);
     return { messages: [{ role: 'user', content: { type: 'text', text: 'Summarize' } }] };
+  }
+
+  async complete(
+    req: GatewayRequest,
+    request: McpCompletionRequest,
+    options: McpOperationOptions,
+  ): Promise<Record<string, unknown>> {
+    const target = request.ref.type === 'ref/prompt' ? request.ref.name : request.ref.uri;
+    this.record('complete', req, target, options, request);
+    return { completion: { values: [`${request.argument.value}-done`], hasMore: false } };
   }
 
   private record(
