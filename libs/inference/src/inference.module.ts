@@ -14,6 +14,7 @@ import { CacheHitResponder } from './hooks/cache-hit.responder';
 import { RequestStages } from './hooks/request-stages.service';
 import { InferenceService } from './inference.service';
 import { InferenceTelemetry } from './telemetry/inference-telemetry.service';
+import { HostedToolMessages } from './messages/hosted-tool-messages.service';
 import { MessagesController } from './messages/messages.controller';
 import { MessagesTokenCounter } from './messages/messages-token-counter.service';
 import { ModelsController } from './models/models.controller';
@@ -48,6 +49,7 @@ import { UsageRecorder } from './usage-recorder.service';
     CacheHitResponder,
     HostedToolChat,
     HostedToolResponses,
+    HostedToolMessages,
     InferenceTelemetry,
     UsageRecorder,
     ModelsService,

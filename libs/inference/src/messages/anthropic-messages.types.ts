@@ -37,8 +37,31 @@ export interface AnthropicThinkingBlock {
   [key: string]: unknown;
 }
 
+/**
+ * The MCP connector's blocks (beta `mcp-client-2025-04-04`): the gateway writes them for the
+ * calls it ran; sent back in a later request's history they are skipped.
+ */
+export interface AnthropicMcpToolUseBlock {
+  type: 'mcp_tool_use';
+  id: string;
+  name: string;
+  server_name: string;
+  input: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface AnthropicMcpToolResultBlock {
+  type: 'mcp_tool_result';
+  tool_use_id: string;
+  is_error: boolean;
+  content: AnthropicTextBlock[];
+  [key: string]: unknown;
+}
+
 export type AnthropicContentBlock =
   | AnthropicTextBlock
+  | AnthropicMcpToolUseBlock
+  | AnthropicMcpToolResultBlock
   | AnthropicImageBlock
   | AnthropicToolUseBlock
   | AnthropicToolResultBlock
@@ -62,6 +85,15 @@ export interface AnthropicToolChoice {
   disable_parallel_tool_use?: boolean;
 }
 
+/** One entry of `mcp_servers` (Anthropic's MCP connector), validated. */
+export interface AnthropicMcpServer {
+  type: 'url';
+  url: string;
+  name: string;
+  authorization_token?: string | null;
+  tool_configuration?: { enabled?: boolean | null; allowed_tools?: string[] | null } | null;
+}
+
 /** The body of `POST /v1/messages` (validated). `count_tokens` takes the same minus `max_tokens`. */
 export interface AnthropicMessagesRequest {
   model: string;
@@ -76,6 +108,7 @@ export interface AnthropicMessagesRequest {
   tools?: AnthropicTool[];
   tool_choice?: AnthropicToolChoice;
   metadata?: { user_id?: string | null };
+  mcp_servers?: AnthropicMcpServer[];
 }
 
 export type AnthropicCountTokensRequest = Omit<AnthropicMessagesRequest, 'max_tokens'>;
@@ -90,7 +123,11 @@ export interface AnthropicUsage {
   cache_read_input_tokens?: number;
 }
 
-export type AnthropicResponseBlock = AnthropicTextBlock | AnthropicToolUseBlock;
+export type AnthropicResponseBlock =
+  | AnthropicTextBlock
+  | AnthropicToolUseBlock
+  | AnthropicMcpToolUseBlock
+  | AnthropicMcpToolResultBlock;
 
 export interface AnthropicMessage {
   id: string;

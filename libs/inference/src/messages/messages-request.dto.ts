@@ -11,6 +11,7 @@ import type {
   AnthropicCountTokensRequest,
   AnthropicMessagesRequest,
 } from './anthropic-messages.types';
+import { checkMcpServers } from './mcp-servers.dto';
 
 /** Anthropic's own ceiling is lower for every model; this only refuses nonsense. */
 const MAX_OUTPUT_TOKENS = 1_000_000;
@@ -45,6 +46,7 @@ export function parseMessagesRequest(body: unknown): AnthropicMessagesRequest {
   checkStopSequences(request.stop_sequences);
   checkToolChoice(request.tool_choice);
   optionalObject(request, 'metadata');
+  checkMcpServers(request.mcp_servers);
   return request as unknown as AnthropicMessagesRequest;
 }
 

@@ -55,6 +55,18 @@ function systemText(system: AnthropicMessagesRequest['system']): string {
   return system.map((block) => block.text).join('\n');
 }
 
+/**
+ * Blocks echoed back with no place in the pivot, skipped: thinking is the upstream's own
+ * reasoning; MCP blocks are calls the gateway's tool loop ran, whose effect the answer that
+ * followed them holds.
+ */
+const SKIPPED_BLOCKS: ReadonlySet<string> = new Set([
+  'thinking',
+  'redacted_thinking',
+  'mcp_tool_use',
+  'mcp_tool_result',
+]);
+
 function assistantMessage(message: AnthropicMessageParam, i: number): ChatMessage {
   if (typeof message.content === 'string') return { role: 'assistant', content: message.content };
   let text = '';
@@ -68,14 +80,16 @@ function assistantMessage(message: AnthropicMessageParam, i: number): ChatMessag
       }
       const args = JSON.stringify(input ?? {});
       toolCalls.push({ id, type: 'function', function: { name, arguments: args } });
-    } else if (block.type !== 'thinking' && block.type !== 'redacted_thinking') {
+    } else if (!SKIPPED_BLOCKS.has(block.type)) {
       throw invalidBlock(i, j, `content blocks of type "${block.type}" are not supported here`);
     }
-    // Thinking blocks are the upstream's own reasoning echoed back: the pivot has no slot.
   });
   if (toolCalls.length === 0) return { role: 'assistant', content: text };
   return { role: 'assistant', content: text || null, tool_calls: toolCalls };
 }
+
+/** Anthropic puts MCP blocks in assistant turns; a client that moved them to a user turn is forgiven. */
+const MCP_BLOCKS: ReadonlySet<string> = new Set(['mcp_tool_use', 'mcp_tool_result']);
 
 /**
  * Tool results become `tool` messages, placed first: they must directly follow the assistant
@@ -87,7 +101,7 @@ function userMessages(message: AnthropicMessageParam, i: number): ChatMessage[] 
   const parts: ContentPart[] = [];
   message.content.forEach((block, j) => {
     if (block.type === 'tool_result') tools.push(toolMessage(block, i, j));
-    else parts.push(userPart(block, i, j));
+    else if (!MCP_BLOCKS.has(block.type)) parts.push(userPart(block, i, j));
   });
   if (parts.length === 0) return tools;
   const only = parts[0];

@@ -8,6 +8,8 @@ import {
 } from '@routeiq/common';
 import { InferenceService } from '../inference.service';
 import { AnthropicErrorFilter } from './anthropic-error.filter';
+import { HostedToolMessages } from './hosted-tool-messages.service';
+import { hasMcpServers } from './messages-mcp.mapper';
 import { MessagesTokenCounter } from './messages-token-counter.service';
 import { MESSAGES_OPERATION } from './messages.operation';
 
@@ -19,6 +21,7 @@ export class MessagesController {
   constructor(
     private readonly inference: InferenceService,
     private readonly tokens: MessagesTokenCounter,
+    private readonly hostedTools: HostedToolMessages,
   ) {}
 
   @Post('v1/messages')
@@ -27,6 +30,7 @@ export class MessagesController {
     @Req() req: GatewayRequest,
     @Res() res: GatewayResponse,
   ): Promise<void> {
+    if (hasMcpServers(body)) return this.hostedTools.run(body, req, res);
     return this.inference.run(MESSAGES_OPERATION, body, req, res);
   }
 

@@ -12,7 +12,8 @@ import { expandTools, withTools } from '../chat/hosted-tool-request';
 import { CHAT_OPERATION, type InferenceOperation } from '../inference-operation';
 import { InferenceService } from '../inference.service';
 import { PREFERRED_DEPLOYMENT } from './preferred-deployment';
-import { expandResponsesTools, hostedResponse, RecordedToolset } from './responses-mcp.mapper';
+import { RecordingToolset } from '../chat/recording-toolset';
+import { expandResponsesTools, hostedResponse } from './responses-mcp.mapper';
 import { replayEvents } from './responses-replay.mapper';
 import { RESPONSES_SOURCE, type ResponsesChatRequest } from './responses-request.mapper';
 import { ResponsesSseWriter } from './responses-sse.writer';
@@ -50,7 +51,7 @@ export class HostedToolResponses {
     if (!toolset.executable) {
       return this.inference.run(op, withTools(body as object, offered), req, res);
     }
-    const recorded = new RecordedToolset(toolset);
+    const recorded = new RecordingToolset(toolset);
     const expanded = expandTools(request.tools ?? [], recorded);
     const job = { body, request, routing, toolset: recorded, expanded };
     const write = answerWriter(session, source, recorded, req, res);
@@ -74,7 +75,7 @@ function turnOperation(parse: TurnOperation['parse']): TurnOperation {
 function answerWriter(
   session: ResponsesSession | undefined,
   source: ResponsesRequest,
-  toolset: RecordedToolset,
+  toolset: RecordingToolset,
   req: GatewayRequest,
   res: GatewayResponse,
 ): HostedAnswerWriter<ResponsesChatRequest> {

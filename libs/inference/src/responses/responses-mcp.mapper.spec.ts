@@ -3,9 +3,10 @@ import type { ChatCompletion } from '@routeiq/providers';
 import {
   expandResponsesTools,
   hostedResponse,
+  mcpCallItems,
   mcpListItems,
-  RecordedToolset,
 } from './responses-mcp.mapper';
+import { RecordingToolset } from '../chat/recording-toolset';
 import type { ResponsesRequest } from './responses.types';
 
 const ORIGINS: Record<string, { server: string; tool: string }> = {
@@ -59,14 +60,14 @@ describe('responses MCP mapping', () => {
   });
 
   it('records each call as an mcp_call item in the order the calls started', async () => {
-    const recorded = new RecordedToolset(toolset({ beta__find: 'Error: no such page' }));
+    const recorded = new RecordingToolset(toolset({ beta__find: 'Error: no such page' }));
     const signal = new AbortController().signal;
     const outputs = await Promise.all([
       recorded.execute('alpha__add', '{"a":1}', signal),
       recorded.execute('beta__find', '{}', signal),
     ]);
     expect(outputs).toEqual(['ok', 'Error: no such page']);
-    expect(recorded.calls).toEqual([
+    expect(mcpCallItems(recorded.calls)).toEqual([
       expect.objectContaining({
         type: 'mcp_call',
         server_label: 'alpha',
@@ -87,7 +88,7 @@ describe('responses MCP mapping', () => {
   });
 
   it('puts the listings and the calls before the answer, without echoing MCP headers', async () => {
-    const recorded = new RecordedToolset(toolset());
+    const recorded = new RecordingToolset(toolset());
     await recorded.execute('alpha__add', '{}', new AbortController().signal);
     const source = {
       model: 'm',

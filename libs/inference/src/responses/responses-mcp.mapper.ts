@@ -1,10 +1,6 @@
-import {
-  CommonException,
-  HOSTED_TOOL_ERROR_PREFIX,
-  type HostedToolOrigin,
-  type HostedToolset,
-} from '@routeiq/common';
+import { CommonException, type HostedToolset } from '@routeiq/common';
 import type { ChatCompletion } from '@routeiq/providers';
+import type { HostedCallRecord, RecordingToolset } from '../chat/recording-toolset';
 import { newItemId, toResponsesResponse } from './responses-response.mapper';
 import type {
   ResponsesFunctionTool,
@@ -15,55 +11,18 @@ import type {
   ResponsesTool,
 } from './responses.types';
 
-/**
- * A toolset that keeps each call it runs as a Responses `mcp_call` item, in the order the model
- * asked for them (the loop starts calls in that order, however many run at once).
- */
-export class RecordedToolset implements HostedToolset {
-  readonly calls: ResponsesMcpCall[] = [];
-
-  constructor(private readonly inner: HostedToolset) {}
-
-  get definitions(): HostedToolset['definitions'] {
-    return this.inner.definitions;
-  }
-
-  get executable(): boolean {
-    return this.inner.executable;
-  }
-
-  get maxTurns(): number {
-    return this.inner.maxTurns;
-  }
-
-  owns(name: string): boolean {
-    return this.inner.owns(name);
-  }
-
-  originOf(name: string): HostedToolOrigin | undefined {
-    return this.inner.originOf?.(name);
-  }
-
-  async execute(name: string, argumentsJson: string, signal: AbortSignal): Promise<string> {
-    const origin = this.originOf(name);
-    const item: ResponsesMcpCall = {
-      type: 'mcp_call',
-      id: newItemId('mcp'),
-      server_label: origin?.server ?? '',
-      name: origin?.tool ?? name,
-      arguments: argumentsJson,
-      output: null,
-      error: null,
-      status: 'in_progress',
-    };
-    this.calls.push(item);
-    const text = await this.inner.execute(name, argumentsJson, signal);
-    const failed = text.startsWith(HOSTED_TOOL_ERROR_PREFIX);
-    if (failed) item.error = text.slice(HOSTED_TOOL_ERROR_PREFIX.length);
-    else item.output = text;
-    item.status = failed ? 'failed' : 'completed';
-    return text;
-  }
+/** The calls the loop ran as Responses `mcp_call` items, in the order the model asked for them. */
+export function mcpCallItems(calls: readonly HostedCallRecord[]): ResponsesMcpCall[] {
+  return calls.map(({ origin, argumentsJson, text, failed }) => ({
+    type: 'mcp_call',
+    id: newItemId('mcp'),
+    server_label: origin.server,
+    name: origin.tool,
+    arguments: argumentsJson,
+    output: failed ? null : (text ?? null),
+    error: failed ? (text ?? null) : null,
+    status: text === undefined ? 'in_progress' : failed ? 'failed' : 'completed',
+  }));
 }
 
 /** One `mcp_list_tools` item per server, in the order the toolset lists their tools. */
@@ -95,10 +54,11 @@ export function mcpListItems(toolset: HostedToolset): ResponsesMcpListTools[] {
 export function hostedResponse(
   answer: ChatCompletion,
   source: ResponsesRequest,
-  toolset: RecordedToolset,
+  toolset: RecordingToolset,
 ): ResponsesResponse {
   const response = toResponsesResponse(answer, source);
-  response.output = [...mcpListItems(toolset), ...toolset.calls, ...response.output];
+  const calls = mcpCallItems(toolset.calls);
+  response.output = [...mcpListItems(toolset), ...calls, ...response.output];
   response.tools = (source.tools ?? []).map(withoutHeaders);
   return response;
 }
