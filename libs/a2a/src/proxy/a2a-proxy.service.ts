@@ -9,17 +9,11 @@ import {
   type GatewayResponse,
 } from '@routeiq/common';
 import type { A2aAgentRecord } from '@routeiq/persistence';
-import {
-  AdmissionService,
-  agentRpmLimitOf,
-  resolvedKeyOf,
-  type Admission,
-  type ScopedKeyLimits,
-  type UsageEstimate,
-} from '@routeiq/security';
+import { AdmissionService, type Admission, type UsageEstimate } from '@routeiq/security';
 import { assertMayCallAgent } from '../access/a2a-agent-access';
 import { A2aException, A2aRpcCode } from '../a2a.exception';
 import { A2aAgentDirectory } from '../registry/a2a-agent.directory';
+import { perAgentLimits } from './a2a-agent-limits';
 import type { A2aCallAudit } from './a2a-call.audit';
 import { A2aCallTracker, type A2aTrackedCall } from './a2a-call.tracker';
 import { A2aForwarderService } from './a2a-forwarder.service';
@@ -93,7 +87,7 @@ export class A2aProxyService {
     try {
       assertMayCallAgent(req, agent);
       if (!agent.enabled) throw A2aException.agentDisabled(agent.agentId);
-      const limits = perAgentKeyLimits(req, agent);
+      const limits = perAgentLimits(req, agent);
       return await this.admission.admitCall(req, AGENT_CALL_USAGE, limits);
     } catch (error) {
       audit.refused(error);
@@ -154,25 +148,6 @@ export class A2aProxyService {
     call.end('upstream_error', code);
     throw error;
   }
-}
-
-/**
- * The calling key's rate on this agent: the agent's `key_rpm_limit`, narrowed by the key's own
- * `metadata.agent_rpm_limit` for it (the lower wins); undefined when neither sets one.
- */
-function perAgentKeyLimits(
-  req: GatewayRequest,
-  agent: Pick<A2aAgentRecord, 'agentId' | 'keyRpmLimit'>,
-): ScopedKeyLimits | undefined {
-  const metadata = resolvedKeyOf(req)?.key.metadata;
-  const own = metadata ? agentRpmLimitOf(metadata, agent.agentId) : undefined;
-  const limits = [agent.keyRpmLimit, own].filter((limit) => typeof limit === 'number');
-  if (limits.length === 0) return undefined;
-  return {
-    scope: `a2a:${agent.agentId}`,
-    label: `on agent ${JSON.stringify(agent.agentId)}`,
-    limits: { rpm: Math.min(...limits) },
-  };
 }
 
 /** The JSON body; bad JSON is -32700 (400), other refusals -32600 with their status. */

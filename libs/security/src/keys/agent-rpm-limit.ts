@@ -2,12 +2,12 @@ import { CommonException } from '@routeiq/common';
 import { isA2aAgentId } from '@routeiq/persistence';
 
 /**
- * `metadata.agent_rpm_limit` of a key: `{ "<agent id>": <requests per minute> }`, the key's own
- * rate per A2A agent (like LiteLLM's `model_rpm_limit` per model).
+ * `metadata.agent_rpm_limit` of a key or team: `{ "<agent id>": <requests per minute> }`, the key's
+ * own rate per A2A agent, or the team's summed over its keys (like LiteLLM's `model_rpm_limit`).
  */
 export const AGENT_RPM_LIMIT_FIELD = 'agent_rpm_limit';
 
-/** The key's own rate for `agentId`, or undefined when its metadata sets none. */
+/** The key's or team's rate for `agentId`, or undefined when its metadata sets none. */
 export function agentRpmLimitOf(
   metadata: Readonly<Record<string, unknown>>,
   agentId: string,

@@ -7,6 +7,7 @@ import {
   type QuotaSubjectKind,
   type QuotaUsage,
   type QuotaWindow,
+  type ScopedKeyLimits,
   type SubjectLimits,
 } from './quota.types';
 
@@ -33,6 +34,8 @@ interface Subject {
   readonly id: string;
   /** `ScopedKeyLimits.label`; the counters of a scoped subject are apart from the plain ones. */
   readonly scope?: string;
+  /** `ScopedKeyLimits.scope`, part of the counter key. */
+  readonly within?: string;
 }
 
 const MICRO_USD_PER_USD = 1_000_000;
@@ -72,8 +75,8 @@ export function mainSubject(request: QuotaRequest): Subject | undefined {
 
 /**
  * Every counter of a request: the env rules for its main subject (per metric and window the most
- * specific rule wins: id over subject kind over any), plus the key's and the team's own limits.
- * Limits landing on the same counter merge to the lowest.
+ * specific rule wins: id over subject kind over any), plus the key's and the team's own limits, and
+ * their limits within a scope. Limits landing on the same counter merge to the lowest.
  */
 export function planCounters(
   rules: readonly QuotaRule[],
@@ -91,12 +94,28 @@ export function planCounters(
   const { key, team } = request.subjects;
   if (key) subjectCounters({ kind: 'key', id: key }, request.keyLimits, nowMs).forEach(add);
   if (team) subjectCounters({ kind: 'team', id: team }, request.teamLimits, nowMs).forEach(add);
-  const scoped = request.scopedKeyLimits;
-  if (key && scoped) {
-    const subject = { kind: 'key', id: `${key}@${scoped.scope}`, scope: scoped.label } as const;
-    subjectCounters(subject, scoped.limits, nowMs).forEach(add);
+  if (request.scopedKeyLimits) {
+    scopedCounters(request.scopedKeyLimits, key, team, nowMs).forEach(add);
   }
   return [...byKey.values()];
+}
+
+/** The key's (and its team's) counters within a scope, apart from their general ones. */
+function scopedCounters(
+  scoped: ScopedKeyLimits,
+  key: string | undefined,
+  team: string | undefined,
+  nowMs: number,
+): Array<PlannedCounter | undefined> {
+  // The team is only known through a key: a request without one has no scoped limits.
+  if (!key) return [];
+  const within = { scope: scoped.label, within: scoped.scope };
+  return [
+    ...subjectCounters({ kind: 'key', id: key, ...within }, scoped.limits, nowMs),
+    ...(team
+      ? subjectCounters({ kind: 'team', id: team, ...within }, scoped.teamLimits, nowMs)
+      : []),
+  ];
 }
 
 function ruleLimits(rules: readonly QuotaRule[], subject: Subject): QuotaRule[] {
@@ -164,8 +183,11 @@ function counter(
   const limit = displayLimit < 0 ? -1 : Math.min(units, Number.MAX_SAFE_INTEGER);
   const start = bounds?.startMs ?? 0;
   const ttlMs = bounds ? Math.max(1, bounds.endMs - nowMs) : LIFETIME_BUDGET_TTL_MS;
+  // `@` is encoded in ids, so a scoped counter never shares a key with a plain one.
+  const id = encodeURIComponent(subject.id);
+  const holder = subject.within === undefined ? id : `${id}@${encodeURIComponent(subject.within)}`;
   return {
-    key: `${subject.kind}:${encodeURIComponent(subject.id)}:${metric}:${window}:${start}`,
+    key: `${subject.kind}:${holder}:${metric}:${window}:${start}`,
     metric,
     window,
     subject: subject.kind,

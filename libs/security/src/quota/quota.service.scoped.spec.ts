@@ -109,7 +109,7 @@ describe(`${QuotaService.name} scoped key limits`, () => {
   it('plans the scoped counter under its own key', () => {
     const [counter] = planCounters([], call('k1', scope('travel', 2)), NOW);
     expect(counter).toMatchObject({
-      key: `key:${encodeURIComponent('k1@a2a:travel')}:requests:minute:${Date.UTC(2025, 0, 15, 10, 30)}`,
+      key: `key:k1@${encodeURIComponent('a2a:travel')}:requests:minute:${Date.UTC(2025, 0, 15, 10, 30)}`,
       subject: 'key',
       scope: 'on agent "travel"',
       limit: 2,

@@ -45,15 +45,18 @@ export interface SubjectLimits {
 }
 
 /**
- * Limits of the calling key within one scope (one A2A agent, say), counted apart from the key's
- * general limits: the key's calls to that scope only.
+ * Limits of the calling key (and of its team) within one scope (one A2A agent, say), counted apart
+ * from the key's and team's general limits: the calls to that scope only.
  */
 export interface ScopedKeyLimits {
   /** Distinguishes the counters, e.g. `a2a:travel`. */
   readonly scope: string;
   /** For messages, e.g. `on agent "travel"`. */
   readonly label: string;
+  /** The key's own calls to the scope. */
   readonly limits: SubjectLimits;
+  /** The calls of every key of the team to the scope; applies when the request has a team. */
+  readonly teamLimits?: SubjectLimits;
 }
 
 /** Token and spend figures of one call: the estimate before it, the actual usage after. */
