@@ -51,6 +51,12 @@ export class McpConfig {
   @Min(1, { message: POSITIVE })
   @Max(50, { message: 'must be at most 50 (got $value)' })
   maxToolTurns!: number;
+
+  /** `MCP_LIST_PAGE_SIZE`, default 100: items a page of `tools/list` and the other MCP listings. */
+  @IsInt({ message: POSITIVE })
+  @Min(1, { message: POSITIVE })
+  @Max(1000, { message: 'must be at most 1000 (got $value)' })
+  listPageSize!: number;
 }
 
 function integer(text: string | undefined, fallback: number): number | string {
@@ -79,6 +85,7 @@ export function resolveMcpConfig(env: Readonly<Record<string, string | undefined
       callTimeoutMs: integer(env.MCP_TOOL_CALL_TIMEOUT_MS, 60_000),
       allowedOrigins: list(env.MCP_ALLOWED_ORIGINS),
       maxToolTurns: integer(env.MCP_MAX_TOOL_TURNS, 5),
+      listPageSize: integer(env.MCP_LIST_PAGE_SIZE, 100),
     },
     {
       enabled: 'MCP_GATEWAY_ENABLED',
@@ -89,6 +96,7 @@ export function resolveMcpConfig(env: Readonly<Record<string, string | undefined
       callTimeoutMs: 'MCP_TOOL_CALL_TIMEOUT_MS',
       allowedOrigins: 'MCP_ALLOWED_ORIGINS',
       maxToolTurns: 'MCP_MAX_TOOL_TURNS',
+      listPageSize: 'MCP_LIST_PAGE_SIZE',
     },
   );
 }

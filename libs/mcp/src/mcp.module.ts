@@ -1,6 +1,7 @@
 import { Global, Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { HostedToolProvider } from '@routeiq/common';
+import { persistenceConfig } from '@routeiq/persistence';
 import { SecurityModule } from '@routeiq/security';
 import { MCP_CHAT_PROVIDERS } from './chat';
 import { MCP_INVOCATION_PROVIDERS } from './invocation';
@@ -26,7 +27,11 @@ import { MCP_UPSTREAM_PROVIDERS } from './upstream';
  */
 @Global()
 @Module({
-  imports: [ConfigModule.forFeature(mcpConfig), SecurityModule],
+  imports: [
+    ConfigModule.forFeature(mcpConfig),
+    ConfigModule.forFeature(persistenceConfig),
+    SecurityModule,
+  ],
   controllers: [...MCP_REGISTRY_CONTROLLERS, ...MCP_TOOLS_CONTROLLERS, ...MCP_SERVER_CONTROLLERS],
   providers: [
     mcpConfigProvider,

@@ -12,7 +12,11 @@ export * from './responses';
 export * from './mcp';
 export * from './credentials/credential-cipher';
 export * from './credentials/credential-reseal';
-export { credentialKeyPath, readCredentialKeyFile } from './credentials/credential-key';
+export {
+  credentialKeyPath,
+  readCredentialKeyFile,
+  sharedTokenSecret,
+} from './credentials/credential-key';
 export * from './a2a';
 export * from './batch.writer';
 export * from './router-traces';

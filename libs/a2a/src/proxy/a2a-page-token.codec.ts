@@ -1,9 +1,8 @@
-import { Logger, type Provider } from '@nestjs/common';
+import type { Provider } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { SecretBox } from '@routeiq/common';
 import { ServerConfig } from '@routeiq/config';
-import { credentialKeyPath, persistenceConfig, readCredentialKeyFile } from '@routeiq/persistence';
-import { randomBytes } from 'node:crypto';
+import { persistenceConfig, sharedTokenSecret } from '@routeiq/persistence';
 import { A2aRpcError, isRecord } from './a2a-json-rpc';
 import type { A2aAgentGeneration } from './a2a-task-ownership.service';
 
@@ -99,22 +98,9 @@ function cursorOf(value: unknown): A2aListCursor | undefined {
   };
 }
 
-/**
- * The secret every replica shares: the one stored credentials are sealed under
- * (`LITELLM_SALT_KEY`, else `LITELLM_MASTER_KEY`, else the data directory's credentials key file).
- * Without any, a random one per process: tokens then die with the process.
- */
+/** The secret every replica shares (see `sharedTokenSecret`). */
 export function pageTokenSecret(configured: string | undefined, dataDir: string): string {
-  if (configured) return configured;
-  try {
-    return readCredentialKeyFile(credentialKeyPath(dataDir));
-  } catch (error) {
-    new Logger('A2aPageTokenCodec').warn(
-      `ListTasks page tokens are signed with a per-process key (${(error as Error).message}): ` +
-        'they stop working when this process restarts, and on other replicas',
-    );
-    return randomBytes(32).toString('hex');
-  }
+  return sharedTokenSecret(configured, dataDir, 'ListTasks page tokens');
 }
 
 /** The codec under the shared secret (the module must import `ConfigModule.forFeature(persistenceConfig)`). */

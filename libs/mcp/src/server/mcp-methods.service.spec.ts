@@ -1,6 +1,7 @@
 import type { GatewayRequest } from '@routeiq/common';
 import { FakeMcpOperations } from './__fixtures__/fake-mcp-operations';
 import { McpMethodsService } from './mcp-methods.service';
+import { testListPager } from './__fixtures__/list-pager.fixture';
 
 const req = { id: 'req-1', principal: { kind: 'virtual', keyId: 'key-a' } } as GatewayRequest;
 
@@ -8,7 +9,7 @@ describe(McpMethodsService.name, () => {
   describe('completion/complete', () => {
     it('hands ref, argument and context to the operations, without the client _meta', async () => {
       const operations = new FakeMcpOperations();
-      const methods = new McpMethodsService(operations);
+      const methods = new McpMethodsService(operations, testListPager());
       const ref = { type: 'ref/resource', uri: 'file:///{path}' };
       const argument = { name: 'path', value: 'rea' };
       const context = { arguments: { root: '/' } };
@@ -29,7 +30,7 @@ describe(McpMethodsService.name, () => {
 
     it('refuses params that are not a completion request with -32602', async () => {
       const operations = new FakeMcpOperations();
-      const methods = new McpMethodsService(operations);
+      const methods = new McpMethodsService(operations, testListPager());
       const params = { ref: { type: 'ref/tool', name: 'x' }, argument: { name: 'a', value: '' } };
       // Bad params throw before any promise, as for every method.
       expect(() => methods.call('completion/complete', params, { req })).toThrow(

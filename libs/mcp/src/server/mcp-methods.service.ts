@@ -20,6 +20,7 @@ import type {
 } from '../catalog/mcp-catalog.types';
 import { McpOperations, type McpOperationOptions } from '../invocation/mcp-operations';
 import { McpRpcError, type JsonRpcParams } from './json-rpc';
+import { McpListPager, type McpSortKeyOf } from './paging/mcp-list.pager';
 import { parseParams } from './rpc-params';
 
 /** Who calls, within which session, and the signal that fires when the client goes away. */
@@ -51,7 +52,10 @@ export class McpMethodsService {
     ['completion/complete', (params, ctx) => this.complete(params, ctx)],
   ]);
 
-  constructor(private readonly operations: McpOperations) {}
+  constructor(
+    private readonly operations: McpOperations,
+    private readonly pager: McpListPager,
+  ) {}
 
   has(method: string): boolean {
     return this.handlers.has(method);
@@ -69,8 +73,11 @@ export class McpMethodsService {
   }
 
   private async listTools(params: JsonRpcParams | undefined, ctx: McpCallContext) {
-    parseParams(ListToolsRequestSchema, 'tools/list', params);
-    return { tools: (await this.operations.listTools(ctx.req)).map(toolOf) };
+    const method = 'tools/list';
+    const cursor = parseParams(ListToolsRequestSchema, method, params)?.cursor;
+    const load = () => this.operations.listTools(ctx.req);
+    const page = await this.pager.page({ method, cursor, req: ctx.req }, load, byName);
+    return { tools: page.items.map(toolOf), ...nextOf(page) };
   }
 
   private callTool(params: JsonRpcParams | undefined, ctx: McpCallContext) {
@@ -79,14 +86,19 @@ export class McpMethodsService {
   }
 
   private async listResources(params: JsonRpcParams | undefined, ctx: McpCallContext) {
-    parseParams(ListResourcesRequestSchema, 'resources/list', params);
-    return { resources: (await this.operations.listResources(ctx.req)).map(resourceOf) };
+    const method = 'resources/list';
+    const cursor = parseParams(ListResourcesRequestSchema, method, params)?.cursor;
+    const load = () => this.operations.listResources(ctx.req);
+    const page = await this.pager.page({ method, cursor, req: ctx.req }, load, byNameThenUri);
+    return { resources: page.items.map(resourceOf), ...nextOf(page) };
   }
 
   private async listResourceTemplates(params: JsonRpcParams | undefined, ctx: McpCallContext) {
-    parseParams(ListResourceTemplatesRequestSchema, 'resources/templates/list', params);
-    const templates = await this.operations.listResourceTemplates(ctx.req);
-    return { resourceTemplates: templates.map(templateOf) };
+    const method = 'resources/templates/list';
+    const cursor = parseParams(ListResourceTemplatesRequestSchema, method, params)?.cursor;
+    const load = () => this.operations.listResourceTemplates(ctx.req);
+    const page = await this.pager.page({ method, cursor, req: ctx.req }, load, byNameThenTemplate);
+    return { resourceTemplates: page.items.map(templateOf), ...nextOf(page) };
   }
 
   private readResource(params: JsonRpcParams | undefined, ctx: McpCallContext) {
@@ -95,8 +107,11 @@ export class McpMethodsService {
   }
 
   private async listPrompts(params: JsonRpcParams | undefined, ctx: McpCallContext) {
-    parseParams(ListPromptsRequestSchema, 'prompts/list', params);
-    return { prompts: (await this.operations.listPrompts(ctx.req)).map(promptOf) };
+    const method = 'prompts/list';
+    const cursor = parseParams(ListPromptsRequestSchema, method, params)?.cursor;
+    const load = () => this.operations.listPrompts(ctx.req);
+    const page = await this.pager.page({ method, cursor, req: ctx.req }, load, byName);
+    return { prompts: page.items.map(promptOf), ...nextOf(page) };
   }
 
   private getPrompt(params: JsonRpcParams | undefined, ctx: McpCallContext) {
@@ -127,6 +142,22 @@ function optionsOf(ctx: McpCallContext): McpOperationOptions {
     ...(ctx.signal && { signal: ctx.signal }),
     ...(ctx.sessionId !== undefined && { sessionId: ctx.sessionId }),
   };
+}
+
+// Listing order: by server, then name (resources also by URI: their names need not be unique).
+const byName: McpSortKeyOf<{ serverId: string; name: string }> = (item) => [
+  item.serverId,
+  item.name,
+];
+const byNameThenUri: McpSortKeyOf<McpResourceEntry> = (r) => [r.serverId, r.name, r.uri];
+const byNameThenTemplate: McpSortKeyOf<McpResourceTemplateEntry> = (t) => [
+  t.serverId,
+  t.name,
+  t.uriTemplate,
+];
+
+function nextOf(page: { readonly nextCursor?: string }): { nextCursor?: string } {
+  return page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor };
 }
 
 // The names clients see are the namespaced ones; undefined fields vanish in JSON.

@@ -8,6 +8,7 @@ import type { JsonRpcParams, JsonRpcRequest } from './json-rpc';
 import { McpMethodsService } from './mcp-methods.service';
 import { McpRequestDispatcher, type McpDispatchContext } from './mcp-request.dispatcher';
 import { McpSessionStore, type McpSession } from './mcp-session.store';
+import { testListPager } from './__fixtures__/list-pager.fixture';
 
 const META = {
   'io.modelcontextprotocol/protocolVersion': '2026-07-28',
@@ -25,7 +26,10 @@ function requestOf(keyId: string, headers: IncomingHttpHeaders = {}): GatewayReq
 function setup() {
   const operations = new FakeMcpOperations();
   const sessions = new McpSessionStore(new InMemoryExpiringStore(), resolveMcpConfig({}));
-  const dispatcher = new McpRequestDispatcher(new McpMethodsService(operations), sessions);
+  const dispatcher = new McpRequestDispatcher(
+    new McpMethodsService(operations, testListPager()),
+    sessions,
+  );
   const session: McpSession = {
     id: 'session-1',
     keyId: 'key-a',
@@ -143,10 +147,13 @@ describe(McpRequestDispatcher.name, () => {
           },
         },
       });
-      const resources = await call('resources/list', { cursor: 'ignored' });
+      const resources = await call('resources/list');
       expect(resources.response).toMatchObject({
         result: { resources: [{ uri: 'file:///readme.md', name: 'docs.readme' }] },
       });
+      expect(resources.response).not.toHaveProperty('result.nextCursor');
+      const forged = await call('resources/list', { cursor: 'not-ours' });
+      expect(forged.response).toMatchObject({ error: { code: -32602 } });
       const templates = await call('resources/templates/list');
       expect(templates.response).toMatchObject({
         result: { resourceTemplates: [{ uriTemplate: 'file:///{path}', name: 'docs.file' }] },

@@ -40,6 +40,7 @@ import { MCP_ROUTE_PATHS, McpGatewayEnabledMiddleware } from './mcp-gateway-enab
 import { MCP_ENDPOINT_PATHS, McpOriginMiddleware } from './mcp-origin.middleware';
 import { McpController } from './mcp.controller';
 import { MCP_SERVER_CONTROLLERS, MCP_SERVER_PROVIDERS } from './index';
+import { McpCursorCodec } from './paging/mcp-cursor.codec';
 
 /** Stands in for the global AuthGuard: the Bearer token is the key id. */
 @Injectable()
@@ -87,6 +88,8 @@ class McpEndpointTestModule implements NestModule {
         ...coordination,
         { provide: McpOperations, useValue: operations },
         { provide: McpConfig, useValue: config },
+        // The replicas share the cursor secret, as they would through LITELLM_SALT_KEY.
+        { provide: McpCursorCodec, useValue: new McpCursorCodec(() => 'shared-test-secret') },
         { provide: RequestLimits, useValue: { maxBodyBytes: 1 << 20 } },
         { provide: APP_GUARD, useClass: BearerKeyGuard },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },

@@ -12,6 +12,7 @@ import { McpMethodsService } from './mcp-methods.service';
 import { McpRequestDispatcher } from './mcp-request.dispatcher';
 import { McpSessionStore } from './mcp-session.store';
 import { McpStreamableHttpHandler } from './streamable-http.handler';
+import { testListPager } from './__fixtures__/list-pager.fixture';
 
 const LIMITS: RequestLimits = { maxBodyBytes: 1 << 20 };
 
@@ -26,7 +27,10 @@ function requestOf(keyId: string, headers: IncomingHttpHeaders = {}): GatewayReq
 /** A replica of the endpoint; replicas built on the same store share sessions. */
 function replica(store: ExpiringStore, operations = new FakeMcpOperations()) {
   const sessions = new McpSessionStore(store, resolveMcpConfig({}));
-  const dispatcher = new McpRequestDispatcher(new McpMethodsService(operations), sessions);
+  const dispatcher = new McpRequestDispatcher(
+    new McpMethodsService(operations, testListPager()),
+    sessions,
+  );
   return new McpStreamableHttpHandler(dispatcher, sessions, LIMITS);
 }
 

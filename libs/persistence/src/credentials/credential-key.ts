@@ -30,6 +30,29 @@ export function readCredentialKeyFile(file: string): string {
 }
 
 /**
+ * The secret replicas share for tokens they hand out (page tokens, list cursors): the one stored
+ * credentials are sealed under (`LITELLM_SALT_KEY`, else `LITELLM_MASTER_KEY`, else the data
+ * directory's credentials key file). Without any, a random one per process, with a warning naming
+ * `what`: such tokens then die with the process and are refused by other replicas.
+ */
+export function sharedTokenSecret(
+  configured: string | undefined,
+  dataDir: string,
+  what: string,
+): string {
+  if (configured) return configured;
+  try {
+    return readCredentialKeyFile(credentialKeyPath(dataDir));
+  } catch (error) {
+    new Logger('TokenSecret').warn(
+      `${what} are sealed with a per-process key (${(error as Error).message}): ` +
+        'they stop working when this process restarts, and on other replicas',
+    );
+    return randomBytes(32).toString('hex');
+  }
+}
+
+/**
  * The cipher for stored credentials: under `LITELLM_SALT_KEY` or `LITELLM_MASTER_KEY`, else under
  * a key generated once into the data directory (mode 0600), which is enough for one node on its
  * own database. Replicas sharing a Postgres database need the same secret from the environment:
