@@ -2,6 +2,7 @@ import type { CoordinationKeys } from '../coordination-keys';
 import type { RedisConnections } from '../redis-connections';
 import { bounded, readyCommand } from '../routing-state/redis-call';
 import { checkTtlSeconds } from '../expiring/expiring.store';
+import { SCAN_TIMEOUT_MS, unlinkMatching } from './redis-unlink-matching';
 import {
   type CacheRecord,
   type CacheRecordFilter,
@@ -14,8 +15,6 @@ import {
 /** Default per-call timeout of reads and writes: a slow Redis must not delay an answer long. */
 export const DEFAULT_RESPONSE_CACHE_TIMEOUT_MS = 250;
 /** Flushes and listings walk the keyspace: they get longer. */
-const SCAN_TIMEOUT_MS = 10_000;
-const DELETE_BATCH = 500;
 
 /**
  * ResponseCacheStore on Redis: one hash per entry (`meta`, `body` fields) under
@@ -83,16 +82,6 @@ export class RedisResponseCacheStore extends ResponseCacheStore {
     const action = 'flush response-cache entries';
     const command = readyCommand(this.connections, action);
     const pattern = this.keys.responseCachePattern(filter.scope, filter.model);
-    const deadline = Date.now() + SCAN_TIMEOUT_MS;
-    let cursor = '0';
-    let deleted = 0;
-    do {
-      const left = Math.max(deadline - Date.now(), 1);
-      const scan = command.scan(cursor, 'MATCH', pattern, 'COUNT', DELETE_BATCH);
-      const [next, found] = await bounded(scan, action, left);
-      if (found.length > 0) deleted += await bounded(command.unlink(...found), action, left);
-      cursor = next;
-    } while (cursor !== '0');
-    return deleted;
+    return unlinkMatching(command, pattern, action, (_found, unlinked) => unlinked);
   }
 }

@@ -3,11 +3,9 @@ import type { RedisConnections } from '../redis-connections';
 import { checkTtlSeconds } from '../expiring/expiring.store';
 import { bounded, luaScript, readyCommand, runScript } from '../routing-state/redis-call';
 import { DEFAULT_RESPONSE_CACHE_TIMEOUT_MS } from './redis-response-cache.store';
+import { unlinkMatching } from './redis-unlink-matching';
 import type { CacheRecordFilter } from './response-cache.store';
 import { type SemanticSpaceId, SemanticIndexStore } from './semantic-index.store';
-
-const SCAN_TIMEOUT_MS = 10_000;
-const DELETE_BATCH = 500;
 
 // KEYS: entries hash, order zset. ARGV: field, entry, ttl seconds, now ms, cap.
 // The order's scores rise with each add; the oldest added beyond the cap leave both; each key lives as long as its longest-lived entry.
@@ -88,17 +86,12 @@ export class RedisSemanticIndexStore extends SemanticIndexStore {
     const action = 'flush semantic index entries';
     const command = readyCommand(this.connections, action);
     const pattern = this.keys.semanticIndexPattern(filter.scope, filter.model);
-    const deadline = Date.now() + SCAN_TIMEOUT_MS;
-    let cursor = '0';
-    let spaces = 0;
-    do {
-      const left = Math.max(deadline - Date.now(), 1);
-      const scan = command.scan(cursor, 'MATCH', pattern, 'COUNT', DELETE_BATCH);
-      const [next, found] = await bounded(scan, action, left);
-      if (found.length > 0) await bounded(command.unlink(...found), action, left);
-      spaces += found.filter((key) => key.endsWith(':entries')).length;
-      cursor = next;
-    } while (cursor !== '0');
-    return spaces;
+    // Each space is two keys: count its entries hash.
+    return unlinkMatching(
+      command,
+      pattern,
+      action,
+      (found) => found.filter((key) => key.endsWith(':entries')).length,
+    );
   }
 }
