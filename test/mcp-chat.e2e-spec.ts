@@ -1,24 +1,21 @@
 import OpenAI from 'openai';
 import type { ChatCompletionTool } from 'openai/resources/chat/completions';
-import { call, userHeaders } from './support/http';
 import {
-  freePort,
-  startTestGateway,
-  stubConfig,
-  TEST_ADMIN_KEY,
-  TEST_MASTER_KEY,
-  type TestGateway,
-} from './support/gateway-harness';
-import { McpStubServer } from './support/mcp-stub.server';
-import { OpenAiStubServer, type StubBehaviour } from './support/openai-stub.server';
+  ADD_ARGS,
+  answers,
+  CHAT_PATH,
+  callsAdd as callsTool,
+  mcpToolLoop,
+  TURNS_HEADER,
+  usage,
+} from './fixtures/mcp-tool-loop.fixtures';
+import { userHeaders } from './support/http';
+import { freePort, TEST_MASTER_KEY, type TestGateway } from './support/gateway-harness';
 
 // An LLM agent through chat completions: the client names an MCP server in `tools`, the gateway
 // lists its tools to the model (the OpenAI stub), runs the model's calls on the real MCP server
 // (the MCP stub) and continues the loop.
-const CHAT_PATH = '/v1/chat/completions';
-const TURNS_HEADER = 'x-routeiq-mcp-tool-turns';
 const LIMIT_HEADER = 'x-routeiq-mcp-tool-limit';
-const ADD_ARGS = '{"a":2,"b":3}';
 
 type Approval = 'never' | 'always';
 type Message = Record<string, unknown>;
@@ -28,101 +25,19 @@ const mcpTools = (label = 'alpha', approval: Approval = 'never'): ChatCompletion
     { type: 'mcp', server_label: label, require_approval: approval },
   ] as unknown as ChatCompletionTool[];
 
-const usage = (prompt: number, completion: number) => ({
-  prompt_tokens: prompt,
-  completion_tokens: completion,
-  total_tokens: prompt + completion,
-});
-
-/** A model answer calling `alpha__add` with `args`. */
-const callsAdd = (args = ADD_ARGS, id = 'call_add_1'): StubBehaviour => ({
-  kind: 'json',
-  status: 200,
-  body: {
-    id: 'chatcmpl-tools',
-    object: 'chat.completion',
-    created: 1_700_000_000,
-    model: 'gpt-4o-mini',
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: null,
-          tool_calls: [{ id, type: 'function', function: { name: 'alpha__add', arguments: args } }],
-        },
-        finish_reason: 'tool_calls',
-        logprobs: null,
-      },
-    ],
-    usage: usage(10, 5),
-  },
-});
-
-/** The model's final text answer. */
-const answers = (text: string): StubBehaviour => ({
-  kind: 'json',
-  status: 200,
-  body: {
-    id: 'chatcmpl-final',
-    object: 'chat.completion',
-    created: 1_700_000_000,
-    model: 'gpt-4o-mini',
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant', content: text },
-        finish_reason: 'stop',
-        logprobs: null,
-      },
-    ],
-    usage: usage(20, 4),
-  },
-});
+/** A model answer calling `alpha__add` with `args`, as call `call_add_1`. */
+const callsAdd = (args = ADD_ARGS) => callsTool(args, 'call_add_1');
 
 describe('MCP tools in chat completions (openai SDK)', () => {
-  const model = new OpenAiStubServer();
-  const mcp = new McpStubServer({ name: 'alpha' });
-  let apiBase: string;
+  const { model, mcp, register, record, startGateway } = mcpToolLoop();
 
-  const register = async (gw: TestGateway, serverId: string, url: string) => {
-    const created = await call(`${gw.url}/llmrouter/mcp/servers`, {
-      method: 'POST',
-      headers: { 'x-admin-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify({ server_id: serverId, url }),
-    });
-    expect(created.status).toBe(201);
-  };
   /** A gateway on the OpenAI stub with `alpha` registered (when the MCP gateway is on). */
   const start = async (env: Record<string, string>, withServer = true) => {
-    const gw = await startTestGateway({
-      yaml: stubConfig(apiBase),
-      env: { LLMROUTER_OUTBOUND_URL_ALLOWLIST: mcp.origin, ...env },
-    });
-    if (withServer) await register(gw, 'alpha', mcp.url);
+    const gw = await startGateway(env, withServer);
     const client = new OpenAI({ apiKey: TEST_MASTER_KEY, baseURL: `${gw.url}/v1`, maxRetries: 0 });
     return { gw, client };
   };
-  /** What the model stub and the MCP stub receive from now on. */
-  const record = () => {
-    const models = model.requests.length;
-    const calls = mcp.received('tools/call').length;
-    return {
-      modelRequests: () => model.requests.slice(models).filter((r) => r.path === CHAT_PATH),
-      toolCalls: () => mcp.received('tools/call').slice(calls),
-    };
-  };
   const ask = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'add 2+3' }] };
-
-  beforeAll(async () => {
-    apiBase = await model.start();
-    await mcp.start();
-  });
-
-  afterAll(async () => {
-    await model.stop();
-    await mcp.stop();
-  });
 
   describe('with tool invocation enabled', () => {
     let gw: TestGateway;

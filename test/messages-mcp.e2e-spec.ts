@@ -4,89 +4,30 @@ import type {
   BetaRawMessageStreamEvent,
   BetaRequestMCPServerURLDefinition,
 } from '@anthropic-ai/sdk/resources/beta/messages/messages';
-import { generateKey } from './support/guardrail-traffic';
-import { call } from './support/http';
 import {
-  startTestGateway,
-  stubConfig,
-  TEST_ADMIN_KEY,
-  TEST_MASTER_KEY,
-  type TestGateway,
-} from './support/gateway-harness';
-import { McpStubServer } from './support/mcp-stub.server';
-import { OpenAiStubServer, type StubBehaviour } from './support/openai-stub.server';
+  answers,
+  CHAT_PATH,
+  callsAdd,
+  mcpToolLoop,
+  TURNS_HEADER,
+} from './fixtures/mcp-tool-loop.fixtures';
+import { generateKey } from './support/guardrail-traffic';
+import { TEST_MASTER_KEY, type TestGateway } from './support/gateway-harness';
 
 // Anthropic's MCP connector on /v1/messages: the client names a registered MCP server in
 // mcp_servers, the model (the OpenAI stub, reached through chat) asks for a call, the gateway runs
 // it on the MCP stub and answers with mcp_tool_use / mcp_tool_result blocks before the final text.
-const CHAT_PATH = '/v1/chat/completions';
-const TURNS_HEADER = 'x-routeiq-mcp-tool-turns';
 const BETA = 'mcp-client-2025-04-04';
 
 type ApiError = InstanceType<typeof Anthropic.APIError>;
-const ADD_ARGS = '{"a":2,"b":3}';
-
-const usage = (prompt: number, completion: number) => ({
-  prompt_tokens: prompt,
-  completion_tokens: completion,
-  total_tokens: prompt + completion,
-});
-
-const completion = (message: Record<string, unknown>, finish: string, tokens: unknown) => ({
-  kind: 'json' as const,
-  status: 200,
-  body: {
-    id: 'chatcmpl-x',
-    object: 'chat.completion',
-    created: 1_700_000_000,
-    model: 'gpt-4o-mini',
-    choices: [{ index: 0, message, finish_reason: finish, logprobs: null }],
-    usage: tokens,
-  },
-});
-
-const callsAdd = (): StubBehaviour =>
-  completion(
-    {
-      role: 'assistant',
-      content: null,
-      tool_calls: [
-        { id: 'call_1', type: 'function', function: { name: 'alpha__add', arguments: ADD_ARGS } },
-      ],
-    },
-    'tool_calls',
-    usage(10, 5),
-  );
-
-const answers = (text: string): StubBehaviour =>
-  completion({ role: 'assistant', content: text }, 'stop', usage(20, 4));
 
 describe('MCP connector on the Messages API (@anthropic-ai/sdk)', () => {
-  const model = new OpenAiStubServer();
-  const mcp = new McpStubServer({ name: 'alpha' });
-  let apiBase: string;
+  const { model, record, startGateway } = mcpToolLoop();
 
   const start = async (env: Record<string, string>) => {
-    const gw = await startTestGateway({
-      yaml: stubConfig(apiBase),
-      env: { LLMROUTER_OUTBOUND_URL_ALLOWLIST: mcp.origin, MCP_GATEWAY_ENABLED: 'true', ...env },
-    });
-    const created = await call(`${gw.url}/llmrouter/mcp/servers`, {
-      method: 'POST',
-      headers: { 'x-admin-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify({ server_id: 'alpha', url: mcp.url }),
-    });
-    expect(created.status).toBe(201);
+    const gw = await startGateway(env);
     const client = new Anthropic({ apiKey: TEST_MASTER_KEY, baseURL: gw.url, maxRetries: 0 });
     return { gw, client };
-  };
-  const record = () => {
-    const models = model.requests.length;
-    const calls = mcp.received('tools/call').length;
-    return {
-      modelRequests: () => model.requests.slice(models).filter((r) => r.path === CHAT_PATH),
-      toolCalls: () => mcp.received('tools/call').slice(calls),
-    };
   };
   const servers = (gw: TestGateway, id = 'alpha'): BetaRequestMCPServerURLDefinition[] => [
     { type: 'url', url: `${gw.url}/mcp/${id}`, name: 'calc', authorization_token: 'ignored' },
@@ -97,15 +38,6 @@ describe('MCP connector on the Messages API (@anthropic-ai/sdk)', () => {
     messages: [{ role: 'user' as const, content: 'add 2+3' }],
     mcp_servers: servers(gw, id),
     betas: [BETA],
-  });
-
-  beforeAll(async () => {
-    apiBase = await model.start();
-    await mcp.start();
-  });
-  afterAll(async () => {
-    await model.stop();
-    await mcp.stop();
   });
 
   describe('with tool invocation enabled', () => {
