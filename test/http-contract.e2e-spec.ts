@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { directRoutesOf } from '../apps/gateway/src/direct-route.dispatcher';
 import { call, userHeaders, type ErrorEnvelope } from './support/http';
 import {
   freePort,
@@ -130,6 +131,29 @@ describe('HTTP contract: bad input, errors, request ids, config reload, health',
     });
     expect(cmp.status).toBe(400);
     expect(cmp.body.error.param).toBe('prompt');
+  });
+
+  it('serves the inference routes ahead of Express, the rest through it', async () => {
+    expect(directRoutesOf(gw.gateway.app).sort()).toEqual([
+      'POST /chat/completions',
+      'POST /completions',
+      'POST /embeddings',
+      'POST /v1/chat/completions',
+      'POST /v1/completions',
+      'POST /v1/embeddings',
+    ]);
+    // The same handler through Express (a trailing slash is not an exact match) answers alike.
+    const direct = await chat('{"model":"nope","messages":[{"role":"user","content":"x"}]}');
+    const routed = await call<ErrorEnvelope>(`${gw.url}/v1/chat/completions/`, {
+      method: 'POST',
+      headers: userHeaders(),
+      body: '{"model":"nope","messages":[{"role":"user","content":"x"}]}',
+    });
+    expect([direct.status, direct.body.error.code]).toEqual([
+      routed.status,
+      routed.body.error.code,
+    ]);
+    expect(direct.status).toBe(404);
   });
 
   it('answers unknown routes with a 404 in the same shape', async () => {

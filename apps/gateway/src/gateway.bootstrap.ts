@@ -10,6 +10,7 @@ import { GatewayLogger, HttpObserver, telemetryRuntime } from '@routeiq/observab
 import { ModelRegistryService } from '@routeiq/routing';
 import type { Server } from 'node:http';
 import { AppModule } from './app.module';
+import { attachDirectRoutes } from './direct-route.dispatcher';
 
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
@@ -36,6 +37,8 @@ export async function createGatewayApp(flags: GatewayFlags): Promise<NestExpress
   app.useLogger(app.get(GatewayLogger));
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Before the raw listeners below: they are prepended, so they still run first.
+  attachDirectRoutes(app);
   // Order matters: each prepends, so client addresses are resolved first, then request ids are
   // assigned, then the observer runs.
   app.get(HttpObserver).attach(app.getHttpServer());

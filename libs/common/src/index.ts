@@ -12,6 +12,7 @@ export * from './http/reply';
 export * from './http/sse-writer';
 export * from './http/json-body';
 export * from './http/request-timing';
+export * from './http/direct-route.decorator';
 export * from './logging/redact';
 export * from './logging/request-log-fields';
 export * from './auth/route-access.decorator';

@@ -1,5 +1,6 @@
 import { Controller, Param, Post, Req, Res } from '@nestjs/common';
 import {
+  DirectRoute,
   ModelScoped,
   readJsonBody,
   RequestLimits,
@@ -23,6 +24,7 @@ export class ChatCompletionsController {
     private readonly limits: RequestLimits,
   ) {}
 
+  @DirectRoute()
   @Post(['v1/chat/completions', 'chat/completions'])
   async create(@Req() req: GatewayRequest, @Res() res: GatewayResponse): Promise<void> {
     return this.complete(await readJsonBody(req, this.limits.maxBodyBytes), req, res);

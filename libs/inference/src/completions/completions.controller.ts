@@ -1,5 +1,13 @@
 import { Controller, Param, Post, Req, Res } from '@nestjs/common';
-import { JsonBody, ModelScoped, type GatewayRequest, type GatewayResponse } from '@routeiq/common';
+import {
+  DirectRoute,
+  JsonBody,
+  ModelScoped,
+  readJsonBody,
+  RequestLimits,
+  type GatewayRequest,
+  type GatewayResponse,
+} from '@routeiq/common';
 import { COMPLETION_OPERATION } from '../inference-operation';
 import { InferenceService } from '../inference.service';
 import { withPathModel } from '../path-model';
@@ -7,14 +15,15 @@ import { withPathModel } from '../path-model';
 @ModelScoped()
 @Controller()
 export class CompletionsController {
-  constructor(private readonly inference: InferenceService) {}
+  constructor(
+    private readonly inference: InferenceService,
+    private readonly limits: RequestLimits,
+  ) {}
 
+  @DirectRoute()
   @Post(['v1/completions', 'completions'])
-  create(
-    @JsonBody() body: unknown,
-    @Req() req: GatewayRequest,
-    @Res() res: GatewayResponse,
-  ): Promise<void> {
+  async create(@Req() req: GatewayRequest, @Res() res: GatewayResponse): Promise<void> {
+    const body = await readJsonBody(req, this.limits.maxBodyBytes);
     return this.inference.run(COMPLETION_OPERATION, body, req, res);
   }
 

@@ -1,0 +1,148 @@
+import { RequestMethod, type Type } from '@nestjs/common';
+import {
+  EXCEPTION_FILTERS_METADATA,
+  GUARDS_METADATA,
+  HEADERS_METADATA,
+  HTTP_CODE_METADATA,
+  INTERCEPTORS_METADATA,
+  METHOD_METADATA,
+  PATH_METADATA,
+  PIPES_METADATA,
+  REDIRECT_METADATA,
+  RENDER_METADATA,
+  ROUTE_ARGS_METADATA,
+  SSE_METADATA,
+  VERSION_METADATA,
+} from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import type { ModulesContainer } from '@nestjs/core';
+import { DIRECT_ROUTE_METADATA } from '@routeiq/common';
+
+/** One `@DirectRoute()` handler at one of its exact paths. */
+export interface DirectRoute {
+  /** Upper-case HTTP method, as Node reports it. */
+  readonly method: string;
+  /** The exact path served, with its leading slash (also Express's `req.route.path`). */
+  readonly path: string;
+  readonly controller: Type;
+  readonly handler: (...args: unknown[]) => unknown;
+  readonly instance: object;
+  /** Where `@Req()` and `@Res()` go in the handler's arguments. */
+  readonly reqIndex: number;
+  readonly resIndex: number;
+}
+
+// Metadata that would make Nest's route pipeline do more than guard, call and filter: a handler
+// (or its controller) carrying any of these is not served directly.
+const ROUTE_ENHANCERS = [GUARDS_METADATA, INTERCEPTORS_METADATA, PIPES_METADATA];
+const HANDLER_EXTRAS = [
+  EXCEPTION_FILTERS_METADATA,
+  HEADERS_METADATA,
+  HTTP_CODE_METADATA,
+  REDIRECT_METADATA,
+  RENDER_METADATA,
+  SSE_METADATA,
+  VERSION_METADATA,
+];
+
+/**
+ * Collects the `@DirectRoute()` handlers of every singleton controller. A marked handler that the
+ * direct path could not serve exactly as Nest would (dynamic paths, route-level enhancers, other
+ * parameters than `@Req()`/`@Res()`, request-scoped controllers) stops start-up: a silent
+ * fallback would hide a slower path, a wrong one would change behaviour.
+ */
+export function collectDirectRoutes(modules: ModulesContainer): DirectRoute[] {
+  const routes: DirectRoute[] = [];
+  for (const module of modules.values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as Type | null;
+      if (!controller || !hasDirectRoutes(controller)) continue;
+      if (!wrapper.isDependencyTreeStatic()) {
+        throw new Error(`${controller.name}: a request-scoped controller cannot be a direct route`);
+      }
+      routes.push(...routesOf(controller, wrapper.instance));
+    }
+  }
+  return routes;
+}
+
+function hasDirectRoutes(controller: Type): boolean {
+  return handlerNames(controller).some((name) => isDirect(controller, name));
+}
+
+function handlerNames(controller: Type): string[] {
+  const prototype = controller.prototype as Record<string, unknown>;
+  return Object.getOwnPropertyNames(prototype).filter(
+    (name) => name !== 'constructor' && typeof prototype[name] === 'function',
+  );
+}
+
+function isDirect(controller: Type, name: string): boolean {
+  const handler = (controller.prototype as Record<string, unknown>)[name] as object;
+  return Reflect.getMetadata(DIRECT_ROUTE_METADATA, handler) === true;
+}
+
+function routesOf(controller: Type, instance: object): DirectRoute[] {
+  const refuse = (name: string, why: string): never => {
+    throw new Error(`${controller.name}.${name}: not a direct route: ${why}`);
+  };
+  for (const key of [...ROUTE_ENHANCERS, EXCEPTION_FILTERS_METADATA]) {
+    if (hasItems(Reflect.getMetadata(key, controller))) refuse('*', `controller has ${key}`);
+  }
+  const routes: DirectRoute[] = [];
+  for (const name of handlerNames(controller).filter((n) => isDirect(controller, n))) {
+    const handler = (controller.prototype as Record<string, unknown>)[
+      name
+    ] as DirectRoute['handler'];
+    for (const key of [...ROUTE_ENHANCERS, ...HANDLER_EXTRAS]) {
+      if (hasItems(Reflect.getMetadata(key, handler))) refuse(name, `handler has ${key}`);
+    }
+    const { reqIndex, resIndex } = argumentPlaces(controller, name, refuse);
+    const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
+    for (const path of paths(controller, handler)) {
+      if (/[:*?(]/.test(path)) refuse(name, `path ${path} is not static`);
+      routes.push({ method, path, controller, handler, instance, reqIndex, resIndex });
+    }
+  }
+  return routes;
+}
+
+function hasItems(value: unknown): boolean {
+  return Array.isArray(value) ? value.length > 0 : value !== undefined;
+}
+
+function argumentPlaces(
+  controller: Type,
+  name: string,
+  refuse: (name: string, why: string) => never,
+): { reqIndex: number; resIndex: number } {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as Record<
+    string,
+    { index: number }
+  >;
+  const places = new Map<number, number>();
+  for (const [key, arg] of Object.entries(args)) places.set(Number(key.split(':')[0]), arg.index);
+  const reqIndex = places.get(RouteParamtypes.REQUEST);
+  const resIndex = places.get(RouteParamtypes.RESPONSE);
+  if (places.size !== 2 || reqIndex === undefined || resIndex === undefined) {
+    refuse(name, 'the handler must take exactly @Req() and @Res()');
+  }
+  return { reqIndex, resIndex };
+}
+
+/** The handler's paths joined to its controller's, as Nest's router joins them. */
+function paths(controller: Type, handler: object): string[] {
+  const prefixes = list(Reflect.getMetadata(PATH_METADATA, controller));
+  const suffixes = list(Reflect.getMetadata(PATH_METADATA, handler));
+  return prefixes.flatMap((prefix) => suffixes.map((suffix) => join(prefix, suffix)));
+}
+
+function list(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  return [typeof value === 'string' ? value : '/'];
+}
+
+function join(prefix: string, suffix: string): string {
+  const parts = [prefix, suffix].map((part) => part.replace(/^\/+|\/+$/g, '')).filter(Boolean);
+  return `/${parts.join('/')}`;
+}
