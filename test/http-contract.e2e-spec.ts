@@ -141,6 +141,8 @@ describe('HTTP contract: bad input, errors, request ids, config reload, health',
       'POST /v1/chat/completions',
       'POST /v1/completions',
       'POST /v1/embeddings',
+      'POST /v1/messages',
+      'POST /v1/responses',
     ]);
     // The same handler through Express (a trailing slash is not an exact match) answers alike.
     const direct = await chat('{"model":"nope","messages":[{"role":"user","content":"x"}]}');

@@ -9,6 +9,7 @@ import {
   Post,
   Req,
   Res,
+  UseFilters,
   UseGuards,
   type ArgumentsHost,
   type CanActivate,
@@ -46,6 +47,31 @@ class JsonFilter implements ExceptionFilter {
     const status = exception instanceof HttpException ? exception.getStatus() : 500;
     const message = exception instanceof Error ? exception.message : 'unknown';
     sendJson(res, status, { error: message });
+  }
+}
+
+/** Only for HTTP exceptions, answered as 418: shows which filter ran. */
+@Catch(HttpException)
+class TeapotFilter implements ExceptionFilter {
+  catch(exception: HttpException, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<ServerResponse>();
+    sendJson(res, 418, { teapot: exception.message });
+  }
+}
+
+@UseFilters(TeapotFilter)
+@Controller()
+class FilteredController {
+  @DirectRoute()
+  @Post('v1/filtered/http')
+  http(@Req() _req: GatewayRequest, @Res() _res: ServerResponse): void {
+    throw new HttpException('short and stout', 400);
+  }
+
+  @DirectRoute()
+  @Post('v1/filtered/other')
+  other(@Req() _req: GatewayRequest, @Res() _res: ServerResponse): void {
+    throw new Error('not an HTTP exception');
   }
 }
 
@@ -109,7 +135,7 @@ describe('DirectRouteDispatcher', () => {
   let url: string;
 
   beforeAll(async () => {
-    ({ app, dispatcher, url } = await boot([FastController]));
+    ({ app, dispatcher, url } = await boot([FastController, FilteredController]));
   });
   afterAll(() => app.close());
 
@@ -117,7 +143,13 @@ describe('DirectRouteDispatcher', () => {
     fetch(`${url}${path}`, { method: 'POST', headers: { 'x-key': key } });
 
   it('lists the exact paths it serves', () => {
-    expect(dispatcher.describe().sort()).toEqual(['POST /fast', 'POST /v1/fails', 'POST /v1/fast']);
+    expect(dispatcher.describe().sort()).toEqual([
+      'POST /fast',
+      'POST /v1/fails',
+      'POST /v1/fast',
+      'POST /v1/filtered/http',
+      'POST /v1/filtered/other',
+    ]);
   });
 
   it('serves a direct route without Express, with the path, route and guard context set', async () => {
@@ -151,6 +183,13 @@ describe('DirectRouteDispatcher', () => {
     const res = await post('/v1/fails');
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ error: 'handler failed' });
+  });
+
+  it("tries the controller's filters first, then the global ones, by what they catch", async () => {
+    const http = await post('/v1/filtered/http');
+    expect([http.status, await http.json()]).toEqual([418, { teapot: 'short and stout' }]);
+    const other = await post('/v1/filtered/other');
+    expect([other.status, await other.json()]).toEqual([500, { error: 'not an HTTP exception' }]);
   });
 
   it('leaves other routes, methods and spellings to Express', async () => {

@@ -2,26 +2,22 @@ import {
   ForbiddenException,
   Logger,
   type CanActivate,
-  type ExceptionFilter,
   type INestApplication,
-  type Type,
 } from '@nestjs/common';
-import { FILTER_CATCH_EXCEPTIONS } from '@nestjs/common/constants';
 import { ApplicationConfig, ModulesContainer } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import type { GatewayRequest } from '@routeiq/common';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { lastValueFrom, type Observable } from 'rxjs';
-import { collectDirectRoutes, type DirectRoute } from './direct-route.table';
+import {
+  collectDirectRoutes,
+  filterEntry,
+  type DirectRoute,
+  type FilterEntry,
+} from './direct-route.table';
 
 // Nest's own message when a guard answers false.
 const FORBIDDEN_MESSAGE = 'Forbidden resource';
-
-interface FilterEntry {
-  readonly filter: ExceptionFilter;
-  /** Exception classes from `@Catch(...)`; empty catches everything. */
-  readonly catches: readonly Type[];
-}
 
 /**
  * Serves `@DirectRoute()` handlers on the raw Node server, ahead of Express: an exact method and
@@ -87,14 +83,19 @@ export class DirectRouteDispatcher {
       args[route.resIndex] = res;
       await route.handler.apply(route.instance, args);
     } catch (error) {
-      this.fail(error, context, res);
+      this.fail(error, route, context, res);
     }
   }
 
-  private fail(error: unknown, context: ExecutionContextHost, res: ServerResponse): void {
-    const entry = this.filters.find(
-      ({ catches }) => catches.length === 0 || catches.some((type) => error instanceof type),
-    );
+  private fail(
+    error: unknown,
+    route: DirectRoute,
+    context: ExecutionContextHost,
+    res: ServerResponse,
+  ): void {
+    const applies = ({ catches }: FilterEntry): boolean =>
+      catches.length === 0 || catches.some((type) => error instanceof type);
+    const entry = route.filters.find(applies) ?? this.filters.find(applies);
     try {
       if (entry === undefined) throw error;
       entry.filter.catch(error, context);
@@ -161,10 +162,7 @@ function directRouteDispatcher(app: INestApplication): DirectRouteDispatcher {
     );
   }
   // Nest tries the last registered global filter first.
-  const filters = [...config.getGlobalFilters()].reverse().map((filter) => ({
-    filter,
-    catches: (Reflect.getMetadata(FILTER_CATCH_EXCEPTIONS, filter.constructor) ?? []) as Type[],
-  }));
+  const filters = [...config.getGlobalFilters()].reverse().map(filterEntry);
   if (routes.length > 0 && !filters.some(({ catches }) => catches.length === 0)) {
     throw new Error('direct routes need a global exception filter that catches everything');
   }

@@ -1,6 +1,7 @@
-import { RequestMethod, type Type } from '@nestjs/common';
+import { RequestMethod, type ExceptionFilter, type Type } from '@nestjs/common';
 import {
   EXCEPTION_FILTERS_METADATA,
+  FILTER_CATCH_EXCEPTIONS,
   GUARDS_METADATA,
   HEADERS_METADATA,
   HTTP_CODE_METADATA,
@@ -16,6 +17,7 @@ import {
 } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { ModulesContainer } from '@nestjs/core';
+import type { Module } from '@nestjs/core/injector/module';
 import { DIRECT_ROUTE_METADATA } from '@routeiq/common';
 
 /** One `@DirectRoute()` handler at one of its exact paths. */
@@ -30,13 +32,26 @@ export interface DirectRoute {
   /** Where `@Req()` and `@Res()` go in the handler's arguments. */
   readonly reqIndex: number;
   readonly resIndex: number;
+  /** The handler's then the controller's `@UseFilters()`, in the order Nest tries them. */
+  readonly filters: readonly FilterEntry[];
+}
+
+export interface FilterEntry {
+  readonly filter: ExceptionFilter;
+  /** Exception classes from `@Catch(...)`; empty catches everything. */
+  readonly catches: readonly Type[];
+}
+
+export function filterEntry(filter: ExceptionFilter): FilterEntry {
+  const catches = Reflect.getMetadata(FILTER_CATCH_EXCEPTIONS, filter.constructor) as
+    Type[] | undefined;
+  return { filter, catches: catches ?? [] };
 }
 
 // Metadata that would make Nest's route pipeline do more than guard, call and filter: a handler
 // (or its controller) carrying any of these is not served directly.
 const ROUTE_ENHANCERS = [GUARDS_METADATA, INTERCEPTORS_METADATA, PIPES_METADATA];
 const HANDLER_EXTRAS = [
-  EXCEPTION_FILTERS_METADATA,
   HEADERS_METADATA,
   HTTP_CODE_METADATA,
   REDIRECT_METADATA,
@@ -60,7 +75,7 @@ export function collectDirectRoutes(modules: ModulesContainer): DirectRoute[] {
       if (!wrapper.isDependencyTreeStatic()) {
         throw new Error(`${controller.name}: a request-scoped controller cannot be a direct route`);
       }
-      routes.push(...routesOf(controller, wrapper.instance));
+      routes.push(...routesOf(controller, wrapper.instance, module));
     }
   }
   return routes;
@@ -82,13 +97,14 @@ function isDirect(controller: Type, name: string): boolean {
   return Reflect.getMetadata(DIRECT_ROUTE_METADATA, handler) === true;
 }
 
-function routesOf(controller: Type, instance: object): DirectRoute[] {
+function routesOf(controller: Type, instance: object, module: Module): DirectRoute[] {
   const refuse = (name: string, why: string): never => {
     throw new Error(`${controller.name}.${name}: not a direct route: ${why}`);
   };
-  for (const key of [...ROUTE_ENHANCERS, EXCEPTION_FILTERS_METADATA]) {
+  for (const key of ROUTE_ENHANCERS) {
     if (hasItems(Reflect.getMetadata(key, controller))) refuse('*', `controller has ${key}`);
   }
+  const classFilters = filtersOf(controller, module, (why) => refuse('*', why));
   const routes: DirectRoute[] = [];
   for (const name of handlerNames(controller).filter((n) => isDirect(controller, n))) {
     const handler = (controller.prototype as Record<string, unknown>)[
@@ -98,13 +114,30 @@ function routesOf(controller: Type, instance: object): DirectRoute[] {
       if (hasItems(Reflect.getMetadata(key, handler))) refuse(name, `handler has ${key}`);
     }
     const { reqIndex, resIndex } = argumentPlaces(controller, name, refuse);
+    const filters = [...filtersOf(handler, module, (why) => refuse(name, why)), ...classFilters];
     const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
     for (const path of paths(controller, handler)) {
       if (/[:*?(]/.test(path)) refuse(name, `path ${path} is not static`);
-      routes.push({ method, path, controller, handler, instance, reqIndex, resIndex });
+      routes.push({ method, path, controller, handler, instance, reqIndex, resIndex, filters });
     }
   }
   return routes;
+}
+
+/**
+ * `@UseFilters()` of a handler or controller as Nest resolves them: a filter class is the
+ * module's instance of it (a singleton), an object is used as it is; the last listed is tried first.
+ */
+function filtersOf(target: object, module: Module, refuse: (why: string) => never): FilterEntry[] {
+  const listed = (Reflect.getMetadata(EXCEPTION_FILTERS_METADATA, target) ?? []) as unknown[];
+  return [...listed].reverse().map((filter) => {
+    if (typeof filter !== 'function') return filterEntry(filter as ExceptionFilter);
+    const wrapper = module.injectables.get(filter as Type);
+    if (!wrapper?.isDependencyTreeStatic() || !wrapper.instance) {
+      refuse(`filter ${(filter as Type).name} is not a module singleton`);
+    }
+    return filterEntry(wrapper.instance as ExceptionFilter);
+  });
 }
 
 function hasItems(value: unknown): boolean {

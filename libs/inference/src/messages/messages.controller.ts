@@ -1,7 +1,10 @@
 import { Controller, Post, Req, Res, UseFilters } from '@nestjs/common';
 import {
+  DirectRoute,
   JsonBody,
   ModelScoped,
+  readJsonBody,
+  RequestLimits,
   sendJson,
   type GatewayRequest,
   type GatewayResponse,
@@ -22,14 +25,13 @@ export class MessagesController {
     private readonly inference: InferenceService,
     private readonly tokens: MessagesTokenCounter,
     private readonly hostedTools: HostedToolMessages,
+    private readonly limits: RequestLimits,
   ) {}
 
+  @DirectRoute()
   @Post('v1/messages')
-  create(
-    @JsonBody() body: unknown,
-    @Req() req: GatewayRequest,
-    @Res() res: GatewayResponse,
-  ): Promise<void> {
+  async create(@Req() req: GatewayRequest, @Res() res: GatewayResponse): Promise<void> {
+    const body = await readJsonBody(req, this.limits.maxBodyBytes);
     if (hasMcpServers(body)) return this.hostedTools.run(body, req, res);
     return this.inference.run(MESSAGES_OPERATION, body, req, res);
   }

@@ -1,5 +1,12 @@
 import { Controller, Delete, Get, Param, Post, Req, Res } from '@nestjs/common';
-import { JsonBody, ModelScoped, type GatewayRequest, type GatewayResponse } from '@routeiq/common';
+import {
+  DirectRoute,
+  ModelScoped,
+  readJsonBody,
+  RequestLimits,
+  type GatewayRequest,
+  type GatewayResponse,
+} from '@routeiq/common';
 import { hasHostedTools } from '../chat/hosted-tool-request';
 import { InferenceService } from '../inference.service';
 import { HostedToolResponses } from './hosted-tool-responses.service';
@@ -18,15 +25,14 @@ export class ResponsesController {
     private readonly inference: InferenceService,
     private readonly stored: StoredResponsesService,
     private readonly hostedTools: HostedToolResponses,
+    private readonly limits: RequestLimits,
   ) {}
 
   @ModelScoped()
+  @DirectRoute()
   @Post('v1/responses')
-  async create(
-    @JsonBody() body: unknown,
-    @Req() req: GatewayRequest,
-    @Res() res: GatewayResponse,
-  ): Promise<void> {
+  async create(@Req() req: GatewayRequest, @Res() res: GatewayResponse): Promise<void> {
+    const body = await readJsonBody(req, this.limits.maxBodyBytes);
     const session = await this.stored.sessionFor(body, ownerOf(req));
     if (hasHostedTools(body)) return this.hostedTools.run(session, body, req, res);
     return this.inference.run(responsesOperation(session), body, req, res);
