@@ -2,8 +2,10 @@
 // The framework ceiling: the smallest NestJS 11 + Express 5 app that proxies a chat completion —
 // one global guard (string compare of the key), no body parser (a tiny reader), one undici Pool,
 // res.writeHead/res.end, streams piped chunk by chunk. No logging, no validation, no routing, no
-// request log. The gateway can only approach it; the gap is what the gateway's features cost.
-// Usage: node bench/nest-floor.js --upstream http://127.0.0.1:N [--port N]
+// request log. Its one route is served as the gateway serves its inference routes: on the raw
+// Node server ahead of Express (guard, then handler; see docs/performance.md "Direct routes");
+// `--express` routes it through Express instead. The gap to the gateway is what its features cost.
+// Usage: node bench/nest-floor.js --upstream http://127.0.0.1:N [--port N] [--express]
 //   (prints {"port":N} on stdout once listening)
 require('reflect-metadata');
 const { Controller, Injectable, Module, Post, Req, Res } = require('@nestjs/common');
@@ -72,8 +74,28 @@ Module({ controllers: [ChatController], providers: [{ provide: APP_GUARD, useCla
   FloorModule,
 );
 
+// The route ahead of Express: the guard with Nest's execution context, then the handler.
+function serveDirectly(app) {
+  const { ExecutionContextHost } = require('@nestjs/core/helpers/execution-context-host');
+  const server = app.getHttpServer();
+  const express = app.getHttpAdapter().getInstance();
+  const guard = new KeyGuard();
+  const controller = app.get(ChatController);
+  server.removeListener('request', express);
+  server.on('request', (req, res) => {
+    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return express(req, res);
+    const context = new ExecutionContextHost([req, res], ChatController, controller.chat);
+    if (!guard.canActivate(context)) {
+      res.writeHead(403).end();
+      return;
+    }
+    controller.chat(req, res).catch(() => res.destroy());
+  });
+}
+
 async function main() {
   const app = await NestFactory.create(FloorModule, { bodyParser: false, logger: false });
+  if (!process.argv.includes('--express')) serveDirectly(app);
   await app.listen(Number(arg('--port', '0')), '127.0.0.1');
   process.stdout.write(`${JSON.stringify({ port: app.getHttpServer().address().port })}\n`);
   // Exit through process.exit so profilers (node --cpu-prof) write their output.

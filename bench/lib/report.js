@@ -223,8 +223,8 @@ function markdown({ rows, checks, rss, otlpSink = {}, meta }) {
     `- Req/s ratio, non-streaming c=64 (gateway / proxy): ` +
       `**${fmtRatio(checks.rpsRatioC64.value)}** (target ${checks.rpsRatioC64.target}): ` +
       `**${checks.rpsRatioC64.result}**`,
-    `- The framework ceiling (Nest floor: Nest + Express with a guard and an undici pool, nothing ` +
-      `else): added p50 at c=1 ${fmtAdded(plainC1(rows)?.nestAdded ?? null)} ` +
+    `- The framework ceiling (Nest floor: Nest with a guard and an undici pool, its route served ` +
+      `ahead of Express as the gateway's inference routes are, nothing else): added p50 at c=1 ${fmtAdded(plainC1(rows)?.nestAdded ?? null)} ` +
       `(ratio to the bare proxy ${fmtRatio(ratio(plainC1(rows)?.nestAdded ?? null, plainC1(rows)?.proxyAdded ?? null))}); ` +
       `req/s at c=64 ${fmtRatio(plainC64(rows)?.nestRpsRatio ?? null)} of the bare proxy. ` +
       `The gateway serves ${fmtRatio(plainC64(rows)?.gatewayVsNest ?? null)} of the Nest floor's req/s at c=64.`,
