@@ -66,7 +66,7 @@ export class DirectRouteDispatcher {
     // What Express would have set and the gateway reads: the path, and the matched route's
     // template for metrics, the access log and span names.
     req.path = route.path;
-    (req as { route?: { path: string } }).route = route;
+    (req as { route?: { path: string } }).route = route.template;
     const context = new ExecutionContextHost(
       [req, res, this.next],
       route.controller,

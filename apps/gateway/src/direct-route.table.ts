@@ -26,6 +26,8 @@ export interface DirectRoute {
   readonly method: string;
   /** The exact path served, with its leading slash (also Express's `req.route.path`). */
   readonly path: string;
+  /** What Express would put on `req.route` (only its `path` is read: metrics, logs, spans). */
+  readonly template: { readonly path: string };
   readonly controller: Type;
   readonly handler: (...args: unknown[]) => unknown;
   readonly instance: object;
@@ -118,7 +120,18 @@ function routesOf(controller: Type, instance: object, module: Module): DirectRou
     const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
     for (const path of paths(controller, handler)) {
       if (/[:*?(]/.test(path)) refuse(name, `path ${path} is not static`);
-      routes.push({ method, path, controller, handler, instance, reqIndex, resIndex, filters });
+      const template = Object.freeze({ path });
+      routes.push({
+        method,
+        path,
+        template,
+        controller,
+        handler,
+        instance,
+        reqIndex,
+        resIndex,
+        filters,
+      });
     }
   }
   return routes;
