@@ -11,6 +11,8 @@
 //   `routing` is the routing decision micro-benchmark, bench/routing-decision.js, run last;
 //   `ml-routing` is the kNN router's featurize + predict time over 10k training queries,
 //   bench/ml-routing.js, after it; its data: BENCH_ML_DATA, default the LLMRouter matrix),
+//   BENCH_AB_ROUNDS (default 6) and BENCH_AB_SECONDS (default 3): the interleaved gateway vs bare
+//   proxy comparison that follows the `gateway` target when `proxy` ran too, bench/proxy-ab.js,
 //   BENCH_TRACING_ROUNDS (default 8) and BENCH_TRACING_SECONDS (default 4): the interleaved
 //   tracing on/off comparison that follows the `tracing` target, bench/tracing-ab.js,
 //   BENCH_GATEWAY_CMD (replaces the gateway command; {port} {mockPort} {config} {dataDir}),
@@ -29,6 +31,7 @@ const { runMcpBench, mcpMarkdown } = require('./mcp-tools');
 const { runMlRouting, mlRoutingMarkdown } = require('./ml-routing');
 const { runCacheBench, cacheMarkdown } = require('./cache');
 const { runTracingAb, tracingAbMarkdown } = require('./tracing-ab');
+const { runProxyAb, proxyAbMarkdown } = require('./proxy-ab');
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, '.bench');
@@ -44,6 +47,8 @@ function positiveEnv(name, fallback) {
 const DURATION = Math.round(positiveEnv('BENCH_DURATION', 10));
 const WARMUP = Math.round(positiveEnv('BENCH_WARMUP', 2));
 const TTFB_REQUESTS = Math.round(positiveEnv('BENCH_TTFB_REQUESTS', 500));
+const AB_ROUNDS = Math.round(positiveEnv('BENCH_AB_ROUNDS', 6));
+const AB_SECONDS = Math.round(positiveEnv('BENCH_AB_SECONDS', 3));
 const TRACING_ROUNDS = Math.round(positiveEnv('BENCH_TRACING_ROUNDS', 8));
 const TRACING_SECONDS = Math.round(positiveEnv('BENCH_TRACING_SECONDS', 4));
 const DEFAULT_TARGETS =
@@ -217,6 +222,7 @@ async function main() {
   let mcpRows = null;
   let cacheRows = null;
   let tracingAb = null;
+  let proxyAb = null;
   try {
     const scripts = wrk.writeScripts(tmp);
     if (!procs.pinning)
@@ -243,6 +249,23 @@ async function main() {
           await procs.stop(started.child);
         }
         if (started.sink) await procs.stop(started.sink.child);
+      }
+    }
+    if (TARGETS.includes('proxy') && TARGETS.includes('gateway')) {
+      try {
+        proxyAb = await runProxyAb({
+          ...gatewayOptions,
+          cpuLoad: CPU_LOAD,
+          cpuTarget: CPU_TARGET,
+          rounds: AB_ROUNDS,
+          seconds: AB_SECONDS,
+          warmup: WARMUP,
+          log,
+          startHelper,
+        });
+      } catch (error) {
+        failures.push(`proxy interleaved: ${error.message}`);
+        log(`FAILED proxy interleaved: ${error.message}`);
       }
     }
     if (TARGETS.includes('tracing')) {
@@ -334,6 +357,7 @@ async function main() {
     loadAverage,
   };
   let markdown = report.markdown({ rows, checks, rss, otlpSink, meta });
+  if (proxyAb) markdown += `\n\n${proxyAbMarkdown(proxyAb)}`;
   if (tracingAb) markdown += `\n\n${tracingAbMarkdown(tracingAb)}`;
   if (mcpRows) markdown += `\n\n${mcpMarkdown(mcpRows)}`;
   if (cacheRows) markdown += `\n\n${cacheMarkdown(cacheRows)}`;
@@ -345,6 +369,7 @@ async function main() {
     derived: checks,
     peakRssMb: rss,
     otlpSink,
+    proxyInterleaved: proxyAb,
     tracingInterleaved: tracingAb,
     mcp: mcpRows,
     cache: cacheRows,
