@@ -1,4 +1,5 @@
 import {
+  All,
   Catch,
   Controller,
   Get,
@@ -218,6 +219,14 @@ describe('DirectRouteDispatcher', () => {
       read(@Req() _req: unknown, @Res() _res: unknown): void {}
     }
     await expect(boot([GuardedController])).rejects.toThrow(/handler has __guards__/);
+
+    @Controller()
+    class AnyMethodController {
+      @DirectRoute()
+      @All('v1/any')
+      any(@Req() _req: unknown, @Res() _res: unknown): void {}
+    }
+    await expect(boot([AnyMethodController])).rejects.toThrow(/one HTTP method/);
   });
 
   it('refuses direct routes when a global interceptor would be skipped', async () => {

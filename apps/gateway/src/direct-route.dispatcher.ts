@@ -21,8 +21,8 @@ const FORBIDDEN_MESSAGE = 'Forbidden resource';
 
 /**
  * Serves `@DirectRoute()` handlers on the raw Node server, ahead of Express: an exact method and
- * path match runs the global guards, the handler and (on error) the global exception filters,
- * exactly as Nest's router would for such a handler, without Express's router walk and its
+ * path match runs the global guards, the handler and, on error, the exception filters (the
+ * handler's, the controller's, then the global ones), exactly as Nest's router would for it, without Express's router walk and its
  * request/response prototype swap (together about half of a small request's CPU on the busiest
  * routes: docs/performance.md). Everything else goes to Express untouched.
  */

@@ -118,6 +118,9 @@ function routesOf(controller: Type, instance: object, module: Module): DirectRou
     const { reqIndex, resIndex } = argumentPlaces(controller, name, refuse);
     const filters = [...filtersOf(handler, module, (why) => refuse(name, why)), ...classFilters];
     const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
+    if (Reflect.getMetadata(PATH_METADATA, handler) === undefined || !method || method === 'ALL') {
+      refuse(name, 'the handler must be a route of one HTTP method (@Get, @Post, …)');
+    }
     for (const path of paths(controller, handler)) {
       if (/[:*?(]/.test(path)) refuse(name, `path ${path} is not static`);
       const template = Object.freeze({ path });
