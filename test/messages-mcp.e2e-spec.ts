@@ -139,6 +139,24 @@ describe('MCP connector on the Messages API (@anthropic-ai/sdk)', () => {
       expect(final.usage).toMatchObject({ input_tokens: 30, output_tokens: 9 });
     });
 
+    it('keeps the text the model wrote before its calls, in order (streamed)', async () => {
+      model.script(CHAT_PATH, callsAdd(undefined, undefined, 'Let me add.'), answers('Five.'));
+      const stream = client.beta.messages.stream(ask(gw));
+      for await (const _event of stream) {
+        // The final message is assembled from the events.
+      }
+      const final: BetaMessage = await stream.finalMessage();
+
+      expect(final.content.map((block) => block.type)).toEqual([
+        'text',
+        'mcp_tool_use',
+        'mcp_tool_result',
+        'text',
+      ]);
+      expect(final.content[0]).toMatchObject({ text: 'Let me add.' });
+      expect(final.content[3]).toMatchObject({ text: 'Five.' });
+    });
+
     it('refuses an unknown server before calling the model', async () => {
       const seen = record();
       const error = await client.beta.messages.create(ask(gw, 'nope')).catch((e: unknown) => e);

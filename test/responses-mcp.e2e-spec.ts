@@ -123,6 +123,23 @@ describe('MCP tools in the Responses API (openai SDK)', () => {
       ]);
     });
 
+    it('keeps the text the model wrote before its calls as a message item, in order', async () => {
+      model.script(CHAT_PATH, callsAdd(undefined, undefined, 'Let me add.'), answers('Five.'));
+      const data = await client.responses.create(ask());
+
+      expect(data.output.map((item) => item.type)).toEqual([
+        'mcp_list_tools',
+        'message',
+        'mcp_call',
+        'message',
+      ]);
+      const texts = data.output.flatMap((item) =>
+        item.type === 'message' ? item.content.map((part) => (part as { text: string }).text) : [],
+      );
+      expect(texts).toEqual(['Let me add.', 'Five.']);
+      expect(data.output_text).toBe('Let me add.Five.');
+    });
+
     it('streams the items as Responses events', async () => {
       model.script(CHAT_PATH, callsAdd(), answers('Five.'));
       const stream = await client.responses.create({ ...ask(), stream: true });

@@ -42,6 +42,11 @@ export interface HostedToolset {
    * problem (access denied, quota) throws a `GatewayException`.
    */
   execute(name: string, argumentsJson: string, signal: AbortSignal): Promise<string>;
+  /**
+   * The text the model wrote in a turn whose calls the loop is about to run (before those calls),
+   * for surfaces that show the whole exchange; not called for a turn without text.
+   */
+  noteTurnText?(text: string): void;
 }
 
 /**

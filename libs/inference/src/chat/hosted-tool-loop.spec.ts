@@ -35,6 +35,8 @@ class FakeToolset implements HostedToolset {
   readonly definitions = [];
   readonly executable = true;
   readonly executed: Array<{ name: string; args: string }> = [];
+  /** Turn texts and calls in the order the loop reported or ran them. */
+  readonly seen: string[] = [];
   inFlight = 0;
   maxInFlight = 0;
   failWith?: Error;
@@ -45,8 +47,13 @@ class FakeToolset implements HostedToolset {
     return name.startsWith('srv__');
   }
 
+  noteTurnText(text: string): void {
+    this.seen.push(`text: ${text}`);
+  }
+
   async execute(name: string, args: string): Promise<string> {
     this.executed.push({ name, args });
+    this.seen.push(`call: ${name}`);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     await new Promise((resolve) => setImmediate(resolve));
@@ -113,6 +120,33 @@ describe(runHostedToolLoop.name, () => {
     expect(outcome.toolTurns).toBe(1);
     expect(outcome.limitReached).toBe(false);
     expect(waited).toHaveLength(1);
+  });
+
+  it("reports each tool turn's text before its calls, and nothing for a turn without text", async () => {
+    const toolset = new FakeToolset();
+    const model = scriptedModel(
+      answer({ content: 'Checking.', tool_calls: [call('c1', 'srv__a'), call('c2', 'srv__b')] }),
+      answer({
+        content: [
+          { type: 'text', text: 'One ' },
+          { type: 'text', text: 'more.' },
+        ] as never,
+        tool_calls: [call('c3', 'srv__c')],
+      }),
+      answer({ tool_calls: [call('c4', 'srv__d')] }),
+      answer({ content: 'Done.' }),
+    );
+
+    await runHostedToolLoop(request, toolset, model.callModel, signal);
+
+    expect(toolset.seen).toEqual([
+      'text: Checking.',
+      'call: srv__a',
+      'call: srv__b',
+      'text: One more.',
+      'call: srv__c',
+      'call: srv__d',
+    ]);
   });
 
   it('returns an answer that calls a client function as is, without running anything', async () => {

@@ -55,6 +55,8 @@ export async function runHostedToolLoop(
       const answer = withTotalUsage(result, usages);
       return { answer, headers, toolTurns, limitReached: calls !== undefined };
     }
+    const text = turnText(result);
+    if (text) toolset.noteTurnText?.(text);
     const startedAt = performance.now();
     const outputs = await runBounded(calls, signal, (call, callSignal) =>
       toolset.execute(call.function.name, call.function.arguments ?? '', callSignal),
@@ -87,6 +89,19 @@ function isOwnedCall(call: unknown, toolset: HostedToolset): call is FunctionCal
     toolset.owns(fn.name) &&
     (args === undefined || typeof args === 'string')
   );
+}
+
+/** The text of the answer's one choice ('' without any). */
+function turnText(result: ChatCompletion): string {
+  const content: unknown = result.choices[0]?.message?.content;
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((part: unknown) => {
+      const { type, text } = (part ?? {}) as { type?: unknown; text?: unknown };
+      return type === 'text' && typeof text === 'string' ? text : '';
+    })
+    .join('');
 }
 
 /** The assistant message as the model gave it (reasoning fields included), minus output-only fields. */

@@ -30,4 +30,17 @@ describe(RecordingToolset.name, () => {
     ]);
     expect([set.executable, set.maxTurns, set.owns('other')]).toEqual([true, 3, true]);
   });
+
+  it('keeps turn texts and calls in the order they happened', async () => {
+    const set = new RecordingToolset(inner({ a__add: () => Promise.resolve('2') }));
+    set.noteTurnText('Adding.');
+    await set.execute('a__add', '{}', new AbortController().signal);
+    set.noteTurnText('Again.');
+    expect(set.items).toEqual([
+      { text: 'Adding.' },
+      { origin: { server: 'a', tool: 'add' }, argumentsJson: '{}', text: '2', failed: false },
+      { text: 'Again.' },
+    ]);
+    expect(set.calls).toHaveLength(1);
+  });
 });

@@ -14,12 +14,20 @@ export interface HostedCallRecord {
   failed?: boolean;
 }
 
+/** What the model wrote in a turn before the calls that follow it in `RecordingToolset.items`. */
+export interface HostedTurnText {
+  readonly text: string;
+}
+
 /**
  * A toolset that keeps each call it runs, in the order the model asked for them (the loop starts
- * calls in that order, however many run at once), for surfaces that show the calls to the client.
+ * calls in that order, however many run at once), and the text of each turn before its calls, for
+ * surfaces that show the exchange to the client.
  */
 export class RecordingToolset implements HostedToolset {
   readonly calls: HostedCallRecord[] = [];
+  /** Turn texts and calls, in the order they happened. */
+  readonly items: (HostedTurnText | HostedCallRecord)[] = [];
 
   constructor(private readonly inner: HostedToolset) {}
 
@@ -47,9 +55,14 @@ export class RecordingToolset implements HostedToolset {
     const origin = this.originOf(name) ?? { server: '', tool: name };
     const record: HostedCallRecord = { origin, argumentsJson };
     this.calls.push(record);
+    this.items.push(record);
     const text = await this.inner.execute(name, argumentsJson, signal);
     record.failed = text.startsWith(HOSTED_TOOL_ERROR_PREFIX);
     record.text = record.failed ? text.slice(HOSTED_TOOL_ERROR_PREFIX.length) : text;
     return text;
+  }
+
+  noteTurnText(text: string): void {
+    this.items.push({ text });
   }
 }

@@ -98,7 +98,7 @@ function answerWriter(
 ): HostedAnswerWriter<ChatCompletionRequest> {
   return async (asked, outcome, stage) => {
     const names = serverNames(source.mcp_servers ?? []);
-    const message = hostedMessage(outcome.answer, asked.model, recorder.calls, names);
+    const message = hostedMessage(outcome.answer, asked.model, recorder.items, names);
     const headers = loopHeaders(outcome, stage);
     const streamed = source.stream === true;
     noteServed(req, outcome.answer.usage, streamed);

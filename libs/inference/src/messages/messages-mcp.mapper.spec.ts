@@ -121,6 +121,28 @@ describe('messages MCP mapping', () => {
     expect(message.usage).toEqual({ input_tokens: 30, output_tokens: 9 });
     expect(message.stop_reason).toBe('end_turn');
   });
+
+  it("keeps the text of each tool turn before that turn's calls", () => {
+    const call = { origin: { server: 'alpha', tool: 'add' }, argumentsJson: '{}', text: '5' };
+    const message = hostedMessage(
+      answer('Five.'),
+      'm',
+      [{ text: 'Let me add.' }, call, { text: 'And again.' }, call],
+      new Map(),
+    );
+    expect(message.content.map((block) => block.type)).toEqual([
+      'text',
+      'mcp_tool_use',
+      'mcp_tool_result',
+      'text',
+      'mcp_tool_use',
+      'mcp_tool_result',
+      'text',
+    ]);
+    expect(message.content[0]).toEqual({ type: 'text', text: 'Let me add.' });
+    expect(message.content[3]).toEqual({ type: 'text', text: 'And again.' });
+    expect(message.content[6]).toEqual({ type: 'text', text: 'Five.' });
+  });
 });
 
 describe('mcp_servers in a Messages request', () => {

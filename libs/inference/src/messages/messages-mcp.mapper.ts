@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayException } from '@routeiq/common';
 import type { ChatCompletion } from '@routeiq/providers';
-import type { HostedCallRecord } from '../chat/recording-toolset';
+import type { HostedCallRecord, HostedTurnText } from '../chat/recording-toolset';
 import type {
   AnthropicMcpServer,
   AnthropicMessage,
@@ -93,17 +93,20 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
 };
 
 /**
- * The loop's final answer as an Anthropic message: an `mcp_tool_use` and an `mcp_tool_result`
- * block for each call the gateway ran, in order, then the answer's own blocks.
+ * The loop's final answer as an Anthropic message: in the order they happened, the text the model
+ * wrote in each tool turn and an `mcp_tool_use` and an `mcp_tool_result` block for each call the
+ * gateway ran, then the answer's own blocks.
  */
 export function hostedMessage(
   answer: ChatCompletion,
   model: string,
-  calls: readonly HostedCallRecord[],
+  items: readonly (HostedTurnText | HostedCallRecord)[],
   names: ReadonlyMap<string, string>,
 ): AnthropicMessage {
   const message = toAnthropicMessage(answer, model);
-  const blocks = calls.flatMap((call) => callBlocks(call, names));
+  const blocks = items.flatMap((item): AnthropicResponseBlock[] =>
+    'origin' in item ? callBlocks(item, names) : [{ type: 'text', text: item.text }],
+  );
   message.content = [...blocks, ...message.content];
   return message;
 }

@@ -106,6 +106,25 @@ describe('responses MCP mapping', () => {
     expect(response.usage).toMatchObject({ input_tokens: 30, output_tokens: 9, total_tokens: 39 });
   });
 
+  it("puts each tool turn's text as a message item before that turn's calls", async () => {
+    const recorded = new RecordingToolset(toolset());
+    recorded.noteTurnText('Let me add.');
+    await recorded.execute('alpha__add', '{}', new AbortController().signal);
+    const response = hostedResponse(answer, { model: 'm', input: 'hi' }, recorded);
+    expect(response.output.map((item) => item.type)).toEqual([
+      'mcp_list_tools',
+      'mcp_list_tools',
+      'message',
+      'mcp_call',
+      'message',
+    ]);
+    expect(response.output[2]).toMatchObject({
+      role: 'assistant',
+      status: 'completed',
+      content: [{ type: 'output_text', text: 'Let me add.', annotations: [] }],
+    });
+  });
+
   it('offers the MCP tools as Responses function tools where the MCP entry was', () => {
     const own = { type: 'function' as const, name: 'mine', parameters: schema };
     const tools = expandResponsesTools([own, { type: 'mcp', server_label: 'alpha' }], toolset());

@@ -1,10 +1,11 @@
 import { CommonException, type HostedToolset } from '@routeiq/common';
 import type { ChatCompletion } from '@routeiq/providers';
-import type { HostedCallRecord, RecordingToolset } from '../chat/recording-toolset';
+import type { HostedCallRecord, HostedTurnText, RecordingToolset } from '../chat/recording-toolset';
 import { newItemId, toResponsesResponse } from './responses-response.mapper';
 import type {
   ResponsesFunctionTool,
   ResponsesMcpCall,
+  ResponsesOutputMessage,
   ResponsesMcpListTools,
   ResponsesRequest,
   ResponsesResponse,
@@ -48,8 +49,29 @@ export function mcpListItems(toolset: HostedToolset): ResponsesMcpListTools[] {
 }
 
 /**
- * The loop's final answer as a Responses response: the servers' listings, the calls that ran,
- * then the answer's own items. `headers` of MCP entries are not echoed (nor stored).
+ * What the loop ran, in order: each tool turn's text as an assistant `message` item, then that
+ * turn's calls as `mcp_call` items.
+ */
+export function mcpExchangeItems(
+  items: readonly (HostedTurnText | HostedCallRecord)[],
+): (ResponsesOutputMessage | ResponsesMcpCall)[] {
+  return items.map((item) =>
+    'origin' in item
+      ? mcpCallItems([item])[0]!
+      : {
+          type: 'message',
+          id: newItemId('msg'),
+          status: 'completed',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: item.text, annotations: [] }],
+        },
+  );
+}
+
+/**
+ * The loop's final answer as a Responses response: the servers' listings, the turns' text and the
+ * calls that ran, then the answer's own items. `headers` of MCP entries are not echoed (nor
+ * stored).
  */
 export function hostedResponse(
   answer: ChatCompletion,
@@ -57,8 +79,8 @@ export function hostedResponse(
   toolset: RecordingToolset,
 ): ResponsesResponse {
   const response = toResponsesResponse(answer, source);
-  const calls = mcpCallItems(toolset.calls);
-  response.output = [...mcpListItems(toolset), ...calls, ...response.output];
+  const exchange = mcpExchangeItems(toolset.items);
+  response.output = [...mcpListItems(toolset), ...exchange, ...response.output];
   response.tools = (source.tools ?? []).map(withoutHeaders);
   return response;
 }
