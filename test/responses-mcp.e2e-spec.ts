@@ -159,6 +159,18 @@ describe('MCP tools in the Responses API (openai SDK)', () => {
         'added:message',
         'done:message',
       ]);
+      expect(
+        events.flatMap((e) =>
+          e.type.startsWith('response.mcp_') ? [e.type.slice('response.'.length)] : [],
+        ),
+      ).toEqual([
+        'mcp_list_tools.in_progress',
+        'mcp_list_tools.completed',
+        'mcp_call.in_progress',
+        'mcp_call_arguments.delta',
+        'mcp_call_arguments.done',
+        'mcp_call.completed',
+      ]);
       expect(events[0]!.type).toBe('response.created');
       expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
       const text = events.flatMap((e) =>

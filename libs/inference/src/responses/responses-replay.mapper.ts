@@ -1,4 +1,6 @@
 import type {
+  ResponsesMcpCall,
+  ResponsesMcpListTools,
   ResponsesOutputFunctionCall,
   ResponsesOutputItem,
   ResponsesOutputMessage,
@@ -10,7 +12,8 @@ import type {
 /**
  * The Responses event sequence of a response that is already whole (the hosted tool loop's): the
  * response created and in progress, each output item added, filled and done in order (a message's
- * text in one delta), then response.completed (or .incomplete) with the whole response.
+ * text and an MCP call's arguments in one delta each, with the MCP items' own progress events, as
+ * OpenAI streams them), then response.completed (or .incomplete) with the whole response.
  */
 export function replayEvents(response: ResponsesResponse): SequencedEvent[] {
   const shell: ResponsesResponse = { ...response, status: 'in_progress', output: [], usage: null };
@@ -36,9 +39,9 @@ function itemEvents(item: ResponsesOutputItem, index: number): ResponsesStreamEv
     case 'function_call':
       return [...functionCallEvents(item, index), done];
     case 'mcp_call':
-      return [added({ ...item, status: 'in_progress', output: null, error: null }, index), done];
+      return [...mcpCallEvents(item, index), done];
     case 'mcp_list_tools':
-      return [added(item, index), done];
+      return [...mcpListToolsEvents(item, index), done];
   }
 }
 
@@ -75,6 +78,30 @@ function functionCallEvents(
       ...at,
       name: item.name,
       arguments: item.arguments,
+    },
+  ];
+}
+
+function mcpListToolsEvents(item: ResponsesMcpListTools, index: number): ResponsesStreamEvent[] {
+  const at = { item_id: item.id, output_index: index };
+  return [
+    added({ ...item, tools: [] }, index),
+    { type: 'response.mcp_list_tools.in_progress', ...at },
+    { type: 'response.mcp_list_tools.completed', ...at },
+  ];
+}
+
+function mcpCallEvents(item: ResponsesMcpCall, index: number): ResponsesStreamEvent[] {
+  const at = { item_id: item.id, output_index: index };
+  const inProgress = { ...item, status: 'in_progress' as const, arguments: '', output: null };
+  return [
+    added({ ...inProgress, error: null }, index),
+    { type: 'response.mcp_call.in_progress', ...at },
+    { type: 'response.mcp_call_arguments.delta', ...at, delta: item.arguments },
+    { type: 'response.mcp_call_arguments.done', ...at, arguments: item.arguments },
+    {
+      type: item.status === 'failed' ? 'response.mcp_call.failed' : 'response.mcp_call.completed',
+      ...at,
     },
   ];
 }

@@ -211,6 +211,28 @@ export type ResponsesStreamEvent =
       output_index: number;
       name: string;
       arguments: string;
+    }
+  | {
+      type:
+        | 'response.mcp_list_tools.in_progress'
+        | 'response.mcp_list_tools.completed'
+        | 'response.mcp_call.in_progress'
+        | 'response.mcp_call.completed'
+        | 'response.mcp_call.failed';
+      item_id: string;
+      output_index: number;
+    }
+  | {
+      type: 'response.mcp_call_arguments.delta';
+      item_id: string;
+      output_index: number;
+      delta: string;
+    }
+  | {
+      type: 'response.mcp_call_arguments.done';
+      item_id: string;
+      output_index: number;
+      arguments: string;
     };
 
 export type SequencedEvent = ResponsesStreamEvent & { sequence_number: number };
