@@ -12,7 +12,7 @@ import { resolveMcpConfig } from '../mcp.config';
 import { McpErrorCode, McpException } from '../mcp.exception';
 import { McpServerAdminService } from '../rest/mcp-server-admin.service';
 import { FakeMcpServerStore } from './__fixtures__/fake-mcp-server.store';
-import { McpConfigServersService } from './mcp-config-servers.service';
+import { MCP_CONFIG_RETRY_FIRST_MS, McpConfigServersService } from './mcp-config-servers.service';
 import { McpRegistryService } from './mcp-registry.service';
 
 class PublicResolver extends HostResolver {
@@ -169,6 +169,61 @@ describe(McpConfigServersService.name, () => {
       source: 'api',
     });
     await expect(admin.delete('mine')).resolves.toBeUndefined();
+  });
+
+  describe('when an apply fails', () => {
+    /** A store whose listing fails `failures` times (the database down), then works. */
+    class FlakyStore extends FakeMcpServerStore {
+      lists = 0;
+      constructor(private failures: number) {
+        super();
+      }
+      override async list(): ReturnType<FakeMcpServerStore['list']> {
+        this.lists++;
+        if (this.failures-- > 0) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+        return super.list();
+      }
+    }
+
+    beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] }));
+    afterEach(() => jest.useRealTimers());
+
+    it('tries again after 1 s, then 2 s, until the database answers', async () => {
+      const store = new FlakyStore(2);
+      const { applier } = await replica(store, configOf(GITHUB));
+      expect([store.lists, store.rows.size]).toEqual([1, 0]);
+      await jest.advanceTimersByTimeAsync(MCP_CONFIG_RETRY_FIRST_MS);
+      expect([store.lists, store.rows.size]).toEqual([2, 0]);
+      await jest.advanceTimersByTimeAsync(MCP_CONFIG_RETRY_FIRST_MS);
+      expect(store.lists).toBe(2);
+      await jest.advanceTimersByTimeAsync(MCP_CONFIG_RETRY_FIRST_MS);
+      await applier.settled();
+      expect([store.lists, store.rows.get('github')?.source]).toEqual([3, 'config']);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('does not try again a server the gateway refuses (a blocked URL)', async () => {
+      const store = new FakeMcpServerStore();
+      const blocked = { ...DOCS, url: 'http://127.0.0.1:9/mcp' };
+      await replica(store, configOf(blocked, GITHUB));
+      expect([store.rows.has('docs'), store.rows.has('github')]).toEqual([false, true]);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('drops the pending retry when a newer file is applied, and stops on shutdown', async () => {
+      const store = new FlakyStore(1);
+      const { reload } = await replica(store, configOf(GITHUB));
+      expect(jest.getTimerCount()).toBe(1);
+      await reload(configOf(DOCS));
+      expect(jest.getTimerCount()).toBe(0);
+      expect([...store.rows.keys()]).toEqual(['docs']);
+
+      const failing = new FlakyStore(5);
+      const { applier } = await replica(failing, configOf(GITHUB));
+      expect(jest.getTimerCount()).toBe(1);
+      applier.onApplicationShutdown();
+      expect(jest.getTimerCount()).toBe(0);
+    });
   });
 });
 
