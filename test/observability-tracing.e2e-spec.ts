@@ -71,7 +71,10 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
   let content: TracedGateway;
   /** ROUTEIQ_OTEL_TRACES_SAMPLER=always_off alone. */
   let unsampled: TracedGateway;
-  /** The http instrumentation on: it makes the server spans, not the gateway. */
+  /**
+   * The http and undici instrumentations on: they make the server spans and send `traceparent`
+   * upstream, not the gateway.
+   */
   let instrumented: TracedGateway;
   const running: TracedGateway[] = [];
 
@@ -115,7 +118,7 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
       }),
       startTracedGateway(config, {
         ...TRACED_ENV,
-        OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http',
+        OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,undici',
         OTEL_METRICS_EXPORTER: 'none',
       }),
     ]);
@@ -471,7 +474,7 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
     expect(content.receiver.spans()[0]?.resource['service.name']).toBe('routeiq-gateway');
   });
 
-  it("gives the request a span of its own under the http instrumentation's server span", async () => {
+  it("gives the request a span of its own under the http instrumentation's server span, the undici span under the upstream call's", async () => {
     const caller = clientTrace();
     const data = await instrumented.client.chat.completions.create(
       { model: 'plain', messages: hi },
@@ -481,9 +484,24 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
     const trace = await waitForRequestTrace(instrumented.receiver, caller.traceId);
     const server = only(trace, isServer, 'server span');
     expect(server.scope).toBe('@opentelemetry/instrumentation-http');
+    // The undici instrumentation's span is the child of the gateway's upstream call span: the
+    // call's context is active while its request is created.
     expect(shapeOf(trace, server)).toEqual({
       ...PLAIN_SHAPE,
-      children: [{ name: 'chat plain', kind: 'INTERNAL', children: PLAIN_SHAPE.children }],
+      children: [
+        {
+          name: 'chat plain',
+          kind: 'INTERNAL',
+          children: [
+            {
+              name: 'chat plain-1',
+              kind: 'CLIENT',
+              children: [{ name: 'POST', kind: 'CLIENT', children: [] }],
+            },
+            { name: 'route plain', kind: 'INTERNAL', children: [] },
+          ],
+        },
+      ],
     });
     const request = only(trace, named('chat plain'), 'request span');
     expect(request.attributes).toMatchObject({
@@ -493,9 +511,14 @@ describe('Tracing of a gateway process, exported over OTLP', () => {
       'http.response.status_code': 200,
     });
     expect(server.attributes).not.toHaveProperty('gen_ai.operation.name');
-    const upstream = only(trace, isClient, 'upstream span');
+    const undici = only(
+      trace,
+      (span) => span.scope === '@opentelemetry/instrumentation-undici',
+      'undici span',
+    );
+    // One traceparent upstream, the instrumentation's (the gateway adds none of its own).
     expect(upstreamTraceparents('plain-1', caller.traceId)).toEqual([
-      `00-${caller.traceId}-${upstream.spanId}-01`,
+      `00-${caller.traceId}-${undici.spanId}-01`,
     ]);
   });
 

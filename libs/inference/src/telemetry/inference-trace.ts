@@ -94,10 +94,12 @@ export class InferenceTrace {
     if (span.isRecording())
       setAttemptAttributes(span, this.operation, deployment, this.attempts, type);
     const context = this.tracer.contextWith(span, parent);
-    return new AttemptSpan(span, {
-      context,
-      ...(this.tracer.injectsUpstream && { headers: this.tracer.upstreamHeaders(context) }),
-    });
+    // Either the gateway sends `traceparent` itself, or the undici instrumentation does, parenting
+    // its span on the context active when the request is created.
+    return new AttemptSpan(
+      span,
+      this.tracer.injectsUpstream ? { headers: this.tracer.upstreamHeaders(context) } : { context },
+    );
   }
 
   /** A streamed chunk as the client gets it (facts, and the text when LOG_QUERIES is on). */

@@ -84,10 +84,14 @@ export interface ProviderCallContext {
   readonly trace?: UpstreamTrace;
 }
 
-/** The trace of one upstream call: its context, and the headers that carry it upstream. */
+/** The trace of one upstream call: the headers that carry it upstream, or its context. */
 export interface UpstreamTrace {
-  /** Active while the HTTP request is created (instrumentations parent their spans on it). */
-  readonly context: Context;
+  /**
+   * Made active while the HTTP request is created, for an instrumentation (undici) that parents
+   * its span on the active context; absent when no instrumentation needs it (activating a
+   * context costs a closure and a swap per call).
+   */
+  readonly context?: Context;
   /** `traceparent` / `tracestate`, unless an instrumentation adds them itself. */
   readonly headers?: Readonly<Record<string, string>>;
 }

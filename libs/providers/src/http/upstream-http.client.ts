@@ -18,7 +18,7 @@ export interface UpstreamRequest {
   readonly bodyTimeoutMs: number;
   /** Names the deployment in error messages; defaults to the origin. */
   readonly label?: string;
-  /** The call's trace: its headers are added, its context is active while the request starts. */
+  /** The call's trace: its headers are added, its context (if any) is active while the request starts. */
   readonly trace?: UpstreamTrace;
 }
 
@@ -55,7 +55,7 @@ export class UpstreamHttpClient implements OnApplicationShutdown {
         bodyTimeout: opts.bodyTimeoutMs,
       });
     try {
-      return await (trace ? context.with(trace.context, send) : send());
+      return await (trace?.context ? context.with(trace.context, send) : send());
     } catch (err) {
       throw mapTransportError(err, {
         label: opts.label ?? target.origin,
