@@ -13,7 +13,8 @@
 //   bench/ml-routing.js, after it; its data: BENCH_ML_DATA, default the LLMRouter matrix),
 //   BENCH_AB_ROUNDS (default 6) and BENCH_AB_SECONDS (default 3): the interleaved gateway vs bare
 //   proxy comparison that follows the `gateway` target when `proxy` ran too, bench/proxy-ab.js,
-//   BENCH_TRACING_ROUNDS (default 8) and BENCH_TRACING_SECONDS (default 4): the interleaved
+//   BENCH_TRACING_ROUNDS (default 8), BENCH_TRACING_SECONDS (default 4) and BENCH_TRACING_PAIRS
+//   (default 4, pairs of fresh gateway processes the rounds are shared over): the interleaved
 //   tracing on/off comparison that follows the `tracing` target, bench/tracing-ab.js,
 //   BENCH_GATEWAY_CMD (replaces the gateway command; {port} {mockPort} {config} {dataDir}),
 //   BENCH_NODE_ENV (gateway NODE_ENV, default production), BENCH_NO_PIN=1 (no taskset).
@@ -51,6 +52,7 @@ const AB_ROUNDS = Math.round(positiveEnv('BENCH_AB_ROUNDS', 6));
 const AB_SECONDS = Math.round(positiveEnv('BENCH_AB_SECONDS', 3));
 const TRACING_ROUNDS = Math.round(positiveEnv('BENCH_TRACING_ROUNDS', 8));
 const TRACING_SECONDS = Math.round(positiveEnv('BENCH_TRACING_SECONDS', 4));
+const TRACING_PAIRS = Math.round(positiveEnv('BENCH_TRACING_PAIRS', 4));
 const DEFAULT_TARGETS =
   'direct,proxy,nest,gateway,tracing,anthropic,quota,mcp,cache,routing,ml-routing';
 const TARGETS = (process.env.BENCH_TARGETS ?? DEFAULT_TARGETS).split(',').map((t) => t.trim());
@@ -276,6 +278,7 @@ async function main() {
           cpuTarget: CPU_TARGET,
           rounds: TRACING_ROUNDS,
           seconds: TRACING_SECONDS,
+          pairs: TRACING_PAIRS,
           warmup: WARMUP,
           log,
           startHelper,

@@ -31,13 +31,34 @@ async function startVariants(options, sinkPort) {
   return started;
 }
 
-// options: { tmp, outDir, mockPort, cpuLoad, cpuTarget, rounds, seconds, warmup, log, startHelper }
+// options: { tmp, outDir, mockPort, cpuLoad, cpuTarget, rounds, seconds, warmup, pairs, log,
+//            startHelper }
+// The rounds are shared out over `pairs` pairs of fresh gateway processes: two processes of the
+// same build can differ by ±10% for their whole life (where their code and heap landed), and one
+// pair would carry that into every round.
 async function runTracingAb(options) {
-  const { rounds, seconds, warmup, cpuLoad, log } = options;
+  const { rounds, cpuLoad } = options;
+  const pairs = Math.max(1, Math.min(options.pairs ?? 1, rounds));
   const sink = await options.startHelper('OTLP sink', 'otlp-sink.js', cpuLoad);
   const script = wrk.writeScripts(options.tmp, wrk.MASTER_KEY, 'tracing-ab').plain;
-  const gatewayOptions = { ...options, cpu: options.cpuTarget };
-  const started = await startVariants(gatewayOptions, sink.port);
+  const runs = { off: [], on: [] };
+  try {
+    for (let pair = 0; pair < pairs; pair++) {
+      const first = Math.floor((pair * rounds) / pairs);
+      const end = Math.floor(((pair + 1) * rounds) / pairs);
+      await runPair(options, { sinkPort: sink.port, script, first, end, pair, pairs }, runs);
+    }
+    const exported = await tracing.verifyTracing(sink.port, [], 'tracing interleaved');
+    return summarise(runs, { rounds, seconds: options.seconds, pairs }, exported);
+  } finally {
+    await procs.stop(sink.child);
+  }
+}
+
+// Rounds first..end-1 on one fresh pair of gateways, appended to `runs`.
+async function runPair(options, { sinkPort, script, first, end, pair, pairs }, runs) {
+  const { rounds, seconds, warmup, cpuLoad, log } = options;
+  const started = await startVariants({ ...options, cpu: options.cpuTarget }, sinkPort);
   const urlOf = (name) => `http://127.0.0.1:${started[name].port}/v1/chat/completions`;
   try {
     for (const name of VARIANTS) {
@@ -49,8 +70,7 @@ async function runTracingAb(options) {
         cpu: cpuLoad,
       });
     }
-    const runs = { off: [], on: [] };
-    for (let round = 0; round < rounds; round++) {
+    for (let round = first; round < end; round++) {
       const order = round % 2 ? [...VARIANTS].reverse() : VARIANTS;
       for (const name of order) {
         const result = await wrk.runWrk({
@@ -68,23 +88,24 @@ async function runTracingAb(options) {
         runs[name].push(result);
       }
       const ratio = runs.on[round].rps / runs.off[round].rps;
-      log(`tracing interleaved: round ${round + 1}/${rounds}: on/off req/s ${ratio.toFixed(3)}`);
+      log(
+        `tracing interleaved: round ${round + 1}/${rounds} (process pair ${pair + 1}/${pairs}): ` +
+          `on/off req/s ${ratio.toFixed(3)}`,
+      );
     }
-    const exported = await tracing.verifyTracing(sink.port, [], 'tracing interleaved');
-    return summarise(runs, rounds, seconds, exported);
   } finally {
     for (const name of VARIANTS) await procs.stop(started[name].child);
-    await procs.stop(sink.child);
   }
 }
 
-function summarise(runs, rounds, seconds, exported) {
+function summarise(runs, { rounds, seconds, pairs }, exported) {
   const rpsRatios = runs.on.map((on, i) => on.rps / runs.off[i].rps);
   const cpuRatios = runs.on.map((on, i) => on.cpuUsPerRequest / runs.off[i].cpuUsPerRequest);
   const rpsRatio = median(rpsRatios);
   return {
     rounds,
     seconds,
+    pairs,
     off: {
       rps: median(runs.off.map((r) => r.rps)),
       cpuUs: median(runs.off.map((r) => r.cpuUsPerRequest)),
@@ -106,8 +127,9 @@ function summarise(runs, rounds, seconds, exported) {
 function tracingAbMarkdown(ab) {
   const pct = (x) => `${(x * 100).toFixed(1)}%`;
   return [
-    `Tracing on vs off, interleaved (${ab.rounds} rounds of ${ab.seconds} s per gateway, ` +
-      `non-streaming c=64, both gateways up at once on the same core):`,
+    `Tracing on vs off, interleaved (${ab.rounds} rounds of ${ab.seconds} s per gateway over ` +
+      `${ab.pairs} pair(s) of fresh processes, non-streaming c=64, both gateways of a pair up at ` +
+      `once on the same core):`,
     '',
     '| | req/s (median) | CPU per request (median) |',
     '|---|---:|---:|',
