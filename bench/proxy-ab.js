@@ -38,15 +38,31 @@ async function measureRound(round, urls, script, options) {
   return result;
 }
 
-// options: { tmp, outDir, mockPort, cpuLoad, cpuTarget, rounds, seconds, warmup, log, startHelper }
+// options: { tmp, outDir, mockPort, cpuLoad, cpuTarget, rounds, seconds, warmup, pairs, log,
+//            startHelper }
+// The rounds are shared out over `pairs` pairs of fresh processes (proxy and gateway), for the
+// reason given in tracing-ab.js: one process carries its placement's ±10% for its whole life.
 async function runProxyAb(options) {
+  const { rounds } = options;
+  const pairs = Math.max(1, Math.min(options.pairs ?? 1, rounds));
+  const script = wrk.writeScripts(options.tmp, wrk.MASTER_KEY, 'proxy-ab').plain;
+  const rows = [];
+  for (let pair = 0; pair < pairs; pair++) {
+    const first = Math.floor((pair * rounds) / pairs);
+    const end = Math.floor(((pair + 1) * rounds) / pairs);
+    await runPair(options, { script, first, end, pair, pairs }, rows);
+  }
+  return summarise(rows, { ...options, pairs });
+}
+
+// Rounds first..end-1 on a fresh bare proxy and gateway, appended to `rows`.
+async function runPair(options, { script, first, end, pair, pairs }, rows) {
   const { rounds, warmup, cpuLoad, cpuTarget, log } = options;
   const upstream = ['--upstream', `http://127.0.0.1:${options.mockPort}`];
   const proxy = await options.startHelper('bare proxy', 'bare-proxy.js', cpuTarget, upstream);
   let gw = null;
   try {
     gw = await gateway.startGateway({ ...options, cpu: cpuTarget, log: 'gateway-ab-proxy.log' });
-    const script = wrk.writeScripts(options.tmp, wrk.MASTER_KEY, 'proxy-ab').plain;
     const path = '/v1/chat/completions';
     const urls = {
       direct: `http://127.0.0.1:${options.mockPort}${path}`,
@@ -57,16 +73,14 @@ async function runProxyAb(options) {
     for (const name of ['proxy', 'gateway']) {
       await wrk.runWrk({ url: urls[name], script, connections: 64, seconds: warmup, cpu: cpuLoad });
     }
-    const rows = [];
-    for (let round = 0; round < rounds; round++) {
+    for (let round = first; round < end; round++) {
       rows.push(await measureRound(round, urls, script, { ...options, pids }));
       const { rpsRatio, addedRatio } = roundRatios(rows[round]);
       log(
-        `proxy interleaved: round ${round + 1}/${rounds}: c=64 req/s ratio ${rpsRatio.toFixed(2)}, ` +
-          `c=1 added p50 ratio ${addedRatio.toFixed(2)}`,
+        `proxy interleaved: round ${round + 1}/${rounds} (process pair ${pair + 1}/${pairs}): ` +
+          `c=64 req/s ratio ${rpsRatio.toFixed(2)}, c=1 added p50 ratio ${addedRatio.toFixed(2)}`,
       );
     }
-    return summarise(rows, options);
   } finally {
     if (gw) await procs.stop(gw.child);
     await procs.stop(proxy.child);
@@ -81,7 +95,7 @@ function roundRatios({ c64, c1 }) {
   };
 }
 
-function summarise(rows, { rounds, seconds }) {
+function summarise(rows, { rounds, seconds, pairs }) {
   const ratios = rows.map(roundRatios);
   const rpsRatio = median(ratios.map((r) => r.rpsRatio));
   const addedRatio = median(ratios.map((r) => r.addedRatio));
@@ -89,6 +103,7 @@ function summarise(rows, { rounds, seconds }) {
   return {
     rounds,
     seconds,
+    pairs,
     c64: {
       proxy: { rps: med('c64', 'proxy', 'rps'), cpuUs: med('c64', 'proxy', 'cpuUsPerRequest') },
       gateway: {
@@ -121,7 +136,8 @@ function proxyAbMarkdown(ab) {
   const n = (x) => Math.round(x).toLocaleString('en-US');
   return [
     `Gateway vs bare proxy, interleaved (${ab.rounds} rounds of ${ab.seconds} s per process and ` +
-      `load, non-streaming, both up at once on the same core):`,
+      `load over ${ab.pairs} pair(s) of fresh processes, non-streaming, both processes of a pair ` +
+      `up at once on the same core):`,
     '',
     '| | c=64 req/s (median) | c=64 CPU per request | c=1 p50 (median) |',
     '|---|---:|---:|---:|',

@@ -11,8 +11,9 @@
 //   `routing` is the routing decision micro-benchmark, bench/routing-decision.js, run last;
 //   `ml-routing` is the kNN router's featurize + predict time over 10k training queries,
 //   bench/ml-routing.js, after it; its data: BENCH_ML_DATA, default the LLMRouter matrix),
-//   BENCH_AB_ROUNDS (default 6) and BENCH_AB_SECONDS (default 3): the interleaved gateway vs bare
-//   proxy comparison that follows the `gateway` target when `proxy` ran too, bench/proxy-ab.js,
+//   BENCH_AB_ROUNDS (default 6), BENCH_AB_SECONDS (default 3) and BENCH_AB_PAIRS (default 3,
+//   pairs of fresh processes the rounds are shared over): the interleaved gateway vs bare proxy
+//   comparison that follows the `gateway` target when `proxy` ran too, bench/proxy-ab.js,
 //   BENCH_TRACING_ROUNDS (default 8), BENCH_TRACING_SECONDS (default 4) and BENCH_TRACING_PAIRS
 //   (default 4, pairs of fresh gateway processes the rounds are shared over): the interleaved
 //   tracing on/off comparison that follows the `tracing` target, bench/tracing-ab.js,
@@ -50,6 +51,7 @@ const WARMUP = Math.round(positiveEnv('BENCH_WARMUP', 2));
 const TTFB_REQUESTS = Math.round(positiveEnv('BENCH_TTFB_REQUESTS', 500));
 const AB_ROUNDS = Math.round(positiveEnv('BENCH_AB_ROUNDS', 6));
 const AB_SECONDS = Math.round(positiveEnv('BENCH_AB_SECONDS', 3));
+const AB_PAIRS = Math.round(positiveEnv('BENCH_AB_PAIRS', 3));
 const TRACING_ROUNDS = Math.round(positiveEnv('BENCH_TRACING_ROUNDS', 8));
 const TRACING_SECONDS = Math.round(positiveEnv('BENCH_TRACING_SECONDS', 4));
 const TRACING_PAIRS = Math.round(positiveEnv('BENCH_TRACING_PAIRS', 4));
@@ -261,6 +263,7 @@ async function main() {
           cpuTarget: CPU_TARGET,
           rounds: AB_ROUNDS,
           seconds: AB_SECONDS,
+          pairs: AB_PAIRS,
           warmup: WARMUP,
           log,
           startHelper,
