@@ -2,6 +2,7 @@ export * from './errors/gateway.exception';
 export * from './errors/common.exception';
 export * from './errors/gateway-exception.filter';
 export * from './errors/failure-report';
+export * from './errors/to-gateway-exception';
 export * from './http/gateway-request';
 export * from './http/request-id';
 export * from './http/request-id.listener';

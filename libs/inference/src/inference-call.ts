@@ -1,11 +1,9 @@
 import type { Logger } from '@nestjs/common';
 import {
-  CommonErrorCode,
-  CommonException,
-  GatewayException,
   OVERHEAD_HEADER,
   requestLogFields,
-  scrubSecrets,
+  toGatewayException,
+  type GatewayException,
   type GatewayRequest,
 } from '@routeiq/common';
 import type {
@@ -151,14 +149,5 @@ export function asGatewayException(
   requestId: string,
   req?: GatewayRequest,
 ): GatewayException {
-  if (error instanceof GatewayException) return error;
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  const fields = req ? requestLogFields(req) : { request_id: requestId };
-  logger.error({ ...fields, err: scrubSecrets(detail) }, 'inference failed');
-  return new CommonException({
-    status: 500,
-    code: CommonErrorCode.Internal,
-    type: 'server_error',
-    message: `Internal server error (request id ${requestId})`,
-  });
+  return toGatewayException(error, { logger, requestId, req, message: 'inference failed' });
 }

@@ -1,21 +1,10 @@
-import {
-  Catch,
-  HttpException,
-  Logger,
-  type ArgumentsHost,
-  type ExceptionFilter,
-} from '@nestjs/common';
+import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import {
-  CommonErrorCode,
-  CommonException,
-  GatewayException,
-  errorTypeForStatus,
   reportFailure,
-  requestLogFields,
   resolveRequestId,
-  scrubSecrets,
   sendJson,
+  toGatewayException,
   type GatewayRequest,
 } from '@routeiq/common';
 import { anthropicErrorBody } from './anthropic-error.mapper';
@@ -35,7 +24,12 @@ export class AnthropicErrorFilter implements ExceptionFilter {
     const req = http.getRequest<GatewayRequest>();
     const res = http.getResponse<ServerResponse>();
     const requestId = req.id ?? resolveRequestId(undefined);
-    const error = this.toGatewayException(exception, req, requestId);
+    const error = toGatewayException(exception, {
+      logger: this.logger,
+      requestId,
+      req,
+      message: 'unhandled error',
+    });
     reportFailure(this.logger, req, res, error);
 
     if (!res.headersSent) {
@@ -48,31 +42,5 @@ export class AnthropicErrorFilter implements ExceptionFilter {
       return;
     }
     res.destroy();
-  }
-
-  private toGatewayException(
-    exception: unknown,
-    req: GatewayRequest,
-    requestId: string,
-  ): GatewayException {
-    if (exception instanceof GatewayException) return exception;
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      return new CommonException({
-        status,
-        code: status >= 500 ? CommonErrorCode.Internal : CommonErrorCode.InvalidRequest,
-        type: errorTypeForStatus(status),
-        message: status >= 500 ? 'Internal server error' : exception.message,
-      });
-    }
-    const stack =
-      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
-    this.logger.error({ ...requestLogFields(req), err: scrubSecrets(stack) }, 'unhandled error');
-    return new CommonException({
-      status: 500,
-      code: CommonErrorCode.Internal,
-      type: 'server_error',
-      message: `Internal server error (request id ${requestId})`,
-    });
   }
 }
