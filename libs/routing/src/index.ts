@@ -7,7 +7,6 @@ export * from './strategies/routing-strategy';
 export * from './strategies/simple-shuffle.strategy';
 export * from './strategies/built-in-strategies';
 export * from './decision/router-decision';
-export * from './decision/router-decision.json';
 export * from './decision/router-decision.log';
 export * from './execution/route-request';
 export * from './execution/routing-session';

@@ -9,7 +9,7 @@ import {
   type ServerSpan,
 } from '@routeiq/observability';
 import type { ResolvedDeployment, UpstreamTrace } from '@routeiq/providers';
-import { routerDecisionJson, type RoutingSession } from '@routeiq/routing';
+import type { RoutingSession } from '@routeiq/routing';
 import { newFacts, readFacts, type ResponseFacts } from './response-facts';
 import {
   inputText,
@@ -195,7 +195,9 @@ export class InferenceTrace {
     setDecisionAttributes(span, session);
     span.addEvent(
       RouteIq.DECISION_EVENT,
-      { [RouteIq.DECISION_RECORD]: routerDecisionJson(decision) },
+      // The record holds only its documented fields, in order: JSON.stringify writes it as is
+      // (faster, and with less garbage, than a hand-written serialiser measured on these VMs).
+      { [RouteIq.DECISION_RECORD]: JSON.stringify(decision) },
       end,
     );
     span.end(end);

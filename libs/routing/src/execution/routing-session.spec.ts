@@ -239,6 +239,37 @@ describe(RoutingSession.name, () => {
     expect(runtime.published[0]?.fallback).toMatchObject({ from: 'a', to: 'c' });
   });
 
+  it("writes its record as JSON in the documented field order, a fallback's included", async () => {
+    runtime.add('a', 'a1');
+    runtime.add('b', 'b1');
+    runtime.settings = { ...BASE_SETTINGS, fallbacks: { a: ['b'] } };
+    const { attempt } = scripted({ a1: [failure(503)] });
+    const routed = session(runtime, 'a');
+    await routed.run(attempt, signal);
+    routed.finish({ ok: true, tokens: 1 });
+    // The routing span's event carries JSON.stringify of the record: keys as documented
+    // (docs/routing.md), optional ones only when set.
+    expect(Object.keys(JSON.parse(JSON.stringify(runtime.published[0])) as object)).toEqual([
+      'event',
+      'request_id',
+      'timestamp',
+      'model_group',
+      'strategy',
+      'strategy_version',
+      'candidates',
+      'selected',
+      'reason',
+      'timings',
+      'outcome',
+      'fallback',
+      'attempts',
+    ]);
+    const plain = session(runtime, 'b');
+    await plain.run(scripted({}).attempt, signal);
+    plain.finish({ ok: true, tokens: 1 });
+    expect(JSON.stringify(runtime.published[1])).not.toMatch(/fallback|experiment|undefined/);
+  });
+
   it('chooses context-window and content-policy fallbacks by the error kind', async () => {
     runtime.add('a', 'a1');
     runtime.add('big', 'big1');

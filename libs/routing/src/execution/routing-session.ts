@@ -90,6 +90,8 @@ export class RoutingSession implements DecisionSubject {
       reason: this.first.reason,
       timings: { decision_us: 0, total_ms: 0 },
       outcome: 'error',
+      // Set on a fallback; declared here so the record's JSON keeps the documented field order.
+      fallback: undefined,
       attempts: [],
     };
   }
