@@ -6,6 +6,7 @@
 // the next (these VMs), runs minutes apart compare the drift as much as the tracing; rounds seconds
 // apart do not. The figure is the median over rounds of (traced req/s / untraced req/s).
 // Method: docs/performance.md "Tracing overhead".
+const fs = require('node:fs');
 const procs = require('./lib/processes');
 const wrk = require('./lib/wrk');
 const gateway = require('./lib/gateway');
@@ -20,15 +21,35 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+// V8 reports, at every garbage collection, the bytes allocated since the one before
+// (`--trace-gc-nvp`, one line per GC on the gateway's stdout): summed over a run and divided by its
+// requests, the bytes a request allocates. Unlike req/s it hardly moves from run to run, and
+// allocation is what tracing's cost follows most (docs/performance.md "Tracing overhead").
+const ALLOC_FLAGS = ['--trace-gc-nvp'];
+const ALLOCATED = /\ballocated=(\d+)/g;
+
 async function startVariants(options, sinkPort) {
   const started = {};
-  started.off = await gateway.startGateway({ ...options, log: 'gateway-ab-off.log' });
+  const common = { ...options, nodeFlags: ALLOC_FLAGS };
+  started.off = await gateway.startGateway({ ...common, log: 'gateway-ab-off.log' });
   started.on = await gateway.startGateway({
-    ...options,
+    ...common,
     env: tracing.tracingEnv(sinkPort),
     log: 'gateway-ab-on.log',
   });
   return started;
+}
+
+function logSize(file) {
+  return fs.statSync(file).size;
+}
+
+// Bytes allocated per request during a run: the GC lines the gateway wrote after `from`.
+function allocatedPerRequest(file, from, requests) {
+  const text = fs.readFileSync(file).subarray(from).toString('latin1');
+  let bytes = 0;
+  for (const match of text.matchAll(ALLOCATED)) bytes += Number(match[1]);
+  return requests > 0 ? bytes / requests : 0;
 }
 
 // options: { tmp, outDir, mockPort, cpuLoad, cpuTarget, rounds, seconds, warmup, pairs, log,
@@ -73,6 +94,7 @@ async function runPair(options, { sinkPort, script, first, end, pair, pairs }, r
     for (let round = first; round < end; round++) {
       const order = round % 2 ? [...VARIANTS].reverse() : VARIANTS;
       for (const name of order) {
+        const logFrom = logSize(started[name].logFile);
         const result = await wrk.runWrk({
           url: urlOf(name),
           script,
@@ -85,7 +107,10 @@ async function runPair(options, { sinkPort, script, first, end, pair, pairs }, r
           throw new Error(
             `tracing ${name}: ${result.non2xx} non-2xx, ${result.socketErrors} socket errors`,
           );
-        runs[name].push(result);
+        runs[name].push({
+          ...result,
+          allocBytes: allocatedPerRequest(started[name].logFile, logFrom, result.requests),
+        });
       }
       const ratio = runs.on[round].rps / runs.off[round].rps;
       log(
@@ -109,10 +134,12 @@ function summarise(runs, { rounds, seconds, pairs }, exported) {
     off: {
       rps: median(runs.off.map((r) => r.rps)),
       cpuUs: median(runs.off.map((r) => r.cpuUsPerRequest)),
+      allocKb: median(runs.off.map((r) => r.allocBytes)) / 1024,
     },
     on: {
       rps: median(runs.on.map((r) => r.rps)),
       cpuUs: median(runs.on.map((r) => r.cpuUsPerRequest)),
+      allocKb: median(runs.on.map((r) => r.allocBytes)) / 1024,
     },
     rpsRatios,
     rpsRatio,
@@ -131,10 +158,10 @@ function tracingAbMarkdown(ab) {
       `${ab.pairs} pair(s) of fresh processes, non-streaming c=64, both gateways of a pair up at ` +
       `once on the same core):`,
     '',
-    '| | req/s (median) | CPU per request (median) |',
-    '|---|---:|---:|',
-    `| tracing off | ${Math.round(ab.off.rps).toLocaleString('en-US')} | ${Math.round(ab.off.cpuUs).toLocaleString('en-US')} µs |`,
-    `| tracing on, every request | ${Math.round(ab.on.rps).toLocaleString('en-US')} | ${Math.round(ab.on.cpuUs).toLocaleString('en-US')} µs |`,
+    '| | req/s (median) | CPU per request (median) | allocated per request (median) |',
+    '|---|---:|---:|---:|',
+    `| tracing off | ${Math.round(ab.off.rps).toLocaleString('en-US')} | ${Math.round(ab.off.cpuUs).toLocaleString('en-US')} µs | ${ab.off.allocKb.toFixed(1)} KB |`,
+    `| tracing on, every request | ${Math.round(ab.on.rps).toLocaleString('en-US')} | ${Math.round(ab.on.cpuUs).toLocaleString('en-US')} µs | ${ab.on.allocKb.toFixed(1)} KB |`,
     '',
     `- Per-round req/s ratios (on / off): ${ab.rpsRatios.map((r) => r.toFixed(2)).join(', ')}`,
     `- Tracing at ratio 1.0 costs **${pct(ab.throughputLost)}** of throughput at c=64 ` +

@@ -13,7 +13,8 @@ const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=32')
   .split(/\s+/)
   .filter(Boolean);
 
-function gatewayCommand(vars) {
+// `extraFlags`: node flags a target adds for its own measuring (not for BENCH_GATEWAY_CMD).
+function gatewayCommand(vars, extraFlags = []) {
   const override = process.env.BENCH_GATEWAY_CMD;
   if (override) {
     const parts = override
@@ -26,7 +27,7 @@ function gatewayCommand(vars) {
   if (!fs.existsSync(main))
     throw new Error(`${main} missing: run npm run build (or npm run bench)`);
   const args = [main, '--config', vars.config, '--port', String(vars.port), '--host', '127.0.0.1'];
-  return [process.execPath, [...NODE_FLAGS, ...args]];
+  return [process.execPath, [...NODE_FLAGS, ...extraFlags, ...args]];
 }
 
 const ADMIN_KEY = 'bench-admin-key-0123456789';
@@ -99,13 +100,14 @@ function tail(file, lines = 30) {
   }
 }
 
-// options: { mockPort, tmp, outDir, cpu, provider = 'openai', env = {}, log = 'gateway.log' }
+// options: { mockPort, tmp, outDir, cpu, provider = 'openai', env = {}, log = 'gateway.log',
+//            nodeFlags = [] }
 async function startGateway(options) {
   const { mockPort, tmp, outDir, cpu, provider = 'openai', env = {} } = options;
   const dataDir = fs.mkdtempSync(path.join(tmp, 'data-'));
   const port = await procs.freePort();
   const config = writeGatewayConfig(tmp, mockPort, provider);
-  const [command, args] = gatewayCommand({ port, mockPort, config, dataDir });
+  const [command, args] = gatewayCommand({ port, mockPort, config, dataDir }, options.nodeFlags);
   const logFile = path.join(outDir, options.log ?? 'gateway.log');
   const logFd = fs.openSync(logFile, 'w');
   const child = procs.start('gateway', cpu, command, args, {
@@ -120,7 +122,7 @@ async function startGateway(options) {
     await procs.stop(child);
     throw new Error(`${error.message}\n--- ${logFile} (tail) ---\n${tail(logFile)}`);
   }
-  return { child, port };
+  return { child, port, logFile };
 }
 
 // A team and a virtual key in it, both with limits, through the admin API.
