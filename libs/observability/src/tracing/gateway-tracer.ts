@@ -80,9 +80,8 @@ export class GatewayTracer {
     const url = req.url ?? '/';
     if (isUntracedPath(url)) return undefined;
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-    const span = this.startSpan(req.method ?? 'GET', { kind: SpanKind.SERVER }, parent, () =>
-      serverAttributes(req, url),
-    );
+    const span = this.tracer.startSpan(req.method ?? 'GET', SERVER, parent);
+    if (span.isRecording()) setServerAttributes(span, req, url);
     return new ServerSpan(span, contextWithSpan(parent, span));
   }
 
@@ -125,20 +124,20 @@ export class GatewayTracer {
   }
 }
 
-function serverAttributes(req: IncomingMessage, url: string): Attributes {
+const SERVER: SpanOptions = Object.freeze({ kind: SpanKind.SERVER });
+
+/** HTTP semantic-convention attributes of a server span, set on it directly (no object between). */
+function setServerAttributes(span: Span, req: IncomingMessage, url: string): void {
   const query = url.indexOf('?');
-  const attributes: Attributes = {
-    'http.request.method': req.method ?? 'GET',
-    'url.path': query < 0 ? url : url.slice(0, query),
-    'url.scheme': 'http',
-    'network.protocol.version': req.httpVersion,
-  };
+  span.setAttribute('http.request.method', req.method ?? 'GET');
+  span.setAttribute('url.path', query < 0 ? url : url.slice(0, query));
+  span.setAttribute('url.scheme', 'http');
+  span.setAttribute('network.protocol.version', req.httpVersion);
   // The client as the trusted proxies report it; the TCP peer too when that is a proxy.
   const peer = req.socket.remoteAddress;
   const client = (req as GatewayRequest).clientIp ?? peer;
-  if (client) attributes['client.address'] = client;
-  if (peer && peer !== client) attributes['network.peer.address'] = peer;
+  if (client) span.setAttribute('client.address', client);
+  if (peer && peer !== client) span.setAttribute('network.peer.address', peer);
   const agent = req.headers['user-agent'];
-  if (agent) attributes['user_agent.original'] = agent;
-  return attributes;
+  if (agent) span.setAttribute('user_agent.original', agent);
 }

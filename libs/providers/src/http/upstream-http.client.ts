@@ -28,6 +28,22 @@ interface Target {
   readonly origin: string;
 }
 
+/**
+ * The call's headers with the trace's (which win on a clash), as the flat `[name, value, …]` list
+ * undici takes: a spread copy of the header object cost ~1.2 KB of garbage per traced call.
+ */
+export function withTraceHeaders(
+  headers: Readonly<Record<string, string>>,
+  trace: Readonly<Record<string, string>>,
+): string[] {
+  const flat: string[] = [];
+  for (const name in headers) {
+    if (!Object.prototype.hasOwnProperty.call(trace, name)) flat.push(name, headers[name]!);
+  }
+  for (const name in trace) flat.push(name, trace[name]!);
+  return flat;
+}
+
 /** Caps the URL → target cache; the set of upstream URLs is bounded by the config in practice. */
 const MAX_CACHED_TARGETS = 1024;
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -48,7 +64,7 @@ export class UpstreamHttpClient implements OnApplicationShutdown {
       target.pool.request({
         method: opts.method,
         path: target.path,
-        headers: trace?.headers ? { ...opts.headers, ...trace.headers } : opts.headers,
+        headers: trace?.headers ? withTraceHeaders(opts.headers, trace.headers) : opts.headers,
         body: opts.body,
         signal: opts.signal,
         headersTimeout: opts.headersTimeoutMs,
