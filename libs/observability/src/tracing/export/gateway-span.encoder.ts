@@ -38,20 +38,33 @@ import { ProtoBufferWriter, varintSize } from './proto-buffer.writer';
 
 const CACHED_KEYS_LIMIT = 1024;
 
-/** The last value of one attribute key, and its `KeyValue` bytes once that value repeated. */
-interface CachedAttribute {
-  value: AttributeValue;
-  bytes: Uint8Array | undefined;
+/**
+ * Values remembered per attribute key: a key often takes a few values in turn (the request model
+ * on the request span, the upstream model on the call span).
+ */
+const VALUES_PER_KEY = 4;
+
+/**
+ * The last values one attribute key took, and their `KeyValue` bytes once a value repeated. A
+ * one-string array (`['stop']`) is remembered by its string, with `arrays[i]` set.
+ */
+interface CachedKey {
+  readonly values: AttributeValue[];
+  readonly arrays: boolean[];
+  readonly bytes: (Uint8Array | undefined)[];
+  /** The slot the next new value takes (round robin). */
+  next: number;
 }
 
 /**
  * Encodes ended spans as elements of `ScopeSpans.spans` (tag and length included): the same
  * fields the SDK span encoding writes (see OtlpProtoEncoder), read from the gateway span's plain
  * fields. Most attributes repeat their value request after request (method, route, model,
- * deployment, status...): an attribute whose value is the same as last time is copied as bytes.
+ * deployment, status...): an attribute whose value is one of the last few its key took is copied
+ * as bytes.
  */
 export class GatewaySpanEncoder {
-  private readonly attributes = new Map<string, CachedAttribute>();
+  private readonly attributes = new Map<string, CachedKey>();
 
   write(w: ProtoBufferWriter, span: GatewaySpan): void {
     w.byte(SCOPE_SPANS_SPANS);
@@ -91,24 +104,56 @@ export class GatewaySpanEncoder {
   }
 
   private attribute(w: ProtoBufferWriter, key: string, value: AttributeValue): void {
+    // Arrays are compared by their one string, if that is all they hold; other arrays never.
+    let probe: AttributeValue | undefined = value;
+    let array = false;
+    if (typeof value === 'object') {
+      const items = value as unknown[];
+      probe = items.length === 1 && typeof items[0] === 'string' ? items[0] : undefined;
+      array = true;
+    }
     const cached = this.attributes.get(key);
-    if (cached !== undefined && cached.value === value && cached.bytes !== undefined) {
-      w.bytesRaw(cached.bytes);
+    if (probe === undefined || cached === undefined) {
+      this.encode(w, key, value, probe, array, undefined);
       return;
     }
-    const start = w.pos;
+    const values = cached.values;
+    for (let i = 0; i < values.length; i++) {
+      if (values[i] !== probe || cached.arrays[i] !== array) continue;
+      const bytes = cached.bytes[i];
+      if (bytes !== undefined) w.bytesRaw(bytes);
+      else {
+        // Seen once before: worth keeping as bytes now.
+        const start = w.pos;
+        writeKeyValue(w, key, value, SPAN_ATTRIBUTES);
+        cached.bytes[i] = Buffer.from(w.buf.subarray(start, w.pos));
+      }
+      return;
+    }
+    this.encode(w, key, value, probe, array, cached);
+  }
+
+  /** A value not remembered for its key: written, and remembered (bytes once it repeats). */
+  private encode(
+    w: ProtoBufferWriter,
+    key: string,
+    value: AttributeValue,
+    probe: AttributeValue | undefined,
+    array: boolean,
+    cached: CachedKey | undefined,
+  ): void {
     writeKeyValue(w, key, value, SPAN_ATTRIBUTES);
-    // Arrays are compared by identity, which says nothing about their content: never cached.
-    if (typeof value === 'object') return;
+    if (probe === undefined) return;
     if (cached === undefined) {
       if (this.attributes.size < CACHED_KEYS_LIMIT)
-        this.attributes.set(key, { value, bytes: undefined });
-    } else if (cached.value === value) {
-      cached.bytes = Buffer.from(w.buf.subarray(start, w.pos));
-    } else {
-      cached.value = value;
-      cached.bytes = undefined;
+        this.attributes.set(key, { values: [probe], arrays: [array], bytes: [undefined], next: 1 });
+      return;
     }
+    const slot = cached.next;
+    cached.values[slot] = probe;
+    cached.arrays[slot] = array;
+    cached.bytes[slot] = undefined;
+    cached.next = (slot + 1) % VALUES_PER_KEY;
   }
 }
 

@@ -107,7 +107,13 @@ describe(GatewaySpanExporter.name, () => {
 
   it('stays exact when attribute values repeat and change from span to span', async () => {
     const { sender, exporter, tracer } = pipeline({ maxExportBatchSize: 1000 });
-    const values = ['a', 'a', 'a', 'b', 'b', 1, 1, true, true, 'a', ['x'], ['x'], 'a'];
+    // Repeats, values taking turns (more of them than a key remembers), one-string arrays next to
+    // the same string, arrays of several items, and numbers next to the strings.
+    const values = [
+      ...['a', 'a', 'a', 'b', 'b', 1, 1, true, true, 'a', ['x'], ['x'], 'a'],
+      ...['a', 'b', 'a', 'b', 'c', 'd', 'e', 'a', 'e', 'x', ['x'], 'x', ['x'], ['x', 'y']],
+      ...[['x', 'y'], ['x', 'z'], 'x', 1, '1', 1, '1', false, 'false', false],
+    ];
     for (const value of values) {
       const span = tracer.startSpan('s', {}, ROOT_CONTEXT);
       span.setAttribute('k', value);
@@ -124,12 +130,13 @@ describe(GatewaySpanExporter.name, () => {
     const written = request.resourceSpans[0]!.scopeSpans[0]!.spans.map((span) =>
       span.attributes.map((a) => a.value),
     );
-    const anyValue = (value: unknown): unknown => {
+    const anyValue = (value: string | number | boolean | string[]): unknown => {
       if (typeof value === 'string') return expect.objectContaining({ stringValue: value });
       if (typeof value === 'number') return expect.objectContaining({ intValue: String(value) });
       if (typeof value === 'boolean') return expect.objectContaining({ boolValue: value });
+      const items = value as string[];
       return expect.objectContaining({
-        arrayValue: { values: [expect.objectContaining({ stringValue: 'x' })] },
+        arrayValue: { values: items.map((item) => expect.objectContaining({ stringValue: item })) },
       });
     };
     expect(written).toEqual(values.map((value) => [anyValue(value), anyValue('same every time')]));
