@@ -21,12 +21,15 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-// V8 reports, at every garbage collection, the bytes allocated since the one before
-// (`--trace-gc-nvp`, one line per GC on the gateway's stdout): summed over a run and divided by its
-// requests, the bytes a request allocates. Unlike req/s it hardly moves from run to run, and
-// allocation is what tracing's cost follows most (docs/performance.md "Tracing overhead").
+// V8 reports, at every garbage collection, the bytes allocated since the one before and the bytes
+// it moved to the old generation (`--trace-gc-nvp`, one line per GC on the gateway's stdout):
+// summed over a run and divided by its requests, what a request allocates and what of it lives
+// long enough to be promoted (old-generation garbage, collected by the costlier mark-compact).
+// Unlike req/s they hardly move from run to run, and they are what tracing's cost follows most
+// (docs/performance.md "Tracing overhead").
 const ALLOC_FLAGS = ['--trace-gc-nvp'];
 const ALLOCATED = /\ballocated=(\d+)/g;
+const PROMOTED = /\bpromoted=(\d+)/g;
 
 async function startVariants(options, sinkPort) {
   const started = {};
@@ -44,12 +47,16 @@ function logSize(file) {
   return fs.statSync(file).size;
 }
 
-// Bytes allocated per request during a run: the GC lines the gateway wrote after `from`.
-function allocatedPerRequest(file, from, requests) {
+// Bytes allocated and promoted per request during a run: the GC lines the gateway wrote after
+// `from`.
+function gcBytesPerRequest(file, from, requests) {
   const text = fs.readFileSync(file).subarray(from).toString('latin1');
-  let bytes = 0;
-  for (const match of text.matchAll(ALLOCATED)) bytes += Number(match[1]);
-  return requests > 0 ? bytes / requests : 0;
+  const sum = (pattern) => {
+    let bytes = 0;
+    for (const match of text.matchAll(pattern)) bytes += Number(match[1]);
+    return requests > 0 ? bytes / requests : 0;
+  };
+  return { allocBytes: sum(ALLOCATED), promotedBytes: sum(PROMOTED) };
 }
 
 // options: { tmp, outDir, mockPort, cpuLoad, cpuTarget, rounds, seconds, warmup, pairs, log,
@@ -109,7 +116,7 @@ async function runPair(options, { sinkPort, script, first, end, pair, pairs }, r
           );
         runs[name].push({
           ...result,
-          allocBytes: allocatedPerRequest(started[name].logFile, logFrom, result.requests),
+          ...gcBytesPerRequest(started[name].logFile, logFrom, result.requests),
         });
       }
       const ratio = runs.on[round].rps / runs.off[round].rps;
@@ -135,11 +142,13 @@ function summarise(runs, { rounds, seconds, pairs }, exported) {
       rps: median(runs.off.map((r) => r.rps)),
       cpuUs: median(runs.off.map((r) => r.cpuUsPerRequest)),
       allocKb: median(runs.off.map((r) => r.allocBytes)) / 1024,
+      promotedKb: median(runs.off.map((r) => r.promotedBytes)) / 1024,
     },
     on: {
       rps: median(runs.on.map((r) => r.rps)),
       cpuUs: median(runs.on.map((r) => r.cpuUsPerRequest)),
       allocKb: median(runs.on.map((r) => r.allocBytes)) / 1024,
+      promotedKb: median(runs.on.map((r) => r.promotedBytes)) / 1024,
     },
     rpsRatios,
     rpsRatio,
@@ -158,10 +167,10 @@ function tracingAbMarkdown(ab) {
       `${ab.pairs} pair(s) of fresh processes, non-streaming c=64, both gateways of a pair up at ` +
       `once on the same core):`,
     '',
-    '| | req/s (median) | CPU per request (median) | allocated per request (median) |',
-    '|---|---:|---:|---:|',
-    `| tracing off | ${Math.round(ab.off.rps).toLocaleString('en-US')} | ${Math.round(ab.off.cpuUs).toLocaleString('en-US')} µs | ${ab.off.allocKb.toFixed(1)} KB |`,
-    `| tracing on, every request | ${Math.round(ab.on.rps).toLocaleString('en-US')} | ${Math.round(ab.on.cpuUs).toLocaleString('en-US')} µs | ${ab.on.allocKb.toFixed(1)} KB |`,
+    '| | req/s (median) | CPU per request (median) | allocated per request (median) | promoted per request (median) |',
+    '|---|---:|---:|---:|---:|',
+    `| tracing off | ${Math.round(ab.off.rps).toLocaleString('en-US')} | ${Math.round(ab.off.cpuUs).toLocaleString('en-US')} µs | ${ab.off.allocKb.toFixed(1)} KB | ${ab.off.promotedKb.toFixed(2)} KB |`,
+    `| tracing on, every request | ${Math.round(ab.on.rps).toLocaleString('en-US')} | ${Math.round(ab.on.cpuUs).toLocaleString('en-US')} µs | ${ab.on.allocKb.toFixed(1)} KB | ${ab.on.promotedKb.toFixed(2)} KB |`,
     '',
     `- Per-round req/s ratios (on / off): ${ab.rpsRatios.map((r) => r.toFixed(2)).join(', ')}`,
     `- Tracing at ratio 1.0 costs **${pct(ab.throughputLost)}** of throughput at c=64 ` +
