@@ -134,10 +134,10 @@ describe(GatewaySpanExporter.name, () => {
       if (typeof value === 'string') return expect.objectContaining({ stringValue: value });
       if (typeof value === 'number') return expect.objectContaining({ intValue: String(value) });
       if (typeof value === 'boolean') return expect.objectContaining({ boolValue: value });
-      const items = value as string[];
-      return expect.objectContaining({
-        arrayValue: { values: items.map((item) => expect.objectContaining({ stringValue: item })) },
-      });
+      const items: unknown[] = value.map((item): unknown =>
+        expect.objectContaining({ stringValue: item }),
+      );
+      return expect.objectContaining({ arrayValue: { values: items } });
     };
     expect(written).toEqual(values.map((value) => [anyValue(value), anyValue('same every time')]));
   });
