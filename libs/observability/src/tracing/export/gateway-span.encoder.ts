@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { GatewaySpan, GatewaySpanEvent } from '../spans/gateway-span';
+import { AttributeSectionTemplates, type AttributeWriter } from './attribute-section.templates';
 import { writeAttributes, writeKeyValue } from './otlp-attributes.encoder';
 import {
   EVENT_ATTRIBUTES,
@@ -60,11 +61,15 @@ interface CachedKey {
  * Encodes ended spans as elements of `ScopeSpans.spans` (tag and length included): the same
  * fields the SDK span encoding writes (see OtlpProtoEncoder), read from the gateway span's plain
  * fields. Most attributes repeat their value request after request (method, route, model,
- * deployment, status...): an attribute whose value is one of the last few its key took is copied
- * as bytes.
+ * deployment, status...): runs of attributes the last span of the same name had too are copied
+ * as bytes (AttributeSectionTemplates), and an attribute whose value is one of the last few its
+ * key took is copied as bytes as well.
  */
 export class GatewaySpanEncoder {
   private readonly attributes = new Map<string, CachedKey>();
+  private readonly sections = new AttributeSectionTemplates();
+  private readonly writeAttribute: AttributeWriter = (w, key, value) =>
+    this.attribute(w, key, value);
 
   write(w: ProtoBufferWriter, span: GatewaySpan): void {
     w.byte(SCOPE_SPANS_SPANS);
@@ -90,9 +95,7 @@ export class GatewaySpanEncoder {
     w.fixed64Millis(span.startMs);
     w.byte(SPAN_END);
     w.fixed64Millis(span.endMs);
-    const keys = span.keys;
-    const values = span.values;
-    for (let i = 0; i < keys.length; i++) this.attribute(w, keys[i]!, values[i]!);
+    this.sections.write(w, span.name, span.keys, span.values, this.writeAttribute);
     writeCount(w, SPAN_DROPPED_ATTRIBUTES, span.droppedAttributesCount);
     if (span.events) for (const event of span.events) writeEvent(w, event);
     writeCount(w, SPAN_DROPPED_EVENTS, span.droppedEventsCount);

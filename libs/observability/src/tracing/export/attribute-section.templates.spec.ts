@@ -1,0 +1,138 @@
+import type { AttributeValue } from '@opentelemetry/api';
+import { AttributeSectionTemplates } from './attribute-section.templates';
+import { writeKeyValue } from './otlp-attributes.encoder';
+import { ProtoBufferWriter } from './proto-buffer.writer';
+
+const ATTRIBUTES = 0x4a;
+
+type Section = Array<[string, AttributeValue]>;
+
+/** The bytes of a section written one attribute at a time: what the templates must reproduce. */
+function direct(section: Section): Buffer {
+  const w = new ProtoBufferWriter(16);
+  for (const [key, value] of section) writeKeyValue(w, key, value, ATTRIBUTES);
+  return Buffer.from(w.finish());
+}
+
+describe(AttributeSectionTemplates.name, () => {
+  let templates: AttributeSectionTemplates;
+  let written: number;
+
+  const write = (name: string, section: Section, prefix = 0): Buffer => {
+    const w = new ProtoBufferWriter(8);
+    for (let i = 0; i < prefix; i++) w.byte(0xff); // the section does not start at 0
+    templates.write(
+      w,
+      name,
+      section.map(([key]) => key),
+      section.map(([, value]) => value),
+      (writer, key, value) => {
+        written += 1;
+        writeKeyValue(writer, key, value, ATTRIBUTES);
+      },
+    );
+    return Buffer.from(w.finish().subarray(prefix));
+  };
+
+  beforeEach(() => {
+    templates = new AttributeSectionTemplates();
+    written = 0;
+  });
+
+  it('copies what repeats and writes what changed, byte for byte as written directly', () => {
+    const first: Section = [
+      ['http.request.method', 'POST'],
+      ['routeiq.request_id', 'req-1'],
+      ['gen_ai.request.model', 'gpt-4o'],
+      ['gen_ai.response.finish_reasons', ['stop']],
+      ['gen_ai.usage.input_tokens', 14],
+    ];
+    expect(write('POST /v1/chat', first, 3)).toEqual(direct(first));
+    expect(written).toBe(5);
+
+    const second: Section = [
+      ['http.request.method', 'POST'],
+      ['routeiq.request_id', 'req-2-a-longer-id-than-the-first'],
+      ['gen_ai.request.model', 'gpt-4o'],
+      ['gen_ai.response.finish_reasons', ['stop']],
+      ['gen_ai.usage.input_tokens', 1_000_000],
+    ];
+    written = 0;
+    expect(write('POST /v1/chat', second, 7)).toEqual(direct(second));
+    expect(written).toBe(2); // the request id and the tokens
+
+    written = 0;
+    expect(write('POST /v1/chat', second)).toEqual(direct(second));
+    expect(written).toBe(0);
+
+    // A change in the middle, after a section that was partly copied: the copied attributes'
+    // ends must have been kept right for the runs around it.
+    const third: Section = second.map(([key, value]) =>
+      key === 'routeiq.request_id' ? [key, 'req-3'] : [key, value],
+    );
+    written = 0;
+    expect(write('POST /v1/chat', third, 1)).toEqual(direct(third));
+    expect(written).toBe(1);
+  });
+
+  it('keeps one template per span name', () => {
+    const a: Section = [['gen_ai.request.model', 'bench']];
+    const b: Section = [['gen_ai.request.model', 'bench-model']];
+    write('server', a);
+    write('client', b);
+    written = 0;
+    expect(write('server', a)).toEqual(direct(a));
+    expect(write('client', b)).toEqual(direct(b));
+    expect(written).toBe(0);
+  });
+
+  it('follows attributes that move, appear or disappear', () => {
+    const sections: Section[] = [
+      [
+        ['a', 'x'],
+        ['b', 1],
+        ['c', true],
+      ],
+      [
+        ['b', 1],
+        ['a', 'x'],
+        ['c', true],
+      ],
+      [
+        ['b', 1],
+        ['a', 'x'],
+      ],
+      [
+        ['b', 1],
+        ['a', 'x'],
+        ['c', true],
+        ['d', 'new'],
+      ],
+      [],
+      [['a', 'x']],
+    ];
+    for (const section of sections) expect(write('s', section)).toEqual(direct(section));
+  });
+
+  it('tells values of other types and equal-looking values apart', () => {
+    const values: AttributeValue[] = [1, '1', true, 'true', 1.5, 0, false, ['1'], '1', ['1', '2']];
+    for (const value of values) {
+      const section: Section = [['k', value]];
+      expect(write('s', section)).toEqual(direct(section));
+    }
+  });
+
+  it('compares an array by what it holds when written, not by identity', () => {
+    const reasons = ['stop'];
+    write('s', [['gen_ai.response.finish_reasons', reasons]]);
+    reasons[0] = 'length'; // the same array, changed after it was set
+    const section: Section = [['gen_ai.response.finish_reasons', reasons]];
+    expect(write('s', section)).toEqual(direct(section));
+
+    const pair = ['stop', 'length'];
+    write('s', [['reasons', pair]]);
+    written = 0;
+    expect(write('s', [['reasons', pair]])).toEqual(direct([['reasons', pair]]));
+    expect(written).toBe(1); // arrays of several items are always written
+  });
+});
