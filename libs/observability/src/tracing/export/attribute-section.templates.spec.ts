@@ -122,6 +122,81 @@ describe(AttributeSectionTemplates.name, () => {
     }
   });
 
+  describe('in one batch buffer', () => {
+    const writeInto = (w: ProtoBufferWriter, name: string, section: Section): Buffer => {
+      const start = w.pos;
+      templates.write(
+        w,
+        name,
+        section.map(([key]) => key),
+        section.map(([, value]) => value),
+        (writer, key, value) => {
+          written += 1;
+          writeKeyValue(writer, key, value, ATTRIBUTES);
+        },
+      );
+      const bytes = Buffer.from(w.buf.subarray(start, w.pos));
+      templates.spanDone(0);
+      return bytes;
+    };
+    const request = (id: string, tokens: number): Section => [
+      ['http.request.method', 'POST'],
+      ['routeiq.request_id', id],
+      ['gen_ai.request.model', 'gpt-4o'],
+      ['gen_ai.usage.input_tokens', tokens],
+    ];
+
+    it('copies from the earlier span inside the buffer, across its growth', () => {
+      const w = new ProtoBufferWriter(8); // grows (a new buffer) as sections are written
+      for (let i = 0; i < 50; i++) {
+        const section = request(`req-${i % 7}`, i % 3);
+        expect(writeInto(w, 'server', section)).toEqual(direct(section));
+      }
+      written = 0;
+      writeInto(w, 'server', request('req-x', 2)); // after tokens 1 (i = 49)
+      expect(written).toBe(2);
+    });
+
+    it('follows a span body moved by its length prefix', () => {
+      const w = new ProtoBufferWriter(256);
+      w.pos = 10;
+      const first = request('req-1', 1);
+      templates.write(
+        w,
+        'server',
+        first.map(([key]) => key),
+        first.map(([, value]) => value),
+        (writer, key, value) => writeKeyValue(writer, key, value, ATTRIBUTES),
+      );
+      // What ProtoBufferWriter.end does when the prefix takes one byte fewer than reserved.
+      w.buf.copyWithin(9, 10, w.pos);
+      w.pos -= 1;
+      templates.spanDone(-1);
+      w.buf.fill(0xee, w.pos, w.buf.length);
+      const second = request('req-2', 1);
+      expect(writeInto(w, 'server', second)).toEqual(direct(second));
+    });
+
+    it('copies nothing from a span that was dropped and its bytes reused', () => {
+      const w = new ProtoBufferWriter(256);
+      const mark = w.pos;
+      const first = request('req-1', 1);
+      templates.write(
+        w,
+        'server',
+        first.map(([key]) => key),
+        first.map(([, value]) => value),
+        (writer, key, value) => writeKeyValue(writer, key, value, ATTRIBUTES),
+      );
+      templates.spanDropped();
+      w.pos = mark;
+      w.buf.fill(0xee, 0, w.buf.length);
+      const other = request('req-2', 2);
+      expect(writeInto(w, 'server', other)).toEqual(direct(other));
+      expect(writeInto(w, 'server', first)).toEqual(direct(first));
+    });
+  });
+
   it('compares an array by what it holds when written, not by identity', () => {
     const reasons = ['stop'];
     write('s', [['gen_ai.response.finish_reasons', reasons]]);

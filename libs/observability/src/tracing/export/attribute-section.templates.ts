@@ -2,12 +2,11 @@ import type { AttributeValue } from '@opentelemetry/api';
 import type { ProtoBufferWriter } from './proto-buffer.writer';
 
 const TEMPLATES_LIMIT = 256;
-const MIN_TEMPLATE_BYTES = 1024;
 
 /** Writes one attribute (tag, key and value) at the writer's position. */
 export type AttributeWriter = (w: ProtoBufferWriter, key: string, value: AttributeValue) => void;
 
-/** The attributes of the last span of one name, and their encoded bytes. */
+/** The attributes of the last span of one name, and where their encoded bytes are. */
 interface SectionTemplate {
   readonly keys: string[];
   /**
@@ -16,10 +15,12 @@ interface SectionTemplate {
    */
   readonly values: (AttributeValue | undefined)[];
   readonly arrays: (string | undefined)[];
-  /** `ends[i]`: where attribute `i` ends in `bytes`. */
+  /** `ends[i]`: where attribute `i` ends, from the start of the section. */
   readonly ends: number[];
   count: number;
-  bytes: Buffer;
+  /** The batch buffer the section was written to (never written there again), and where. */
+  buf: Buffer;
+  at: number;
 }
 
 /**
@@ -28,12 +29,32 @@ interface SectionTemplate {
  * request (method, route, model, deployment, strategy...), so a span is a few copies and the
  * few attributes that changed (request id, tokens) instead of one lookup and one copy each.
  * Exact: an attribute's bytes depend on its key and value only, and values are compared exactly
- * (one-string arrays by their string, other arrays never).
+ * (one-string arrays by their string, other arrays never). A template is the section as written in
+ * its batch buffer (no copy is kept): within a batch, runs are copied inside the buffer.
  */
 export class AttributeSectionTemplates {
   private readonly templates = new Map<string, SectionTemplate>();
   /** Ends of the section being written, relative to its start (reused from span to span). */
   private readonly ends: number[] = [];
+  /** The template the span being written has just become, until the span is done. */
+  private pending: SectionTemplate | undefined;
+
+  /**
+   * The span whose section was written last is complete, its body moved by `shift` bytes (its
+   * length prefix took more or fewer bytes than reserved).
+   */
+  spanDone(shift: number): void {
+    if (this.pending && shift !== 0) this.pending.at += shift;
+    this.pending = undefined;
+  }
+
+  /** The span whose section was written last was not written after all (its bytes are reused). */
+  spanDropped(): void {
+    const pending = this.pending;
+    // A count no section has: nothing is copied from it, the next span replaces it.
+    if (pending) pending.count = -1;
+    this.pending = undefined;
+  }
 
   write(
     w: ProtoBufferWriter,
@@ -43,12 +64,13 @@ export class AttributeSectionTemplates {
     writeOne: AttributeWriter,
   ): void {
     const count = keys.length;
+    this.pending = undefined;
     const template = this.templates.get(name);
     const ends = this.ends;
     const start = w.pos;
     let runFrom = -1;
     let changed = template === undefined || template.count !== count;
-    const known = template === undefined ? 0 : Math.min(template.count, count);
+    const known = template === undefined ? 0 : Math.max(0, Math.min(template.count, count));
     for (let i = 0; i < count; i++) {
       const key = keys[i]!;
       const value = values[i]!;
@@ -81,18 +103,17 @@ export class AttributeSectionTemplates {
     let template = existing;
     if (template === undefined) {
       if (this.templates.size >= TEMPLATES_LIMIT) return;
-      template = { keys: [], values: [], arrays: [], ends: [], count: 0, bytes: Buffer.alloc(0) };
+      template = { keys: [], values: [], arrays: [], ends: [], count: 0, buf: w.buf, at: 0 };
       this.templates.set(name, template);
     }
-    const length = w.pos - start;
-    if (template.bytes.length < length)
-      template.bytes = Buffer.allocUnsafeSlow(Math.max(MIN_TEMPLATE_BYTES, length * 2));
-    w.buf.copy(template.bytes, 0, start, w.pos);
+    template.buf = w.buf;
+    template.at = start;
     const count = keys.length;
     for (let i = noted; i < count; i++) note(template, i, keys[i]!, values[i]!);
     const ends = this.ends;
     for (let i = 0; i < count; i++) template.ends[i] = ends[i]!;
     template.count = count;
+    this.pending = template;
   }
 }
 
@@ -129,9 +150,13 @@ function copyRun(
 ): void {
   const sourceStart = from === 0 ? 0 : template.ends[from - 1]!;
   const sourceEnd = template.ends[to - 1]!;
-  w.ensure(sourceEnd - sourceStart);
-  template.bytes.copy(w.buf, w.pos, sourceStart, sourceEnd);
+  const length = sourceEnd - sourceStart;
+  w.ensure(length);
+  const at = template.at;
+  // In the same buffer a native move without allocating; from the batch before, through a view.
+  if (template.buf === w.buf) w.buf.copyWithin(w.pos, at + sourceStart, at + sourceEnd);
+  else w.buf.set(template.buf.subarray(at + sourceStart, at + sourceEnd), w.pos);
   const shift = w.pos - start - sourceStart;
   for (let i = from; i < to; i++) ends[i] = template.ends[i]! + shift;
-  w.pos += sourceEnd - sourceStart;
+  w.pos += length;
 }

@@ -72,6 +72,16 @@ export class GatewaySpanEncoder {
     this.attribute(w, key, value);
 
   write(w: ProtoBufferWriter, span: GatewaySpan): void {
+    try {
+      this.writeSpan(w, span);
+    } catch (error) {
+      // The caller rewinds the writer: the bytes a template would point at get reused.
+      this.sections.spanDropped();
+      throw error;
+    }
+  }
+
+  private writeSpan(w: ProtoBufferWriter, span: GatewaySpan): void {
     w.byte(SCOPE_SPANS_SPANS);
     const start = w.begin(2);
     const context = span.spanContext();
@@ -103,7 +113,9 @@ export class GatewaySpanEncoder {
     writeCount(w, SPAN_DROPPED_LINKS, span.droppedLinksCount);
     writeStatus(w, span.status);
     writeSpanFlags(w, context.traceFlags, parent?.isRemote);
+    const shift = varintSize(w.pos - start - 2) - 2;
     w.end(start, 2);
+    this.sections.spanDone(shift);
   }
 
   private attribute(w: ProtoBufferWriter, key: string, value: AttributeValue): void {
