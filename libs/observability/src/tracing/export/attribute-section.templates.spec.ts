@@ -16,11 +16,14 @@ function direct(section: Section): Buffer {
 
 describe(AttributeSectionTemplates.name, () => {
   let templates: AttributeSectionTemplates;
+  let batch: ProtoBufferWriter;
   let written: number;
 
+  /** A section written into the batch after `prefix` other bytes; its bytes. */
   const write = (name: string, section: Section, prefix = 0): Buffer => {
-    const w = new ProtoBufferWriter(8);
-    for (let i = 0; i < prefix; i++) w.byte(0xff); // the section does not start at 0
+    const w = batch;
+    for (let i = 0; i < prefix; i++) w.byte(0xff); // sections do not start at 0
+    const start = w.pos;
     templates.write(
       w,
       name,
@@ -31,11 +34,13 @@ describe(AttributeSectionTemplates.name, () => {
         writeKeyValue(writer, key, value, ATTRIBUTES);
       },
     );
-    return Buffer.from(w.finish().subarray(prefix));
+    templates.spanDone(0);
+    return Buffer.from(w.buf.subarray(start, w.pos));
   };
 
   beforeEach(() => {
     templates = new AttributeSectionTemplates();
+    batch = new ProtoBufferWriter(8);
     written = 0;
   });
 
@@ -73,6 +78,21 @@ describe(AttributeSectionTemplates.name, () => {
     written = 0;
     expect(write('POST /v1/chat', third, 1)).toEqual(direct(third));
     expect(written).toBe(1);
+  });
+
+  it('starts over in a new batch (the last one is sent, its buffer not kept)', () => {
+    const section: Section = [
+      ['a', 'x'],
+      ['b', 1],
+    ];
+    write('s', section);
+    batch = new ProtoBufferWriter(8);
+    written = 0;
+    expect(write('s', section)).toEqual(direct(section));
+    expect(written).toBe(2);
+    written = 0;
+    expect(write('s', section)).toEqual(direct(section));
+    expect(written).toBe(0);
   });
 
   it('keeps one template per span name', () => {

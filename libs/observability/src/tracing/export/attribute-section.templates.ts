@@ -18,8 +18,7 @@ interface SectionTemplate {
   /** `ends[i]`: where attribute `i` ends, from the start of the section. */
   readonly ends: number[];
   count: number;
-  /** The batch buffer the section was written to (never written there again), and where. */
-  buf: Buffer;
+  /** Where the section starts in the batch's buffer (never written there again). */
   at: number;
 }
 
@@ -30,7 +29,8 @@ interface SectionTemplate {
  * few attributes that changed (request id, tokens) instead of one lookup and one copy each.
  * Exact: an attribute's bytes depend on its key and value only, and values are compared exactly
  * (one-string arrays by their string, other arrays never). A template is the section as written in
- * its batch buffer (no copy is kept): within a batch, runs are copied inside the buffer.
+ * the batch being written (no copy is kept), so a run is copied inside its buffer; a new batch
+ * starts the templates over.
  */
 export class AttributeSectionTemplates {
   private readonly templates = new Map<string, SectionTemplate>();
@@ -38,6 +38,8 @@ export class AttributeSectionTemplates {
   private readonly ends: number[] = [];
   /** The template the span being written has just become, until the span is done. */
   private pending: SectionTemplate | undefined;
+  /** The batch (writer) the templates point into. */
+  private writer: ProtoBufferWriter | undefined;
 
   /**
    * The span whose section was written last is complete, its body moved by `shift` bytes (its
@@ -65,6 +67,12 @@ export class AttributeSectionTemplates {
   ): void {
     const count = keys.length;
     this.pending = undefined;
+    if (w !== this.writer) {
+      // A new batch: the last one is sent (and must not be kept alive by templates pointing into
+      // it); each name starts over. A buffer that grew kept its bytes at the same offsets.
+      this.templates.clear();
+      this.writer = w;
+    }
     const template = this.templates.get(name);
     const ends = this.ends;
     const start = w.pos;
@@ -103,10 +111,9 @@ export class AttributeSectionTemplates {
     let template = existing;
     if (template === undefined) {
       if (this.templates.size >= TEMPLATES_LIMIT) return;
-      template = { keys: [], values: [], arrays: [], ends: [], count: 0, buf: w.buf, at: 0 };
+      template = { keys: [], values: [], arrays: [], ends: [], count: 0, at: 0 };
       this.templates.set(name, template);
     }
-    template.buf = w.buf;
     template.at = start;
     const count = keys.length;
     for (let i = noted; i < count; i++) note(template, i, keys[i]!, values[i]!);
@@ -153,9 +160,8 @@ function copyRun(
   const length = sourceEnd - sourceStart;
   w.ensure(length);
   const at = template.at;
-  // In the same buffer a native move without allocating; from the batch before, through a view.
-  if (template.buf === w.buf) w.buf.copyWithin(w.pos, at + sourceStart, at + sourceEnd);
-  else w.buf.set(template.buf.subarray(at + sourceStart, at + sourceEnd), w.pos);
+  // A native move inside the buffer (templates point into the batch being written).
+  w.buf.copyWithin(w.pos, at + sourceStart, at + sourceEnd);
   const shift = w.pos - start - sourceStart;
   for (let i = from; i < to; i++) ends[i] = template.ends[i]! + shift;
   w.pos += length;
