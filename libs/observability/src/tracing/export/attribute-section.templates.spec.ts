@@ -19,10 +19,8 @@ describe(AttributeSectionTemplates.name, () => {
   let batch: ProtoBufferWriter;
   let written: number;
 
-  /** A section written into the batch after `prefix` other bytes; its bytes. */
-  const write = (name: string, section: Section, prefix = 0): Buffer => {
-    const w = batch;
-    for (let i = 0; i < prefix; i++) w.byte(0xff); // sections do not start at 0
+  /** A section written at the writer's position, the span left open; its bytes. */
+  const writeSection = (w: ProtoBufferWriter, name: string, section: Section): Buffer => {
     const start = w.pos;
     templates.write(
       w,
@@ -34,8 +32,15 @@ describe(AttributeSectionTemplates.name, () => {
         writeKeyValue(writer, key, value, ATTRIBUTES);
       },
     );
-    templates.spanDone(0);
     return Buffer.from(w.buf.subarray(start, w.pos));
+  };
+
+  /** A section of a complete span, in `w` (the batch) after `prefix` other bytes; its bytes. */
+  const write = (name: string, section: Section, prefix = 0, w = batch): Buffer => {
+    for (let i = 0; i < prefix; i++) w.byte(0xff); // sections do not start at 0
+    const bytes = writeSection(w, name, section);
+    templates.spanDone(0);
+    return bytes;
   };
 
   beforeEach(() => {
@@ -143,22 +148,6 @@ describe(AttributeSectionTemplates.name, () => {
   });
 
   describe('in one batch buffer', () => {
-    const writeInto = (w: ProtoBufferWriter, name: string, section: Section): Buffer => {
-      const start = w.pos;
-      templates.write(
-        w,
-        name,
-        section.map(([key]) => key),
-        section.map(([, value]) => value),
-        (writer, key, value) => {
-          written += 1;
-          writeKeyValue(writer, key, value, ATTRIBUTES);
-        },
-      );
-      const bytes = Buffer.from(w.buf.subarray(start, w.pos));
-      templates.spanDone(0);
-      return bytes;
-    };
     const request = (id: string, tokens: number): Section => [
       ['http.request.method', 'POST'],
       ['routeiq.request_id', id],
@@ -170,10 +159,10 @@ describe(AttributeSectionTemplates.name, () => {
       const w = new ProtoBufferWriter(8); // grows (a new buffer) as sections are written
       for (let i = 0; i < 50; i++) {
         const section = request(`req-${i % 7}`, i % 3);
-        expect(writeInto(w, 'server', section)).toEqual(direct(section));
+        expect(write('server', section, 0, w)).toEqual(direct(section));
       }
       written = 0;
-      writeInto(w, 'server', request('req-x', 2)); // after tokens 1 (i = 49)
+      write('server', request('req-x', 2), 0, w); // after tokens 1 (i = 49)
       expect(written).toBe(2);
     });
 
@@ -181,39 +170,27 @@ describe(AttributeSectionTemplates.name, () => {
       const w = new ProtoBufferWriter(256);
       w.pos = 10;
       const first = request('req-1', 1);
-      templates.write(
-        w,
-        'server',
-        first.map(([key]) => key),
-        first.map(([, value]) => value),
-        (writer, key, value) => writeKeyValue(writer, key, value, ATTRIBUTES),
-      );
+      writeSection(w, 'server', first);
       // What ProtoBufferWriter.end does when the prefix takes one byte fewer than reserved.
       w.buf.copyWithin(9, 10, w.pos);
       w.pos -= 1;
       templates.spanDone(-1);
       w.buf.fill(0xee, w.pos, w.buf.length);
       const second = request('req-2', 1);
-      expect(writeInto(w, 'server', second)).toEqual(direct(second));
+      expect(write('server', second, 0, w)).toEqual(direct(second));
     });
 
     it('copies nothing from a span that was dropped and its bytes reused', () => {
       const w = new ProtoBufferWriter(256);
       const mark = w.pos;
       const first = request('req-1', 1);
-      templates.write(
-        w,
-        'server',
-        first.map(([key]) => key),
-        first.map(([, value]) => value),
-        (writer, key, value) => writeKeyValue(writer, key, value, ATTRIBUTES),
-      );
+      writeSection(w, 'server', first);
       templates.spanDropped();
       w.pos = mark;
       w.buf.fill(0xee, 0, w.buf.length);
       const other = request('req-2', 2);
-      expect(writeInto(w, 'server', other)).toEqual(direct(other));
-      expect(writeInto(w, 'server', first)).toEqual(direct(first));
+      expect(write('server', other, 0, w)).toEqual(direct(other));
+      expect(write('server', first, 0, w)).toEqual(direct(first));
     });
   });
 
