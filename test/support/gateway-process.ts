@@ -74,3 +74,30 @@ export function spawnGateway(
     },
   };
 }
+
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Spawns the built gateway on a free port and waits until it listens. A port found free can be
+ * taken before the gateway binds it (another test's process, an outgoing connection's ephemeral
+ * port): on EADDRINUSE it starts again on another port.
+ */
+export async function spawnListeningGateway(
+  args: string[],
+  env: Record<string, string | undefined>,
+  freePort: () => Promise<number>,
+  timeoutMs = 30_000,
+): Promise<{ proc: GatewayProcess; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const proc = spawnGateway([...args, '--port', String(port)], env);
+    try {
+      await proc.waitFor(/listening on/, timeoutMs);
+      return { proc, port };
+    } catch (error) {
+      await proc.stop();
+      const taken = /EADDRINUSE/.test(proc.output() + proc.errors());
+      if (!taken || attempt >= PORT_ATTEMPTS) throw error;
+    }
+  }
+}
