@@ -7,7 +7,12 @@ import { parsePrometheusText, sampleValue } from '../../../../test/support/prome
 import { logDestination } from '../log-destination';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ObservabilityConfig } from '../observability.config';
+import { AlwaysOnSampler } from '@opentelemetry/sdk-trace-base';
+import { setTelemetryRuntime, telemetryRuntime } from '../telemetry/telemetry-runtime';
 import { GatewayTracer } from '../tracing/gateway-tracer';
+import type { GatewaySpan, GatewaySpanSink } from '../tracing/spans/gateway-span';
+import { resolveGatewaySpanLimits } from '../tracing/spans/gateway-span.config';
+import { GatewaySpanTracer } from '../tracing/spans/gateway-span.tracer';
 import { HttpObserver } from './http-observer';
 
 // The process's log stream writes to fd 1 directly (not through process.stdout), so the access
@@ -24,6 +29,26 @@ type Labels = Record<string, string>;
 const written = (): string[] => (logDestination() as unknown as { lines: string[] }).lines;
 const accessLines = (): Array<Record<string, unknown>> =>
   written().map((line) => JSON.parse(line) as Record<string, unknown>);
+
+class EndedSpans implements GatewaySpanSink {
+  readonly limits = resolveGatewaySpanLimits({});
+  readonly spans: GatewaySpan[] = [];
+  spanEnded(span: GatewaySpan): void {
+    this.spans.push(span);
+  }
+}
+
+/** A tracer that makes the server spans itself and records every span, ended ones to `sink`. */
+function tracingTracer(sink: GatewaySpanSink): GatewayTracer {
+  const previous = telemetryRuntime();
+  const tracer = new GatewaySpanTracer(new AlwaysOnSampler(), sink);
+  setTelemetryRuntime({ ...previous, tracing: true, tracer });
+  try {
+    return new GatewayTracer();
+  } finally {
+    setTelemetryRuntime(previous);
+  }
+}
 
 /** Polls (yielding to I/O) until `check` holds; fails after 2 s. */
 async function until(check: () => boolean): Promise<void> {
@@ -56,11 +81,15 @@ describe(HttpObserver.name, () => {
       req.end();
     });
 
-  async function start(accessLog = true, logLevel: LogLevel = 'info'): Promise<void> {
+  async function start(
+    accessLog = true,
+    logLevel: LogLevel = 'info',
+    tracer = new GatewayTracer(),
+  ): Promise<void> {
     metrics = new GatewayMetrics();
     const config = Object.assign(new ObservabilityConfig(), { accessLog });
     const serverConfig = Object.assign(new ServerConfig(), { logLevel });
-    const observer = new HttpObserver(metrics, new GatewayTracer(), config, serverConfig);
+    const observer = new HttpObserver(metrics, tracer, config, serverConfig);
     server = createServer((req, res) => handler(req as GatewayRequest, res));
     // As the gateway bootstrap does: both prepend, so ids are assigned before the observer runs.
     observer.attach(server);
@@ -190,6 +219,31 @@ describe(HttpObserver.name, () => {
     expect(line?.duration_ms).toEqual(expect.any(Number));
     expect(line).not.toHaveProperty('code');
     expect(line).not.toHaveProperty('trace_id');
+  });
+
+  it('ends the server span on completion and then lets go of it, keeping the ids for logs', async () => {
+    const sink = new EndedSpans();
+    let seen: GatewayRequest | undefined;
+    let during: unknown;
+    handler = (req, res) => {
+      seen = req;
+      during = req.serverSpan;
+      res.writeHead(200).end('{}');
+    };
+    await start(true, 'info', tracingTracer(sink));
+    await get('/v1/models');
+    await until(() => written().length === 1);
+
+    const [span] = sink.spans;
+    expect(during).toBeDefined();
+    expect(span?.name).toBe('GET');
+    expect(span?.ended).toBe(true);
+    // An ended span left on the request would be kept (and promoted) as long as the request is.
+    expect(seen?.serverSpan).toBeUndefined();
+    expect(seen?.traceContext).toBeUndefined();
+    const ids = { traceId: span?.spanContext().traceId, spanId: span?.spanContext().spanId };
+    expect(seen?.traceIds).toEqual(ids);
+    expect(accessLines()[0]).toMatchObject({ trace_id: ids.traceId, span_id: ids.spanId });
   });
 
   it("takes upstream waits out of a failed request's overhead and names its code", async () => {

@@ -82,7 +82,7 @@ export class HttpObserver {
     const durationMs = performance.now() - (req.receivedAt ?? 0);
     const served = req.served;
     const server = req.serverSpan as ServerSpan | undefined;
-    if (server)
+    if (server) {
       this.tracer.endServerSpan(
         server,
         req.method ?? 'GET',
@@ -90,6 +90,14 @@ export class HttpObserver {
         status,
         req.failure?.code,
       );
+      // Request objects often outlive their response across young-generation collections (V8
+      // promotes them to the old generation with tracing off too), and what they still point to
+      // is promoted with them. The ended span (its attributes, and the inference trace's objects
+      // behind its context) is let go here: kept, it made tracing promote ~1.4 KB more per
+      // request (docs/performance.md, "Tracing overhead").
+      req.serverSpan = undefined;
+      req.traceContext = undefined;
+    }
     this.metrics.httpRequest(
       route,
       served?.model ?? '',
