@@ -94,6 +94,15 @@ describe('accessLine', () => {
     });
   });
 
+  it('writes hex ids as they are, and escapes ids that are not hex', () => {
+    const ids = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'not "hex"\n' };
+    const line = accessLine(request({ traceIds: ids }), 'unmatched', 200, 1);
+    expect(line).toContain(`"trace_id":"${ids.traceId}"`);
+    expect(withoutTime(line)).toMatchObject({ trace_id: ids.traceId, span_id: ids.spanId });
+    const upper = accessLine(request({ traceIds: { traceId: 'AB', spanId: 'ab' } }), 'x', 200, 1);
+    expect(withoutTime(upper)).toMatchObject({ trace_id: 'AB', span_id: 'ab' });
+  });
+
   it('writes the client address a trusted proxy reported, else the TCP peer unwrapped', () => {
     const proxied = request({ clientIp: '198.51.100.7' });
     expect(withoutTime(accessLine(proxied, 'unmatched', 200, 1)).client_ip).toBe('198.51.100.7');

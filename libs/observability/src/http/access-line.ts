@@ -22,7 +22,8 @@ export function accessLine(
   const principal = req.principal;
   let line = HEAD + Date.now() + BINDINGS + ',"request_id":' + text(req.id);
   if (req.traceIds) {
-    line += ',"trace_id":' + text(req.traceIds.traceId) + ',"span_id":' + text(req.traceIds.spanId);
+    const { traceId, spanId } = req.traceIds;
+    line += ',"trace_id":' + idText(traceId) + ',"span_id":' + idText(spanId);
   }
   if (principal?.keyAlias) line += ',"key_alias":' + text(principal.keyAlias);
   if (principal?.teamId) line += ',"team_id":' + text(principal.teamId);
@@ -44,6 +45,15 @@ export function accessLine(
 
 function text(value: string): string {
   return JSON.stringify(value);
+}
+
+/** A trace or span id: lowercase hex needs no escaping (anything else goes through `text`). */
+function idText(id: string): string {
+  for (let i = 0; i < id.length; i++) {
+    const code = id.charCodeAt(i);
+    if (!((code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66))) return text(id);
+  }
+  return '"' + id + '"';
 }
 
 function num(value: number): string {

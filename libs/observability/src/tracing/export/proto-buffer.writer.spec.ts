@@ -35,6 +35,43 @@ describe(ProtoBufferWriter.name, () => {
     });
   });
 
+  it('writes strings as UTF-8 with a minimal varint length, ASCII or not, short or long', () => {
+    const texts = [
+      '',
+      'a',
+      'x'.repeat(23),
+      'x'.repeat(63),
+      'x'.repeat(64),
+      'y'.repeat(200),
+      'é',
+      `${'a'.repeat(60)}é`,
+      '日本語'.repeat(15), // 45 units, 135 bytes: a two-byte length
+      'emoji 😀 and \u0000',
+    ];
+    const w = new ProtoBufferWriter(4);
+    for (const text of texts) w.string(text);
+
+    const bytes = w.finish();
+    let pos = 0;
+    for (const text of texts) {
+      const prefixAt = pos;
+      let length = 0;
+      let shift = 0;
+      let byte: number;
+      do {
+        byte = bytes[pos++]!;
+        length += (byte & 0x7f) * 2 ** shift;
+        shift += 7;
+      } while (byte & 0x80);
+      const expected = Buffer.from(text, 'utf8');
+      expect(length).toBe(expected.length);
+      expect(pos - prefixAt).toBe(length < 128 ? 1 : 2); // minimal
+      expect(bytes.subarray(pos, pos + length).toString('utf8')).toBe(text);
+      pos += length;
+    }
+    expect(pos).toBe(bytes.length);
+  });
+
   it('writes raw bytes without a length prefix, growing the buffer', () => {
     const w = new ProtoBufferWriter(2);
     w.byte(0x0a);
