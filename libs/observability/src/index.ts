@@ -13,4 +13,5 @@ export * from './telemetry/telemetry-sdk';
 export * from './telemetry/sync-context.manager';
 export * from './tracing/gateway-tracer';
 export * from './tracing/gen-ai.attributes';
+export * from './tracing/spans/attribute-block';
 export * from './tracing/server-span';

@@ -3,7 +3,6 @@ import type { GatewayRequest } from '@routeiq/common';
 import {
   Common,
   GenAi,
-  genAiProviderName,
   RouteIq,
   type GatewayTracer,
   type ServerSpan,
@@ -17,6 +16,7 @@ import {
   setAttemptAttributes,
   setDecisionAttributes,
   setRequestAttributes,
+  setServedAttributes,
 } from './trace-attributes';
 
 const INTERNAL = Object.freeze({ kind: SpanKind.INTERNAL });
@@ -73,7 +73,7 @@ export class InferenceTrace {
     this.recording = span.isRecording();
     this.context = server?.context ?? tracer.contextWith(span, parent);
     if (!this.recording) return;
-    setRequestAttributes(span, operation, requestModel, req, stream, request);
+    setRequestAttributes(tracer, span, operation, requestModel, req, stream, request);
     if (tracer.captureContent) {
       span.setAttribute(GenAi.INPUT_MESSAGES, inputText(request));
       if (stream) this.output = [];
@@ -92,7 +92,7 @@ export class InferenceTrace {
       parent,
     );
     if (span.isRecording())
-      setAttemptAttributes(span, this.operation, deployment, this.attempts, type);
+      setAttemptAttributes(this.tracer, span, this.operation, deployment, this.attempts, type);
     const context = this.tracer.contextWith(span, parent);
     // Either the gateway sends `traceparent` itself, or the undici instrumentation does, parenting
     // its span on the context active when the request is created.
@@ -160,10 +160,7 @@ export class InferenceTrace {
     const facts = this.facts;
     // A server span gets the status the client saw from the HTTP observer, 499 for a client gone.
     if (!this.server) span.setAttribute(Common.HTTP_STATUS, outcome.status);
-    if (deployment) {
-      span.setAttribute(GenAi.PROVIDER_NAME, genAiProviderName(deployment.provider));
-      span.setAttribute(RouteIq.DEPLOYMENT_ID, deployment.id);
-    }
+    if (deployment) setServedAttributes(this.tracer, span, deployment);
     if (facts.model) span.setAttribute(GenAi.RESPONSE_MODEL, facts.model);
     if (facts.id) span.setAttribute(GenAi.RESPONSE_ID, facts.id);
     if (facts.finishReasons.length > 0)

@@ -1,6 +1,7 @@
-import type { Span } from '@opentelemetry/api';
+import type { Attributes, AttributeValue, Span } from '@opentelemetry/api';
 import type { GatewayRequest } from '@routeiq/common';
 import {
+  AttributeBlock,
   Common,
   GenAi,
   genAiProviderName,
@@ -11,9 +12,21 @@ import {
 import type { ResolvedDeployment } from '@routeiq/providers';
 import type { RoutingSession } from '@routeiq/routing';
 
-// The attributes of the inference spans, set only on recorded spans, one by one: no attribute
-// object (with computed keys) is built for the span to copy.
+// The attributes of the inference spans, set only on recorded spans. Those that repeat from
+// request to request (a deployment's, a model's) come as shared blocks, made once and encoded
+// once (AttributeBlock); the others are set one by one, with no attribute object in between.
+
+/** Request models with a block of their own, per operation (beyond: attributes one by one). */
+const REQUEST_BLOCK_MODELS = 1024;
+/** Per operation, per requested model: the block of a non-streamed and of a streamed request. */
+const requestBlocks = new Map<string, Map<string, [AttributeBlock?, AttributeBlock?]>>();
+/** Per deployment, per operation: the attributes of a first call to it. */
+const firstCallBlocks = new WeakMap<ResolvedDeployment, Map<string, AttributeBlock>>();
+/** Per deployment: what a request span says about the deployment that served it. */
+const servedBlocks = new WeakMap<ResolvedDeployment, AttributeBlock>();
+
 export function setRequestAttributes(
+  tracer: GatewayTracer,
   span: Span,
   operation: string,
   requestModel: string,
@@ -27,10 +40,14 @@ export function setRequestAttributes(
     temperature?: unknown;
     top_p?: unknown;
   };
-  span.setAttribute(GenAi.OPERATION_NAME, operation);
-  span.setAttribute(GenAi.REQUEST_MODEL, requestModel);
+  const block = requestBlock(operation, requestModel, stream);
+  if (block) tracer.addAttributeBlock(span, block);
+  else {
+    span.setAttribute(GenAi.OPERATION_NAME, operation);
+    span.setAttribute(GenAi.REQUEST_MODEL, requestModel);
+    span.setAttribute(RouteIq.STREAM, stream);
+  }
   span.setAttribute(RouteIq.REQUEST_ID, req.id);
-  span.setAttribute(RouteIq.STREAM, stream);
   const maxTokens = body.max_completion_tokens ?? body.max_tokens;
   if (typeof maxTokens === 'number') span.setAttribute(GenAi.REQUEST_MAX_TOKENS, maxTokens);
   if (typeof body.temperature === 'number')
@@ -41,7 +58,89 @@ export function setRequestAttributes(
   if (principal?.teamId) span.setAttribute(RouteIq.TEAM_ID, principal.teamId);
 }
 
+function requestBlock(
+  operation: string,
+  requestModel: string,
+  stream: boolean,
+): AttributeBlock | undefined {
+  let byModel = requestBlocks.get(operation);
+  if (byModel === undefined) {
+    byModel = new Map<string, [AttributeBlock?, AttributeBlock?]>();
+    requestBlocks.set(operation, byModel);
+  }
+  let blocks = byModel.get(requestModel);
+  if (blocks === undefined) {
+    if (byModel.size >= REQUEST_BLOCK_MODELS) return undefined;
+    byModel.set(requestModel, (blocks = [undefined, undefined]));
+  }
+  const at = stream ? 1 : 0;
+  return (blocks[at] ??= new AttributeBlock({
+    [GenAi.OPERATION_NAME]: operation,
+    [GenAi.REQUEST_MODEL]: requestModel,
+    [RouteIq.STREAM]: stream,
+  }));
+}
+
+/** The deployment that served a request, on its span. */
+export function setServedAttributes(
+  tracer: GatewayTracer,
+  span: Span,
+  deployment: ResolvedDeployment,
+): void {
+  let block = servedBlocks.get(deployment);
+  if (block === undefined) {
+    block = new AttributeBlock({
+      [GenAi.PROVIDER_NAME]: genAiProviderName(deployment.provider),
+      [RouteIq.DEPLOYMENT_ID]: deployment.id,
+    });
+    servedBlocks.set(deployment, block);
+  }
+  tracer.addAttributeBlock(span, block);
+}
+
 export function setAttemptAttributes(
+  tracer: GatewayTracer,
+  span: Span,
+  operation: string,
+  deployment: ResolvedDeployment,
+  attempt: number,
+  type: string,
+): void {
+  if (attempt === 1 && type === 'initial') {
+    tracer.addAttributeBlock(span, firstCallBlock(operation, deployment));
+    return;
+  }
+  setCallAttributes(span, operation, deployment, attempt, type);
+}
+
+function firstCallBlock(operation: string, deployment: ResolvedDeployment): AttributeBlock {
+  let byOperation = firstCallBlocks.get(deployment);
+  if (byOperation === undefined) {
+    byOperation = new Map<string, AttributeBlock>();
+    firstCallBlocks.set(deployment, byOperation);
+  }
+  let block = byOperation.get(operation);
+  if (block === undefined) {
+    const attributes: Attributes = {};
+    setCallAttributes(collector(attributes), operation, deployment, 1, 'initial');
+    block = new AttributeBlock(attributes);
+    byOperation.set(operation, block);
+  }
+  return block;
+}
+
+/** A span stand-in that collects what is set on it (to make a block of the same attributes). */
+function collector(attributes: Attributes): Span {
+  const span = {
+    setAttribute(key: string, value: AttributeValue): Span {
+      attributes[key] = value;
+      return span as Span;
+    },
+  };
+  return span as unknown as Span;
+}
+
+function setCallAttributes(
   span: Span,
   operation: string,
   deployment: ResolvedDeployment,
@@ -132,7 +231,8 @@ export function describeToolLoopRequest(
   if (server === undefined) return;
   const span = server.span;
   if (span.isRecording()) {
-    setRequestAttributes(span, 'chat', request.model, req, request.stream === true, request);
+    const stream = request.stream === true;
+    setRequestAttributes(tracer, span, 'chat', request.model, req, stream, request);
     if (answer.model) span.setAttribute(GenAi.RESPONSE_MODEL, answer.model);
     const reasons = answer.choices.flatMap((choice) => choice.finish_reason ?? []);
     if (reasons.length > 0) span.setAttribute(GenAi.RESPONSE_FINISH_REASONS, reasons);

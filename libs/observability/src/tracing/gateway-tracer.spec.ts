@@ -1,4 +1,11 @@
-import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AlwaysOffSampler, AlwaysOnSampler, type Sampler } from '@opentelemetry/sdk-trace-base';
 import type { GatewayRequest } from '@routeiq/common';
@@ -7,6 +14,7 @@ import { setTelemetryRuntime, telemetryRuntime } from '../telemetry/telemetry-ru
 import { GatewayTracer } from './gateway-tracer';
 import { GatewaySpan, type GatewaySpanSink } from './spans/gateway-span';
 import { resolveGatewaySpanLimits } from './spans/gateway-span.config';
+import { AttributeBlock } from './spans/attribute-block';
 import { JsonAttributeValue } from './spans/json-attribute.value';
 import { GatewaySpanTracer } from './spans/gateway-span.tracer';
 
@@ -86,6 +94,24 @@ describe(GatewayTracer.name, () => {
       { record: '{"event":"decided","n":1}' },
       1_700_000_000_000,
     );
+  });
+
+  it('adds a block as one piece to its own spans, and its attributes to other recording spans', () => {
+    const { tracer } = tracerWith(new AlwaysOnSampler());
+    const block = new AttributeBlock({ 'b.key': 'value', 'b.n': 1 });
+    const own = tracer.startSpan('own', {}, undefined) as GatewaySpan;
+    const setAttributes = jest.fn();
+    const other = { isRecording: () => true, setAttributes } as unknown as Span;
+    const unsampled = tracerWith(new AlwaysOffSampler()).tracer.startSpan('off', {}, undefined);
+    const unsampledSet = jest.spyOn(unsampled, 'setAttributes');
+
+    tracer.addAttributeBlock(own, block);
+    tracer.addAttributeBlock(other, block);
+    tracer.addAttributeBlock(unsampled, block);
+
+    expect(own.blocks).toEqual([block]);
+    expect(setAttributes).toHaveBeenCalledWith({ 'b.key': 'value', 'b.n': 1 });
+    expect(unsampledSet).not.toHaveBeenCalled();
   });
 
   it('makes the server span a child of the caller, and ends it with route and status', () => {

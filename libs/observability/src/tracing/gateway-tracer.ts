@@ -19,6 +19,7 @@ import { telemetryRuntime } from '../telemetry/telemetry-runtime';
 import { Common } from './gen-ai.attributes';
 import { ServerSpan } from './server-span';
 import { GATEWAY_TRACER_NAME } from './spans/gateway-scope';
+import type { AttributeBlock } from './spans/attribute-block';
 import { GatewaySpan } from './spans/gateway-span';
 import { contextWithSpan } from './spans/linked-context';
 import { isUntracedPath } from './untraced-paths';
@@ -71,6 +72,12 @@ export class GatewayTracer {
   addJsonEvent(span: Span, name: string, key: string, record: object, time?: TimeInput): void {
     if (span instanceof GatewaySpan) span.addJsonEvent(name, key, record, time);
     else span.addEvent(name, { [key]: JSON.stringify(record) }, time);
+  }
+
+  /** Shared attributes on `span`: one piece on the gateway's own spans, one by one on others. */
+  addAttributeBlock(span: Span, block: AttributeBlock): void {
+    if (span instanceof GatewaySpan) span.addAttributeBlock(block);
+    else if (span.isRecording()) span.setAttributes(block.toAttributes());
   }
 
   /** `parent` with `span` as the active span. */

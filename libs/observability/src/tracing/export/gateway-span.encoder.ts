@@ -1,5 +1,6 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
+import type { AttributeBlock } from '../spans/attribute-block';
 import type { GatewaySpan, GatewaySpanEvent } from '../spans/gateway-span';
 import { JsonAttributeValue } from '../spans/json-attribute.value';
 import { AttributeSectionTemplates, type AttributeWriter } from './attribute-section.templates';
@@ -113,6 +114,7 @@ export class GatewaySpanEncoder {
     w.byte(SPAN_END);
     w.fixed64Millis(span.endMs);
     this.sections.write(w, span.name, span.keys, span.values, this.writeAttribute);
+    if (span.blocks) for (const block of span.blocks) w.bytesRaw(encodedBlock(block));
     writeCount(w, SPAN_DROPPED_ATTRIBUTES, span.droppedAttributesCount);
     if (span.events) for (const event of span.events) writeEvent(w, event);
     writeCount(w, SPAN_DROPPED_EVENTS, span.droppedEventsCount);
@@ -177,6 +179,18 @@ export class GatewaySpanEncoder {
     cached.bytes[slot] = undefined;
     cached.next = (slot + 1) % VALUES_PER_KEY;
   }
+}
+
+/** A block's `KeyValue`s, encoded the first time a span has it (they never change). */
+function encodedBlock(block: AttributeBlock): Uint8Array {
+  let encoded = block.encoded;
+  if (encoded === undefined) {
+    const w = new ProtoBufferWriter(256);
+    const { keys, values } = block;
+    for (let i = 0; i < keys.length; i++) writeKeyValue(w, keys[i]!, values[i], SPAN_ATTRIBUTES);
+    encoded = block.encoded = Buffer.from(w.finish());
+  }
+  return encoded;
 }
 
 /** An id (length-prefixed) from its raw bytes when known, else from its hex. */

@@ -10,6 +10,7 @@ import {
   SCRIPT_RESOURCE,
   sdkScriptRequest,
 } from '../spans/__fixtures__/span-script.fixture';
+import { AttributeBlock } from '../spans/attribute-block';
 import type { GatewaySpan, GatewaySpanLimits } from '../spans/gateway-span';
 import { resolveGatewaySpanLimits } from '../spans/gateway-span.config';
 import { GatewaySpanTracer } from '../spans/gateway-span.tracer';
@@ -199,6 +200,40 @@ describe(GatewaySpanExporter.name, () => {
     expect(normalizedRequest(sender.bodies[0]!)).toEqual(
       normalizedRequest(sdkScriptRequest(1, limits)),
     );
+  });
+
+  it("writes a block's attributes as the same attributes set one by one would be", async () => {
+    const { sender, exporter, tracer } = pipeline({ maxExportBatchSize: 100 });
+    const values = { 'b.text': 'é', 'b.int': 7, 'b.float': 0.5, 'b.flag': true, 'b.list': ['x'] };
+    const block = new AttributeBlock(values);
+    type Decoded = {
+      resourceSpans: Array<{
+        scopeSpans: Array<{ spans: Array<{ attributes: Array<{ key: string; value: unknown }> }> }>;
+      }>;
+    };
+    for (let i = 0; i < 3; i++) {
+      const blocked = tracer.startSpan('span', {}, ROOT_CONTEXT) as GatewaySpan;
+      blocked.setAttribute('own', i);
+      blocked.addAttributeBlock(block);
+      blocked.addAttributeBlock(new AttributeBlock({ 'second.block': 'yes' }));
+      blocked.end();
+      const single = tracer.startSpan('span', {}, ROOT_CONTEXT);
+      single.setAttribute('own', i);
+      single.setAttributes({ ...values, 'second.block': 'yes' });
+      single.end();
+    }
+    await exporter.forceFlush();
+
+    const request = decodeTraceRequest(sender.bodies[0]!) as Decoded;
+    const spans = request.resourceSpans[0]!.scopeSpans[0]!.spans;
+    const sorted = (span: (typeof spans)[number]) =>
+      [...span.attributes].sort((a, b) => a.key.localeCompare(b.key));
+    expect(spans).toHaveLength(6);
+    for (let i = 0; i < 6; i += 2) {
+      expect(sorted(spans[i]!)).toEqual(sorted(spans[i + 1]!));
+      expect(spans[i]!.attributes).toHaveLength(7);
+    }
+    expect(block.encoded).toBeInstanceOf(Uint8Array);
   });
 
   it("writes a JSON event's record as the string JSON.stringify makes, within the limits", async () => {

@@ -5,6 +5,7 @@ import {
   type AttributeValue,
   type SpanContext,
 } from '@opentelemetry/api';
+import { AttributeBlock } from './attribute-block';
 import { GatewaySpan, type GatewaySpanLimits, type GatewaySpanSink } from './gateway-span';
 import { resolveGatewaySpanLimits } from './gateway-span.config';
 import { epochMillis } from './span-clock';
@@ -91,6 +92,63 @@ describe(GatewaySpan.name, () => {
 
     expect(span.events!.map((event) => event.name)).toEqual(['b', 'c']);
     expect(span.droppedEventsCount).toBe(1);
+  });
+
+  describe('attribute blocks', () => {
+    const block = new AttributeBlock({ 'b.one': 'one', 'b.two': 2, 'b.none': undefined, '': 'x' });
+    const attributes = (span: GatewaySpan) => ({
+      own: Object.fromEntries(span.keys.map((key, i) => [key, span.values[i]])),
+      blocks: span.blocks ?? [],
+    });
+
+    it('keeps a block as one piece, counted against the attribute limit', () => {
+      const { span } = spanOf({ attributeCountLimit: 4 });
+      span.setAttribute('own', 1);
+      span.addAttributeBlock(block);
+      span.setAttribute('more', 2);
+      span.setAttribute('past the limit', 3);
+
+      expect(block.keys).toEqual(['b.one', 'b.two']);
+      expect(attributes(span)).toEqual({ own: { own: 1, more: 2 }, blocks: [block] });
+      expect(span.droppedAttributesCount).toBe(1);
+    });
+
+    it('sets its attributes one by one where one piece would not be the same', () => {
+      const full = spanOf({ attributeCountLimit: 2 }).span;
+      full.setAttribute('own', 1);
+      full.addAttributeBlock(block);
+      const known = spanOf().span;
+      known.setAttribute('b.two', 'set before');
+      known.addAttributeBlock(block);
+      const cut = spanOf({ attributeValueLengthLimit: 2 }).span;
+      cut.addAttributeBlock(block);
+
+      expect(attributes(full)).toEqual({ own: { own: 1, 'b.one': 'one' }, blocks: [] });
+      expect(full.droppedAttributesCount).toBe(1);
+      expect(attributes(known)).toEqual({ own: { 'b.two': 2, 'b.one': 'one' }, blocks: [] });
+      expect(attributes(cut)).toEqual({ own: { 'b.one': 'on', 'b.two': 2 }, blocks: [] });
+    });
+
+    it("replaces a block's value set later, the block's other attributes kept", () => {
+      const { span } = spanOf();
+      const other = new AttributeBlock({ 'o.key': true });
+      span.addAttributeBlock(block);
+      span.addAttributeBlock(other);
+      span.setAttribute('b.two', 'replaced');
+      span.addAttributeBlock(new AttributeBlock({ 'o.key': false }));
+
+      expect(attributes(span)).toEqual({
+        own: { 'b.one': 'one', 'b.two': 'replaced', 'o.key': false },
+        blocks: [],
+      });
+    });
+
+    it('takes no block once ended', () => {
+      const { span } = spanOf();
+      span.end();
+      span.addAttributeBlock(block);
+      expect(span.blocks).toBeUndefined();
+    });
   });
 
   it('counts a JSON event against the event limit, and takes none once ended', () => {

@@ -13,6 +13,7 @@ import {
   type TimeInput,
 } from '@opentelemetry/api';
 import { isAttributeValue } from '@opentelemetry/core';
+import type { AttributeBlock } from './attribute-block';
 import { JsonAttributeValue } from './json-attribute.value';
 import { epochMillis, toEpochMillis } from './span-clock';
 
@@ -52,6 +53,10 @@ export class GatewaySpan implements Span {
   /** Attribute keys, in the order they were first set; `values[i]` is the value of `keys[i]`. */
   readonly keys: string[] = [];
   readonly values: AttributeValue[] = [];
+  /** Shared attribute blocks (their keys are set nowhere else on the span). */
+  blocks: AttributeBlock[] | undefined;
+  /** Attributes in `blocks`. */
+  private blockAttributes = 0;
   events: GatewaySpanEvent[] | undefined;
   links: Link[] | undefined;
   status: SpanStatus = UNSET;
@@ -100,12 +105,38 @@ export class GatewaySpan implements Span {
         return this;
       }
     }
-    if (keys.length >= limits.attributeCountLimit) {
+    // A key of a block: the block's attributes become the span's own, then the value replaces.
+    if (this.blocks !== undefined && this.unblock(key)) return this.setAttribute(key, value);
+    if (keys.length + this.blockAttributes >= limits.attributeCountLimit) {
       this.droppedAttributesCount += 1;
       return this;
     }
     keys.push(key);
     this.values.push(stored);
+    return this;
+  }
+
+  /**
+   * Adds a block of shared attributes as one piece (encoded once for every span that has it).
+   * Where it cannot be one piece, its attributes are set one by one, with the same result: a value
+   * length limit applies, the count limit would be reached, or a key is set on the span already.
+   */
+  addAttributeBlock(block: AttributeBlock): this {
+    if (this.ended) return this;
+    const limits = this.sink.limits;
+    if (
+      limits.attributeValueLengthLimit !== Infinity ||
+      this.keys.length + this.blockAttributes + block.keys.length > limits.attributeCountLimit ||
+      this.hasAnyKeyOf(block)
+    ) {
+      const { keys, values } = block;
+      for (let i = 0; i < keys.length; i++) this.setAttribute(keys[i]!, values[i]);
+      return this;
+    }
+    // A one-item array at first: a span has one or two blocks (`[]` would take 17 slots).
+    if (this.blocks === undefined) this.blocks = [block];
+    else this.blocks.push(block);
+    this.blockAttributes += block.keys.length;
     return this;
   }
 
@@ -115,6 +146,29 @@ export class GatewaySpan implements Span {
         this.setAttribute(key, attributes[key]);
     }
     return this;
+  }
+
+  private hasAnyKeyOf(block: AttributeBlock): boolean {
+    for (const key of block.keys) {
+      if (this.keys.includes(key)) return true;
+      if (this.blocks?.some((other) => other.keys.includes(key))) return true;
+    }
+    return false;
+  }
+
+  /** Moves the attributes of the block holding `key` (if one does) to the span's own. */
+  private unblock(key: string): boolean {
+    const blocks = this.blocks!;
+    const index = blocks.findIndex((block) => block.keys.includes(key));
+    if (index < 0) return false;
+    const [block] = blocks.splice(index, 1);
+    if (blocks.length === 0) this.blocks = undefined;
+    this.blockAttributes -= block!.keys.length;
+    for (let i = 0; i < block!.keys.length; i++) {
+      this.keys.push(block!.keys[i]!);
+      this.values.push(block!.values[i]!);
+    }
+    return true;
   }
 
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
