@@ -93,12 +93,13 @@ export class InferenceTrace {
     );
     if (span.isRecording())
       setAttemptAttributes(this.tracer, span, this.operation, deployment, this.attempts, type);
-    const context = this.tracer.contextWith(span, parent);
     // Either the gateway sends `traceparent` itself, or the undici instrumentation does, parenting
     // its span on the context active when the request is created.
     return new AttemptSpan(
       span,
-      this.tracer.injectsUpstream ? { headers: this.tracer.upstreamHeaders(context) } : { context },
+      this.tracer.injectsUpstream
+        ? { headers: this.tracer.upstreamHeadersOf(span, parent) }
+        : { context: this.tracer.contextWith(span, parent) },
     );
   }
 

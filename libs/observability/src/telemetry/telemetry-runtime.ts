@@ -13,6 +13,8 @@ export interface TelemetryRuntime {
   readonly httpInstrumented: boolean;
   /** The undici instrumentation is on: it makes the upstream HTTP spans and sends `traceparent`. */
   readonly undiciInstrumented: boolean;
+  /** Context propagates as W3C trace context (and baggage) only (TelemetryConfig). */
+  readonly w3cPropagation?: boolean;
   /**
    * The tracer of the gateway's own spans when it has its lighter one (OTLP http/protobuf export);
    * otherwise they come from the SDK's global tracer provider.

@@ -77,6 +77,7 @@ export async function startTelemetry(env: Env = telemetryEnvironment()): Promise
     captureContent: config.captureContent,
     httpInstrumented: instrumented(env, 'http'),
     undiciInstrumented: instrumented(env, 'undici'),
+    w3cPropagation: config.w3cPropagation,
     ...(own && { tracer: own.tracer }),
     attachMetrics: (metrics) => producer.attach(metrics),
     shutdown: async () => {

@@ -27,7 +27,23 @@ describe(resolveTelemetryConfig.name, () => {
       sampler: 'parentbased_traceidratio',
       samplerRatio: 0.1,
       captureContent: false,
+      w3cPropagation: true,
     });
+  });
+
+  it.each([
+    [undefined, true],
+    [' ', true],
+    ['tracecontext', true],
+    ['tracecontext, baggage', true],
+    ['baggage,tracecontext,baggage', true],
+    ['baggage', false],
+    ['tracecontext,b3', false],
+    ['b3multi', false],
+    ['none', false],
+    ['tracecontext,none', false],
+  ])('knows whether OTEL_PROPAGATORS=%p propagates W3C trace context only', (value, w3c) => {
+    expect(resolveTelemetryConfig({ OTEL_PROPAGATORS: value }).w3cPropagation).toBe(w3c);
   });
 
   it('treats empty and blank variables as unset', () => {

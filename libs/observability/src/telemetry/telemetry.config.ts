@@ -35,6 +35,27 @@ export class TelemetryConfig {
   /** `LOG_QUERIES`: prompt and completion text may go on spans (off by default). */
   @IsBoolean({ message: 'must be true or false' })
   captureContent!: boolean;
+
+  /**
+   * Context goes out as W3C trace context (and baggage) only: `OTEL_PROPAGATORS` unset (the
+   * SDK's default, `tracecontext,baggage`) or naming nothing else. The gateway then writes
+   * `traceparent` for its upstream calls itself instead of through the propagation API.
+   */
+  @IsBoolean()
+  w3cPropagation!: boolean;
+}
+
+const W3C_PROPAGATORS = new Set(['tracecontext', 'baggage']);
+
+/** As the SDK reads `OTEL_PROPAGATORS`: comma-separated names; unset means its default. */
+function w3cPropagationOnly(value: string | undefined): boolean {
+  if (value === undefined) return true;
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0);
+  if (names.length === 0) return true;
+  return names.includes('tracecontext') && names.every((name) => W3C_PROPAGATORS.has(name));
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -78,6 +99,7 @@ export function resolveTelemetryConfig(env: Env): TelemetryConfig {
       sampler: (read(env, samplerVar) ?? 'parentbased_traceidratio').toLowerCase(),
       samplerRatio: toNumber(read(env, argVar) ?? '0.1'),
       captureContent: strictBoolean(read(env, 'LOG_QUERIES')),
+      w3cPropagation: w3cPropagationOnly(read(env, 'OTEL_PROPAGATORS')),
     },
     {
       enabled: 'OTEL_ENABLED',
@@ -85,6 +107,7 @@ export function resolveTelemetryConfig(env: Env): TelemetryConfig {
       sampler: samplerVar,
       samplerRatio: argVar,
       captureContent: 'LOG_QUERIES',
+      w3cPropagation: 'OTEL_PROPAGATORS',
     },
   );
   return Object.freeze(config);

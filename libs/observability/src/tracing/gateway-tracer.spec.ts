@@ -28,10 +28,14 @@ class EndedSpans implements GatewaySpanSink {
 
 const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 
-function tracerWith(sampler: Sampler): { tracer: GatewayTracer; sink: EndedSpans } {
+function tracerWith(
+  sampler: Sampler,
+  w3cPropagation = false,
+): { tracer: GatewayTracer; sink: EndedSpans } {
   const sink = new EndedSpans();
   const previous = telemetryRuntime();
-  setTelemetryRuntime({ ...previous, tracing: true, tracer: new GatewaySpanTracer(sampler, sink) });
+  const tracer = new GatewaySpanTracer(sampler, sink);
+  setTelemetryRuntime({ ...previous, tracing: true, tracer, w3cPropagation });
   try {
     return { tracer: new GatewayTracer(), sink };
   } finally {
@@ -178,6 +182,53 @@ describe(GatewayTracer.name, () => {
       'gen_ai.usage.output_tokens': 7,
       'http.response.status_code': 200,
     });
+  });
+
+  it('writes the W3C headers of an upstream call itself as the propagator would', () => {
+    const tracestate = 'vendor=a1,other=b2';
+    const caller = { traceparent: `00-${CALLER_TRACE}-00f067aa0ba902b7-01`, tracestate };
+    for (const [sampler, headers] of [
+      [new AlwaysOnSampler(), {}],
+      [new AlwaysOffSampler(), {}],
+      [new AlwaysOnSampler(), caller],
+    ] as const) {
+      const { tracer } = tracerWith(sampler, true);
+      const server = tracer.startServerSpan(incoming('/v1/chat/completions', headers))!;
+      const call = tracer.startSpan('chat m', { kind: SpanKind.CLIENT }, server.context);
+
+      const written = tracer.upstreamHeadersOf(call, server.context);
+
+      expect(written).toEqual(tracer.upstreamHeaders(tracer.contextWith(call, server.context)));
+      expect(written.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+      expect(written.tracestate).toBe('tracestate' in headers ? tracestate : undefined);
+    }
+  });
+
+  it('leaves the headers to the propagation API for baggage and for other propagators', () => {
+    const custom = {
+      inject: (_ctx: unknown, carrier: Record<string, string>) => (carrier['x-custom'] = 'yes'),
+      extract: (ctx: unknown) => ctx,
+      fields: () => ['x-custom'],
+    };
+    const other = tracerWith(new AlwaysOnSampler(), false).tracer;
+    const w3c = tracerWith(new AlwaysOnSampler(), true).tracer;
+    const withBaggage = propagation.setBaggage(
+      ROOT_CONTEXT,
+      propagation.createBaggage({ tenant: { value: 'blue' } }),
+    );
+    try {
+      propagation.disable();
+      propagation.setGlobalPropagator(
+        custom as unknown as Parameters<typeof propagation.setGlobalPropagator>[0],
+      );
+      const call = other.startSpan('chat m', { kind: SpanKind.CLIENT }, undefined);
+      expect(other.upstreamHeadersOf(call, undefined)).toEqual({ 'x-custom': 'yes' });
+      const carried = w3c.startSpan('chat m', { kind: SpanKind.CLIENT }, withBaggage);
+      expect(w3c.upstreamHeadersOf(carried, withBaggage)).toEqual({ 'x-custom': 'yes' });
+    } finally {
+      propagation.disable();
+      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    }
   });
 
   it('sends the upstream span as traceparent, sampled or not', () => {

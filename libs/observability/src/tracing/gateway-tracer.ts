@@ -21,6 +21,7 @@ import { ServerSpan } from './server-span';
 import { GATEWAY_TRACER_NAME } from './spans/gateway-scope';
 import type { AttributeBlock } from './spans/attribute-block';
 import { GatewaySpan } from './spans/gateway-span';
+import { UnsampledSpan } from './spans/unsampled.span';
 import { contextWithSpan } from './spans/linked-context';
 import { isUntracedPath } from './untraced-paths';
 
@@ -38,6 +39,8 @@ export class GatewayTracer {
   readonly ownsServerSpans: boolean;
   /** The gateway sends `traceparent` upstream (unless the undici instrumentation is on). */
   readonly injectsUpstream: boolean;
+  /** Context propagates as W3C trace context (and baggage) only. */
+  private readonly w3cPropagation: boolean;
   private readonly tracer: Tracer;
 
   constructor() {
@@ -46,6 +49,7 @@ export class GatewayTracer {
     this.captureContent = runtime.captureContent;
     this.ownsServerSpans = runtime.tracing && !runtime.httpInstrumented;
     this.injectsUpstream = runtime.tracing && !runtime.undiciInstrumented;
+    this.w3cPropagation = runtime.w3cPropagation === true;
     this.tracer = runtime.tracer ?? trace.getTracer(GATEWAY_TRACER_NAME);
   }
 
@@ -133,6 +137,30 @@ export class GatewayTracer {
   adoptServerSpan(req: GatewayRequest): ServerSpan | undefined {
     const server = req.serverSpan as ServerSpan | undefined;
     return server?.adopt() ? server : undefined;
+  }
+
+  /**
+   * `traceparent` (and `tracestate`) for an upstream call whose span is `span`, a child of
+   * `parent`. Propagating W3C trace context only, with a span of the gateway's own and no baggage
+   * to carry, the headers are written here as the W3C propagator writes them (without a context
+   * made for the call, the propagation API's lookups and the carrier's setter); otherwise they
+   * come from the propagation API.
+   */
+  upstreamHeadersOf(span: Span, parent: Context | undefined): Record<string, string> {
+    if (
+      this.w3cPropagation &&
+      (span instanceof GatewaySpan || span instanceof UnsampledSpan) &&
+      (parent === undefined || propagation.getBaggage(parent) === undefined)
+    ) {
+      const ids = span.spanContext();
+      const flags: number = ids.traceFlags;
+      const headers: Record<string, string> = {
+        traceparent: `00-${ids.traceId}-${ids.spanId}-${flags === 1 ? '01' : `0${flags.toString(16)}`}`,
+      };
+      if (ids.traceState) headers.tracestate = ids.traceState.serialize();
+      return headers;
+    }
+    return this.upstreamHeaders(contextWithSpan(parent, span));
   }
 
   /** `traceparent` (and `tracestate`) for an upstream call made in `ctx`. */
