@@ -150,23 +150,34 @@ export class GatewaySpan implements Span {
 
   private hasAnyKeyOf(block: AttributeBlock): boolean {
     for (const key of block.keys) {
-      if (this.keys.includes(key)) return true;
-      if (this.blocks?.some((other) => other.keys.includes(key))) return true;
+      if (this.keys.includes(key) || this.blockWith(key) >= 0) return true;
     }
     return false;
   }
 
+  /** The index in `blocks` of the block holding `key`, or -1 (loops: no closure per call). */
+  private blockWith(key: string): number {
+    const blocks = this.blocks;
+    if (blocks === undefined) return -1;
+    for (let b = 0; b < blocks.length; b++) {
+      const keys = blocks[b]!.keys;
+      for (let i = 0; i < keys.length; i++) if (keys[i] === key) return b;
+    }
+    return -1;
+  }
+
   /** Moves the attributes of the block holding `key` (if one does) to the span's own. */
   private unblock(key: string): boolean {
-    const blocks = this.blocks!;
-    const index = blocks.findIndex((block) => block.keys.includes(key));
+    const index = this.blockWith(key);
     if (index < 0) return false;
-    const [block] = blocks.splice(index, 1);
+    const blocks = this.blocks!;
+    const block = blocks[index]!;
+    blocks.splice(index, 1);
     if (blocks.length === 0) this.blocks = undefined;
-    this.blockAttributes -= block!.keys.length;
-    for (let i = 0; i < block!.keys.length; i++) {
-      this.keys.push(block!.keys[i]!);
-      this.values.push(block!.values[i]!);
+    this.blockAttributes -= block.keys.length;
+    for (let i = 0; i < block.keys.length; i++) {
+      this.keys.push(block.keys[i]!);
+      this.values.push(block.values[i]!);
     }
     return true;
   }
