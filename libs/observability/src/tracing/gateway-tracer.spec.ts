@@ -15,7 +15,6 @@ import { GatewayTracer } from './gateway-tracer';
 import { GatewaySpan, type GatewaySpanSink } from './spans/gateway-span';
 import { resolveGatewaySpanLimits } from './spans/gateway-span.config';
 import { AttributeBlock } from './spans/attribute-block';
-import { JsonAttributeValue } from './spans/json-attribute.value';
 import { GatewaySpanTracer } from './spans/gateway-span.tracer';
 
 class EndedSpans implements GatewaySpanSink {
@@ -76,28 +75,6 @@ describe(GatewayTracer.name, () => {
     expect(attributesOf(span as GatewaySpan)).toEqual({ 'routeiq.test': 1 });
     expect(unsampled.isRecording()).toBe(false);
     expect(computed).toBe(1);
-  });
-
-  it('adds a JSON event: the record kept for the encoder on its own spans, as text on others', () => {
-    const { tracer } = tracerWith(new AlwaysOnSampler());
-    const record = { event: 'decided', n: 1 };
-    const own = tracer.startSpan('own', {}, undefined) as GatewaySpan;
-    const other = trace.wrapSpanContext(own.spanContext());
-    const addEvent = jest.spyOn(other, 'addEvent');
-
-    tracer.addJsonEvent(own, 'decision', 'record', record, 1_700_000_000_000);
-    tracer.addJsonEvent(other, 'decision', 'record', record, 1_700_000_000_000);
-
-    const value = own.events?.[0]?.attributes?.record as unknown;
-    expect(value).toBeInstanceOf(JsonAttributeValue);
-    expect((value as JsonAttributeValue).record).toBe(record);
-    expect(String(value)).toBe('{"event":"decided","n":1}');
-    expect(own.events?.[0]).toMatchObject({ name: 'decision', timeMs: 1_700_000_000_000 });
-    expect(addEvent).toHaveBeenCalledWith(
-      'decision',
-      { record: '{"event":"decided","n":1}' },
-      1_700_000_000_000,
-    );
   });
 
   it('adds a block as one piece to its own spans, and its attributes to other recording spans', () => {

@@ -10,7 +10,6 @@ import {
   type Context,
   type Span,
   type SpanOptions,
-  type TimeInput,
   type Tracer,
 } from '@opentelemetry/api';
 import type { GatewayRequest } from '@routeiq/common';
@@ -66,16 +65,6 @@ export class GatewayTracer {
     const span = this.tracer.startSpan(name, options, parent ?? ROOT_CONTEXT);
     if (attributes && span.isRecording()) span.setAttributes(attributes());
     return span;
-  }
-
-  /**
-   * An event on `span` whose one attribute, `key`, is the JSON text of `record` (plain data the
-   * caller no longer changes). The gateway's own spans write the text only when they are encoded,
-   * straight into the OTLP batch; other spans get the text now.
-   */
-  addJsonEvent(span: Span, name: string, key: string, record: object, time?: TimeInput): void {
-    if (span instanceof GatewaySpan) span.addJsonEvent(name, key, record, time);
-    else span.addEvent(name, { [key]: JSON.stringify(record) }, time);
   }
 
   /** Shared attributes on `span`: one piece on the gateway's own spans, one by one on others. */

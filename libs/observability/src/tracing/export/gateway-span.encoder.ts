@@ -1,10 +1,8 @@
-import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { AttributeValue } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { AttributeBlock } from '../spans/attribute-block';
 import type { GatewaySpan, GatewaySpanEvent } from '../spans/gateway-span';
-import { JsonAttributeValue } from '../spans/json-attribute.value';
 import { AttributeSectionTemplates, type AttributeWriter } from './attribute-section.templates';
-import { JsonBytesWriter } from './json-bytes.writer';
 import { writeAttributes, writeKeyValue } from './otlp-attributes.encoder';
 import {
   EVENT_ATTRIBUTES,
@@ -41,11 +39,6 @@ import {
 import { ProtoBufferWriter, varintSize } from './proto-buffer.writer';
 
 const CACHED_KEYS_LIMIT = 1024;
-// Tags of opentelemetry-proto common/v1: KeyValue.value, AnyValue.string_value.
-const KEY_VALUE_VALUE = 0x12;
-const ANY_VALUE_STRING = 0x0a;
-/** Shared by every encoder: only its cache of quoted keys is kept between calls. */
-const json = new JsonBytesWriter();
 
 /**
  * Values remembered per attribute key: a key often takes a few values in turn (the request model
@@ -206,49 +199,14 @@ function writeId(
 
 function writeEvent(w: ProtoBufferWriter, event: GatewaySpanEvent): void {
   w.byte(SPAN_EVENTS);
-  const attributes = event.attributes;
-  // An event holding a record's JSON is a few hundred bytes: a two-byte length prefix.
-  const json = attributes !== undefined && hasJsonValue(attributes);
-  const reserve = json ? 2 : 1;
-  const start = w.begin(reserve);
+  const start = w.begin(1);
   w.byte(EVENT_TIME);
   w.fixed64Millis(event.timeMs);
   w.byte(EVENT_NAME);
   w.string(event.name);
-  if (json) writeEventAttributes(w, attributes);
-  else if (attributes) writeAttributes(w, attributes, EVENT_ATTRIBUTES);
+  if (event.attributes) writeAttributes(w, event.attributes, EVENT_ATTRIBUTES);
   writeCount(w, EVENT_DROPPED_ATTRIBUTES, event.droppedAttributesCount);
-  w.end(start, reserve);
-}
-
-function hasJsonValue(attributes: Attributes): boolean {
-  for (const key in attributes) {
-    if ((attributes[key] as unknown) instanceof JsonAttributeValue) return true;
-  }
-  return false;
-}
-
-/** Event attributes some of which are records' JSON (written as string values, see JsonBytesWriter). */
-function writeEventAttributes(w: ProtoBufferWriter, attributes: Attributes): void {
-  for (const key in attributes) {
-    if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
-    const value = attributes[key] as unknown;
-    if (!(value instanceof JsonAttributeValue)) {
-      writeKeyValue(w, key, value, EVENT_ATTRIBUTES);
-      continue;
-    }
-    w.byte(EVENT_ATTRIBUTES);
-    const pair = w.begin(2);
-    w.key(key);
-    w.byte(KEY_VALUE_VALUE);
-    const any = w.begin(2);
-    w.byte(ANY_VALUE_STRING);
-    const text = w.begin(2);
-    json.write(w, value.record);
-    w.end(text, 2);
-    w.end(any, 2);
-    w.end(pair, 2);
-  }
+  w.end(start, 1);
 }
 
 /**

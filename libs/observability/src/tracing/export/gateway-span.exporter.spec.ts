@@ -236,56 +236,6 @@ describe(GatewaySpanExporter.name, () => {
     expect(block.encoded).toBeInstanceOf(Uint8Array);
   });
 
-  it("writes a JSON event's record as the string JSON.stringify makes, within the limits", async () => {
-    const records = [
-      { event: 'routeiq.router_decision.v1', n: 1, list: [{ a: 'x' }], gone: undefined },
-      { text: 'é "quoted" \n 😀', big: Array.from({ length: 3000 }, (_, i) => `item ${i}`) },
-    ];
-    type Decoded = {
-      resourceSpans: Array<{
-        scopeSpans: Array<{
-          spans: Array<{
-            name: string;
-            events: Array<{ name: string; timeUnixNano: string; attributes: unknown[] }>;
-          }>;
-        }>;
-      }>;
-    };
-    const eventsSent = async (limits: GatewaySpanLimits) => {
-      const { sender, exporter, tracer } = pipeline({ maxExportBatchSize: 100 }, limits);
-      for (const record of records) {
-        const span = tracer.startSpan('json', {}, ROOT_CONTEXT) as GatewaySpan;
-        span.addJsonEvent('decided', 'record', record, 1_700_000_000_123.5);
-        span.end();
-        const text = tracer.startSpan('text', {}, ROOT_CONTEXT);
-        text.addEvent('decided', { record: JSON.stringify(record) }, 1_700_000_000_123.5);
-        text.end();
-      }
-      await exporter.forceFlush();
-      const request = decodeTraceRequest(sender.bodies[0]!) as Decoded;
-      return request.resourceSpans[0]!.scopeSpans[0]!.spans;
-    };
-
-    const spans = await eventsSent(DEFAULT_LIMITS);
-    expect(spans.map((span) => span.name)).toEqual(['json', 'text', 'json', 'text']);
-    records.forEach((record, i) => {
-      const [json, text] = [spans[2 * i]!, spans[2 * i + 1]!];
-      expect(json.events).toEqual(text.events);
-      expect(json.events[0]!.attributes).toEqual([
-        { key: 'record', value: expect.objectContaining({ stringValue: JSON.stringify(record) }) },
-      ]);
-    });
-    // A value length limit applies to the text as to any string value.
-    const cut = await eventsSent({ ...DEFAULT_LIMITS, attributeValueLengthLimit: 12 });
-    expect(cut[0]!.events[0]!.attributes).toEqual([
-      {
-        key: 'record',
-        value: expect.objectContaining({ stringValue: JSON.stringify(records[0]).slice(0, 12) }),
-      },
-    ]);
-    expect(cut[0]!.events).toEqual(cut[1]!.events);
-  });
-
   it('sends a batch once it holds the batch size, the rest after the delay', async () => {
     // The delay on a fake clock: on the real one a busy machine can pass 50 ms before the first
     // check (sending span 3 early) or take longer than a fixed wait to send it.

@@ -151,34 +151,6 @@ describe(GatewaySpan.name, () => {
     });
   });
 
-  it('counts a JSON event against the event limit, and takes none once ended', () => {
-    const { span } = spanOf({ eventCountLimit: 2 });
-
-    span.addEvent('a');
-    span.addJsonEvent('b', 'record', { n: 1 });
-    span.addJsonEvent('c', 'record', { n: 2 }, 1_700_000_000_000);
-    span.end();
-    span.addJsonEvent('d', 'record', { n: 3 });
-
-    expect(span.events!.map((event) => [event.name, String(event.attributes?.record)])).toEqual([
-      ['b', '{"n":1}'],
-      ['c', '{"n":2}'],
-    ]);
-    expect(span.events![1]!.timeMs).toBe(1_700_000_000_000);
-    expect(span.droppedEventsCount).toBe(1);
-  });
-
-  it('makes the JSON text at once when event attributes are limited', () => {
-    const { span } = spanOf({ attributeValueLengthLimit: 4 });
-    const none = spanOf({ attributePerEventCountLimit: 0 }).span;
-
-    span.addJsonEvent('e', 'record', { n: 1 });
-    none.addJsonEvent('e', 'record', { n: 1 });
-
-    expect(span.events![0]!.attributes).toEqual({ record: '{"n"' });
-    expect(none.events![0]).toMatchObject({ attributes: {}, droppedAttributesCount: 1 });
-  });
-
   it('ends once: later calls change nothing and reach the sink no more', () => {
     const { span, sink } = spanOf();
 

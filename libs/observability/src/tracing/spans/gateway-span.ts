@@ -14,7 +14,6 @@ import {
 } from '@opentelemetry/api';
 import { isAttributeValue } from '@opentelemetry/core';
 import type { AttributeBlock } from './attribute-block';
-import { JsonAttributeValue } from './json-attribute.value';
 import { epochMillis, toEpochMillis } from './span-clock';
 
 /** The SDK's span limits (`OTEL_SPAN_*_LIMIT`, `OTEL_ATTRIBUTE_*_LIMIT`), applied the same way. */
@@ -191,21 +190,6 @@ export class GatewaySpan implements Span {
     const copy =
       attributes && copyAttributes(attributes, limits.attributePerEventCountLimit, limits);
     return this.pushEvent(name, copy?.attributes, copy?.dropped ?? 0, time);
-  }
-
-  /**
-   * An event whose one attribute, `key`, is the JSON text of `record`, plain data the caller no
-   * longer changes: the text is written only when the span is encoded, straight into its batch
-   * (JsonAttributeValue), instead of being made here as a string. With a value length limit set
-   * (`OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`) it is made here, and cut to the limit as any value is.
-   */
-  addJsonEvent(name: string, key: string, record: object, time?: TimeInput): this {
-    const limits = this.sink.limits;
-    if (limits.attributeValueLengthLimit !== Infinity || limits.attributePerEventCountLimit < 1)
-      return this.addEvent(name, { [key]: JSON.stringify(record) }, time);
-    if (this.ended) return this;
-    const value = new JsonAttributeValue(record) as unknown as AttributeValue;
-    return this.pushEvent(name, { [key]: value }, 0, time);
   }
 
   /** Appends an event within the event count limit (the oldest one goes past it, as the SDK). */
