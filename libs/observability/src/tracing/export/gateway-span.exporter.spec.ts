@@ -263,6 +263,26 @@ describe(GatewaySpanExporter.name, () => {
     }
   });
 
+  it('encodes the spans ended in one turn of the event loop right after it, past 64 at once', async () => {
+    const { sender, tracer } = pipeline({ maxExportBatchSize: 2 });
+    const microtasks = () => new Promise<void>((resolve) => queueMicrotask(resolve));
+    const settled = async () => {
+      for (let i = 0; i < 10; i++) await microtasks();
+    };
+
+    endSpans(tracer, 2, 'turn');
+    await settled();
+    expect(sender.bodies).toHaveLength(0); // a full batch, not encoded yet
+    await new Promise((resolve) => setImmediate(resolve));
+    await settled();
+    expect(spanNames(sender.bodies)).toEqual(['turn 0', 'turn 1']);
+
+    const many = pipeline({ maxExportBatchSize: 64 });
+    endSpans(many.tracer, 64, 'burst');
+    await settled();
+    expect(spanNames(many.sender.bodies)).toHaveLength(64);
+  });
+
   it('sends nothing for unsampled spans and nothing when there is nothing to send', async () => {
     const { sender, exporter, tracer } = pipeline({}, DEFAULT_LIMITS, new AlwaysOffSampler());
 

@@ -11,6 +11,8 @@ const MAX_SIZE_HINT = 64 * 1024 * 1024;
 const DEFAULT_CONCURRENCY = 4;
 /** Room left before a batch's spans for the request frame (resource and scope, a few hundred B). */
 const FRAME_ROOM = 4096;
+/** Ended spans waiting to be encoded together, at most (then they are encoded at once). */
+const ENCODE_BURST = 64;
 
 /** The batch processor's settings (`OTEL_BSP_*`), with the same meaning. */
 export interface GatewaySpanBatchOptions {
@@ -36,10 +38,13 @@ interface EncodedBatch {
 
 /**
  * Batches the gateway's own spans as OTLP protobuf and sends them, as the SDK's batch span
- * processor and OTLP exporter would, except that a span is encoded the moment it ends: a batch
- * holds bytes, not span objects, so spans die young instead of being promoted by the collector
- * while they wait for their batch. Unsampled spans are dropped. Failures go to the OpenTelemetry
- * global error handler, like the batch processor's.
+ * processor and OTLP exporter would, except that spans are encoded as they end: a batch holds
+ * bytes, not span objects, so spans die young instead of being promoted by the collector while
+ * they wait for their batch. The spans that end in one turn of the event loop are encoded together
+ * right after it (`setImmediate`, at most ENCODE_BURST at a time): the encoder's code and caches
+ * stay warm over a burst instead of being fetched again between the request work of every span
+ * (measured: traced throughput +3-4%, docs/performance.md "Tracing overhead"). Unsampled spans are
+ * dropped. Failures go to the OpenTelemetry global error handler, like the batch processor's.
  */
 export class GatewaySpanExporter implements GatewaySpanSink {
   private writer: ProtoBufferWriter | undefined;
@@ -56,6 +61,9 @@ export class GatewaySpanExporter implements GatewaySpanSink {
   private readonly keys = new Map<string, Uint8Array>();
   private readonly encoder = new GatewaySpanEncoder();
   private readonly concurrency: number;
+  /** Ended spans not encoded yet (see ENCODE_BURST). */
+  private readonly pending: GatewaySpan[] = [];
+  private readonly encodeLater = (): void => this.encodePending();
 
   constructor(
     private readonly sender: OtlpBodySender,
@@ -69,6 +77,22 @@ export class GatewaySpanExporter implements GatewaySpanSink {
 
   spanEnded(span: GatewaySpan): void {
     if (!span.sampled || this.stopped) return;
+    const pending = this.pending;
+    pending.push(span);
+    if (pending.length >= ENCODE_BURST) this.encodePending();
+    else if (pending.length === 1) setImmediate(this.encodeLater);
+  }
+
+  private encodePending(): void {
+    const pending = this.pending;
+    try {
+      for (let i = 0; i < pending.length; i++) this.encode(pending[i]!);
+    } finally {
+      pending.length = 0;
+    }
+  }
+
+  private encode(span: GatewaySpan): void {
     if (this.queued >= this.options.maxQueueSize) {
       if (this.dropped === 0) diag.debug('gateway spans: queue full, dropping spans');
       this.dropped += 1;
@@ -100,6 +124,7 @@ export class GatewaySpanExporter implements GatewaySpanSink {
 
   /** Sends every span ended so far and waits for the exports. */
   async forceFlush(): Promise<void> {
+    this.encodePending();
     this.sealAndSend();
     while (this.inFlight.size > 0 || this.ready.length > 0) {
       this.pump();
