@@ -6,7 +6,11 @@ import {
   trace,
   type Span,
 } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
 import { AlwaysOffSampler, AlwaysOnSampler, type Sampler } from '@opentelemetry/sdk-trace-base';
 import type { GatewayRequest } from '@routeiq/common';
 import type { IncomingMessage } from 'node:http';
@@ -178,6 +182,34 @@ describe(GatewayTracer.name, () => {
       expect(written).toEqual(tracer.upstreamHeaders(tracer.contextWith(call, server.context)));
       expect(written.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
       expect(written.tracestate).toBe('tracestate' in headers ? tracestate : undefined);
+    }
+  });
+
+  it('reads the caller context with W3C propagation only, skipping the API without its headers', () => {
+    const { tracer } = tracerWith(new AlwaysOnSampler(), true);
+    const traceparent = `00-${CALLER_TRACE}-00f067aa0ba902b7-01`;
+    const extract = jest.spyOn(propagation, 'extract');
+    try {
+      propagation.disable();
+      propagation.setGlobalPropagator(
+        new CompositePropagator({
+          propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+        }),
+      );
+      const plain = tracer.startServerSpan(incoming('/v1/chat/completions'))!;
+      expect(extract).not.toHaveBeenCalled();
+      const child = tracer.startServerSpan(incoming('/v1/chat/completions', { traceparent }))!;
+      const carried = tracer.startServerSpan(incoming('/v1/models', { baggage: 'tenant=blue' }))!;
+
+      expect((plain.span as GatewaySpan).parent).toBeUndefined();
+      expect(trace.getSpan(plain.context)).toBe(plain.span);
+      expect(child.span.spanContext().traceId).toBe(CALLER_TRACE);
+      expect(propagation.getBaggage(carried.context)?.getEntry('tenant')?.value).toBe('blue');
+      expect(extract).toHaveBeenCalledTimes(2);
+    } finally {
+      extract.mockRestore();
+      propagation.disable();
+      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     }
   });
 

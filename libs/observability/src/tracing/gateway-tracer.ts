@@ -91,7 +91,13 @@ export class GatewayTracer {
   startServerSpan(req: IncomingMessage): ServerSpan | undefined {
     const url = req.url ?? '/';
     if (isUntracedPath(url)) return undefined;
-    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const headers = req.headers;
+    // W3C propagation only and neither of its headers: what the propagators would extract is
+    // nothing (most requests), without asking them.
+    const parent =
+      this.w3cPropagation && headers.traceparent === undefined && headers.baggage === undefined
+        ? ROOT_CONTEXT
+        : propagation.extract(ROOT_CONTEXT, headers);
     const span = this.tracer.startSpan(req.method ?? 'GET', SERVER, parent);
     if (span.isRecording()) setServerAttributes(span, req, url);
     return new ServerSpan(span, contextWithSpan(parent, span));
