@@ -8,6 +8,7 @@ export * from './strategies/simple-shuffle.strategy';
 export * from './strategies/built-in-strategies';
 export * from './decision/router-decision';
 export * from './decision/router-decision.log';
+export * from './decision/router-decision.json';
 export * from './execution/route-request';
 export * from './execution/routing-session';
 export * from './execution/routing-failures';

@@ -1,0 +1,170 @@
+import type { CandidateState, RouterDecision, RouterDecisionAttempt } from './router-decision';
+import { routerDecisionJson } from './router-decision.json';
+
+function record(overrides: Partial<RouterDecision> = {}): RouterDecision {
+  return {
+    event: 'routeiq.router_decision.v1',
+    request_id: '0180ddfa-7a49-46d8-acf8-0af78ff35237',
+    timestamp: '2026-11-30T03:21:23.021Z',
+    model_group: 'bench',
+    strategy: 'simple-shuffle',
+    strategy_version: '1',
+    experiment: undefined,
+    strategy_error: undefined,
+    candidates: [{ deployment: '3fc5e34da73c9f07', state: 'eligible' }],
+    selected: '3fc5e34da73c9f07',
+    reason: 'only candidate',
+    timings: { decision_us: 196, total_ms: 14 },
+    outcome: 'success',
+    fallback: undefined,
+    attempts: [
+      { model_group: 'bench', deployment: '3fc5e34da73c9f07', outcome: 'success', duration_ms: 13 },
+    ],
+    ...overrides,
+  };
+}
+
+/** A small deterministic generator (mulberry32): the same records on every run. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const AWKWARD = [
+  'plain',
+  'quote " inside',
+  'back\\slash',
+  'line\nbreak\ttab',
+  'control \u0001 char',
+  'accentué',
+  'emoji 🚀',
+  'lone \ud800 surrogate',
+  '',
+  '</script>',
+];
+const STATES: CandidateState[] = [
+  'eligible',
+  'cooldown',
+  'breaker_open',
+  'over_limit',
+  'incapable',
+];
+
+function randomRecord(next: () => number): RouterDecision {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+  const deployments = ['d-1', 'd-2', 'd-3', pick(AWKWARD)];
+  const group = pick(['alpha', 'beta', pick(AWKWARD)]);
+  const candidates = deployments
+    .slice(0, 1 + Math.floor(next() * 4))
+    .map((deployment) => ({ deployment, state: pick(STATES) }));
+  const attempts: RouterDecisionAttempt[] = [];
+  for (let i = Math.floor(next() * 3); i > 0; i--) {
+    const failed = next() < 0.5;
+    attempts.push({
+      model_group: pick([group, 'fallback-group']),
+      deployment: pick(deployments),
+      outcome: failed ? 'error' : 'success',
+      ...(failed && { error_code: pick(['upstream_error', pick(AWKWARD)]) }),
+      ...(failed && next() < 0.5 && { error_kind: pick(['rate_limit', 'server']) }),
+      ...(failed && next() < 0.5 && { status: pick([429, 500, 503]) }),
+      duration_ms: Math.floor(next() * 5000),
+    });
+  }
+  return record({
+    request_id: next() < 0.8 ? `req-${Math.floor(next() * 1e9)}` : pick(AWKWARD),
+    model_group: group,
+    strategy: pick(['simple-shuffle', 'least-busy', 'ml-knn']),
+    strategy_version: pick(['1', '2', 'v3 "beta"']),
+    experiment:
+      next() < 0.3 ? { id: pick(['exp-1', 'exp-2']), variant: pick(['a', 'b']) } : undefined,
+    strategy_error: next() < 0.2 ? pick(AWKWARD) : undefined,
+    candidates,
+    selected: next() < 0.8 ? pick(deployments) : null,
+    reason: pick(['only candidate', 'weighted pick', pick(AWKWARD)]),
+    timings: { decision_us: Math.floor(next() * 1000), total_ms: next() * 100 },
+    outcome: pick(['success', 'error', 'dry_run'] as const),
+    fallback:
+      next() < 0.2 ? { from: group, to: 'fallback-group', reason: pick(AWKWARD) } : undefined,
+    attempts,
+  });
+}
+
+describe('routerDecisionJson', () => {
+  it('writes a record exactly as JSON.stringify does', () => {
+    const decision = record();
+    expect(routerDecisionJson(decision)).toBe(JSON.stringify(decision));
+    expect(JSON.parse(routerDecisionJson(decision))).toEqual(JSON.parse(JSON.stringify(decision)));
+  });
+
+  it('writes the optional fields, escapes and non-finite numbers as JSON.stringify does', () => {
+    const decision = record({
+      request_id: 'client "id"\n',
+      experiment: { id: 'exp-1', variant: 'b' },
+      strategy_error: 'strategy "ml" failed: timeout',
+      selected: null,
+      reason: 'no eligible deployment\\',
+      timings: { decision_us: Number.NaN, total_ms: Number.POSITIVE_INFINITY },
+      outcome: 'error',
+      fallback: { from: 'bench', to: 'backup', reason: 'context_window' },
+      attempts: [
+        {
+          model_group: 'bench',
+          deployment: 'd-1',
+          outcome: 'error',
+          error_code: 'upstream_rate_limited',
+          error_kind: 'rate_limit',
+          status: 429,
+          duration_ms: 3,
+        },
+        { model_group: 'backup', deployment: 'd-2', outcome: 'success', duration_ms: 0 },
+      ],
+    });
+    expect(routerDecisionJson(decision)).toBe(JSON.stringify(decision));
+    expect(routerDecisionJson(record({ attempts: [] }))).toBe(
+      JSON.stringify(record({ attempts: [] })),
+    );
+  });
+
+  it('follows what changes in a group from one record to the next', () => {
+    const first = record({ model_group: 'changing' });
+    expect(routerDecisionJson(first)).toBe(JSON.stringify(first));
+    const changes: Array<Partial<RouterDecision>> = [
+      { candidates: [{ deployment: '3fc5e34da73c9f07', state: 'cooldown' }] },
+      { candidates: [{ deployment: 'other', state: 'eligible' }] },
+      { candidates: [] },
+      { strategy: 'least-busy' },
+      { strategy_version: '2' },
+      { experiment: { id: 'exp-1', variant: 'a' } },
+      { experiment: { id: 'exp-1', variant: 'b' } },
+      { strategy_error: 'failed' },
+      {},
+    ];
+    for (const change of changes) {
+      const decision = record({ model_group: 'changing', ...change });
+      expect(routerDecisionJson(decision)).toBe(JSON.stringify(decision));
+    }
+  });
+
+  it('is not fooled by a record whose candidates change after it was written', () => {
+    const candidates = [{ deployment: 'mutable', state: 'eligible' as CandidateState }];
+    const decision = record({ model_group: 'mutated', candidates });
+    expect(routerDecisionJson(decision)).toBe(JSON.stringify(decision));
+    (candidates[0] as { state: CandidateState }).state = 'breaker_open';
+    expect(routerDecisionJson(decision)).toBe(JSON.stringify(decision));
+    expect(routerDecisionJson(decision)).toContain('"state":"breaker_open"');
+  });
+
+  it('matches JSON.stringify over many records of mixed groups, shapes and strings', () => {
+    const next = random(20261130);
+    for (let i = 0; i < 2000; i++) {
+      const decision = randomRecord(next);
+      expect(routerDecisionJson(decision)).toBe(JSON.stringify(decision));
+    }
+  });
+});
