@@ -12,6 +12,7 @@ export * from './telemetry/telemetry-runtime';
 export * from './telemetry/telemetry-sdk';
 export * from './telemetry/sync-context.manager';
 export * from './tracing/gateway-tracer';
+export * from './tracing/span-names';
 export * from './tracing/gen-ai.attributes';
 export * from './tracing/spans/attribute-block';
 export * from './tracing/server-span';

@@ -4,6 +4,7 @@ import {
   Common,
   GenAi,
   RouteIq,
+  spanName,
   type GatewayTracer,
   type ServerSpan,
 } from '@routeiq/observability';
@@ -87,7 +88,7 @@ export class InferenceTrace {
     const type =
       this.attempts === 1 ? 'initial' : deployment.modelName === group ? 'retry' : 'fallback';
     const span = this.tracer.startSpan(
-      `${this.operation} ${deployment.upstreamModel}`,
+      spanName(this.operation, deployment.upstreamModel),
       CLIENT,
       parent,
     );
@@ -186,11 +187,11 @@ export class InferenceTrace {
     const start = Math.max(session.startedAt, this.startedAt);
     const end = start + decision.timings.decision_us / 1000;
     const span = this.tracer.startSpan(
-      `route ${decision.model_group}`,
+      spanName('route', decision.model_group),
       { kind: SpanKind.INTERNAL, startTime: start },
       this.context,
     );
-    setDecisionAttributes(span, session);
+    setDecisionAttributes(this.tracer, span, session);
     span.addEvent(
       RouteIq.DECISION_EVENT,
       // The record's JSON from the pieces that repeat per group (JSON.stringify's text in a

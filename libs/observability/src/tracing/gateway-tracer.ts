@@ -17,6 +17,7 @@ import type { IncomingMessage } from 'node:http';
 import { telemetryRuntime } from '../telemetry/telemetry-runtime';
 import { Common } from './gen-ai.attributes';
 import { ServerSpan } from './server-span';
+import { spanName } from './span-names';
 import { GATEWAY_TRACER_NAME } from './spans/gateway-scope';
 import type { AttributeBlock } from './spans/attribute-block';
 import { GatewaySpan } from './spans/gateway-span';
@@ -99,7 +100,7 @@ export class GatewayTracer {
         ? ROOT_CONTEXT
         : propagation.extract(ROOT_CONTEXT, headers);
     const span = this.tracer.startSpan(req.method ?? 'GET', SERVER, parent);
-    if (span.isRecording()) setServerAttributes(span, req, url);
+    if (span.isRecording()) setServerAttributes(span, req, url, headers['user-agent']);
     return new ServerSpan(span, contextWithSpan(parent, span));
   }
 
@@ -115,7 +116,7 @@ export class GatewayTracer {
     if (span.isRecording()) {
       if (route !== undefined) {
         span.setAttribute('http.route', route);
-        span.updateName(`${method} ${route}`);
+        span.updateName(spanName(method, route));
       }
       span.setAttribute(Common.HTTP_STATUS, status);
       if (error !== undefined) span.setAttribute(Common.ERROR_TYPE, error);
@@ -169,7 +170,12 @@ export class GatewayTracer {
 const SERVER: SpanOptions = Object.freeze({ kind: SpanKind.SERVER });
 
 /** HTTP semantic-convention attributes of a server span, set on it directly (no object between). */
-function setServerAttributes(span: Span, req: IncomingMessage, url: string): void {
+function setServerAttributes(
+  span: Span,
+  req: IncomingMessage,
+  url: string,
+  agent: string | undefined,
+): void {
   const query = url.indexOf('?');
   span.setAttribute('http.request.method', req.method ?? 'GET');
   span.setAttribute('url.path', query < 0 ? url : url.slice(0, query));
@@ -180,6 +186,5 @@ function setServerAttributes(span: Span, req: IncomingMessage, url: string): voi
   const client = (req as GatewayRequest).clientIp ?? peer;
   if (client) span.setAttribute('client.address', client);
   if (peer && peer !== client) span.setAttribute('network.peer.address', peer);
-  const agent = req.headers['user-agent'];
   if (agent) span.setAttribute('user_agent.original', agent);
 }

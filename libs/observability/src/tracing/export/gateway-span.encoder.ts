@@ -39,6 +39,8 @@ import {
 import { ProtoBufferWriter, varintSize } from './proto-buffer.writer';
 
 const CACHED_KEYS_LIMIT = 1024;
+/** Span names whose encoding is kept, at most. */
+const CACHED_NAMES_LIMIT = 1024;
 
 /**
  * Values remembered per attribute key: a key often takes a few values in turn (the request model
@@ -68,6 +70,8 @@ interface CachedKey {
  */
 export class GatewaySpanEncoder {
   private readonly attributes = new Map<string, CachedKey>();
+  /** `Span.name` (tag, length and bytes) per name: names repeat request after request. */
+  private readonly names = new Map<string, Uint8Array>();
   private readonly sections = new AttributeSectionTemplates();
   private readonly writeAttribute: AttributeWriter = (w, key, value) =>
     this.attribute(w, key, value);
@@ -97,8 +101,7 @@ export class GatewaySpanEncoder {
       w.byte(SPAN_PARENT_SPAN_ID);
       writeId(w, parent.spanId, parentSpan?.spanIdBytes, parentSpan?.spanIdAt ?? 0);
     }
-    w.byte(SPAN_NAME);
-    w.string(span.name);
+    this.writeName(w, span.name);
     // The API's SpanKind starts at INTERNAL = 0; the proto keeps 0 for UNSPECIFIED.
     w.byte(SPAN_KIND);
     w.varint32(span.kind + 1);
@@ -118,6 +121,19 @@ export class GatewaySpanEncoder {
     const shift = varintSize(w.pos - start - 2) - 2;
     w.end(start, 2);
     this.sections.spanDone(shift);
+  }
+
+  private writeName(w: ProtoBufferWriter, name: string): void {
+    const encoded = this.names.get(name);
+    if (encoded !== undefined) {
+      w.bytesRaw(encoded);
+      return;
+    }
+    const start = w.pos;
+    w.byte(SPAN_NAME);
+    w.string(name);
+    if (this.names.size < CACHED_NAMES_LIMIT)
+      this.names.set(name, Buffer.from(w.buf.subarray(start, w.pos)));
   }
 
   private attribute(w: ProtoBufferWriter, key: string, value: AttributeValue): void {

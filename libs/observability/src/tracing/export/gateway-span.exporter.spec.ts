@@ -114,6 +114,9 @@ describe(GatewaySpanExporter.name, () => {
       ...['a', 'a', 'a', 'b', 'b', 1, 1, true, true, 'a', ['x'], ['x'], 'a'],
       ...['a', 'b', 'a', 'b', 'c', 'd', 'e', 'a', 'e', 'x', ['x'], 'x', ['x'], ['x', 'y']],
       ...[['x', 'y'], ['x', 'z'], 'x', 1, '1', 1, '1', false, 'false', false],
+      // Long strings (length prefixes past one byte), ASCII and not.
+      ...['l'.repeat(41), 'm'.repeat(300), 'm'.repeat(300), 'é'.repeat(60), '☕'.repeat(50)],
+      ...['n'.repeat(20_000), 'a'],
     ];
     for (const value of values) {
       const span = tracer.startSpan('s', {}, ROOT_CONTEXT);
@@ -141,6 +144,27 @@ describe(GatewaySpanExporter.name, () => {
       return expect.objectContaining({ arrayValue: { values: items } });
     };
     expect(written).toEqual(values.map((value) => [anyValue(value), anyValue('same every time')]));
+  });
+
+  it('writes span names exactly as they repeat, change and get renamed', async () => {
+    const { sender, exporter, tracer } = pipeline({ maxExportBatchSize: 1000 });
+    const names = [
+      'chat m',
+      'chat m',
+      'route g',
+      'chat m',
+      'café ☕',
+      'café ☕',
+      'x'.repeat(80),
+      '',
+    ];
+    for (const name of names) tracer.startSpan(name, {}, ROOT_CONTEXT).end();
+    const renamed = tracer.startSpan('chat m', {}, ROOT_CONTEXT);
+    renamed.updateName('POST /v1/chat/completions');
+    renamed.end();
+    await exporter.forceFlush();
+
+    expect(spanNames(sender.bodies)).toEqual([...names, 'POST /v1/chat/completions']);
   });
 
   it('writes the ids the spans carry, own and remote parents alike', async () => {
