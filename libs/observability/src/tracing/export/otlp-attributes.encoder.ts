@@ -1,4 +1,4 @@
-import type { ProtoBufferWriter } from './proto-buffer.writer';
+import { varintSize, type ProtoBufferWriter } from './proto-buffer.writer';
 
 // Tags (field number << 3 | wire type) of opentelemetry-proto common/v1.
 const KEY_VALUE_VALUE = 0x12;
@@ -12,6 +12,8 @@ const ANY_BYTES = 0x3a;
 const LIST_VALUES = 0x0a;
 const MIN_INT64 = -(2 ** 63);
 const MAX_INT64_EXCLUSIVE = 2 ** 63;
+/** ASCII string values up to this many units fit one-byte length prefixes with keys up to 42. */
+const SHORT_VALUE_UNITS = 40;
 
 type AnyAttributeValue = unknown;
 
@@ -33,14 +35,23 @@ export function writeKeyValue(
   value: AnyAttributeValue,
   tag: number,
 ): void {
+  // Length prefixes are reserved as long as an ASCII string value makes them (others take one
+  // byte): a guess too short moves the body once written (a decision record, a user agent).
+  let valueReserve = 1;
+  let reserve = 1;
+  if (typeof value === 'string' && value.length > SHORT_VALUE_UNITS) {
+    const valueBody = 1 + varintSize(value.length) + value.length;
+    valueReserve = varintSize(valueBody);
+    reserve = varintSize(key.length + 3 + valueReserve + valueBody);
+  }
   w.byte(tag);
-  const start = w.begin(1);
+  const start = w.begin(reserve);
   w.key(key);
   w.byte(KEY_VALUE_VALUE);
-  const valueStart = w.begin(1);
+  const valueStart = w.begin(valueReserve);
   writeAnyValue(w, value);
-  w.end(valueStart, 1);
-  w.end(start, 1);
+  w.end(valueStart, valueReserve);
+  w.end(start, reserve);
 }
 
 /** AnyValue body; null, undefined and other types leave it empty, as the SDK's serializer does. */
