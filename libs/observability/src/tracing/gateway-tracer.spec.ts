@@ -46,12 +46,27 @@ function tracerWith(
   }
 }
 
-function incoming(url: string, headers: Record<string, string> = {}): IncomingMessage {
+/** Header names as clients send them: capitalised words (`User-Agent`, `Traceparent`). */
+const capitalised = (name: string): string =>
+  name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
+
+function incoming(
+  url: string,
+  headers: Record<string, string> = {},
+  extraRaw: string[] = [],
+): IncomingMessage {
+  const all = { 'user-agent': 'test-agent', ...headers };
   return {
     url,
     method: 'POST',
     httpVersion: '1.1',
-    headers: { 'user-agent': 'test-agent', ...headers },
+    headers: all,
+    rawHeaders: [
+      'Host',
+      '127.0.0.1',
+      ...Object.entries(all).flatMap(([name, value]) => [capitalised(name), value]),
+      ...extraRaw,
+    ],
     socket: { remoteAddress: '127.0.0.1' },
   } as unknown as IncomingMessage;
 }
@@ -211,6 +226,22 @@ describe(GatewayTracer.name, () => {
       propagation.disable();
       propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     }
+  });
+
+  it('reads the user agent and the W3C headers from the raw list whatever their case', () => {
+    const { tracer } = tracerWith(new AlwaysOnSampler(), true);
+    const traceparent = `00-${CALLER_TRACE}-00f067aa0ba902b7-01`;
+    // Node keeps the first User-Agent of several; names come in any case.
+    const agents = incoming('/v1/chat/completions', {}, ['USER-AGENT', 'second-agent']);
+    const shouting = incoming('/v1/chat/completions', {}, ['TRACEPARENT', traceparent]);
+    shouting.headers.traceparent = traceparent;
+
+    const plain = tracer.startServerSpan(agents)!.span as GatewaySpan;
+    const child = tracer.startServerSpan(shouting)!.span as GatewaySpan;
+
+    expect(attributesOf(plain)['user_agent.original']).toBe('test-agent');
+    expect(plain.parent).toBeUndefined();
+    expect(child.spanContext().traceId).toBe(CALLER_TRACE);
   });
 
   it('leaves the headers to the propagation API for baggage and for other propagators', () => {

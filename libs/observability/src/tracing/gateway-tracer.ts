@@ -92,15 +92,19 @@ export class GatewayTracer {
   startServerSpan(req: IncomingMessage): ServerSpan | undefined {
     const url = req.url ?? '/';
     if (isUntracedPath(url)) return undefined;
-    const headers = req.headers;
     // W3C propagation only and neither of its headers: what the propagators would extract is
-    // nothing (most requests), without asking them.
+    // nothing (most requests), without asking them. The raw header list is read, not Node's
+    // `headers` object: its getter is read by the framework too, and a read at this point of the
+    // request object's life made it see five hidden classes, megamorphic (docs/performance.md
+    // "Tracing overhead", session 16).
+    const raw = this.w3cPropagation ? rawTraceHeaders(req.rawHeaders) : undefined;
     const parent =
-      this.w3cPropagation && headers.traceparent === undefined && headers.baggage === undefined
+      raw !== undefined && !raw.context
         ? ROOT_CONTEXT
-        : propagation.extract(ROOT_CONTEXT, headers);
+        : propagation.extract(ROOT_CONTEXT, req.headers);
     const span = this.tracer.startSpan(req.method ?? 'GET', SERVER, parent);
-    if (span.isRecording()) setServerAttributes(span, req, url, headers['user-agent']);
+    if (span.isRecording())
+      setServerAttributes(span, req, url, raw ? raw.userAgent : req.headers['user-agent']);
     return new ServerSpan(span, contextWithSpan(parent, span));
   }
 
@@ -168,6 +172,31 @@ export class GatewayTracer {
 }
 
 const SERVER: SpanOptions = Object.freeze({ kind: SpanKind.SERVER });
+
+/** What the server span needs of a request's headers, read from their raw list. */
+interface RawTraceHeaders {
+  /** A `traceparent` or `baggage` header came (the propagators have something to read). */
+  readonly context: boolean;
+  /** The first `User-Agent` (Node's `headers` keeps the first of several too). */
+  readonly userAgent: string | undefined;
+}
+
+function rawTraceHeaders(raw: readonly string[]): RawTraceHeaders {
+  let context = false;
+  let userAgent: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    // Lengths first: most names are none of these and are never lowercased.
+    const length = name.length;
+    if (length === 11 || length === 7) {
+      const lower = name.toLowerCase();
+      if (lower === 'traceparent' || lower === 'baggage') context = true;
+    } else if (length === 10 && userAgent === undefined && name.toLowerCase() === 'user-agent') {
+      userAgent = raw[i + 1];
+    }
+  }
+  return { context, userAgent };
+}
 
 /** HTTP semantic-convention attributes of a server span, set on it directly (no object between). */
 function setServerAttributes(
