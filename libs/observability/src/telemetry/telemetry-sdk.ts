@@ -148,6 +148,14 @@ async function otlpMetricExporter(env: Env): Promise<PushMetricExporter> {
     return new (await import('@opentelemetry/exporter-metrics-otlp-grpc')).OTLPMetricExporter();
   if (protocol === 'http/json')
     return new (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter();
+  const [transportCheck, gatewayExporter] = await Promise.all([
+    import('../tracing/export/otlp-trace-export.config'),
+    import('./otlp-metric.exporter'),
+  ]);
+  // OTLP/HTTP protobuf through the gateway's transport (see createOtlpMetricExporter), unless a
+  // TLS file variable needs the SDK's.
+  if (transportCheck.gatewayTransportApplies(env, 'METRICS'))
+    return gatewayExporter.createOtlpMetricExporter(env);
   return new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter();
 }
 

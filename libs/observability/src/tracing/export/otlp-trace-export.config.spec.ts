@@ -1,6 +1,7 @@
 import { ConfigValidationError } from '@routeiq/config';
 import {
   fastOtlpTraceExportApplies,
+  gatewayTransportApplies,
   resolveOtlpTraceExportConfig,
 } from './otlp-trace-export.config';
 
@@ -113,5 +114,53 @@ describe(fastOtlpTraceExportApplies.name, () => {
     [{ OTEL_EXPORTER_OTLP_CLIENT_KEY: '/etc/key.pem' }, false],
   ])('%j → %s', (env, applies) => {
     expect(fastOtlpTraceExportApplies(env)).toBe(applies);
+  });
+});
+
+describe('the metrics signal', () => {
+  it('resolves the metrics endpoint, headers, timeout and compression, never the traces ones', () => {
+    const config = resolveOtlpTraceExportConfig(
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://traces:4318/v1/traces',
+        OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-traces=1',
+        OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'x-metrics=1',
+        OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '1000',
+        OTEL_EXPORTER_OTLP_METRICS_COMPRESSION: 'gzip',
+      },
+      'METRICS',
+    );
+    expect(config).toEqual({
+      url: 'http://collector:4318/v1/metrics',
+      headers: { 'x-metrics': '1' },
+      timeoutMillis: 10_000,
+      compression: 'gzip',
+    });
+    expect(
+      resolveOtlpTraceExportConfig(
+        { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://m:1/x' },
+        'METRICS',
+      ).url,
+    ).toBe('http://m:1/x');
+    expect(resolveOtlpTraceExportConfig({}, 'METRICS').url).toBe(
+      'http://localhost:4318/v1/metrics',
+    );
+  });
+
+  it('sends through the gateway transport for http/protobuf without TLS files, per signal', () => {
+    expect(gatewayTransportApplies({}, 'METRICS')).toBe(true);
+    expect(gatewayTransportApplies({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' }, 'METRICS')).toBe(
+      true,
+    );
+    expect(
+      gatewayTransportApplies({ OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json' }, 'METRICS'),
+    ).toBe(false);
+    expect(gatewayTransportApplies({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, 'METRICS')).toBe(false);
+    expect(
+      gatewayTransportApplies({ OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE: '/ca.pem' }, 'METRICS'),
+    ).toBe(false);
+    expect(
+      gatewayTransportApplies({ OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: '/ca.pem' }, 'METRICS'),
+    ).toBe(true);
   });
 });

@@ -3,8 +3,13 @@ import { IsIn, IsNumber, IsPositive, IsUrl } from 'class-validator';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const DEFAULT_ENDPOINT = 'http://localhost:4318/v1/traces';
-const TRACES_PATH = 'v1/traces';
+/** The OTLP signals the gateway exports itself, and the path each takes on a base endpoint. */
+export type OtlpSignal = 'TRACES' | 'METRICS';
+const SIGNAL_PATHS: Readonly<Record<OtlpSignal, string>> = {
+  TRACES: 'v1/traces',
+  METRICS: 'v1/metrics',
+};
+const DEFAULT_BASE = 'http://localhost:4318/';
 const COMPRESSIONS = ['gzip', 'none'] as const;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Control characters other than tab would make node:http throw while sending.
@@ -12,7 +17,10 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE_FORBIDDEN = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 const TLS_FILE_VARIABLES = ['CERTIFICATE', 'CLIENT_CERTIFICATE', 'CLIENT_KEY'] as const;
 
-/** Where and how the fast OTLP/HTTP protobuf trace exporter sends, per the OTLP exporter env. */
+/**
+ * Where and how the gateway's OTLP/HTTP protobuf exporters send (traces, and metrics through the
+ * same transport), per the OTLP exporter env; `TRACES` below stands for the signal's name.
+ */
 export class OtlpTraceExportConfig {
   /** `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as-is, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`. */
   @IsUrl(
@@ -45,21 +53,25 @@ function read(env: Env, name: string): string | undefined {
 }
 
 /** The signal-specific variable when set, else the general one; returns which one was used. */
-function pick(env: Env, suffix: string): { name: string; value: string | undefined } {
-  const specific = `OTEL_EXPORTER_OTLP_TRACES_${suffix}`;
+function pick(
+  env: Env,
+  suffix: string,
+  signal: OtlpSignal,
+): { name: string; value: string | undefined } {
+  const specific = `OTEL_EXPORTER_OTLP_${signal}_${suffix}`;
   const value = read(env, specific);
   if (value !== undefined) return { name: specific, value };
   const general = `OTEL_EXPORTER_OTLP_${suffix}`;
   return { name: general, value: read(env, general) };
 }
 
-function resolveUrl(env: Env): { name: string; value: string } {
-  const specific = read(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
-  if (specific !== undefined)
-    return { name: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', value: specific };
-  const base = read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
-  if (base === undefined) return { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: DEFAULT_ENDPOINT };
-  const value = base.endsWith('/') ? `${base}${TRACES_PATH}` : `${base}/${TRACES_PATH}`;
+function resolveUrl(env: Env, signal: OtlpSignal): { name: string; value: string } {
+  const name = `OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`;
+  const specific = read(env, name);
+  if (specific !== undefined) return { name, value: specific };
+  const path = SIGNAL_PATHS[signal];
+  const base = read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? DEFAULT_BASE;
+  const value = base.endsWith('/') ? `${base}${path}` : `${base}/${path}`;
   return { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value };
 }
 
@@ -108,15 +120,18 @@ function toNumber(value: string): number | string {
  * Resolves the fast trace exporter's settings from the OTLP exporter environment variables.
  * @throws ConfigValidationError naming every bad variable (header values are never echoed).
  */
-export function resolveOtlpTraceExportConfig(env: Env = process.env): OtlpTraceExportConfig {
+export function resolveOtlpTraceExportConfig(
+  env: Env = process.env,
+  signal: OtlpSignal = 'TRACES',
+): OtlpTraceExportConfig {
   const problems: ConfigProblem[] = [];
   const headers = {
     ...parseHeaders(env, 'OTEL_EXPORTER_OTLP_HEADERS', problems),
-    ...parseHeaders(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', problems),
+    ...parseHeaders(env, `OTEL_EXPORTER_OTLP_${signal}_HEADERS`, problems),
   };
-  const url = resolveUrl(env);
-  const timeout = pick(env, 'TIMEOUT');
-  const compression = pick(env, 'COMPRESSION');
+  const url = resolveUrl(env, signal);
+  const timeout = pick(env, 'TIMEOUT', signal);
+  const compression = pick(env, 'COMPRESSION', signal);
   const values = {
     url: url.value,
     headers,
@@ -145,11 +160,22 @@ export function fastOtlpTraceExportApplies(env: Env = process.env): boolean {
     (read(env, 'OTEL_TRACES_EXPORTER') ?? 'otlp').split(',').map((e) => e.trim()),
   );
   exporters.delete('');
+  const otlpOnly = exporters.size === 0 || (exporters.size === 1 && exporters.has('otlp'));
+  return otlpOnly && gatewayTransportApplies(env, 'TRACES');
+}
+
+/**
+ * Whether the gateway's transport can send a signal the SDK would send over OTLP/HTTP protobuf:
+ * the signal's protocol (else the general one) is `http/protobuf` (the default) and no TLS file
+ * variable is set (the transport does not load them; with one set the SDK's exporter stays).
+ */
+export function gatewayTransportApplies(env: Env, signal: OtlpSignal): boolean {
   const protocol =
-    read(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ??
+    read(env, `OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`) ??
     read(env, 'OTEL_EXPORTER_OTLP_PROTOCOL') ??
     'http/protobuf';
-  const tlsFiles = TLS_FILE_VARIABLES.some((suffix) => pick(env, suffix).value !== undefined);
-  const otlpOnly = exporters.size === 0 || (exporters.size === 1 && exporters.has('otlp'));
-  return otlpOnly && protocol === 'http/protobuf' && !tlsFiles;
+  const tlsFiles = TLS_FILE_VARIABLES.some(
+    (suffix) => pick(env, suffix, signal).value !== undefined,
+  );
+  return protocol === 'http/protobuf' && !tlsFiles;
 }
