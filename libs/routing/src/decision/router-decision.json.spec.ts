@@ -1,5 +1,6 @@
 import type { CandidateState, RouterDecision, RouterDecisionAttempt } from './router-decision';
 import { routerDecisionJson } from './router-decision.json';
+import { seededRandom } from '../ml/models/shared/seeded-random';
 
 function record(overrides: Partial<RouterDecision> = {}): RouterDecision {
   return {
@@ -21,18 +22,6 @@ function record(overrides: Partial<RouterDecision> = {}): RouterDecision {
       { model_group: 'bench', deployment: '3fc5e34da73c9f07', outcome: 'success', duration_ms: 13 },
     ],
     ...overrides,
-  };
-}
-
-/** A small deterministic generator (mulberry32): the same records on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -161,7 +150,7 @@ describe('routerDecisionJson', () => {
   });
 
   it('matches JSON.stringify over many records of mixed groups, shapes and strings', () => {
-    const next = random(20261130);
+    const next = seededRandom(20261130); // the same records on every run
     for (let i = 0; i < 2000; i++) {
       const decision = randomRecord(next);
       expect(routerDecisionJson(decision)).toBe(JSON.stringify(decision));
