@@ -73,6 +73,14 @@ async function waitUntil(condition: () => boolean): Promise<void> {
   }
 }
 
+/**
+ * Exports come seconds apart; undici hands a connection back to its pool a turn of the event loop
+ * after the response ended, so back-to-back exports wait for it as later ones would.
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 async function unusedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -114,6 +122,24 @@ describe(FastOtlpTraceExporter.name, () => {
     );
   });
 
+  it('sends credentials of the endpoint URL as basic auth, headers of the env winning', async () => {
+    const collector = await startCollector();
+    const withUser = collector.base.replace('http://', 'http://otel:p%40ss@');
+    const basic = exporterFor({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${withUser}/v1/traces` });
+    const bearer = exporterFor({
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${withUser}/v1/traces`,
+      OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20t0ken',
+    });
+
+    await exportOnce(basic, spans);
+    await exportOnce(bearer, spans);
+
+    expect(collector.received.map((r) => r.headers.authorization)).toEqual([
+      `Basic ${Buffer.from('otel:p@ss').toString('base64')}`,
+      'Bearer t0ken',
+    ]);
+  });
+
   it('gzips the body when compression is gzip', async () => {
     const collector = await startCollector();
     const exporter = exporterFor({
@@ -135,6 +161,7 @@ describe(FastOtlpTraceExporter.name, () => {
     const exporter = exporterFor({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.base });
 
     await exportOnce(exporter, spans);
+    await nextTurn();
     await exportOnce(exporter, spans);
 
     expect(collector.received).toHaveLength(2);
@@ -154,11 +181,14 @@ describe(FastOtlpTraceExporter.name, () => {
     });
     const exporter = exporterFor({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.base });
     await exportOnce(exporter, spans);
+    await nextTurn();
 
     const result = await exportOnce(exporter, spans);
 
     expect(result).toEqual({ code: ExportResultCode.SUCCESS });
     expect(collector.received).toHaveLength(3);
+    expect(collector.received[1]?.socket).toBe(collector.received[0]?.socket);
+    expect(collector.received[2]?.socket).not.toBe(collector.received[0]?.socket);
   });
 
   it('reports FAILED naming the status on a 500', async () => {
