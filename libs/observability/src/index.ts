@@ -15,4 +15,5 @@ export * from './tracing/gateway-tracer';
 export * from './tracing/span-names';
 export * from './tracing/gen-ai.attributes';
 export * from './tracing/spans/attribute-block';
+export * from './tracing/spans/piecewise-text';
 export * from './tracing/server-span';

@@ -9,7 +9,7 @@ import {
   type ServerSpan,
 } from '@routeiq/observability';
 import type { ResolvedDeployment, UpstreamTrace } from '@routeiq/providers';
-import { routerDecisionJson, type RoutingSession } from '@routeiq/routing';
+import { routerDecisionText, type RoutingSession } from '@routeiq/routing';
 import { newFacts, readFacts, type ResponseFacts } from './response-facts';
 import {
   inputText,
@@ -192,11 +192,13 @@ export class InferenceTrace {
       this.context,
     );
     setDecisionAttributes(this.tracer, span, session);
-    span.addEvent(
+    // The record's JSON as pieces that repeat per group, written by the encoder from their bytes
+    // (no string per request: docs/performance.md "Tracing overhead").
+    this.tracer.addTextEvent(
+      span,
       RouteIq.DECISION_EVENT,
-      // The record's JSON from the pieces that repeat per group (JSON.stringify's text in a
-      // sixth of the time: docs/performance.md "Tracing overhead").
-      { [RouteIq.DECISION_RECORD]: routerDecisionJson(decision) },
+      RouteIq.DECISION_RECORD,
+      routerDecisionText(decision),
       end,
     );
     span.end(end);

@@ -10,6 +10,7 @@ import {
   type Context,
   type Span,
   type SpanOptions,
+  type TimeInput,
   type Tracer,
 } from '@opentelemetry/api';
 import type { GatewayRequest } from '@routeiq/common';
@@ -21,6 +22,7 @@ import { spanName } from './span-names';
 import { GATEWAY_TRACER_NAME } from './spans/gateway-scope';
 import type { AttributeBlock } from './spans/attribute-block';
 import { GatewaySpan } from './spans/gateway-span';
+import type { PiecewiseText } from './spans/piecewise-text';
 import { UnsampledSpan } from './spans/unsampled.span';
 import { contextWithSpan } from './spans/linked-context';
 import { isUntracedPath } from './untraced-paths';
@@ -72,6 +74,15 @@ export class GatewayTracer {
   addAttributeBlock(span: Span, block: AttributeBlock): void {
     if (span instanceof GatewaySpan) span.addAttributeBlock(block);
     else if (span.isRecording()) span.setAttributes(block.toAttributes());
+  }
+
+  /**
+   * An event whose one attribute is piecewise text: written from its pieces on the gateway's own
+   * spans, as a string on others.
+   */
+  addTextEvent(span: Span, name: string, key: string, text: PiecewiseText, time?: TimeInput): void {
+    if (span instanceof GatewaySpan) span.addTextEvent(name, key, text, time);
+    else if (span.isRecording()) span.addEvent(name, { [key]: text.toString() }, time);
   }
 
   /** `parent` with `span` as the active span. */

@@ -1,5 +1,6 @@
 import type { CandidateState, RouterDecision, RouterDecisionAttempt } from './router-decision';
-import { routerDecisionJson } from './router-decision.json';
+import type { TextPiece, TextSink } from '@routeiq/observability';
+import { routerDecisionJson, routerDecisionText } from './router-decision.json';
 import { seededRandom } from '../ml/models/shared/seeded-random';
 
 function record(overrides: Partial<RouterDecision> = {}): RouterDecision {
@@ -84,6 +85,17 @@ function randomRecord(next: () => number): RouterDecision {
   });
 }
 
+/** The UTF-8 bytes an encoder writes: recurring pieces as their kept bytes, the rest encoded. */
+function utf8Of(decision: RouterDecision): Buffer {
+  const parts: Buffer[] = [];
+  const sink: TextSink = {
+    piece: (piece: TextPiece) => parts.push(Buffer.from(piece.utf8)),
+    text: (text: string) => parts.push(Buffer.from(text, 'utf8')),
+  };
+  routerDecisionText(decision).writeTo(sink);
+  return Buffer.concat(parts);
+}
+
 describe('routerDecisionJson', () => {
   it('writes a record exactly as JSON.stringify does', () => {
     const decision = record();
@@ -155,5 +167,22 @@ describe('routerDecisionJson', () => {
       const decision = randomRecord(next);
       expect(routerDecisionJson(decision)).toBe(JSON.stringify(decision));
     }
+  });
+
+  it("writes as pieces the UTF-8 bytes of JSON.stringify's text, recurring pieces kept", () => {
+    const next = seededRandom(20261201);
+    for (let i = 0; i < 500; i++) {
+      const decision = randomRecord(next);
+      expect(utf8Of(decision).equals(Buffer.from(JSON.stringify(decision), 'utf8'))).toBe(true);
+    }
+    const recurring = (decision: RouterDecision): TextPiece[] => {
+      const pieces: TextPiece[] = [];
+      routerDecisionText(decision).writeTo({ piece: (p) => pieces.push(p), text: () => undefined });
+      return pieces;
+    };
+    // The same group and names twice: the very same pieces (bytes made once), most of the record.
+    const [first, second] = [recurring(record()), recurring(record({ request_id: 'other' }))];
+    expect(second).toHaveLength(first.length);
+    second.forEach((piece, i) => expect(piece).toBe(first[i]));
   });
 });

@@ -11,6 +11,7 @@ import {
   sdkScriptRequest,
 } from '../spans/__fixtures__/span-script.fixture';
 import { AttributeBlock } from '../spans/attribute-block';
+import { PiecewiseText, TextPiece, type TextSink } from '../spans/piecewise-text';
 import type { GatewaySpan, GatewaySpanLimits } from '../spans/gateway-span';
 import { resolveGatewaySpanLimits } from '../spans/gateway-span.config';
 import { GatewaySpanTracer } from '../spans/gateway-span.tracer';
@@ -87,6 +88,20 @@ const spanNames = (bodies: Buffer[]): string[] =>
       r.scopeSpans.flatMap((s) => s.spans.map((span) => span.name)),
     );
   });
+
+/** Text of recurring pieces and one-off strings, in turn. */
+class PiecesText extends PiecewiseText {
+  constructor(private readonly parts: ReadonlyArray<TextPiece | string>) {
+    super();
+  }
+
+  writeTo(sink: TextSink): void {
+    for (const part of this.parts) {
+      if (typeof part === 'string') sink.text(part);
+      else sink.piece(part);
+    }
+  }
+}
 
 function endSpans(tracer: GatewaySpanTracer, count: number, prefix = 'span'): void {
   for (let i = 0; i < count; i++) tracer.startSpan(`${prefix} ${i}`, {}, ROOT_CONTEXT).end();
@@ -224,6 +239,52 @@ describe(GatewaySpanExporter.name, () => {
     expect(normalizedRequest(sender.bodies[0]!)).toEqual(
       normalizedRequest(sdkScriptRequest(1, limits)),
     );
+  });
+
+  it('writes a piecewise text event as the same event with the text as a string', async () => {
+    const limited = { ...DEFAULT_LIMITS, attributeValueLengthLimit: 10 };
+    const head = new TextPiece(`{"group":"${'g'.repeat(40)}","é":"☕"`);
+    const texts = [
+      new PiecesText([head, ',"id":"', 'request-1', '"}']),
+      new PiecesText([head, ',"id":"', 'é'.repeat(70), '"}']),
+      new PiecesText([new TextPiece('x'.repeat(300)), 'y'.repeat(20_000)]),
+      new PiecesText([]),
+    ];
+    for (const limits of [DEFAULT_LIMITS, limited]) {
+      const { sender, exporter, tracer } = pipeline({ maxExportBatchSize: 100 }, limits);
+      for (const text of texts) {
+        const pieces = tracer.startSpan('route', {}, ROOT_CONTEXT) as GatewaySpan;
+        pieces.addEvent('before', { n: 1 }, 5);
+        pieces.addTextEvent('decision', 'record', text, 7);
+        pieces.end();
+        const whole = tracer.startSpan('route', {}, ROOT_CONTEXT);
+        whole.addEvent('before', { n: 1 }, 5);
+        whole.addEvent('decision', { record: text.toString() }, 7);
+        whole.end();
+      }
+      await exporter.forceFlush();
+
+      const request = decodeTraceRequest(sender.bodies[0]!) as {
+        resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ events: unknown[] }> }> }>;
+      };
+      const spans = request.resourceSpans[0]!.scopeSpans[0]!.spans;
+      expect(spans).toHaveLength(8);
+      for (let i = 0; i < 8; i += 2) expect(spans[i]!.events).toEqual(spans[i + 1]!.events);
+      expect(spans[0]!.events[1]).toMatchObject({
+        name: 'decision',
+        attributes: [
+          {
+            key: 'record',
+            value: {
+              stringValue:
+                limits === DEFAULT_LIMITS
+                  ? `${head.text},"id":"request-1"}`
+                  : head.text.slice(0, 10),
+            },
+          },
+        ],
+      });
+    }
   });
 
   it("writes a block's attributes as the same attributes set one by one would be", async () => {

@@ -35,6 +35,26 @@ describe(ProtoBufferWriter.name, () => {
     });
   });
 
+  it('writes raw bytes and raw text (no prefix) as they are, growing the buffer', () => {
+    const parts = [
+      '',
+      'a',
+      'ascii piece',
+      'é',
+      'x'.repeat(63),
+      'y'.repeat(64),
+      '☕ and 🚀',
+      'z'.repeat(5000),
+    ];
+    const w = new ProtoBufferWriter(4);
+    for (const part of parts) {
+      w.raw(Buffer.from(part, 'utf8'));
+      w.rawText(part);
+    }
+    const expected = Buffer.concat(parts.flatMap((part) => [Buffer.from(part), Buffer.from(part)]));
+    expect(w.finish().equals(expected)).toBe(true);
+  });
+
   it('writes strings as UTF-8 with a minimal varint length, ASCII or not, short or long', () => {
     const texts = [
       '',

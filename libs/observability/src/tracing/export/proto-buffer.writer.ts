@@ -13,6 +13,8 @@ const NANOS_PER_SECOND_ODD = 1953125; // 1e9 = 2^9 * 1953125
 const ONE_BYTE_PREFIX_UNITS = 42;
 const KEY_CACHE_LIMIT = 4096;
 const KEY_TAG = 0x0a; // KeyValue.key: field 1, length-delimited
+/** From this many bytes on, a native copy beats a byte loop. */
+const NATIVE_COPY_BYTES = 24;
 /**
  * Read through `.call` and after `${value}`, a string's code units and length take no inline
  * cache: strings of many representations reach the writer (literal, concatenated, sliced, parsed,
@@ -211,6 +213,43 @@ export class ProtoBufferWriter {
     this.ensure(value.length);
     this.buf.set(value, this.pos);
     this.pos += value.length;
+  }
+
+  /** Bytes as they are, no prefix: a loop for a few, a native copy past NATIVE_COPY_BYTES. */
+  raw(value: Uint8Array): void {
+    const length = value.length;
+    this.ensure(length);
+    if (length >= NATIVE_COPY_BYTES) {
+      this.buf.set(value, this.pos);
+      this.pos += length;
+      return;
+    }
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < length; i++) buf[pos++] = value[i]!;
+    this.pos = pos;
+  }
+
+  /** A string's UTF-8 bytes, no prefix (a piece of a longer string). */
+  rawText(value: string): void {
+    const text = `${value}`;
+    const length = text.length;
+    this.ensure(length * 3);
+    if (length < SHORT_STRING) {
+      const buf = this.buf;
+      let pos = this.pos;
+      let i = 0;
+      for (; i < length; i++) {
+        const code = charCodeAt.call(text, i);
+        if (code > 0x7f) break;
+        buf[pos++] = code;
+      }
+      if (i === length) {
+        this.pos = pos;
+        return;
+      }
+    }
+    this.pos += this.buf.write(text, this.pos, 'utf8');
   }
 
   /** Opens a length-delimited body with `reserve` prefix bytes; returns where it starts. */

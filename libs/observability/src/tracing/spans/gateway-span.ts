@@ -14,6 +14,7 @@ import {
 } from '@opentelemetry/api';
 import { isAttributeValue } from '@opentelemetry/core';
 import type { AttributeBlock } from './attribute-block';
+import type { PiecewiseText } from './piecewise-text';
 import { epochMillis, toEpochMillis } from './span-clock';
 
 /** The SDK's span limits (`OTEL_SPAN_*_LIMIT`, `OTEL_ATTRIBUTE_*_LIMIT`), applied the same way. */
@@ -37,6 +38,9 @@ export interface GatewaySpanEvent {
   readonly timeMs: number;
   readonly attributes: Attributes | undefined;
   readonly droppedAttributesCount: number;
+  /** An attribute whose string value is piecewise text (after `attributes`), and its key. */
+  readonly textKey: string | undefined;
+  readonly text: PiecewiseText | undefined;
 }
 
 const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
@@ -192,12 +196,32 @@ export class GatewaySpan implements Span {
     return this.pushEvent(name, copy?.attributes, copy?.dropped ?? 0, time);
   }
 
+  /**
+   * An event with one attribute, `key`, whose string value is `text`: the same event as
+   * `addEvent(name, { [key]: text.toString() }, time)`, with the text written by the encoder
+   * from its pieces. Where a value length limit applies (or no event attribute is allowed) it
+   * is that call.
+   */
+  addTextEvent(name: string, key: string, text: PiecewiseText, time?: TimeInput): this {
+    if (this.ended) return this;
+    const limits = this.sink.limits;
+    if (
+      limits.attributeValueLengthLimit !== Infinity ||
+      limits.attributePerEventCountLimit < 1 ||
+      key.length === 0
+    )
+      return this.addEvent(name, { [key]: text.toString() }, time);
+    return this.pushEvent(name, undefined, 0, time, key, text);
+  }
+
   /** Appends an event within the event count limit (the oldest one goes past it, as the SDK). */
   private pushEvent(
     name: string,
     attributes: Attributes | undefined,
     droppedAttributesCount: number,
     time: TimeInput | undefined,
+    textKey?: string,
+    text?: PiecewiseText,
   ): this {
     const limit = this.sink.limits.eventCountLimit;
     const events = (this.events ??= []);
@@ -211,6 +235,8 @@ export class GatewaySpan implements Span {
       timeMs: time === undefined ? epochMillis() : toEpochMillis(time),
       attributes,
       droppedAttributesCount,
+      textKey,
+      text,
     });
     return this;
   }

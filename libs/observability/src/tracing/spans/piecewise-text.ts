@@ -1,0 +1,46 @@
+/** A piece of text that recurs, with its UTF-8 bytes made once. */
+export class TextPiece {
+  readonly utf8: Uint8Array;
+
+  constructor(readonly text: string) {
+    this.utf8 = Buffer.from(text, 'utf8');
+  }
+}
+
+/** Where a {@link PiecewiseText} puts its text. */
+export interface TextSink {
+  /** A recurring piece (its bytes are copied). */
+  piece(piece: TextPiece): void;
+  /** A piece of this value only (a request id, a number). */
+  text(text: string): void;
+}
+
+/**
+ * A string attribute value made of pieces, most of them recurring (a routing decision record's
+ * names and its model group's part). The gateway's encoder writes the pieces straight into the
+ * OTLP buffer, the recurring ones as the bytes they keep: no string is concatenated, flattened and
+ * UTF-8 encoded per value (docs/performance.md "Tracing overhead", session 17). Spans of other
+ * tracers get the same text as a string (`toString`).
+ */
+export abstract class PiecewiseText {
+  /** Writes the pieces in order; what it reads must not change once the value is on a span. */
+  abstract writeTo(sink: TextSink): void;
+
+  toString(): string {
+    const sink = new StringSink();
+    this.writeTo(sink);
+    return sink.value;
+  }
+}
+
+class StringSink implements TextSink {
+  value = '';
+
+  piece(piece: TextPiece): void {
+    this.value += piece.text;
+  }
+
+  text(text: string): void {
+    this.value += text;
+  }
+}
