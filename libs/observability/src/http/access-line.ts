@@ -47,13 +47,11 @@ function text(value: string): string {
   return JSON.stringify(value);
 }
 
+const HEX = /^[0-9a-f]*$/;
+
 /** A trace or span id: lowercase hex needs no escaping (anything else goes through `text`). */
 function idText(id: string): string {
-  for (let i = 0; i < id.length; i++) {
-    const code = id.charCodeAt(i);
-    if (!((code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66))) return text(id);
-  }
-  return '"' + id + '"';
+  return HEX.test(id) ? '"' + id + '"' : text(id);
 }
 
 function num(value: number): string {

@@ -40,6 +40,8 @@ import {
 import { ProtoBufferWriter, varintSize } from './proto-buffer.writer';
 
 const CACHED_KEYS_LIMIT = 1024;
+const TRACE_ID_BYTES = 16;
+const SPAN_ID_BYTES = 8;
 // Tags of opentelemetry-proto common/v1 KeyValue.value and AnyValue.string_value.
 const KEY_VALUE_VALUE = 0x12;
 const ANY_STRING = 0x0a;
@@ -96,14 +98,14 @@ export class GatewaySpanEncoder {
     const context = span.spanContext();
     const parent = span.parent;
     w.byte(SPAN_TRACE_ID);
-    writeId(w, context.traceId, span.traceIdBytes, span.traceIdAt);
+    writeId(w, context.traceId, span.traceIdBytes, span.traceIdAt, TRACE_ID_BYTES);
     w.byte(SPAN_SPAN_ID);
-    writeId(w, context.spanId, span.spanIdBytes, span.spanIdAt);
+    writeId(w, context.spanId, span.spanIdBytes, span.spanIdAt, SPAN_ID_BYTES);
     writeTraceState(w, SPAN_TRACE_STATE, context.traceState?.serialize());
     if (parent) {
       const parentSpan = span.parentSpan;
       w.byte(SPAN_PARENT_SPAN_ID);
-      writeId(w, parent.spanId, parentSpan?.spanIdBytes, parentSpan?.spanIdAt ?? 0);
+      writeId(w, parent.spanId, parentSpan?.spanIdBytes, parentSpan?.spanIdAt ?? 0, SPAN_ID_BYTES);
     }
     this.writeName(w, span.name);
     // The API's SpanKind starts at INTERNAL = 0; the proto keeps 0 for UNSPECIFIED.
@@ -206,15 +208,20 @@ function encodedBlock(block: AttributeBlock): Uint8Array {
   return encoded;
 }
 
-/** An id (length-prefixed) from its raw bytes when known, else from its hex. */
+/**
+ * An id (length-prefixed) from its raw bytes when known (`size` of them: the hex string's length
+ * is not read, its site saw sliced, flat and internalized strings and went megamorphic), else
+ * from its hex.
+ */
 function writeId(
   w: ProtoBufferWriter,
   hex: string,
   bytes: Uint8Array | undefined,
   at: number,
+  size: number,
 ): void {
   if (bytes === undefined) w.hexBytes(hex);
-  else w.bytesFrom(bytes, at, hex.length >>> 1);
+  else w.bytesFrom(bytes, at, size);
 }
 
 function writeEvent(w: ProtoBufferWriter, event: GatewaySpanEvent): void {

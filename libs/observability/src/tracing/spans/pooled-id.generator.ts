@@ -4,8 +4,6 @@ import { randomBytes } from 'node:crypto';
 const POOL_BYTES = 16 * 1024;
 const SPAN_ID_BYTES = 8;
 const TRACE_ID_BYTES = 16;
-const INVALID_SPAN_ID = '0000000000000000';
-const INVALID_TRACE_ID = '00000000000000000000000000000000';
 
 /**
  * Trace and span ids cut from a pool of random bytes: one `randomBytes` and one hex encoding per
@@ -26,27 +24,32 @@ export class PooledIdGenerator implements IdGenerator {
   constructor(private readonly random: (size: number) => Buffer = randomBytes) {}
 
   generateTraceId(): string {
-    let id = this.take(TRACE_ID_BYTES);
-    while (id === INVALID_TRACE_ID) id = this.take(TRACE_ID_BYTES);
-    return id;
+    return this.take(TRACE_ID_BYTES);
   }
 
   generateSpanId(): string {
-    let id = this.take(SPAN_ID_BYTES);
-    while (id === INVALID_SPAN_ID) id = this.take(SPAN_ID_BYTES);
-    return id;
+    return this.take(SPAN_ID_BYTES);
   }
 
+  /** The next id of `size` bytes that are not all zero (checked on the bytes, not the hex). */
   private take(size: number): string {
-    if (this.offset + size > this.pool.length) {
-      this.pool = this.random(POOL_BYTES);
-      this.hex = this.pool.toString('hex');
-      this.offset = 0;
-    }
-    const at = this.offset;
-    this.offset = at + size;
+    let at: number;
+    do {
+      if (this.offset + size > this.pool.length) {
+        this.pool = this.random(POOL_BYTES);
+        this.hex = this.pool.toString('hex');
+        this.offset = 0;
+      }
+      at = this.offset;
+      this.offset = at + size;
+    } while (allZero(this.pool, at, size));
     this.lastBytes = this.pool;
     this.lastAt = at;
     return this.hex.slice(at * 2, (at + size) * 2);
   }
+}
+
+function allZero(bytes: Buffer, at: number, size: number): boolean {
+  for (let i = at; i < at + size; i++) if (bytes[i] !== 0) return false;
+  return true;
 }
