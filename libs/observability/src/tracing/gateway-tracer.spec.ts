@@ -71,8 +71,14 @@ function incoming(
   } as unknown as IncomingMessage;
 }
 
+/** A span's attributes, its own and its blocks'. */
 const attributesOf = (span: GatewaySpan): Record<string, unknown> =>
-  Object.fromEntries(span.keys.map((key, i) => [key, span.values[i]]));
+  Object.fromEntries([
+    ...span.keys.map((key, i): [string, unknown] => [key, span.values[i]]),
+    ...(span.blocks ?? []).flatMap((block) =>
+      block.keys.map((key, i): [string, unknown] => [key, block.values[i]]),
+    ),
+  ]);
 
 describe(GatewayTracer.name, () => {
   beforeAll(() => propagation.setGlobalPropagator(new W3CTraceContextPropagator()));
@@ -137,6 +143,26 @@ describe(GatewayTracer.name, () => {
       'http.route': '/v1/chat/completions',
       'http.response.status_code': 503,
       'error.type': 'upstream_error',
+    });
+  });
+
+  it("shares the server span's method, path, scheme and protocol as one block per path", () => {
+    const { tracer } = tracerWith(new AlwaysOnSampler());
+
+    const [first, second, other] = [
+      '/v1/chat/completions?a=1',
+      '/v1/chat/completions',
+      '/v1/models',
+    ].map((url) => tracer.startServerSpan(incoming(url))!.span as GatewaySpan);
+
+    expect(first!.blocks).toHaveLength(1);
+    expect(second!.blocks![0]).toBe(first!.blocks![0]);
+    expect(other!.blocks![0]).not.toBe(first!.blocks![0]);
+    expect(attributesOf(other!)).toMatchObject({
+      'http.request.method': 'POST',
+      'url.path': '/v1/models',
+      'url.scheme': 'http',
+      'network.protocol.version': '1.1',
     });
   });
 

@@ -20,7 +20,7 @@ import { Common } from './gen-ai.attributes';
 import { ServerSpan } from './server-span';
 import { spanName } from './span-names';
 import { GATEWAY_TRACER_NAME } from './spans/gateway-scope';
-import type { AttributeBlock } from './spans/attribute-block';
+import { AttributeBlock } from './spans/attribute-block';
 import { GatewaySpan } from './spans/gateway-span';
 import type { PiecewiseText } from './spans/piecewise-text';
 import { UnsampledSpan } from './spans/unsampled.span';
@@ -115,8 +115,34 @@ export class GatewayTracer {
         : propagation.extract(ROOT_CONTEXT, req.headers);
     const span = this.tracer.startSpan(req.method ?? 'GET', SERVER, parent);
     if (span.isRecording())
-      setServerAttributes(span, req, url, raw ? raw.userAgent : req.headers['user-agent']);
+      this.setServerAttributes(span, req, url, raw ? raw.userAgent : req.headers['user-agent']);
     return new ServerSpan(span, contextWithSpan(parent, span));
+  }
+
+  /** HTTP semantic-convention attributes of a server span (no attribute object between). */
+  private setServerAttributes(
+    span: Span,
+    req: IncomingMessage,
+    url: string,
+    agent: string | undefined,
+  ): void {
+    const query = url.indexOf('?');
+    const method = req.method ?? 'GET';
+    const path = query < 0 ? url : url.slice(0, query);
+    const block = serverBlock(method, req.httpVersion, path);
+    if (block) this.addAttributeBlock(span, block);
+    else {
+      span.setAttribute('http.request.method', method);
+      span.setAttribute('url.path', path);
+      span.setAttribute('url.scheme', 'http');
+      span.setAttribute('network.protocol.version', req.httpVersion);
+    }
+    // The client as the trusted proxies report it; the TCP peer too when that is a proxy.
+    const peer = req.socket.remoteAddress;
+    const client = (req as GatewayRequest).clientIp ?? peer;
+    if (client) span.setAttribute('client.address', client);
+    if (peer && peer !== client) span.setAttribute('network.peer.address', peer);
+    if (agent) span.setAttribute('user_agent.original', agent);
   }
 
   /** Sets what the response decided (route, status, error) and closes the server span. */
@@ -209,22 +235,35 @@ function rawTraceHeaders(raw: readonly string[]): RawTraceHeaders {
   return { context, userAgent };
 }
 
-/** HTTP semantic-convention attributes of a server span, set on it directly (no object between). */
-function setServerAttributes(
-  span: Span,
-  req: IncomingMessage,
-  url: string,
-  agent: string | undefined,
-): void {
-  const query = url.indexOf('?');
-  span.setAttribute('http.request.method', req.method ?? 'GET');
-  span.setAttribute('url.path', query < 0 ? url : url.slice(0, query));
-  span.setAttribute('url.scheme', 'http');
-  span.setAttribute('network.protocol.version', req.httpVersion);
-  // The client as the trusted proxies report it; the TCP peer too when that is a proxy.
-  const peer = req.socket.remoteAddress;
-  const client = (req as GatewayRequest).clientIp ?? peer;
-  if (client) span.setAttribute('client.address', client);
-  if (peer && peer !== client) span.setAttribute('network.peer.address', peer);
-  if (agent) span.setAttribute('user_agent.original', agent);
+/** Server span blocks (method, path, scheme, protocol) kept, at most (beyond: one by one). */
+const SERVER_BLOCKS_LIMIT = 1024;
+/** Per method, per protocol version, per path: the server span's block. */
+const serverBlocks = new Map<string, Map<string, Map<string, AttributeBlock>>>();
+let serverBlockCount = 0;
+
+/** The block of a request's method, path, scheme and protocol version (most requests repeat). */
+function serverBlock(method: string, version: string, path: string): AttributeBlock | undefined {
+  let byVersion = serverBlocks.get(method);
+  if (byVersion === undefined) {
+    if (serverBlockCount >= SERVER_BLOCKS_LIMIT) return undefined;
+    serverBlocks.set(method, (byVersion = new Map<string, Map<string, AttributeBlock>>()));
+  }
+  let byPath = byVersion.get(version);
+  if (byPath === undefined) {
+    if (serverBlockCount >= SERVER_BLOCKS_LIMIT) return undefined;
+    byVersion.set(version, (byPath = new Map<string, AttributeBlock>()));
+  }
+  let block = byPath.get(path);
+  if (block === undefined) {
+    if (serverBlockCount >= SERVER_BLOCKS_LIMIT) return undefined;
+    block = new AttributeBlock({
+      'http.request.method': method,
+      'url.path': path,
+      'url.scheme': 'http',
+      'network.protocol.version': version,
+    });
+    byPath.set(path, block);
+    serverBlockCount += 1;
+  }
+  return block;
 }
