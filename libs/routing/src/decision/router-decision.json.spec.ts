@@ -1,6 +1,7 @@
 import type { CandidateState, RouterDecision, RouterDecisionAttempt } from './router-decision';
 import type { TextPiece, TextSink } from '@routeiq/observability';
-import { routerDecisionJson, routerDecisionText } from './router-decision.json';
+import { routerDecisionJson } from './router-decision.json';
+import { routerDecisionText } from './router-decision.text';
 import { seededRandom } from '../ml/models/shared/seeded-random';
 
 function record(overrides: Partial<RouterDecision> = {}): RouterDecision {
@@ -169,11 +170,65 @@ describe('routerDecisionJson', () => {
     }
   });
 
+  it('writes each record of a kept shape with its own values, telling shapes apart', () => {
+    const failed: RouterDecisionAttempt = {
+      model_group: 'shaped',
+      deployment: 'd-1',
+      outcome: 'error',
+      error_code: 'upstream_error',
+      error_kind: 'server',
+      status: 503,
+      duration_ms: 40,
+    };
+    const ok: RouterDecisionAttempt = {
+      model_group: 'shaped',
+      deployment: 'd-2',
+      outcome: 'success',
+      duration_ms: 7,
+    };
+    const variants: Array<Partial<RouterDecision>> = [
+      {},
+      { request_id: 'req-2', timestamp: '2026-12-01T00:00:00.000Z' },
+      { timings: { decision_us: 12.5, total_ms: 3 } },
+      { reason: 'weighted pick' },
+      { selected: 'd-2' },
+      { selected: null },
+      { outcome: 'error' },
+      { attempts: [] },
+      { attempts: [failed, ok] },
+      { attempts: [{ ...failed, status: undefined }, ok] },
+      { attempts: [{ ...failed, error_kind: undefined }, ok] },
+      { attempts: [{ ...failed, error_code: 'other_error' }, ok] },
+      {
+        attempts: [
+          { ...failed, status: 429, duration_ms: 1 },
+          { ...ok, duration_ms: 2 },
+        ],
+      },
+      { attempts: [ok, failed] },
+      { attempts: [{ ...ok, deployment: 'd-3' }] },
+      { attempts: [{ ...ok, model_group: 'other-group' }] },
+      { attempts: [{ ...ok, outcome: 'error' }] },
+      { strategy: 'least-busy' },
+      { candidates: [{ deployment: 'd-1', state: 'cooldown' }] },
+      { request_id: 'needs "escaping"' },
+      { fallback: { from: 'shaped', to: 'backup', reason: 'rate_limit' } },
+    ];
+    // Twice over: the second time, every shape is a kept one.
+    for (const variant of [...variants, ...variants]) {
+      const decision = record({ model_group: 'shaped', attempts: [ok], ...variant });
+      expect(routerDecisionText(decision).toString()).toBe(JSON.stringify(decision));
+      expect(utf8Of(decision).equals(Buffer.from(JSON.stringify(decision), 'utf8'))).toBe(true);
+    }
+  });
+
   it("writes as pieces the UTF-8 bytes of JSON.stringify's text, recurring pieces kept", () => {
     const next = seededRandom(20261201);
-    for (let i = 0; i < 500; i++) {
+    // Groups and shapes recur over the records: most are written from a kept shape.
+    for (let i = 0; i < 3000; i++) {
       const decision = randomRecord(next);
       expect(utf8Of(decision).equals(Buffer.from(JSON.stringify(decision), 'utf8'))).toBe(true);
+      expect(routerDecisionText(decision).toString()).toBe(JSON.stringify(decision));
     }
     const recurring = (decision: RouterDecision): TextPiece[] => {
       const pieces: TextPiece[] = [];

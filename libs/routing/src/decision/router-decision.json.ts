@@ -13,7 +13,7 @@ import type {
 // per record (docs/performance.md "Tracing overhead", sessions 16 and 17).
 
 /** Strings that need no escaping in JSON (printable ASCII but `"` and `\`). */
-const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+export const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 /** Recurring strings whose JSON is kept, at most (past it, they are written each time). */
 const KNOWN_TEXT_LIMIT = 4096;
 /** Model groups whose record head is kept, at most. */
@@ -56,51 +56,52 @@ interface Head {
 
 const heads = new Map<string, Head>();
 
-/**
- * A decision record's JSON as piecewise text (the span event's value). Written when its span is
- * encoded, after the request: the record is complete by then and no longer changes.
- */
-export function routerDecisionText(decision: RouterDecision): PiecewiseText {
-  return new RouterDecisionText(decision);
-}
-
-/** `JSON.stringify(decision)`, from the same pieces. */
+/** `JSON.stringify(decision)`, from the same pieces as its piecewise text. */
 export function routerDecisionJson(decision: RouterDecision): string {
-  return routerDecisionText(decision).toString();
+  return new RecordText(decision).toString();
 }
 
-class RouterDecisionText extends PiecewiseText {
+/** The record written piece by piece, each time. */
+class RecordText extends PiecewiseText {
   constructor(private readonly decision: RouterDecision) {
     super();
   }
 
   writeTo(sink: TextSink): void {
-    const decision = this.decision;
-    const timings = decision.timings;
-    const selected = decision.selected;
-    sink.piece(opening(decision.event));
-    writeText(sink, decision.request_id);
-    sink.piece(TIMESTAMP);
-    writeText(sink, decision.timestamp);
-    sink.piece(head(decision));
-    sink.piece(selected === null ? NULL : knownText(selected));
-    sink.piece(REASON);
-    sink.piece(knownText(decision.reason));
-    sink.piece(DECISION_US);
-    sink.text(num(timings.decision_us));
-    sink.piece(TOTAL_MS);
-    sink.text(num(timings.total_ms));
-    sink.piece(OUTCOME);
-    sink.piece(knownText(decision.outcome));
-    if (decision.fallback !== undefined) {
-      sink.piece(FALLBACK);
-      sink.text(JSON.stringify(decision.fallback));
-    }
-    sink.piece(ATTEMPTS);
-    const attempts = decision.attempts;
-    for (let i = 0; i < attempts.length; i++) writeAttempt(sink, attempts[i]!, i === 0);
-    sink.piece(END);
+    writeRecord(this.decision, sink);
   }
+}
+
+/**
+ * Writes the record: what recurs as pieces, what is this record's own (ids, times, numbers, a
+ * fallback, an id that needs escaping) as text, always in this order (routerDecisionText relies
+ * on it).
+ */
+export function writeRecord(decision: RouterDecision, sink: TextSink): void {
+  const timings = decision.timings;
+  const selected = decision.selected;
+  sink.piece(opening(decision.event));
+  writeText(sink, decision.request_id);
+  sink.piece(TIMESTAMP);
+  writeText(sink, decision.timestamp);
+  sink.piece(head(decision));
+  sink.piece(selected === null ? NULL : knownText(selected));
+  sink.piece(REASON);
+  sink.piece(knownText(decision.reason));
+  sink.piece(DECISION_US);
+  sink.text(num(timings.decision_us));
+  sink.piece(TOTAL_MS);
+  sink.text(num(timings.total_ms));
+  sink.piece(OUTCOME);
+  sink.piece(knownText(decision.outcome));
+  if (decision.fallback !== undefined) {
+    sink.piece(FALLBACK);
+    sink.text(JSON.stringify(decision.fallback));
+  }
+  sink.piece(ATTEMPTS);
+  const attempts = decision.attempts;
+  for (let i = 0; i < attempts.length; i++) writeAttempt(sink, attempts[i]!, i === 0);
+  sink.piece(END);
 }
 
 function writeAttempt(sink: TextSink, attempt: RouterDecisionAttempt, first: boolean): void {
@@ -137,7 +138,7 @@ function opening(event: string): TextPiece {
 }
 
 /** `,` and the fields from `model_group` to `candidates`, then `,"selected":`; kept per group. */
-function head(decision: RouterDecision): TextPiece {
+export function head(decision: RouterDecision): TextPiece {
   const group = decision.model_group;
   const kept = heads.get(group);
   if (
@@ -219,6 +220,6 @@ function knownText(value: string): TextPiece {
 }
 
 /** A number as JSON writes it (a non-finite one is null). */
-function num(value: number): string {
+export function num(value: number): string {
   return Number.isFinite(value) ? String(value) : 'null';
 }
