@@ -30,6 +30,21 @@ describe(ProtoBufferWriter.name, () => {
       }
     });
 
+    it('writes HrTime exactly as BigInt arithmetic does, up to the year 2116', () => {
+      const times: Array<[number, number]> = [
+        [0, 0],
+        [1, 999_999_999],
+        [4_611_686_018, 427_387_903], // 2^62 ns, about
+        [4_599_999_999, 999_999_999],
+      ];
+      for (let i = 0; i < 2000; i++)
+        times.push([Math.floor(Math.random() * 4.6e9), Math.floor(Math.random() * 1e9)]);
+      for (const [seconds, nanos] of times) {
+        const written = nanosWritten((w) => w.fixed64HrTime([seconds, nanos]));
+        expect(written).toBe(BigInt(seconds) * 1_000_000_000n + BigInt(nanos));
+      }
+    });
+
     it('carries a fraction that rounds up to a whole second', () => {
       expect(nanosWritten((w) => w.fixed64Millis(1_999.9999999999))).toBe(2_000_000_000n);
     });

@@ -111,12 +111,7 @@ export class ProtoBufferWriter {
 
   /** HrTime [s, ns] as fixed64 nanoseconds, exact: seconds * 1e9 overflows 2^53. */
   fixed64HrTime(time: HrTime): void {
-    const scaled = time[0] * NANOS_PER_SECOND_ODD; // exact below 2^53 until the year 2116
-    const low = (scaled % TWO_POW_23) * 512 + time[1];
-    const high = Math.floor(scaled / TWO_POW_23) + Math.floor(low / TWO_POW_32);
-    this.ensure(8);
-    this.uint32(low >>> 0);
-    this.uint32(high >>> 0);
+    this.nanos64(time[0], time[1]);
   }
 
   /** Epoch milliseconds (fractional) as fixed64 nanoseconds, to the nanosecond the double holds. */
@@ -127,9 +122,19 @@ export class ProtoBufferWriter {
       seconds += 1;
       nanos -= 1e9;
     }
+    this.nanos64(seconds, nanos);
+  }
+
+  /**
+   * `seconds * 1e9 + nanos` as fixed64, exact: seconds * 1e9 overflows 2^53, so it is split as
+   * (seconds * 1953125) * 2^9. The remainder by 2^23 is taken by subtraction (`%` on doubles is a
+   * call to fmod); every step is exact below 2^53, until the year 2116.
+   */
+  private nanos64(seconds: number, nanos: number): void {
     const scaled = seconds * NANOS_PER_SECOND_ODD;
-    const low = (scaled % TWO_POW_23) * 512 + nanos;
-    const high = Math.floor(scaled / TWO_POW_23) + Math.floor(low / TWO_POW_32);
+    const over = Math.floor(scaled / TWO_POW_23);
+    const low = (scaled - over * TWO_POW_23) * 512 + nanos;
+    const high = over + Math.floor(low / TWO_POW_32);
     this.ensure(8);
     this.uint32(low >>> 0);
     this.uint32(high >>> 0);

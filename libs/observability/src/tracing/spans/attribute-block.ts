@@ -10,6 +10,8 @@ import { isAttributeValue } from '@opentelemetry/core';
 export class AttributeBlock {
   readonly keys: readonly string[];
   readonly values: readonly AttributeValue[];
+  /** A bit per key length (mod 32): a span tells a key is in none of its blocks without a search. */
+  readonly keyMask: number;
   /** The block's `KeyValue`s as the gateway's encoder writes them, once it has. */
   encoded: Uint8Array | undefined = undefined;
 
@@ -24,6 +26,7 @@ export class AttributeBlock {
     }
     this.keys = keys;
     this.values = values;
+    this.keyMask = keys.reduce((mask, key) => mask | keyBit(key), 0);
   }
 
   /** The attributes as an object (for spans that take them one by one). */
@@ -32,4 +35,9 @@ export class AttributeBlock {
     this.keys.forEach((key, i) => (attributes[key] = this.values[i]));
     return attributes;
   }
+}
+
+/** The bit of a key in a {@link AttributeBlock.keyMask}: keys of different bits differ. */
+export function keyBit(key: string): number {
+  return 1 << (key.length & 31);
 }

@@ -143,6 +143,19 @@ describe(GatewaySpan.name, () => {
       });
     });
 
+    it('tells keys of the same length apart from the keys of its blocks', () => {
+      const { span } = spanOf();
+      span.addAttributeBlock(block);
+      span.setAttribute('x.one', 'own'); // as long as 'b.one'
+      span.addAttributeBlock(new AttributeBlock({ 'y.one': 1 }));
+      span.setAttribute('b.one', 'replaced');
+
+      expect(attributes(span)).toEqual({
+        own: { 'x.one': 'own', 'b.one': 'replaced', 'b.two': 2 },
+        blocks: [expect.objectContaining({ keys: ['y.one'] })],
+      });
+    });
+
     it('takes no block once ended', () => {
       const { span } = spanOf();
       span.end();

@@ -13,7 +13,7 @@ import {
   type TimeInput,
 } from '@opentelemetry/api';
 import { isAttributeValue } from '@opentelemetry/core';
-import type { AttributeBlock } from './attribute-block';
+import { keyBit, type AttributeBlock } from './attribute-block';
 import type { PiecewiseText } from './piecewise-text';
 import { epochMillis, toEpochMillis } from './span-clock';
 
@@ -60,6 +60,9 @@ export class GatewaySpan implements Span {
   blocks: AttributeBlock[] | undefined;
   /** Attributes in `blocks`. */
   private blockAttributes = 0;
+  /** The key bits (keyBit) of the blocks' keys and of the span's own keys. */
+  private blockKeys = 0;
+  private ownKeys = 0;
   events: GatewaySpanEvent[] | undefined;
   links: Link[] | undefined;
   status: SpanStatus = UNSET;
@@ -109,13 +112,15 @@ export class GatewaySpan implements Span {
       }
     }
     // A key of a block: the block's attributes become the span's own, then the value replaces.
-    if (this.blocks !== undefined && this.unblock(key)) return this.setAttribute(key, value);
+    const bit = keyBit(key);
+    if ((this.blockKeys & bit) !== 0 && this.unblock(key)) return this.setAttribute(key, value);
     if (keys.length + this.blockAttributes >= limits.attributeCountLimit) {
       this.droppedAttributesCount += 1;
       return this;
     }
     keys.push(key);
     this.values.push(stored);
+    this.ownKeys |= bit;
     return this;
   }
 
@@ -140,6 +145,7 @@ export class GatewaySpan implements Span {
     if (this.blocks === undefined) this.blocks = [block];
     else this.blocks.push(block);
     this.blockAttributes += block.keys.length;
+    this.blockKeys |= block.keyMask;
     return this;
   }
 
@@ -152,6 +158,7 @@ export class GatewaySpan implements Span {
   }
 
   private hasAnyKeyOf(block: AttributeBlock): boolean {
+    if ((block.keyMask & (this.ownKeys | this.blockKeys)) === 0) return false;
     for (const key of block.keys) {
       if (this.keys.includes(key) || this.blockWith(key) >= 0) return true;
     }
@@ -178,10 +185,13 @@ export class GatewaySpan implements Span {
     blocks.splice(index, 1);
     if (blocks.length === 0) this.blocks = undefined;
     this.blockAttributes -= block.keys.length;
+    this.blockKeys = 0;
+    for (const kept of blocks) this.blockKeys |= kept.keyMask;
     for (let i = 0; i < block.keys.length; i++) {
       this.keys.push(block.keys[i]!);
       this.values.push(block.values[i]!);
     }
+    this.ownKeys |= block.keyMask;
     return true;
   }
 
