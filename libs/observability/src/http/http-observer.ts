@@ -79,7 +79,8 @@ export class HttpObserver {
     this.inFlight.delete(req);
     const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED;
     const route = routeOf(req) ?? UNMATCHED_ROUTE;
-    const durationMs = performance.now() - (req.receivedAt ?? 0);
+    const now = performance.now();
+    const durationMs = now - (req.receivedAt ?? 0);
     const served = req.served;
     const server = req.serverSpan as ServerSpan | undefined;
     if (server) {
@@ -89,6 +90,7 @@ export class HttpObserver {
         routeOf(req),
         status,
         req.failure?.code,
+        now,
       );
       // Request objects often outlive their response across young-generation collections (V8
       // promotes them to the old generation with tracing off too), and what they still point to

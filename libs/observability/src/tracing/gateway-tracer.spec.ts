@@ -15,6 +15,7 @@ import { AlwaysOffSampler, AlwaysOnSampler, type Sampler } from '@opentelemetry/
 import type { GatewayRequest } from '@routeiq/common';
 import type { IncomingMessage } from 'node:http';
 import { setTelemetryRuntime, telemetryRuntime } from '../telemetry/telemetry-runtime';
+import { toEpochMillis } from './spans/span-clock';
 import { GatewayTracer } from './gateway-tracer';
 import { GatewaySpan, type GatewaySpanSink } from './spans/gateway-span';
 import { resolveGatewaySpanLimits } from './spans/gateway-span.config';
@@ -164,6 +165,17 @@ describe(GatewayTracer.name, () => {
       'url.scheme': 'http',
       'network.protocol.version': '1.1',
     });
+  });
+
+  it("starts the server span at the request's arrival reading, when there is one", () => {
+    const { tracer } = tracerWith(new AlwaysOnSampler());
+    const arrived = Object.assign(incoming('/v1/models'), { receivedAt: performance.now() - 50 });
+
+    const timed = tracer.startServerSpan(arrived)!.span as GatewaySpan;
+    const untimed = tracer.startServerSpan(incoming('/v1/models'))!.span as GatewaySpan;
+
+    expect(timed.startMs).toBe(toEpochMillis(arrived.receivedAt));
+    expect(untimed.startMs - timed.startMs).toBeGreaterThanOrEqual(50);
   });
 
   it('makes no span for probes and scrapes', () => {

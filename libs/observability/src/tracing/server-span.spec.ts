@@ -22,6 +22,19 @@ describe(ServerSpan.name, () => {
     expect(server.adopt()).toBeUndefined();
   });
 
+  it('ends at the time the closer read, adopted or not', () => {
+    const plain = recordingSpan();
+    new ServerSpan(plain.span, CONTEXT).close(1234.5);
+    const held = recordingSpan();
+    const adopted = new ServerSpan(held.span, CONTEXT);
+    adopted.adopt();
+    adopted.close(2345.5);
+    adopted.release();
+
+    expect(plain.ends).toEqual([1234.5]);
+    expect(held.ends).toEqual([2345.5]);
+  });
+
   it('ends when the handler releases it, if the response closed first, at the close time', () => {
     const { span, ends } = recordingSpan();
     const server = new ServerSpan(span, CONTEXT);

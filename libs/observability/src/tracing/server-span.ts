@@ -35,13 +35,16 @@ export class ServerSpan {
     this.span.end(this.closedAt);
   }
 
-  /** The response is done (its HTTP attributes set): ends the span unless a handler still holds it. */
-  close(): void {
+  /**
+   * The response is done (its HTTP attributes set) at `at` (a `performance.now()` reading, now when
+   * not given): ends the span unless a handler still holds it.
+   */
+  close(at?: number): void {
     if (this.closedAt !== undefined || this.ended) return;
-    if (this.adopted) this.closedAt = performance.now();
+    if (this.adopted) this.closedAt = at ?? performance.now();
     else {
       this.ended = true;
-      this.span.end();
+      this.span.end(at);
     }
   }
 }
