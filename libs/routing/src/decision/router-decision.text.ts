@@ -1,6 +1,6 @@
 import { PiecewiseText, TextPiece, type TextSink } from '@routeiq/observability';
 import type { RouterDecision, RouterDecisionAttempt } from './router-decision';
-import { head, num, PLAIN, writeRecord } from './router-decision.json';
+import { head, isPlain, num, writeRecord } from './router-decision.json';
 
 // The routing decision record of a traced request as the span event's value. Records of one
 // model group take a few shapes (the same group head, chosen deployment, reason, outcome and
@@ -54,9 +54,7 @@ class RouterDecisionText extends PiecewiseText {
   writeTo(sink: TextSink): void {
     const decision = this.decision;
     const shape =
-      decision.fallback === undefined &&
-      PLAIN.test(decision.request_id) &&
-      PLAIN.test(decision.timestamp)
+      decision.fallback === undefined && isPlain(decision.request_id) && isPlain(decision.timestamp)
         ? shapeOf(decision)
         : undefined;
     if (shape === undefined) writeRecord(decision, sink);
