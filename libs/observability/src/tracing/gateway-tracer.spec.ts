@@ -165,6 +165,30 @@ describe(GatewayTracer.name, () => {
       'url.scheme': 'http',
       'network.protocol.version': '1.1',
     });
+    const variants = [
+      ['GET', '1.1'],
+      ['POST', '1.0'],
+      ['GET', '1.0'],
+      ['GET', '1.1'],
+    ].map(([method, httpVersion]) => {
+      const req = Object.assign(incoming('/v1/models'), { method, httpVersion });
+      return tracer.startServerSpan(req)!.span as GatewaySpan;
+    });
+    expect(variants.map((span) => attributesOf(span))).toEqual(
+      [
+        ['GET', '1.1'],
+        ['POST', '1.0'],
+        ['GET', '1.0'],
+        ['GET', '1.1'],
+      ].map(([method, version]): unknown =>
+        expect.objectContaining({
+          'http.request.method': method,
+          'url.path': '/v1/models',
+          'network.protocol.version': version,
+        }),
+      ),
+    );
+    expect(variants[3]!.blocks![0]).toBe(variants[0]!.blocks![0]);
   });
 
   it("starts the server span at the request's arrival reading, when there is one", () => {

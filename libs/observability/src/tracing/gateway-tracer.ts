@@ -245,33 +245,29 @@ function rawTraceHeaders(raw: readonly string[]): RawTraceHeaders {
 
 /** Server span blocks (method, path, scheme, protocol) kept, at most (beyond: one by one). */
 const SERVER_BLOCKS_LIMIT = 1024;
-/** Per method, per protocol version, per path: the server span's block. */
-const serverBlocks = new Map<string, Map<string, Map<string, AttributeBlock>>>();
+/** Per path: the server span's blocks (one per method and protocol version, most paths one). */
+const serverBlocks = new Map<string, AttributeBlock[]>();
 let serverBlockCount = 0;
 
 /** The block of a request's method, path, scheme and protocol version (most requests repeat). */
 function serverBlock(method: string, version: string, path: string): AttributeBlock | undefined {
-  let byVersion = serverBlocks.get(method);
-  if (byVersion === undefined) {
-    if (serverBlockCount >= SERVER_BLOCKS_LIMIT) return undefined;
-    serverBlocks.set(method, (byVersion = new Map<string, Map<string, AttributeBlock>>()));
+  let blocks = serverBlocks.get(path);
+  if (blocks !== undefined) {
+    for (let i = 0; i < blocks.length; i++) {
+      const block = blocks[i]!;
+      // Values 0 and 3 are the method and the version (see below).
+      if (block.values[0] === method && block.values[3] === version) return block;
+    }
   }
-  let byPath = byVersion.get(version);
-  if (byPath === undefined) {
-    if (serverBlockCount >= SERVER_BLOCKS_LIMIT) return undefined;
-    byVersion.set(version, (byPath = new Map<string, AttributeBlock>()));
-  }
-  let block = byPath.get(path);
-  if (block === undefined) {
-    if (serverBlockCount >= SERVER_BLOCKS_LIMIT) return undefined;
-    block = new AttributeBlock({
-      'http.request.method': method,
-      'url.path': path,
-      'url.scheme': 'http',
-      'network.protocol.version': version,
-    });
-    byPath.set(path, block);
-    serverBlockCount += 1;
-  }
+  if (serverBlockCount >= SERVER_BLOCKS_LIMIT) return undefined;
+  if (blocks === undefined) serverBlocks.set(path, (blocks = []));
+  const block = new AttributeBlock({
+    'http.request.method': method,
+    'url.path': path,
+    'url.scheme': 'http',
+    'network.protocol.version': version,
+  });
+  blocks.push(block);
+  serverBlockCount += 1;
   return block;
 }

@@ -1,6 +1,7 @@
 import {
   context as contextApi,
   INVALID_SPAN_CONTEXT,
+  ROOT_CONTEXT,
   isSpanContextValid,
   SpanKind,
   TraceFlags,
@@ -43,8 +44,10 @@ export class GatewaySpanTracer implements Tracer {
   startSpan(name: string, options: SpanOptions = {}, parent?: Context): Span {
     let context = parent ?? contextApi.active();
     if (options.root) context = trace.deleteSpan(context);
-    if (isTracingSuppressed(context)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-    const parentSpan = trace.getSpan(context);
+    // The root context holds nothing: no suppression, no parent (most server spans start there).
+    const root = context === ROOT_CONTEXT;
+    if (!root && isTracingSuppressed(context)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    const parentSpan = root ? undefined : trace.getSpan(context);
     if (parentSpan instanceof GatewaySpan || parentSpan instanceof UnsampledSpan)
       return this.childOf(parentSpan, name, options);
     const parentContext = parentSpan?.spanContext();
