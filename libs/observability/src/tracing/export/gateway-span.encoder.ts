@@ -2,9 +2,9 @@ import type { AttributeValue } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { AttributeBlock } from '../spans/attribute-block';
 import type { GatewaySpan, GatewaySpanEvent } from '../spans/gateway-span';
-import type { PiecewiseText, TextPiece, TextSink } from '../spans/piecewise-text';
 import { AttributeSectionTemplates, type AttributeWriter } from './attribute-section.templates';
 import { writeAttributes, writeKeyValue } from './otlp-attributes.encoder';
+import { writeTextKeyValue } from './otlp-text.encoder';
 import {
   EVENT_ATTRIBUTES,
   EVENT_DROPPED_ATTRIBUTES,
@@ -42,9 +42,6 @@ import { ProtoBufferWriter, varintSize } from './proto-buffer.writer';
 const CACHED_KEYS_LIMIT = 1024;
 const TRACE_ID_BYTES = 16;
 const SPAN_ID_BYTES = 8;
-// Tags of opentelemetry-proto common/v1 KeyValue.value and AnyValue.string_value.
-const KEY_VALUE_VALUE = 0x12;
-const ANY_STRING = 0x0a;
 /** Span names whose encoding is kept, at most. */
 const CACHED_NAMES_LIMIT = 1024;
 
@@ -235,48 +232,6 @@ function writeEvent(w: ProtoBufferWriter, event: GatewaySpanEvent): void {
   if (event.text !== undefined) writeTextKeyValue(w, event.textKey!, event.text, EVENT_ATTRIBUTES);
   writeCount(w, EVENT_DROPPED_ATTRIBUTES, event.droppedAttributesCount);
   w.end(start, 1);
-}
-
-/** Writes piecewise text into the writer it is pointed at (one at a time: the encoder's). */
-class WriterTextSink implements TextSink {
-  w: ProtoBufferWriter | undefined;
-
-  piece(piece: TextPiece): void {
-    this.w!.raw(piece.utf8);
-  }
-
-  text(text: string): void {
-    this.w!.rawText(text);
-  }
-}
-
-const textSink = new WriterTextSink();
-/** Length prefixes reserved for a piecewise value (a decision record takes two bytes). */
-const TEXT_RESERVE = 2;
-
-/** A `KeyValue` whose value is a string written from its pieces. */
-function writeTextKeyValue(
-  w: ProtoBufferWriter,
-  key: string,
-  text: PiecewiseText,
-  tag: number,
-): void {
-  w.byte(tag);
-  const start = w.begin(TEXT_RESERVE);
-  w.key(key);
-  w.byte(KEY_VALUE_VALUE);
-  const valueStart = w.begin(TEXT_RESERVE);
-  w.byte(ANY_STRING);
-  const stringStart = w.begin(TEXT_RESERVE);
-  textSink.w = w;
-  try {
-    text.writeTo(textSink);
-  } finally {
-    textSink.w = undefined;
-  }
-  w.end(stringStart, TEXT_RESERVE);
-  w.end(valueStart, TEXT_RESERVE);
-  w.end(start, TEXT_RESERVE);
 }
 
 /**
