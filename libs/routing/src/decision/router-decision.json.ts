@@ -12,16 +12,14 @@ import type {
 // UTF-8 bytes. The gateway's encoder copies those bytes into the OTLP buffer: no string is built
 // per record (docs/performance.md "Tracing overhead", sessions 16 and 17).
 
-/** Strings that need no escaping in JSON (printable ASCII but `"` and `\`). */
-const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 // eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(text, i)
 const charCodeAt = String.prototype.charCodeAt;
 
 /**
- * Whether a string needs no escaping in JSON (PLAIN), by a loop: a record's ids and times are
- * short, where the regular expression's call costs more than the characters (~740 instructions
- * for an id, counted under callgrind). Read through `.call` on a template copy: ids of many
- * string representations reach it (see ProtoBufferWriter).
+ * Whether a string needs no escaping in JSON (printable ASCII but `"` and `\`), by a loop: ids,
+ * times and names are short, where a regular expression's call costs more than the characters
+ * (~740 instructions for an id, counted under callgrind). Read through `.call` on a template
+ * copy: strings of many representations reach it (see ProtoBufferWriter).
  */
 export function isPlain(value: string): boolean {
   const text = `${value}`;
@@ -212,12 +210,12 @@ function sameCandidates(
 
 /** A string as JSON. */
 function text(value: string): string {
-  return PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
+  return isPlain(value) ? `"${value}"` : JSON.stringify(value);
 }
 
 /** A string of this record only, as JSON. */
 function writeText(sink: TextSink, value: string): void {
-  if (!PLAIN.test(value)) {
+  if (!isPlain(value)) {
     sink.text(JSON.stringify(value));
     return;
   }
