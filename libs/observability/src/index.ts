@@ -11,6 +11,7 @@ export * from './telemetry/telemetry.config';
 export * from './telemetry/telemetry-runtime';
 export * from './telemetry/telemetry-sdk';
 export * from './telemetry/sync-context.manager';
+export * from './telemetry/otel-api';
 export * from './tracing/gateway-tracer';
 export * from './tracing/span-names';
 export * from './tracing/gen-ai.attributes';

@@ -1,15 +1,10 @@
-import { SpanKind, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import type { GatewayRequest } from '@routeiq/common';
-import {
-  Common,
-  GenAi,
-  RouteIq,
-  spanName,
-  type GatewayTracer,
-  type ServerSpan,
-} from '@routeiq/observability';
+import * as observability from '@routeiq/observability';
+import type { GatewayTracer, ServerSpan } from '@routeiq/observability';
 import type { ResolvedDeployment, UpstreamTrace } from '@routeiq/providers';
-import { routerDecisionText, type RoutingSession } from '@routeiq/routing';
+import * as routing from '@routeiq/routing';
+import type { RoutingSession } from '@routeiq/routing';
 import { newFacts, readFacts, type ResponseFacts } from './response-facts';
 import {
   inputText,
@@ -20,8 +15,13 @@ import {
   setServedAttributes,
 } from './trace-attributes';
 
-const INTERNAL = Object.freeze({ kind: SpanKind.INTERNAL });
-const CLIENT = Object.freeze({ kind: SpanKind.CLIENT });
+// Read once: a lib's index re-exports compile to getters, called at every use (docs/performance.md
+// "Tracing overhead", session 18).
+const { Common, GenAi, RouteIq, SPAN_KIND, STATUS_CODE, spanName } = observability;
+const { routerDecisionText } = routing;
+
+const INTERNAL = Object.freeze({ kind: SPAN_KIND.INTERNAL });
+const CLIENT = Object.freeze({ kind: SPAN_KIND.CLIENT });
 
 /** How the request ended, as the trace records it. */
 export interface TraceOutcome {
@@ -146,7 +146,7 @@ export class InferenceTrace {
       );
     }
     if (outcome.status >= 500)
-      span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.errorCode });
+      span.setStatus({ code: STATUS_CODE.ERROR, message: outcome.errorCode });
     this.finish();
   }
 
@@ -188,7 +188,7 @@ export class InferenceTrace {
     const end = start + decision.timings.decision_us / 1000;
     const span = this.tracer.startSpan(
       spanName('route', decision.model_group),
-      { kind: SpanKind.INTERNAL, startTime: start },
+      { kind: SPAN_KIND.INTERNAL, startTime: start },
       this.context,
     );
     setDecisionAttributes(this.tracer, span, session);
@@ -213,7 +213,7 @@ export class InferenceTrace {
     const span = this.tracer.startSpan(
       `fallback ${modelGroup}`,
       {
-        kind: SpanKind.INTERNAL,
+        kind: SPAN_KIND.INTERNAL,
         attributes: {
           [RouteIq.FALLBACK_FROM]: group,
           [RouteIq.FALLBACK_TO]: modelGroup,
@@ -269,14 +269,14 @@ export class AttemptSpan {
     this.span.setAttribute(Common.ERROR_TYPE, type);
     if (typeof failure.status === 'number')
       this.span.setAttribute(Common.HTTP_STATUS, failure.status);
-    this.span.setStatus({ code: SpanStatusCode.ERROR, message: type });
+    this.span.setStatus({ code: STATUS_CODE.ERROR, message: type });
     this.span.end();
   }
 
   end(errorCode?: string): void {
     if (errorCode) {
       this.span.setAttribute(Common.ERROR_TYPE, errorCode);
-      this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorCode });
+      this.span.setStatus({ code: STATUS_CODE.ERROR, message: errorCode });
     }
     this.span.end();
   }

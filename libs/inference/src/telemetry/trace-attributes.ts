@@ -1,16 +1,14 @@
 import type { Attributes, AttributeValue, Span } from '@opentelemetry/api';
 import type { GatewayRequest } from '@routeiq/common';
-import {
-  AttributeBlock,
-  Common,
-  GenAi,
-  genAiProviderName,
-  RouteIq,
-  Router,
-  type GatewayTracer,
-} from '@routeiq/observability';
+import * as observability from '@routeiq/observability';
+// AttributeBlock is read where a block is made (once per model or deployment).
+import { AttributeBlock, type GatewayTracer } from '@routeiq/observability';
 import type { ResolvedDeployment } from '@routeiq/providers';
 import type { RoutingSession } from '@routeiq/routing';
+
+// Read once: a lib's index re-exports compile to getters, called at every use (docs/performance.md
+// "Tracing overhead", session 18).
+const { Common, GenAi, genAiProviderName, RouteIq, Router } = observability;
 
 // The attributes of the inference spans, set only on recorded spans. Those that repeat from
 // request to request (a deployment's, a model's) come as shared blocks, made once and encoded

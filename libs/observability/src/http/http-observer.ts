@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { trace, type Context, type Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import type { GatewayRequest } from '@routeiq/common';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { levels, type DestinationStream } from 'pino';
@@ -8,6 +8,7 @@ import { logDestination } from '../log-destination';
 import { accessLine } from './access-line';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ObservabilityConfig } from '../observability.config';
+import { traceApi } from '../telemetry/otel-api';
 import { GatewayTracer } from '../tracing/gateway-tracer';
 import type { ServerSpan } from '../tracing/server-span';
 
@@ -67,7 +68,7 @@ export class HttpObserver {
       ctx = server.context;
     } else {
       ctx = tracer.activeContext();
-      span = trace.getSpan(ctx);
+      span = traceApi.getSpan(ctx);
       if (!span) return;
     }
     const { traceId, spanId } = span.spanContext();

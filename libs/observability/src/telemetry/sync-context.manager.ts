@@ -1,4 +1,5 @@
-import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
+import type { Context, ContextManager } from '@opentelemetry/api';
+import { ROOT_CONTEXT } from './otel-api';
 
 /**
  * A context manager without AsyncLocalStorage: a context is active only during the synchronous

@@ -1,20 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import {
-  context as contextApi,
-  propagation,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type Attributes,
-  type Context,
-  type Span,
-  type SpanOptions,
-  type TimeInput,
-  type Tracer,
-} from '@opentelemetry/api';
+import type { Attributes, Context, Span, SpanOptions, TimeInput, Tracer } from '@opentelemetry/api';
 import type { GatewayRequest } from '@routeiq/common';
 import type { IncomingMessage } from 'node:http';
+import {
+  contextApi,
+  propagationApi,
+  ROOT_CONTEXT,
+  SPAN_KIND,
+  STATUS_CODE,
+  traceApi,
+} from '../telemetry/otel-api';
 import { telemetryRuntime } from '../telemetry/telemetry-runtime';
 import { Common } from './gen-ai.attributes';
 import { ServerSpan } from './server-span';
@@ -52,7 +47,7 @@ export class GatewayTracer {
     this.ownsServerSpans = runtime.tracing && !runtime.httpInstrumented;
     this.injectsUpstream = runtime.tracing && !runtime.undiciInstrumented;
     this.w3cPropagation = runtime.w3cPropagation === true;
-    this.tracer = runtime.tracer ?? trace.getTracer(GATEWAY_TRACER_NAME);
+    this.tracer = runtime.tracer ?? traceApi.getTracer(GATEWAY_TRACER_NAME);
   }
 
   /**
@@ -112,11 +107,11 @@ export class GatewayTracer {
     const parent =
       raw !== undefined && !raw.context
         ? ROOT_CONTEXT
-        : propagation.extract(ROOT_CONTEXT, req.headers);
+        : propagationApi.extract(ROOT_CONTEXT, req.headers);
     // The observer's arrival reading, when it took one: one clock read less per request.
     const receivedAt = (req as GatewayRequest).receivedAt;
     const options =
-      receivedAt === undefined ? SERVER : { kind: SpanKind.SERVER, startTime: receivedAt };
+      receivedAt === undefined ? SERVER : { kind: SPAN_KIND.SERVER, startTime: receivedAt };
     const span = this.tracer.startSpan(req.method ?? 'GET', options, parent);
     if (span.isRecording())
       this.setServerAttributes(span, req, url, raw ? raw.userAgent : req.headers['user-agent']);
@@ -169,7 +164,7 @@ export class GatewayTracer {
       }
       span.setAttribute(Common.HTTP_STATUS, status);
       if (error !== undefined) span.setAttribute(Common.ERROR_TYPE, error);
-      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      if (status >= 500) span.setStatus({ code: STATUS_CODE.ERROR });
     }
     server.close(at);
   }
@@ -195,7 +190,7 @@ export class GatewayTracer {
     if (
       this.w3cPropagation &&
       (span instanceof GatewaySpan || span instanceof UnsampledSpan) &&
-      (parent === undefined || propagation.getBaggage(parent) === undefined)
+      (parent === undefined || propagationApi.getBaggage(parent) === undefined)
     ) {
       const ids = span.spanContext();
       const flags: number = ids.traceFlags;
@@ -211,12 +206,12 @@ export class GatewayTracer {
   /** `traceparent` (and `tracestate`) for an upstream call made in `ctx`. */
   upstreamHeaders(ctx: Context): Record<string, string> {
     const headers: Record<string, string> = {};
-    propagation.inject(ctx, headers);
+    propagationApi.inject(ctx, headers);
     return headers;
   }
 }
 
-const SERVER: SpanOptions = Object.freeze({ kind: SpanKind.SERVER });
+const SERVER: SpanOptions = Object.freeze({ kind: SPAN_KIND.SERVER });
 
 /** What the server span needs of a request's headers, read from their raw list. */
 interface RawTraceHeaders {

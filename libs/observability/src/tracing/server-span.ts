@@ -1,4 +1,5 @@
 import type { Context, Span } from '@opentelemetry/api';
+import { performance } from 'node:perf_hooks';
 
 /**
  * The gateway's HTTP server span of one request. The HTTP observer opens it on arrival and closes

@@ -1,5 +1,5 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
-import { isAttributeValue } from '@opentelemetry/core';
+import { isAttributeValue } from '../../telemetry/otel-api';
 
 /**
  * Attributes many spans share, made once and added to each span as one piece: those of a

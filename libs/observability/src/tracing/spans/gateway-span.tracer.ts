@@ -1,21 +1,24 @@
-import {
-  context as contextApi,
-  INVALID_SPAN_CONTEXT,
-  ROOT_CONTEXT,
-  isSpanContextValid,
-  SpanKind,
-  TraceFlags,
-  trace,
-  type Attributes,
-  type Context,
-  type Link,
-  type Span,
-  type SpanContext,
-  type SpanOptions,
-  type Tracer,
+import type {
+  Attributes,
+  Context,
+  Link,
+  Span,
+  SpanContext,
+  SpanOptions,
+  Tracer,
 } from '@opentelemetry/api';
-import { isTracingSuppressed } from '@opentelemetry/core';
-import { SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace-base';
+import type { Sampler } from '@opentelemetry/sdk-trace-base';
+import {
+  contextApi,
+  INVALID_SPAN_CONTEXT,
+  isSpanContextValid,
+  isTracingSuppressed,
+  ROOT_CONTEXT,
+  SAMPLING_DECISION,
+  SPAN_KIND,
+  TRACE_FLAGS,
+  traceApi,
+} from '../../telemetry/otel-api';
 import { GatewaySpan, type GatewaySpanSink } from './gateway-span';
 import { PooledIdGenerator } from './pooled-id.generator';
 import { epochMillis, toEpochMillis } from './span-clock';
@@ -43,11 +46,12 @@ export class GatewaySpanTracer implements Tracer {
 
   startSpan(name: string, options: SpanOptions = {}, parent?: Context): Span {
     let context = parent ?? contextApi.active();
-    if (options.root) context = trace.deleteSpan(context);
+    if (options.root) context = traceApi.deleteSpan(context);
     // The root context holds nothing: no suppression, no parent (most server spans start there).
     const root = context === ROOT_CONTEXT;
-    if (!root && isTracingSuppressed(context)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-    const parentSpan = root ? undefined : trace.getSpan(context);
+    if (!root && isTracingSuppressed(context))
+      return traceApi.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    const parentSpan = root ? undefined : traceApi.getSpan(context);
     if (parentSpan instanceof GatewaySpan || parentSpan instanceof UnsampledSpan)
       return this.childOf(parentSpan, name, options);
     const parentContext = parentSpan?.spanContext();
@@ -57,7 +61,7 @@ export class GatewaySpanTracer implements Tracer {
     const traceId = validParent ? validParent.traceId : ids.generateTraceId();
     const traceIdBytes = validParent ? undefined : ids.lastBytes;
     const traceIdAt = ids.lastAt;
-    const kind = options.kind ?? SpanKind.INTERNAL;
+    const kind = options.kind ?? SPAN_KIND.INTERNAL;
     const links = options.links ?? NO_LINKS;
     const attributes = options.attributes ?? NO_ATTRIBUTES;
     const result = this.sampler.shouldSample(context, traceId, name, kind, attributes, links);
@@ -65,12 +69,12 @@ export class GatewaySpanTracer implements Tracer {
       traceId,
       spanId: ids.generateSpanId(),
       traceFlags:
-        result.decision === SamplingDecision.RECORD_AND_SAMPLED
-          ? TraceFlags.SAMPLED
-          : TraceFlags.NONE,
+        result.decision === SAMPLING_DECISION.RECORD_AND_SAMPLED
+          ? TRACE_FLAGS.SAMPLED
+          : TRACE_FLAGS.NONE,
       traceState: result.traceState ?? validParent?.traceState,
     };
-    if (result.decision === SamplingDecision.NOT_RECORD) return new UnsampledSpan(spanContext);
+    if (result.decision === SAMPLING_DECISION.NOT_RECORD) return new UnsampledSpan(spanContext);
     const span = this.recorded(spanContext, validParent, name, options);
     span.traceIdBytes = traceIdBytes;
     span.traceIdAt = traceIdAt;
@@ -98,7 +102,7 @@ export class GatewaySpanTracer implements Tracer {
     const options = args.length > 1 ? (args[0] as SpanOptions) : {};
     const parent = args.length > 2 ? (args[1] as Context) : contextApi.active();
     const span = this.startSpan(name, options, parent);
-    return contextApi.with(trace.setSpan(parent, span), fn, undefined, span);
+    return contextApi.with(traceApi.setSpan(parent, span), fn, undefined, span);
   }
 
   private childOf(
@@ -107,11 +111,11 @@ export class GatewaySpanTracer implements Tracer {
     options: SpanOptions,
   ): Span {
     const parent = parentSpan.spanContext();
-    const sampled = (parent.traceFlags & TraceFlags.SAMPLED) !== 0;
+    const sampled = (parent.traceFlags & TRACE_FLAGS.SAMPLED) !== 0;
     const spanContext: SpanContext = {
       traceId: parent.traceId,
       spanId: this.ids.generateSpanId(),
-      traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      traceFlags: sampled ? TRACE_FLAGS.SAMPLED : TRACE_FLAGS.NONE,
       traceState: parent.traceState,
     };
     if (!sampled) return new UnsampledSpan(spanContext);
@@ -132,7 +136,7 @@ export class GatewaySpanTracer implements Tracer {
   ): GatewaySpan {
     const startMs =
       options.startTime === undefined ? epochMillis() : toEpochMillis(options.startTime);
-    const kind = options.kind ?? SpanKind.INTERNAL;
+    const kind = options.kind ?? SPAN_KIND.INTERNAL;
     const span = new GatewaySpan(spanContext, parent, name, kind, startMs, this.sink);
     // The span id was the last id drawn.
     span.spanIdBytes = this.ids.lastBytes;

@@ -1,18 +1,15 @@
-import {
-  diag,
-  SpanStatusCode,
-  TraceFlags,
-  type Attributes,
-  type AttributeValue,
-  type Exception,
-  type Link,
-  type Span,
-  type SpanContext,
-  type SpanKind,
-  type SpanStatus,
-  type TimeInput,
+import type {
+  Attributes,
+  AttributeValue,
+  Exception,
+  Link,
+  Span,
+  SpanContext,
+  SpanKind,
+  SpanStatus,
+  TimeInput,
 } from '@opentelemetry/api';
-import { isAttributeValue } from '@opentelemetry/core';
+import { diagApi, isAttributeValue, STATUS_CODE, TRACE_FLAGS } from '../../telemetry/otel-api';
 import { keyBit, type AttributeBlock } from './attribute-block';
 import type { PiecewiseText } from './piecewise-text';
 import { epochMillis, toEpochMillis } from './span-clock';
@@ -43,7 +40,7 @@ export interface GatewaySpanEvent {
   readonly text: PiecewiseText | undefined;
 }
 
-const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
+const UNSET: SpanStatus = Object.freeze({ code: STATUS_CODE.UNSET });
 const EXCEPTION_EVENT = 'exception';
 
 /**
@@ -90,7 +87,7 @@ export class GatewaySpan implements Span {
   ) {}
 
   get sampled(): boolean {
-    return (this.context.traceFlags & TraceFlags.SAMPLED) !== 0;
+    return (this.context.traceFlags & TRACE_FLAGS.SAMPLED) !== 0;
   }
 
   spanContext(): SpanContext {
@@ -278,10 +275,10 @@ export class GatewaySpan implements Span {
 
   /** As the SDK: UNSET is ignored, OK is final, a message is kept only on ERROR. */
   setStatus(status: SpanStatus): this {
-    if (this.ended || status.code === SpanStatusCode.UNSET) return this;
-    if (this.status.code === SpanStatusCode.OK) return this;
+    if (this.ended || status.code === STATUS_CODE.UNSET) return this;
+    if (this.status.code === STATUS_CODE.OK) return this;
     this.status =
-      status.code === SpanStatusCode.ERROR && typeof status.message === 'string'
+      status.code === STATUS_CODE.ERROR && typeof status.message === 'string'
         ? { code: status.code, message: status.message }
         : { code: status.code };
     return this;
@@ -294,7 +291,7 @@ export class GatewaySpan implements Span {
 
   end(endTime?: TimeInput): void {
     if (this.ended) {
-      diag.error(`${this.name} ${this.context.spanId}: end() called on an ended span`);
+      diagApi.error(`${this.name} ${this.context.spanId}: end() called on an ended span`);
       return;
     }
     const endMs = endTime === undefined ? epochMillis() : toEpochMillis(endTime);

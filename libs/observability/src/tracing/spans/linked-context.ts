@@ -1,4 +1,5 @@
-import { createContextKey, ROOT_CONTEXT, type Context, type Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
+import { createContextKey, ROOT_CONTEXT } from '../../telemetry/otel-api';
 
 /** The key under which the API keeps the active span (`trace.getSpan` reads it). */
 const SPAN_KEY = createContextKey('OpenTelemetry Context Key SPAN');

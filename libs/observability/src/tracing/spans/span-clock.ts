@@ -1,4 +1,6 @@
 import type { TimeInput } from '@opentelemetry/api';
+// The module's `performance`, not the global: the global is an accessor, called at every read.
+import { performance } from 'node:perf_hooks';
 
 /** A number below this is a `performance.now()` reading, above it epoch milliseconds. */
 const PERFORMANCE_TIME_LIMIT = 1e12;
