@@ -21,7 +21,6 @@ const { Common, GenAi, RouteIq, SPAN_KIND, STATUS_CODE, spanName } = observabili
 const { routerDecisionText } = routing;
 
 const INTERNAL = Object.freeze({ kind: SPAN_KIND.INTERNAL });
-const CLIENT = Object.freeze({ kind: SPAN_KIND.CLIENT });
 
 /** How the request ended, as the trace records it. */
 export interface TraceOutcome {
@@ -84,13 +83,16 @@ export class InferenceTrace {
   /** Starts the span of one upstream call; `group` is the session's requested group. */
   attempt(deployment: ResolvedDeployment, group: string, session: RoutingSession): AttemptSpan {
     this.attempts += 1;
-    const parent = this.parentFor(deployment.modelName, group, session);
+    const fallback = this.fallbackFor(deployment.modelName, group, session);
+    const parentSpan = fallback ? fallback.span : this.span;
+    const parent = fallback ? fallback.context : this.context;
     const type =
       this.attempts === 1 ? 'initial' : deployment.modelName === group ? 'retry' : 'fallback';
-    const span = this.tracer.startSpan(
-      spanName(this.operation, deployment.upstreamModel),
-      CLIENT,
+    const span = this.tracer.startChildSpan(
+      parentSpan,
       parent,
+      spanName(this.operation, deployment.upstreamModel),
+      SPAN_KIND.CLIENT,
     );
     if (span.isRecording())
       setAttemptAttributes(this.tracer, span, this.operation, deployment, this.attempts, type);
@@ -186,10 +188,12 @@ export class InferenceTrace {
     // not start before its parent.
     const start = Math.max(session.startedAt, this.startedAt);
     const end = start + decision.timings.decision_us / 1000;
-    const span = this.tracer.startSpan(
-      spanName('route', decision.model_group),
-      { kind: SPAN_KIND.INTERNAL, startTime: start },
+    const span = this.tracer.startChildSpan(
+      this.span,
       this.context,
+      spanName('route', decision.model_group),
+      SPAN_KIND.INTERNAL,
+      start,
     );
     setDecisionAttributes(this.tracer, span, session);
     // The record's JSON as pieces that repeat per group, written by the encoder from their bytes
@@ -204,10 +208,14 @@ export class InferenceTrace {
     span.end(end);
   }
 
-  /** Calls of a fallback group go under one `fallback <group>` span. */
-  private parentFor(modelGroup: string, group: string, session: RoutingSession): Context {
-    if (modelGroup === group) return this.context;
-    if (this.fallback?.group === modelGroup) return this.fallback.context;
+  /** Calls of a fallback group go under one `fallback <group>` span (none for the group's own). */
+  private fallbackFor(
+    modelGroup: string,
+    group: string,
+    session: RoutingSession,
+  ): { span: Span; context: Context } | undefined {
+    if (modelGroup === group) return undefined;
+    if (this.fallback?.group === modelGroup) return this.fallback;
     this.fallback?.span.end();
     const reason = session.decision.fallback?.reason ?? 'unknown';
     const span = this.tracer.startSpan(
@@ -227,7 +235,7 @@ export class InferenceTrace {
       span,
       context: this.tracer.contextWith(span, this.context),
     };
-    return this.fallback.context;
+    return this.fallback;
   }
 }
 

@@ -103,6 +103,35 @@ describe(GatewayTracer.name, () => {
     expect(computed).toBe(1);
   });
 
+  it('makes children of its own spans directly, and of other spans through their context', () => {
+    const { tracer, sink } = tracerWith(new AlwaysOnSampler());
+    const own = tracer.startSpan('own', {}, undefined);
+    const ownContext = tracer.contextWith(own, undefined);
+    const foreign = trace.wrapSpanContext({
+      traceId: CALLER_TRACE,
+      spanId: '00f067aa0ba902b7',
+      traceFlags: 1,
+      isRemote: true,
+    });
+    const foreignContext = trace.setSpan(ROOT_CONTEXT, foreign);
+    const startSpan = jest.spyOn(GatewaySpanTracer.prototype, 'startSpan');
+
+    const direct = tracer.startChildSpan(own, ownContext, 'direct', SpanKind.CLIENT, 7);
+    const viaContext = tracer.startChildSpan(foreign, foreignContext, 'via', SpanKind.INTERNAL, 7);
+    const calls = startSpan.mock.calls.map(([name, options]) => [name, options]);
+    startSpan.mockRestore();
+    direct.end();
+    viaContext.end();
+
+    expect(calls).toEqual([['via', { kind: SpanKind.INTERNAL, startTime: 7 }]]);
+    expect(sink.spans.map((span) => [span.name, span.kind, span.parent?.spanId])).toEqual([
+      ['direct', SpanKind.CLIENT, own.spanContext().spanId],
+      ['via', SpanKind.INTERNAL, '00f067aa0ba902b7'],
+    ]);
+    expect(sink.spans.map((span) => span.startMs)).toEqual([toEpochMillis(7), toEpochMillis(7)]);
+    expect(viaContext.spanContext().traceId).toBe(CALLER_TRACE);
+  });
+
   it('adds a block as one piece to its own spans, and its attributes to other recording spans', () => {
     const { tracer } = tracerWith(new AlwaysOnSampler());
     const block = new AttributeBlock({ 'b.key': 'value', 'b.n': 1 });

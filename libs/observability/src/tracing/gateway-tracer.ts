@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { Attributes, Context, Span, SpanOptions, TimeInput, Tracer } from '@opentelemetry/api';
+import type {
+  Attributes,
+  Context,
+  Span,
+  SpanKind,
+  SpanOptions,
+  TimeInput,
+  Tracer,
+} from '@opentelemetry/api';
 import type { GatewayRequest } from '@routeiq/common';
 import type { IncomingMessage } from 'node:http';
 import {
@@ -17,6 +25,7 @@ import { spanName } from './span-names';
 import { GATEWAY_TRACER_NAME } from './spans/gateway-scope';
 import { AttributeBlock } from './spans/attribute-block';
 import { GatewaySpan } from './spans/gateway-span';
+import { GatewaySpanTracer } from './spans/gateway-span.tracer';
 import type { PiecewiseText } from './spans/piecewise-text';
 import { UnsampledSpan } from './spans/unsampled.span';
 import { contextWithSpan } from './spans/linked-context';
@@ -39,6 +48,8 @@ export class GatewayTracer {
   /** Context propagates as W3C trace context (and baggage) only. */
   private readonly w3cPropagation: boolean;
   private readonly tracer: Tracer;
+  /** The tracer when it is the gateway's own (its spans' children are made directly). */
+  private readonly own: GatewaySpanTracer | undefined;
 
   constructor() {
     const runtime = telemetryRuntime();
@@ -48,6 +59,7 @@ export class GatewayTracer {
     this.injectsUpstream = runtime.tracing && !runtime.undiciInstrumented;
     this.w3cPropagation = runtime.w3cPropagation === true;
     this.tracer = runtime.tracer ?? traceApi.getTracer(GATEWAY_TRACER_NAME);
+    this.own = this.tracer instanceof GatewaySpanTracer ? this.tracer : undefined;
   }
 
   /**
@@ -63,6 +75,26 @@ export class GatewayTracer {
     const span = this.tracer.startSpan(name, options, parent ?? ROOT_CONTEXT);
     if (attributes && span.isRecording()) span.setAttributes(attributes());
     return span;
+  }
+
+  /**
+   * A child of `parent`, whose context (`parent` active in it) is `parentContext`, of `kind`,
+   * started at `startTime` (a `performance.now()` reading; now when not given). A span of the
+   * gateway's own tracer gets its child without the context lookups and options of `startSpan`
+   * (the request's routing and upstream-call spans); any other goes through `startSpan`.
+   */
+  startChildSpan(
+    parent: Span,
+    parentContext: Context,
+    name: string,
+    kind: SpanKind,
+    startTime?: number,
+  ): Span {
+    const own = this.own;
+    if (own !== undefined && (parent instanceof GatewaySpan || parent instanceof UnsampledSpan))
+      return own.startChild(parent, name, kind, startTime);
+    const options = startTime === undefined ? { kind } : { kind, startTime };
+    return this.tracer.startSpan(name, options, parentContext);
   }
 
   /** Shared attributes on `span`: one piece on the gateway's own spans, one by one on others. */

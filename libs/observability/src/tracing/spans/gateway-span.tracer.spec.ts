@@ -21,6 +21,7 @@ import { SyncContextManager } from '../../telemetry/sync-context.manager';
 import { GatewaySpan, type GatewaySpanSink } from './gateway-span';
 import { resolveGatewaySpanLimits } from './gateway-span.config';
 import { GatewaySpanTracer } from './gateway-span.tracer';
+import { UnsampledSpan } from './unsampled.span';
 
 class EndedSpans implements GatewaySpanSink {
   readonly limits = resolveGatewaySpanLimits({});
@@ -105,6 +106,61 @@ describe(GatewaySpanTracer.name, () => {
       seen.add(String(root.isRecording()));
     }
     expect([...seen].sort()).toEqual(['false', 'true']);
+  });
+
+  it('makes a child of its own span directly as startSpan would in a context holding it', () => {
+    const { tracer } = tracerWith(new AlwaysOnSampler());
+    const state = new TraceState('vendor=1');
+    const root = tracer.startSpan('root', { kind: SpanKind.SERVER }, remote(1, state));
+    const viaContext = tracer.startSpan(
+      'child',
+      { kind: SpanKind.CLIENT, startTime: 5 },
+      trace.setSpan(ROOT_CONTEXT, root),
+    ) as GatewaySpan;
+
+    const direct = tracer.startChild(
+      root as GatewaySpan,
+      'child',
+      SpanKind.CLIENT,
+      5,
+    ) as GatewaySpan;
+    const now = tracer.startChild(root as GatewaySpan, 'now', SpanKind.INTERNAL) as GatewaySpan;
+
+    const shape = (span: GatewaySpan) => ({
+      name: span.name,
+      kind: span.kind,
+      startMs: span.startMs,
+      parent: span.parent,
+      parentSpan: span.parentSpan,
+      traceId: span.spanContext().traceId,
+      traceFlags: span.spanContext().traceFlags,
+      traceState: span.spanContext().traceState,
+      traceIdBytes: span.traceIdBytes,
+    });
+    expect(direct).toBeInstanceOf(GatewaySpan);
+    expect(shape(direct)).toEqual(shape(viaContext));
+    expect(direct.parent).toBe(root.spanContext());
+    expect(direct.spanContext().traceState).toBe(state);
+    expect(direct.spanContext().spanId).not.toBe(viaContext.spanContext().spanId);
+    expect(direct.spanIdBytes?.toString('hex', direct.spanIdAt, direct.spanIdAt + 8)).toBe(
+      direct.spanContext().spanId,
+    );
+    expect(now.kind).toBe(SpanKind.INTERNAL);
+    expect(Math.abs(now.startMs - Date.now())).toBeLessThan(1_000);
+  });
+
+  it('makes the child of an unsampled span of its own unsampled, in the same trace', () => {
+    const { tracer, sink } = tracerWith(new AlwaysOffSampler());
+    const root = tracer.startSpan('root', {}, ROOT_CONTEXT);
+
+    const child = tracer.startChild(root as UnsampledSpan, 'child', SpanKind.CLIENT);
+    child.end();
+
+    expect(child).toBeInstanceOf(UnsampledSpan);
+    expect(child.spanContext().traceId).toBe(root.spanContext().traceId);
+    expect(child.spanContext().spanId).not.toBe(root.spanContext().spanId);
+    expect(child.spanContext().traceFlags).toBe(TraceFlags.NONE);
+    expect(sink.spans).toEqual([]);
   });
 
   it('records but does not sample what the sampler asks to record only', () => {

@@ -4,7 +4,9 @@ import type {
   Link,
   Span,
   SpanContext,
+  SpanKind,
   SpanOptions,
+  TimeInput,
   Tracer,
 } from '@opentelemetry/api';
 import type { Sampler } from '@opentelemetry/sdk-trace-base';
@@ -53,7 +55,13 @@ export class GatewaySpanTracer implements Tracer {
       return traceApi.wrapSpanContext(INVALID_SPAN_CONTEXT);
     const parentSpan = root ? undefined : traceApi.getSpan(context);
     if (parentSpan instanceof GatewaySpan || parentSpan instanceof UnsampledSpan)
-      return this.childOf(parentSpan, name, options);
+      return this.childOf(
+        parentSpan,
+        name,
+        options.kind ?? SPAN_KIND.INTERNAL,
+        options.startTime,
+        options,
+      );
     const parentContext = parentSpan?.spanContext();
     const validParent =
       parentContext !== undefined && isSpanContextValid(parentContext) ? parentContext : undefined;
@@ -75,7 +83,7 @@ export class GatewaySpanTracer implements Tracer {
       traceState: result.traceState ?? validParent?.traceState,
     };
     if (result.decision === SAMPLING_DECISION.NOT_RECORD) return new UnsampledSpan(spanContext);
-    const span = this.recorded(spanContext, validParent, name, options);
+    const span = this.recorded(spanContext, validParent, name, kind, options.startTime, options);
     span.traceIdBytes = traceIdBytes;
     span.traceIdAt = traceIdAt;
     if (result.attributes) span.setAttributes(result.attributes);
@@ -105,10 +113,28 @@ export class GatewaySpanTracer implements Tracer {
     return contextApi.with(traceApi.setSpan(parent, span), fn, undefined, span);
   }
 
+  /**
+   * A child of one of the gateway's own spans, started at `startTime` (a `performance.now()`
+   * reading; now when not given): what `startSpan` gives in a context holding `parent` as its
+   * span, without looking the parent up in a context or reading an options object. The caller
+   * vouches that the parent's context does not suppress tracing (a recorded parent's context
+   * did not when the parent started, and a child's context inherits it).
+   */
+  startChild(
+    parent: GatewaySpan | UnsampledSpan,
+    name: string,
+    kind: SpanKind,
+    startTime?: number,
+  ): Span {
+    return this.childOf(parent, name, kind, startTime, undefined);
+  }
+
   private childOf(
     parentSpan: GatewaySpan | UnsampledSpan,
     name: string,
-    options: SpanOptions,
+    kind: SpanKind,
+    startTime: TimeInput | undefined,
+    options: SpanOptions | undefined,
   ): Span {
     const parent = parentSpan.spanContext();
     const sampled = (parent.traceFlags & TRACE_FLAGS.SAMPLED) !== 0;
@@ -119,7 +145,7 @@ export class GatewaySpanTracer implements Tracer {
       traceState: parent.traceState,
     };
     if (!sampled) return new UnsampledSpan(spanContext);
-    const span = this.recorded(spanContext, parent, name, options);
+    const span = this.recorded(spanContext, parent, name, kind, startTime, options);
     if (parentSpan instanceof GatewaySpan) {
       span.parentSpan = parentSpan;
       span.traceIdBytes = parentSpan.traceIdBytes;
@@ -132,17 +158,17 @@ export class GatewaySpanTracer implements Tracer {
     spanContext: SpanContext,
     parent: SpanContext | undefined,
     name: string,
-    options: SpanOptions,
+    kind: SpanKind,
+    startTime: TimeInput | undefined,
+    options: SpanOptions | undefined,
   ): GatewaySpan {
-    const startMs =
-      options.startTime === undefined ? epochMillis() : toEpochMillis(options.startTime);
-    const kind = options.kind ?? SPAN_KIND.INTERNAL;
+    const startMs = startTime === undefined ? epochMillis() : toEpochMillis(startTime);
     const span = new GatewaySpan(spanContext, parent, name, kind, startMs, this.sink);
     // The span id was the last id drawn.
     span.spanIdBytes = this.ids.lastBytes;
     span.spanIdAt = this.ids.lastAt;
-    if (options.links) span.addLinks(options.links);
-    if (options.attributes) span.setAttributes(options.attributes);
+    if (options?.links) span.addLinks(options.links);
+    if (options?.attributes) span.setAttributes(options.attributes);
     return span;
   }
 }
