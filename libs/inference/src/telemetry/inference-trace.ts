@@ -3,6 +3,8 @@ import type { GatewayRequest } from '@routeiq/common';
 import * as observability from '@routeiq/observability';
 import type { GatewayTracer, ServerSpan } from '@routeiq/observability';
 import type { ResolvedDeployment, UpstreamTrace } from '@routeiq/providers';
+// The module's `performance`, not the global: the global is an accessor, called at every read.
+import { performance } from 'node:perf_hooks';
 import * as routing from '@routeiq/routing';
 import type { RoutingSession } from '@routeiq/routing';
 import { newFacts, readFacts, type ResponseFacts } from './response-facts';

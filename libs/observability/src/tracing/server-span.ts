@@ -1,4 +1,5 @@
 import type { Context, Span } from '@opentelemetry/api';
+// The module's `performance`, not the global: the global is an accessor, called at every read.
 import { performance } from 'node:perf_hooks';
 
 /**

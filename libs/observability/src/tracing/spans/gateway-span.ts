@@ -155,9 +155,15 @@ export class GatewaySpan implements Span {
   }
 
   private hasAnyKeyOf(block: AttributeBlock): boolean {
-    if ((block.keyMask & (this.ownKeys | this.blockKeys)) === 0) return false;
-    for (const key of block.keys) {
-      if (this.keys.includes(key) || this.blockWith(key) >= 0) return true;
+    const spanKeys = this.ownKeys | this.blockKeys;
+    if ((block.keyMask & spanKeys) === 0) return false;
+    // Key by key, the bit first: most keys of a block share no length with the span's.
+    const keys = block.keys;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const bit = keyBit(key);
+      if ((this.ownKeys & bit) !== 0 && this.keys.includes(key)) return true;
+      if ((this.blockKeys & bit) !== 0 && this.blockWith(key) >= 0) return true;
     }
     return false;
   }
