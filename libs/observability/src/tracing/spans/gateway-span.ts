@@ -102,14 +102,17 @@ export class GatewaySpan implements Span {
         ? value
         : truncate(value, limits.attributeValueLengthLimit);
     const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) {
-      if (keys[i] === key) {
-        this.values[i] = stored;
-        return this;
+    const bit = keyBit(key);
+    // A key already set has its length bit in `ownKeys`: most new keys skip the search.
+    if ((this.ownKeys & bit) !== 0) {
+      for (let i = 0; i < keys.length; i++) {
+        if (keys[i] === key) {
+          this.values[i] = stored;
+          return this;
+        }
       }
     }
     // A key of a block: the block's attributes become the span's own, then the value replaces.
-    const bit = keyBit(key);
     if ((this.blockKeys & bit) !== 0 && this.unblock(key)) return this.setAttribute(key, value);
     if (keys.length + this.blockAttributes >= limits.attributeCountLimit) {
       this.droppedAttributesCount += 1;
