@@ -240,20 +240,29 @@ export class GatewaySpan implements Span {
     text?: PiecewiseText,
   ): this {
     const limit = this.sink.limits.eventCountLimit;
-    const events = (this.events ??= []);
-    if (limit === 0 || events.length >= limit) {
+    if (limit === 0) {
       this.droppedEventsCount += 1;
-      if (limit === 0) return this;
-      events.shift();
+      return this;
     }
-    events.push({
+    const event: GatewaySpanEvent = {
       name,
       timeMs: time === undefined ? epochMillis() : toEpochMillis(time),
       attributes,
       droppedAttributesCount,
       textKey,
       text,
-    });
+    };
+    const events = this.events;
+    // A span's first event in an array of its size (a push onto `[]` reserves 17 slots).
+    if (events === undefined) {
+      this.events = [event];
+      return this;
+    }
+    if (events.length >= limit) {
+      this.droppedEventsCount += 1;
+      events.shift();
+    }
+    events.push(event);
     return this;
   }
 
