@@ -51,6 +51,8 @@ export interface GatewayRequest extends IncomingMessage {
 export interface TraceIds {
   readonly traceId: string;
   readonly spanId: string;
+  /** Both are known to be hex (the gateway's own spans): log lines need not check them. */
+  readonly hex?: boolean;
 }
 
 export interface ServedNote {

@@ -103,6 +103,14 @@ describe('accessLine', () => {
     expect(withoutTime(upper)).toMatchObject({ trace_id: 'AB', span_id: 'ab' });
   });
 
+  it('writes ids known to be hex without checking them', () => {
+    const ids = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' };
+    const known = accessLine(request({ traceIds: { ...ids, hex: true } }), 'x', 200, 1);
+    const checked = accessLine(request({ traceIds: ids }), 'x', 200, 1);
+    expect(withoutTime(known)).toEqual(withoutTime(checked));
+    expect(known).toContain(`"trace_id":"${ids.traceId}","span_id":"${ids.spanId}"`);
+  });
+
   it('writes the client address a trusted proxy reported, else the TCP peer unwrapped', () => {
     const proxied = request({ clientIp: '198.51.100.7' });
     expect(withoutTime(accessLine(proxied, 'unmatched', 200, 1)).client_ip).toBe('198.51.100.7');

@@ -21,9 +21,11 @@ export function accessLine(
   const served = req.served;
   const principal = req.principal;
   let line = HEAD + Date.now() + BINDINGS + ',"request_id":' + text(req.id);
-  if (req.traceIds) {
-    const { traceId, spanId } = req.traceIds;
-    line += ',"trace_id":' + idText(traceId) + ',"span_id":' + idText(spanId);
+  const ids = req.traceIds;
+  if (ids) {
+    line += ids.hex
+      ? ',"trace_id":"' + ids.traceId + '","span_id":"' + ids.spanId + '"'
+      : ',"trace_id":' + idText(ids.traceId) + ',"span_id":' + idText(ids.spanId);
   }
   if (principal?.keyAlias) line += ',"key_alias":' + text(principal.keyAlias);
   if (principal?.teamId) line += ',"team_id":' + text(principal.teamId);

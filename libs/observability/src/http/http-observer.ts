@@ -10,6 +10,8 @@ import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ObservabilityConfig } from '../observability.config';
 import { traceApi } from '../telemetry/otel-api';
 import { GatewayTracer } from '../tracing/gateway-tracer';
+import { GatewaySpan } from '../tracing/spans/gateway-span';
+import { UnsampledSpan } from '../tracing/spans/unsampled.span';
 import type { ServerSpan } from '../tracing/server-span';
 
 const UNMATCHED_ROUTE = 'unmatched';
@@ -73,7 +75,10 @@ export class HttpObserver {
     }
     const { traceId, spanId } = span.spanContext();
     req.traceContext = ctx;
-    req.traceIds = { traceId, spanId };
+    // The gateway's own spans hold hex ids only: drawn by its id generator, or a parent's that
+    // passed the API's validity check.
+    const hex = span instanceof GatewaySpan || span instanceof UnsampledSpan;
+    req.traceIds = { traceId, spanId, hex };
   }
 
   private completed(req: GatewayRequest, res: ServerResponse): void {
