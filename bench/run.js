@@ -16,7 +16,8 @@
 //   comparison that follows the `gateway` target when `proxy` ran too, bench/proxy-ab.js,
 //   BENCH_TRACING_ROUNDS (default 8), BENCH_TRACING_SECONDS (default 4) and BENCH_TRACING_PAIRS
 //   (default 4, pairs of fresh gateway processes the rounds are shared over): the interleaved
-//   tracing on/off comparison that follows the `tracing` target, bench/tracing-ab.js,
+//   tracing on/off comparison that follows the `tracing` target, bench/tracing-ab.js, and
+//   BENCH_TRACING_SHARED_ROUNDS (default 4: its shared-core rounds, both gateways loaded at once),
 //   BENCH_GATEWAY_CMD (replaces the gateway command; {port} {mockPort} {config} {dataDir}),
 //   BENCH_NODE_ENV (gateway NODE_ENV, default production), BENCH_NO_PIN=1 (no taskset).
 const fs = require('node:fs');
@@ -46,6 +47,12 @@ function positiveEnv(name, fallback) {
   return value;
 }
 
+function nonNegativeEnv(name, fallback) {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be 0 or more`);
+  return value;
+}
+
 const DURATION = Math.round(positiveEnv('BENCH_DURATION', 10));
 const WARMUP = Math.round(positiveEnv('BENCH_WARMUP', 2));
 const TTFB_REQUESTS = Math.round(positiveEnv('BENCH_TTFB_REQUESTS', 500));
@@ -55,6 +62,7 @@ const AB_PAIRS = Math.round(positiveEnv('BENCH_AB_PAIRS', 3));
 const TRACING_ROUNDS = Math.round(positiveEnv('BENCH_TRACING_ROUNDS', 8));
 const TRACING_SECONDS = Math.round(positiveEnv('BENCH_TRACING_SECONDS', 4));
 const TRACING_PAIRS = Math.round(positiveEnv('BENCH_TRACING_PAIRS', 4));
+const TRACING_SHARED_ROUNDS = Math.round(nonNegativeEnv('BENCH_TRACING_SHARED_ROUNDS', 4));
 const DEFAULT_TARGETS =
   'direct,proxy,nest,gateway,tracing,anthropic,quota,mcp,cache,routing,ml-routing';
 const TARGETS = (process.env.BENCH_TARGETS ?? DEFAULT_TARGETS).split(',').map((t) => t.trim());
@@ -282,6 +290,7 @@ async function main() {
           rounds: TRACING_ROUNDS,
           seconds: TRACING_SECONDS,
           pairs: TRACING_PAIRS,
+          sharedRounds: TRACING_SHARED_ROUNDS,
           warmup: WARMUP,
           log,
           startHelper,

@@ -5,6 +5,10 @@
 // between them, the order flipped every round. On a machine whose speed drifts from one minute to
 // the next (these VMs), runs minutes apart compare the drift as much as the tracing; rounds seconds
 // apart do not. The figure is the median over rounds of (traced req/s / untraced req/s).
+// After a pair's alternating rounds come its shared-core rounds: both gateways loaded at once, each
+// by its own wrk, for the same seconds. The core's time is shared between them, so each completes
+// requests in inverse proportion to its CPU per request, under the same machine speed at every
+// instant: a steadier reading of the same cost, reported next to the verdict (not instead of it).
 // Method: docs/performance.md "Tracing overhead".
 const fs = require('node:fs');
 const procs = require('./lib/processes');
@@ -67,14 +71,21 @@ function gcBytesPerRequest(file, from, requests) {
 async function runTracingAb(options) {
   const { rounds, cpuLoad } = options;
   const pairs = Math.max(1, Math.min(options.pairs ?? 1, rounds));
+  const sharedRounds = Math.max(0, options.sharedRounds ?? 0);
   const sink = await options.startHelper('OTLP sink', 'otlp-sink.js', cpuLoad);
   const script = wrk.writeScripts(options.tmp, wrk.MASTER_KEY, 'tracing-ab').plain;
-  const runs = { off: [], on: [] };
+  const runs = { off: [], on: [], shared: [] };
   try {
     for (let pair = 0; pair < pairs; pair++) {
       const first = Math.floor((pair * rounds) / pairs);
       const end = Math.floor(((pair + 1) * rounds) / pairs);
-      await runPair(options, { sinkPort: sink.port, script, first, end, pair, pairs }, runs);
+      const shared = Math.floor(((pair + 1) * sharedRounds) / pairs);
+      const sharedThisPair = shared - Math.floor((pair * sharedRounds) / pairs);
+      await runPair(
+        options,
+        { sinkPort: sink.port, script, first, end, pair, pairs, sharedThisPair },
+        runs,
+      );
     }
     const exported = await tracing.verifyTracing(sink.port, [], 'tracing interleaved');
     return summarise(runs, { rounds, seconds: options.seconds, pairs }, exported);
@@ -84,7 +95,11 @@ async function runTracingAb(options) {
 }
 
 // Rounds first..end-1 on one fresh pair of gateways, appended to `runs`.
-async function runPair(options, { sinkPort, script, first, end, pair, pairs }, runs) {
+async function runPair(
+  options,
+  { sinkPort, script, first, end, pair, pairs, sharedThisPair },
+  runs,
+) {
   const { rounds, seconds, warmup, cpuLoad, log } = options;
   const started = await startVariants({ ...options, cpu: options.cpuTarget }, sinkPort);
   const urlOf = (name) => `http://127.0.0.1:${started[name].port}/v1/chat/completions`;
@@ -125,6 +140,31 @@ async function runPair(options, { sinkPort, script, first, end, pair, pairs }, r
           `on/off req/s ${ratio.toFixed(3)}`,
       );
     }
+    for (let round = 0; round < sharedThisPair; round++) {
+      const [off, on] = await Promise.all(
+        VARIANTS.map((name) =>
+          wrk.runWrk({
+            url: urlOf(name),
+            script,
+            connections: 64,
+            seconds,
+            cpu: cpuLoad,
+            cpuPid: started[name].child.pid,
+          }),
+        ),
+      );
+      for (const result of [off, on]) {
+        if (result.non2xx > 0 || result.socketErrors > 0)
+          throw new Error(
+            `tracing shared core: ${result.non2xx} non-2xx, ${result.socketErrors} socket errors`,
+          );
+      }
+      runs.shared.push({ off, on });
+      log(
+        `tracing shared core: round ${runs.shared.length} (process pair ${pair + 1}/${pairs}): ` +
+          `on/off req/s ${(on.rps / off.rps).toFixed(3)}`,
+      );
+    }
   } finally {
     for (const name of VARIANTS) await procs.stop(started[name].child);
   }
@@ -156,7 +196,21 @@ function summarise(runs, { rounds, seconds, pairs }, exported) {
     throughputLost: 1 - rpsRatio,
     target: `< ${TARGET_LOSS * 100}%`,
     result: 1 - rpsRatio < TARGET_LOSS ? 'PASS' : 'FAIL',
+    shared: summariseShared(runs.shared),
     exported,
+  };
+}
+
+// The shared-core rounds: per round the on/off ratios of req/s and of CPU per request.
+function summariseShared(rounds) {
+  if (rounds.length === 0) return null;
+  const rpsRatios = rounds.map(({ off, on }) => on.rps / off.rps);
+  const cpuRatios = rounds.map(({ off, on }) => on.cpuUsPerRequest / off.cpuUsPerRequest);
+  return {
+    rounds: rounds.length,
+    rpsRatios,
+    rpsRatio: median(rpsRatios),
+    cpuRatio: median(cpuRatios),
   };
 }
 
@@ -176,6 +230,15 @@ function tracingAbMarkdown(ab) {
     `- Tracing at ratio 1.0 costs **${pct(ab.throughputLost)}** of throughput at c=64 ` +
       `(median of the rounds; target ${ab.target}): **${ab.result}**; CPU per request ` +
       `×${ab.cpuRatio.toFixed(2)}`,
+    ...(ab.shared
+      ? [
+          `- Shared core (both gateways loaded at once, each by its own wrk at c=64, ` +
+            `${ab.shared.rounds} round(s) of ${ab.seconds} s; a steadier reading, not the ` +
+            `verdict): on/off req/s ${ab.shared.rpsRatios.map((r) => r.toFixed(2)).join(', ')}; ` +
+            `median **${pct(1 - ab.shared.rpsRatio)}** lost, CPU per request ` +
+            `×${ab.shared.cpuRatio.toFixed(2)}`,
+        ]
+      : []),
   ].join('\n');
 }
 
