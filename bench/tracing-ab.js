@@ -103,6 +103,20 @@ async function runPair(
   const { rounds, seconds, warmup, cpuLoad, log } = options;
   const started = await startVariants({ ...options, cpu: options.cpuTarget }, sinkPort);
   const urlOf = (name) => `http://127.0.0.1:${started[name].port}/v1/chat/completions`;
+  // One measured c=64 run on a gateway; an error answer or a broken socket ends the comparison.
+  const measured = async (name, what) => {
+    const result = await wrk.runWrk({
+      url: urlOf(name),
+      script,
+      connections: 64,
+      seconds,
+      cpu: cpuLoad,
+      cpuPid: started[name].child.pid,
+    });
+    if (result.non2xx > 0 || result.socketErrors > 0)
+      throw new Error(`${what}: ${result.non2xx} non-2xx, ${result.socketErrors} socket errors`);
+    return result;
+  };
   try {
     for (const name of VARIANTS) {
       await wrk.runWrk({
@@ -117,18 +131,7 @@ async function runPair(
       const order = round % 2 ? [...VARIANTS].reverse() : VARIANTS;
       for (const name of order) {
         const logFrom = logSize(started[name].logFile);
-        const result = await wrk.runWrk({
-          url: urlOf(name),
-          script,
-          connections: 64,
-          seconds,
-          cpu: cpuLoad,
-          cpuPid: started[name].child.pid,
-        });
-        if (result.non2xx > 0 || result.socketErrors > 0)
-          throw new Error(
-            `tracing ${name}: ${result.non2xx} non-2xx, ${result.socketErrors} socket errors`,
-          );
+        const result = await measured(name, `tracing ${name}`);
         runs[name].push({
           ...result,
           ...gcBytesPerRequest(started[name].logFile, logFrom, result.requests),
@@ -142,23 +145,8 @@ async function runPair(
     }
     for (let round = 0; round < sharedThisPair; round++) {
       const [off, on] = await Promise.all(
-        VARIANTS.map((name) =>
-          wrk.runWrk({
-            url: urlOf(name),
-            script,
-            connections: 64,
-            seconds,
-            cpu: cpuLoad,
-            cpuPid: started[name].child.pid,
-          }),
-        ),
+        VARIANTS.map((name) => measured(name, `tracing shared core (${name})`)),
       );
-      for (const result of [off, on]) {
-        if (result.non2xx > 0 || result.socketErrors > 0)
-          throw new Error(
-            `tracing shared core: ${result.non2xx} non-2xx, ${result.socketErrors} socket errors`,
-          );
-      }
       runs.shared.push({ off, on });
       log(
         `tracing shared core: round ${runs.shared.length} (process pair ${pair + 1}/${pairs}): ` +
