@@ -41,17 +41,15 @@ const outDir = path.join(root, '.bench');
 const CPU_LOAD = 0; // mock upstream, OTLP sink, wrk, ttfb client
 const CPU_TARGET = 1; // bare proxy, Nest floor, gateway
 
-function positiveEnv(name, fallback) {
+// A numeric setting from the environment: above 0, or from 0 on with `zeroAllowed`.
+function numberEnv(name, fallback, { zeroAllowed = false } = {}) {
   const value = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !zeroAllowed))
+    throw new Error(`${name} must be ${zeroAllowed ? '0 or more' : 'a positive number'}`);
   return value;
 }
 
-function nonNegativeEnv(name, fallback) {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be 0 or more`);
-  return value;
-}
+const positiveEnv = (name, fallback) => numberEnv(name, fallback);
 
 const DURATION = Math.round(positiveEnv('BENCH_DURATION', 10));
 const WARMUP = Math.round(positiveEnv('BENCH_WARMUP', 2));
@@ -62,7 +60,9 @@ const AB_PAIRS = Math.round(positiveEnv('BENCH_AB_PAIRS', 3));
 const TRACING_ROUNDS = Math.round(positiveEnv('BENCH_TRACING_ROUNDS', 8));
 const TRACING_SECONDS = Math.round(positiveEnv('BENCH_TRACING_SECONDS', 4));
 const TRACING_PAIRS = Math.round(positiveEnv('BENCH_TRACING_PAIRS', 4));
-const TRACING_SHARED_ROUNDS = Math.round(nonNegativeEnv('BENCH_TRACING_SHARED_ROUNDS', 4));
+const TRACING_SHARED_ROUNDS = Math.round(
+  numberEnv('BENCH_TRACING_SHARED_ROUNDS', 4, { zeroAllowed: true }),
+);
 const DEFAULT_TARGETS =
   'direct,proxy,nest,gateway,tracing,anthropic,quota,mcp,cache,routing,ml-routing';
 const TARGETS = (process.env.BENCH_TARGETS ?? DEFAULT_TARGETS).split(',').map((t) => t.trim());
