@@ -16,5 +16,6 @@ export * from './tracing/gateway-tracer';
 export * from './tracing/span-names';
 export * from './tracing/gen-ai.attributes';
 export * from './tracing/spans/attribute-block';
+export * from './tracing/spans/ended-child.span';
 export * from './tracing/spans/piecewise-text';
 export * from './tracing/server-span';

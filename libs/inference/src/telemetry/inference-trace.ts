@@ -12,14 +12,15 @@ import {
   inputText,
   outputText,
   setAttemptAttributes,
-  setDecisionAttributes,
+  decisionAttributes,
   setRequestAttributes,
   setServedAttributes,
 } from './trace-attributes';
 
 // Read once: a lib's index re-exports compile to getters, called at every use (docs/performance.md
 // "Tracing overhead", session 18).
-const { Common, GenAi, RouteIq, SPAN_KIND, STATUS_CODE, spanName } = observability;
+const { Common, EndedChildSpan, GenAi, RouteIq, Router, SPAN_KIND, STATUS_CODE, spanName } =
+  observability;
 const { routerDecisionText } = routing;
 
 const INTERNAL = Object.freeze({ kind: SPAN_KIND.INTERNAL });
@@ -183,31 +184,33 @@ export class InferenceTrace {
       );
   }
 
-  /** The routing decision as a child span, timed from the session's start over its choosing. */
+  /**
+   * The routing decision as a child span, timed from the session's start over its choosing, given
+   * whole (EndedChildSpan): the record's JSON as pieces that repeat per group, written by the
+   * encoder from their bytes (no string per request: docs/performance.md "Tracing overhead").
+   */
   private routed(session: RoutingSession): void {
     const decision = session.decision;
     // The session began before this trace did (admission runs in between): the child span must
     // not start before its parent.
     const start = Math.max(session.startedAt, this.startedAt);
     const end = start + decision.timings.decision_us / 1000;
-    const span = this.tracer.startChildSpan(
+    this.tracer.addEndedChild(
       this.span,
       this.context,
-      spanName('route', decision.model_group),
-      SPAN_KIND.INTERNAL,
-      start,
+      new EndedChildSpan(
+        spanName('route', decision.model_group),
+        SPAN_KIND.INTERNAL,
+        start,
+        end,
+        decisionAttributes(decision),
+        Router.DECISION_US,
+        decision.timings.decision_us,
+        RouteIq.DECISION_EVENT,
+        RouteIq.DECISION_RECORD,
+        routerDecisionText(decision),
+      ),
     );
-    setDecisionAttributes(this.tracer, span, session);
-    // The record's JSON as pieces that repeat per group, written by the encoder from their bytes
-    // (no string per request: docs/performance.md "Tracing overhead").
-    this.tracer.addTextEvent(
-      span,
-      RouteIq.DECISION_EVENT,
-      RouteIq.DECISION_RECORD,
-      routerDecisionText(decision),
-      end,
-    );
-    span.end(end);
   }
 
   /** Calls of a fallback group go under one `fallback <group>` span (none for the group's own). */

@@ -180,20 +180,12 @@ interface DecisionBlock {
 const decisionBlocks = new Map<string, DecisionBlock[]>();
 
 /**
- * The routing span's `router.*` attributes: all but the decision time repeat from request to
+ * The routing span's `router.*` attributes but its decision time: they repeat from request to
  * request of a group (strategy, reason, candidates, outcome, the chosen deployment), so they come
- * as a block kept per group and shape.
+ * as a block kept per group and shape (a block of this decision only past the limits).
  */
-export function setDecisionAttributes(
-  tracer: GatewayTracer,
-  span: Span,
-  session: RoutingSession,
-): void {
-  const decision = session.decision;
-  const block = decisionBlock(decision);
-  if (block) tracer.addAttributeBlock(span, block);
-  else setDecisionFields(span, decision);
-  span.setAttribute(Router.DECISION_US, decision.timings.decision_us);
+export function decisionAttributes(decision: RoutingSession['decision']): AttributeBlock {
+  return decisionBlock(decision) ?? blockOf(decision);
 }
 
 function decisionBlock(decision: RoutingSession['decision']): AttributeBlock | undefined {
@@ -218,9 +210,7 @@ function decisionBlock(decision: RoutingSession['decision']): AttributeBlock | u
     if (decisionBlocks.size >= DECISION_BLOCK_GROUPS) return undefined;
     decisionBlocks.set(decision.model_group, (kept = []));
   }
-  const attributes: Attributes = {};
-  setDecisionFields(collector(attributes), decision);
-  const block = new AttributeBlock(attributes);
+  const block = blockOf(decision);
   // The newest first; the oldest goes past the limit.
   kept.unshift({
     strategy: decision.strategy,
@@ -237,7 +227,13 @@ function decisionBlock(decision: RoutingSession['decision']): AttributeBlock | u
   return block;
 }
 
-/** What a span stand-in or a span sets: the decision's attributes but its time. */
+function blockOf(decision: RoutingSession['decision']): AttributeBlock {
+  const attributes: Attributes = {};
+  setDecisionFields(collector(attributes), decision);
+  return new AttributeBlock(attributes);
+}
+
+/** What a span stand-in sets: the decision's attributes but its time. */
 function setDecisionFields(
   span: Pick<Span, 'setAttribute'>,
   decision: RoutingSession['decision'],

@@ -17,14 +17,16 @@ import type { IncomingMessage } from 'node:http';
 import { setTelemetryRuntime, telemetryRuntime } from '../telemetry/telemetry-runtime';
 import { toEpochMillis } from './spans/span-clock';
 import { GatewayTracer } from './gateway-tracer';
-import { GatewaySpan, type GatewaySpanSink } from './spans/gateway-span';
+import { EndedChildSpan } from './spans/ended-child.span';
+import { GatewaySpan, type GatewaySpanLimits, type GatewaySpanSink } from './spans/gateway-span';
+import { PiecewiseText, type TextSink } from './spans/piecewise-text';
 import { resolveGatewaySpanLimits } from './spans/gateway-span.config';
 import { AttributeBlock } from './spans/attribute-block';
 import { GatewaySpanTracer } from './spans/gateway-span.tracer';
 
 class EndedSpans implements GatewaySpanSink {
-  readonly limits = resolveGatewaySpanLimits({});
   readonly spans: GatewaySpan[] = [];
+  constructor(readonly limits: GatewaySpanLimits) {}
   spanEnded(span: GatewaySpan): void {
     this.spans.push(span);
   }
@@ -32,11 +34,23 @@ class EndedSpans implements GatewaySpanSink {
 
 const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 
+/** Text of one piece. */
+class PiecesText extends PiecewiseText {
+  constructor(private readonly value: string) {
+    super();
+  }
+
+  writeTo(sink: TextSink): void {
+    sink.text(this.value);
+  }
+}
+
 function tracerWith(
   sampler: Sampler,
   w3cPropagation = false,
+  limits: Partial<GatewaySpanLimits> = {},
 ): { tracer: GatewayTracer; sink: EndedSpans } {
-  const sink = new EndedSpans();
+  const sink = new EndedSpans({ ...resolveGatewaySpanLimits({}), ...limits });
   const previous = telemetryRuntime();
   const tracer = new GatewaySpanTracer(sampler, sink);
   setTelemetryRuntime({ ...previous, tracing: true, tracer, w3cPropagation });
@@ -130,6 +144,54 @@ describe(GatewayTracer.name, () => {
     ]);
     expect(sink.spans.map((span) => span.startMs)).toEqual([toEpochMillis(7), toEpochMillis(7)]);
     expect(viaContext.spanContext().traceId).toBe(CALLER_TRACE);
+  });
+
+  it('gives an ended child whole under its own recording spans, and as a span elsewhere', () => {
+    const block = new AttributeBlock({ 'b.key': 'value' });
+    const text = new PiecesText('{"record":1}');
+    const child = () =>
+      new EndedChildSpan('route g', SpanKind.INTERNAL, 7, 9, block, 'k', 3, 'ev', 'rec', text);
+    const { tracer, sink } = tracerWith(new AlwaysOnSampler());
+    const own = tracer.startSpan('own', {}, undefined) as GatewaySpan;
+    const foreign = trace.wrapSpanContext({
+      traceId: CALLER_TRACE,
+      spanId: '00f067aa0ba902b7',
+      traceFlags: 1,
+      isRemote: true,
+    });
+    const limited = tracerWith(new AlwaysOnSampler(), false, { attributeCountLimit: 1 });
+    const limitedOwn = limited.tracer.startSpan('own', {}, undefined) as GatewaySpan;
+
+    const whole = child();
+    tracer.addEndedChild(own, tracer.contextWith(own, undefined), whole);
+    tracer.addEndedChild(foreign, trace.setSpan(ROOT_CONTEXT, foreign), child());
+    limited.tracer.addEndedChild(
+      limitedOwn,
+      limited.tracer.contextWith(limitedOwn, undefined),
+      child(),
+    );
+
+    const [taken, made] = sink.spans as unknown[];
+    expect(taken).toBe(whole);
+    expect(whole.parent).toBe(own);
+    expect(whole.spanIdBytes).toBeInstanceOf(Uint8Array);
+    for (const span of [made, limited.sink.spans[0]] as GatewaySpan[]) {
+      expect(span).toBeInstanceOf(GatewaySpan);
+      expect([span.name, span.kind, span.startMs, span.endMs]).toEqual([
+        'route g',
+        SpanKind.INTERNAL,
+        toEpochMillis(7),
+        toEpochMillis(9),
+      ]);
+      expect(span.events?.map((event) => [event.name, event.timeMs])).toEqual([
+        ['ev', toEpochMillis(9)],
+      ]);
+    }
+    expect((made as GatewaySpan).parent?.spanId).toBe('00f067aa0ba902b7');
+    expect(attributesOf(made as GatewaySpan)).toEqual({ 'b.key': 'value', k: 3 });
+    expect((made as GatewaySpan).events![0]!.text).toBe(text);
+    // One attribute fits the limit: the block's is kept and the span's own dropped (span rules).
+    expect(attributesOf(limited.sink.spans[0]!)).toEqual({ 'b.key': 'value' });
   });
 
   it('adds a block as one piece to its own spans, and its attributes to other recording spans', () => {

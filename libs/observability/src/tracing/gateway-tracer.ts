@@ -21,9 +21,11 @@ import {
 import { telemetryRuntime } from '../telemetry/telemetry-runtime';
 import { Common } from './gen-ai.attributes';
 import { ServerSpan } from './server-span';
+import { rawTraceHeaders, serverBlock } from './server-span.attributes';
 import { spanName } from './span-names';
 import { GATEWAY_TRACER_NAME } from './spans/gateway-scope';
-import { AttributeBlock } from './spans/attribute-block';
+import type { AttributeBlock } from './spans/attribute-block';
+import type { EndedChildSpan } from './spans/ended-child.span';
 import { GatewaySpan } from './spans/gateway-span';
 import { GatewaySpanTracer } from './spans/gateway-span.tracer';
 import type { PiecewiseText } from './spans/piecewise-text';
@@ -79,7 +81,8 @@ export class GatewayTracer {
 
   /**
    * A child of `parent`, whose context (`parent` active in it) is `parentContext`, of `kind`,
-   * started at `startTime` (a `performance.now()` reading; now when not given). A span of the
+   * started at `startTime` (a `performance.now()` reading or epoch milliseconds; now when not
+   * given). A span of the
    * gateway's own tracer gets its child without the context lookups and options of `startSpan`
    * (the request's routing and upstream-call spans); any other goes through `startSpan`.
    */
@@ -110,6 +113,27 @@ export class GatewayTracer {
   addTextEvent(span: Span, name: string, key: string, text: PiecewiseText, time?: TimeInput): void {
     if (span instanceof GatewaySpan) span.addTextEvent(name, key, text, time);
     else if (span.isRecording()) span.addEvent(name, { [key]: text.toString() }, time);
+  }
+
+  /**
+   * `child`, a span of `parent` (whose context is `parentContext`) that has ended: one record to
+   * the exporter under a recording span of the gateway's own tracer, else a span made and ended
+   * here with the same name, times, attributes and event.
+   */
+  addEndedChild(parent: Span, parentContext: Context, child: EndedChildSpan): void {
+    const own = this.own;
+    if (
+      own !== undefined &&
+      parent instanceof GatewaySpan &&
+      parent.isRecording() &&
+      own.takeEndedChild(parent, child)
+    )
+      return;
+    const span = this.startChildSpan(parent, parentContext, child.name, child.kind, child.startMs);
+    this.addAttributeBlock(span, child.block);
+    span.setAttribute(child.key, child.value);
+    this.addTextEvent(span, child.eventName, child.eventKey, child.eventText, child.endMs);
+    span.end(child.endMs);
   }
 
   /** `parent` with `span` as the active span. */
@@ -244,57 +268,3 @@ export class GatewayTracer {
 }
 
 const SERVER: SpanOptions = Object.freeze({ kind: SPAN_KIND.SERVER });
-
-/** What the server span needs of a request's headers, read from their raw list. */
-interface RawTraceHeaders {
-  /** A `traceparent` or `baggage` header came (the propagators have something to read). */
-  readonly context: boolean;
-  /** The first `User-Agent` (Node's `headers` keeps the first of several too). */
-  readonly userAgent: string | undefined;
-}
-
-function rawTraceHeaders(raw: readonly string[]): RawTraceHeaders {
-  let context = false;
-  let userAgent: string | undefined;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!;
-    // Lengths first: most names are none of these and are never lowercased.
-    const length = name.length;
-    if (length === 11 || length === 7) {
-      const lower = name.toLowerCase();
-      if (lower === 'traceparent' || lower === 'baggage') context = true;
-    } else if (length === 10 && userAgent === undefined && name.toLowerCase() === 'user-agent') {
-      userAgent = raw[i + 1];
-    }
-  }
-  return { context, userAgent };
-}
-
-/** Server span blocks (method, path, scheme, protocol) kept, at most (beyond: one by one). */
-const SERVER_BLOCKS_LIMIT = 1024;
-/** Per path: the server span's blocks (one per method and protocol version, most paths one). */
-const serverBlocks = new Map<string, AttributeBlock[]>();
-let serverBlockCount = 0;
-
-/** The block of a request's method, path, scheme and protocol version (most requests repeat). */
-function serverBlock(method: string, version: string, path: string): AttributeBlock | undefined {
-  let blocks = serverBlocks.get(path);
-  if (blocks !== undefined) {
-    for (let i = 0; i < blocks.length; i++) {
-      const block = blocks[i]!;
-      // Values 0 and 3 are the method and the version (see below).
-      if (block.values[0] === method && block.values[3] === version) return block;
-    }
-  }
-  if (serverBlockCount >= SERVER_BLOCKS_LIMIT) return undefined;
-  if (blocks === undefined) serverBlocks.set(path, (blocks = []));
-  const block = new AttributeBlock({
-    'http.request.method': method,
-    'url.path': path,
-    'url.scheme': 'http',
-    'network.protocol.version': version,
-  });
-  blocks.push(block);
-  serverBlockCount += 1;
-  return block;
-}

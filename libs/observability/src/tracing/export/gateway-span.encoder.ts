@@ -1,7 +1,9 @@
-import type { AttributeValue } from '@opentelemetry/api';
-import type { Resource } from '@opentelemetry/resources';
+import type { Attributes, AttributeValue, SpanStatus } from '@opentelemetry/api';
 import type { AttributeBlock } from '../spans/attribute-block';
+import { STATUS_CODE } from '../../telemetry/otel-api';
+import { EndedChildSpan } from '../spans/ended-child.span';
 import type { GatewaySpan, GatewaySpanEvent } from '../spans/gateway-span';
+import type { PiecewiseText } from '../spans/piecewise-text';
 import { AttributeSectionTemplates, type AttributeWriter } from './attribute-section.templates';
 import { writeAttributes, writeKeyValue } from './otlp-attributes.encoder';
 import { writeTextKeyValue } from './otlp-text.encoder';
@@ -10,10 +12,6 @@ import {
   EVENT_DROPPED_ATTRIBUTES,
   EVENT_NAME,
   EVENT_TIME,
-  REQUEST_RESOURCE_SPANS,
-  RESOURCE_SPANS_SCHEMA_URL,
-  RESOURCE_SPANS_SCOPE_SPANS,
-  SCOPE_SPANS_SCHEMA_URL,
   SCOPE_SPANS_SPANS,
   SPAN_ATTRIBUTES,
   SPAN_DROPPED_ATTRIBUTES,
@@ -30,16 +28,14 @@ import {
   SPAN_TRACE_STATE,
   writeCount,
   writeLink,
-  writeResource,
-  writeScope,
   writeSpanFlags,
   writeStatus,
   writeTraceState,
-  type Scope,
 } from './otlp-fields.encoder';
 import { ProtoBufferWriter, varintSize } from './proto-buffer.writer';
 
 const CACHED_KEYS_LIMIT = 1024;
+const UNSET_STATUS: SpanStatus = Object.freeze({ code: STATUS_CODE.UNSET });
 const TRACE_ID_BYTES = 16;
 const SPAN_ID_BYTES = 8;
 /** Span names whose encoding is kept, at most. */
@@ -79,7 +75,12 @@ export class GatewaySpanEncoder {
   private readonly writeAttribute: AttributeWriter = (w, key, value) =>
     this.attribute(w, key, value);
 
-  write(w: ProtoBufferWriter, span: GatewaySpan): void {
+  write(w: ProtoBufferWriter, span: GatewaySpan | EndedChildSpan): void {
+    if (span instanceof EndedChildSpan) {
+      // No section template: nothing to forget if it throws.
+      this.writeEndedChild(w, span);
+      return;
+    }
     try {
       this.writeSpan(w, span);
     } catch (error) {
@@ -104,14 +105,7 @@ export class GatewaySpanEncoder {
       w.byte(SPAN_PARENT_SPAN_ID);
       writeId(w, parent.spanId, parentSpan?.spanIdBytes, parentSpan?.spanIdAt ?? 0, SPAN_ID_BYTES);
     }
-    this.writeName(w, span.name);
-    // The API's SpanKind starts at INTERNAL = 0; the proto keeps 0 for UNSPECIFIED.
-    w.byte(SPAN_KIND);
-    w.varint32(span.kind + 1);
-    w.byte(SPAN_START);
-    w.fixed64Millis(span.startMs);
-    w.byte(SPAN_END);
-    w.fixed64Millis(span.endMs);
+    this.writeNameKindTimes(w, span.name, span.kind, span.startMs, span.endMs);
     this.sections.write(w, span.name, span.keys, span.values, this.writeAttribute);
     if (span.blocks) for (const block of span.blocks) w.bytesRaw(encodedBlock(block));
     writeCount(w, SPAN_DROPPED_ATTRIBUTES, span.droppedAttributesCount);
@@ -124,6 +118,57 @@ export class GatewaySpanEncoder {
     const shift = varintSize(w.pos - start - 2) - 2;
     w.end(start, 2);
     this.sections.spanDone(shift);
+  }
+
+  /**
+   * A child taken whole (EndedChildSpan): the fields writeSpan writes for a span with the same
+   * content (a local parent, status unset, nothing dropped, no links), its own attribute first.
+   */
+  private writeEndedChild(w: ProtoBufferWriter, child: EndedChildSpan): void {
+    const parent = child.parent!;
+    const context = parent.spanContext();
+    w.byte(SCOPE_SPANS_SPANS);
+    const start = w.begin(2);
+    w.byte(SPAN_TRACE_ID);
+    writeId(w, context.traceId, parent.traceIdBytes, parent.traceIdAt, TRACE_ID_BYTES);
+    w.byte(SPAN_SPAN_ID);
+    w.bytesFrom(child.spanIdBytes!, child.spanIdAt, SPAN_ID_BYTES);
+    writeTraceState(w, SPAN_TRACE_STATE, context.traceState?.serialize());
+    w.byte(SPAN_PARENT_SPAN_ID);
+    writeId(w, context.spanId, parent.spanIdBytes, parent.spanIdAt, SPAN_ID_BYTES);
+    this.writeNameKindTimes(w, child.name, child.kind, child.startMs, child.endMs);
+    this.attribute(w, child.key, child.value);
+    w.bytesRaw(encodedBlock(child.block));
+    writeEventFields(
+      w,
+      child.eventName,
+      child.endMs,
+      undefined,
+      0,
+      child.eventKey,
+      child.eventText,
+    );
+    writeStatus(w, UNSET_STATUS);
+    writeSpanFlags(w, context.traceFlags, false);
+    w.end(start, 2);
+  }
+
+  /** `Span.name`, `.kind`, `.start_time_unix_nano` and `.end_time_unix_nano`. */
+  private writeNameKindTimes(
+    w: ProtoBufferWriter,
+    name: string,
+    kind: number,
+    startMs: number,
+    endMs: number,
+  ): void {
+    this.writeName(w, name);
+    // The API's SpanKind starts at INTERNAL = 0; the proto keeps 0 for UNSPECIFIED.
+    w.byte(SPAN_KIND);
+    w.varint32(kind + 1);
+    w.byte(SPAN_START);
+    w.fixed64Millis(startMs);
+    w.byte(SPAN_END);
+    w.fixed64Millis(endMs);
   }
 
   private writeName(w: ProtoBufferWriter, name: string): void {
@@ -222,64 +267,35 @@ function writeId(
 }
 
 function writeEvent(w: ProtoBufferWriter, event: GatewaySpanEvent): void {
+  writeEventFields(
+    w,
+    event.name,
+    event.timeMs,
+    event.attributes,
+    event.droppedAttributesCount,
+    event.textKey,
+    event.text,
+  );
+}
+
+/** A `Span.events` element; `text`, when given, is the value of one more attribute, `textKey`. */
+function writeEventFields(
+  w: ProtoBufferWriter,
+  name: string,
+  timeMs: number,
+  attributes: Attributes | undefined,
+  droppedAttributesCount: number,
+  textKey: string | undefined,
+  text: PiecewiseText | undefined,
+): void {
   w.byte(SPAN_EVENTS);
   const start = w.begin(1);
   w.byte(EVENT_TIME);
-  w.fixed64Millis(event.timeMs);
+  w.fixed64Millis(timeMs);
   w.byte(EVENT_NAME);
-  w.string(event.name);
-  if (event.attributes) writeAttributes(w, event.attributes, EVENT_ATTRIBUTES);
-  if (event.text !== undefined) writeTextKeyValue(w, event.textKey!, event.text, EVENT_ATTRIBUTES);
-  writeCount(w, EVENT_DROPPED_ATTRIBUTES, event.droppedAttributesCount);
+  w.string(name);
+  if (attributes) writeAttributes(w, attributes, EVENT_ATTRIBUTES);
+  if (text !== undefined) writeTextKeyValue(w, textKey!, text, EVENT_ATTRIBUTES);
+  writeCount(w, EVENT_DROPPED_ATTRIBUTES, droppedAttributesCount);
   w.end(start, 1);
-}
-
-/**
- * What an `ExportTraceServiceRequest` holds around the spans of one resource and one scope: spans
- * encoded one by one (see {@link GatewaySpanEncoder}) become a request with one copy.
- */
-export class OtlpRequestFrame {
-  /** `ResourceSpans.resource` and `.schema_url`. */
-  private readonly resourcePart: Buffer;
-  /** `ScopeSpans.scope` and `.schema_url`. */
-  private readonly scopePart: Buffer;
-
-  /** Resource attributes must be settled (no async attributes pending). */
-  constructor(resource: Resource, scope: Scope) {
-    const resourceWriter = new ProtoBufferWriter(1024);
-    writeResource(resourceWriter, resource);
-    if (resource.schemaUrl) {
-      resourceWriter.byte(RESOURCE_SPANS_SCHEMA_URL);
-      resourceWriter.string(resource.schemaUrl);
-    }
-    this.resourcePart = Buffer.from(resourceWriter.finish());
-    const scopeWriter = new ProtoBufferWriter(256);
-    writeScope(scopeWriter, scope);
-    if (scope.schemaUrl) {
-      scopeWriter.byte(SCOPE_SPANS_SCHEMA_URL);
-      scopeWriter.string(scope.schemaUrl);
-    }
-    this.scopePart = Buffer.from(scopeWriter.finish());
-  }
-
-  /**
-   * The request holding the spans in `buf` from `start` to `end` (a run of encoded
-   * `ScopeSpans.spans` elements). The frame goes into the room left before `start` when it fits
-   * (no copy of the spans), else in front of a copy.
-   */
-  wrap(buf: Buffer, start: number, end: number): Buffer {
-    const scopeSpans = this.scopePart.length + end - start;
-    const resourceSpans = this.resourcePart.length + 1 + varintSize(scopeSpans) + scopeSpans;
-    const head = new ProtoBufferWriter(16 + this.resourcePart.length + this.scopePart.length);
-    head.byte(REQUEST_RESOURCE_SPANS);
-    head.varint32(resourceSpans);
-    head.bytesRaw(this.resourcePart);
-    head.byte(RESOURCE_SPANS_SCOPE_SPANS);
-    head.varint32(scopeSpans);
-    head.bytesRaw(this.scopePart);
-    const frame = head.finish();
-    if (frame.length > start) return Buffer.concat([frame, buf.subarray(start, end)]);
-    buf.set(frame, start - frame.length);
-    return buf.subarray(start - frame.length, end);
-  }
 }

@@ -11,6 +11,7 @@ import {
   sdkScriptRequest,
 } from '../spans/__fixtures__/span-script.fixture';
 import { AttributeBlock } from '../spans/attribute-block';
+import { EndedChildSpan } from '../spans/ended-child.span';
 import { PiecewiseText, TextPiece, type TextSink } from '../spans/piecewise-text';
 import type { GatewaySpan, GatewaySpanLimits } from '../spans/gateway-span';
 import { resolveGatewaySpanLimits } from '../spans/gateway-span.config';
@@ -285,6 +286,96 @@ describe(GatewaySpanExporter.name, () => {
         ],
       });
     }
+  });
+
+  it('writes a child given whole as the span made of the same calls', async () => {
+    type Decoded = {
+      resourceSpans: Array<{
+        scopeSpans: Array<{ spans: Array<{ name: string; spanId: number[] } & object> }>;
+      }>;
+    };
+    const { sender, exporter, tracer } = pipeline({ maxExportBatchSize: 100 });
+    const block = new AttributeBlock({ 'router.strategy': 'simple-shuffle', 'router.n': 2 });
+    const text = new PiecesText([new TextPiece('{"group":"é"'), ',"id":"r-1"}']);
+    const parent = tracer.startSpan('request', {}, ROOT_CONTEXT) as GatewaySpan;
+    // Twice each: the second time the encoder copies repeated attributes as bytes.
+    for (let i = 0; i < 2; i++) {
+      const child = new EndedChildSpan(
+        'route g',
+        SpanKind.INTERNAL,
+        1_000 + i,
+        1_000.25 + i,
+        block,
+        'router.decision_us',
+        250 + i,
+        'routeiq.router_decision.v1',
+        'record',
+        text,
+      );
+      expect(tracer.takeEndedChild(parent, child)).toBe(true);
+      const span = tracer.startChild(
+        parent,
+        'route g',
+        SpanKind.INTERNAL,
+        1_000 + i,
+      ) as GatewaySpan;
+      span.setAttribute('router.decision_us', 250 + i);
+      span.addAttributeBlock(block);
+      span.addTextEvent('routeiq.router_decision.v1', 'record', text, 1_000.25 + i);
+      span.end(1_000.25 + i);
+    }
+    parent.end();
+    await exporter.forceFlush();
+
+    const spans = (decodeTraceRequest(sender.bodies[0]!) as Decoded).resourceSpans[0]!
+      .scopeSpans[0]!.spans;
+    expect(spans.map((span) => span.name)).toEqual([
+      'route g',
+      'route g',
+      'route g',
+      'route g',
+      'request',
+    ]);
+    const withoutId = ({ spanId: _id, ...rest }: (typeof spans)[number]) => rest;
+    expect(withoutId(spans[0]!)).toEqual(withoutId(spans[1]!));
+    expect(withoutId(spans[2]!)).toEqual(withoutId(spans[3]!));
+    expect(withoutId(spans[0]!)).not.toEqual(withoutId(spans[2]!));
+    const ids = spans.map((span) => Buffer.from(span.spanId).toString('hex'));
+    expect(new Set(ids).size).toBe(5);
+    expect(ids[0]).toMatch(/^[0-9a-f]{16}$/);
+    expect(ids[0]).not.toBe('0000000000000000');
+    expect(spans[0]).toMatchObject({
+      parentSpanId: [...Buffer.from(parent.spanContext().spanId, 'hex')],
+      traceId: [...Buffer.from(parent.spanContext().traceId, 'hex')],
+      kind: 1,
+      events: [
+        {
+          name: 'routeiq.router_decision.v1',
+          attributes: [{ key: 'record', value: { stringValue: '{"group":"é","id":"r-1"}' } }],
+        },
+      ],
+    });
+  });
+
+  it('takes no child whole where a span limit would cut it', () => {
+    const block = new AttributeBlock({ a: 'x', b: 'y' });
+    const child = () =>
+      new EndedChildSpan('c', SpanKind.INTERNAL, 1, 2, block, 'k', 1, 'e', 'r', new PiecesText([]));
+    for (const limits of [
+      { ...DEFAULT_LIMITS, attributeValueLengthLimit: 10 },
+      { ...DEFAULT_LIMITS, attributeCountLimit: 2 },
+      { ...DEFAULT_LIMITS, eventCountLimit: 0 },
+      { ...DEFAULT_LIMITS, attributePerEventCountLimit: 0 },
+    ]) {
+      const { exporter, tracer } = pipeline({}, limits);
+      const spanEnded = jest.spyOn(exporter, 'spanEnded');
+      const parent = tracer.startSpan('request', {}, ROOT_CONTEXT) as GatewaySpan;
+      expect(tracer.takeEndedChild(parent, child())).toBe(false);
+      expect(spanEnded).not.toHaveBeenCalled();
+    }
+    const { tracer } = pipeline({}, { ...DEFAULT_LIMITS, attributeCountLimit: 3 });
+    const parent = tracer.startSpan('request', {}, ROOT_CONTEXT) as GatewaySpan;
+    expect(tracer.takeEndedChild(parent, child())).toBe(true);
   });
 
   it("writes a block's attributes as the same attributes set one by one would be", async () => {

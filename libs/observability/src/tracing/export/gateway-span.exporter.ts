@@ -1,8 +1,10 @@
 import { diag } from '@opentelemetry/api';
 import { globalErrorHandler } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
+import type { EndedChildSpan } from '../spans/ended-child.span';
 import type { GatewaySpan, GatewaySpanLimits, GatewaySpanSink } from '../spans/gateway-span';
-import { GatewaySpanEncoder, OtlpRequestFrame } from './gateway-span.encoder';
+import { GatewaySpanEncoder } from './gateway-span.encoder';
+import { OtlpRequestFrame } from './otlp-request.frame';
 import type { Scope } from './otlp-fields.encoder';
 import { ProtoBufferWriter } from './proto-buffer.writer';
 
@@ -62,7 +64,7 @@ export class GatewaySpanExporter implements GatewaySpanSink {
   private readonly encoder = new GatewaySpanEncoder();
   private readonly concurrency: number;
   /** Ended spans not encoded yet (see ENCODE_BURST). */
-  private readonly pending: GatewaySpan[] = [];
+  private readonly pending: (GatewaySpan | EndedChildSpan)[] = [];
   private readonly encodeLater = (): void => this.encodePending();
 
   constructor(
@@ -75,7 +77,7 @@ export class GatewaySpanExporter implements GatewaySpanSink {
     this.concurrency = Math.max(1, options.concurrencyLimit ?? DEFAULT_CONCURRENCY);
   }
 
-  spanEnded(span: GatewaySpan): void {
+  spanEnded(span: GatewaySpan | EndedChildSpan): void {
     if (!span.sampled || this.stopped) return;
     const pending = this.pending;
     pending.push(span);
@@ -92,7 +94,7 @@ export class GatewaySpanExporter implements GatewaySpanSink {
     }
   }
 
-  private encode(span: GatewaySpan): void {
+  private encode(span: GatewaySpan | EndedChildSpan): void {
     if (this.queued >= this.options.maxQueueSize) {
       if (this.dropped === 0) diag.debug('gateway spans: queue full, dropping spans');
       this.dropped += 1;

@@ -21,6 +21,7 @@ import {
   TRACE_FLAGS,
   traceApi,
 } from '../../telemetry/otel-api';
+import type { EndedChildSpan } from './ended-child.span';
 import { GatewaySpan, type GatewaySpanSink } from './gateway-span';
 import { PooledIdGenerator } from './pooled-id.generator';
 import { epochMillis, toEpochMillis } from './span-clock';
@@ -127,6 +128,31 @@ export class GatewaySpanTracer implements Tracer {
     startTime?: number,
   ): Span {
     return this.childOf(parent, name, kind, startTime, undefined);
+  }
+
+  /**
+   * Takes `child` of the recording span `parent` whole (a span id drawn, bytes only) and hands it
+   * to the sink; false, taking nothing, where a span limit would cut it (a value length limit, no
+   * room for its attributes or event): a span made of it applies the limits.
+   */
+  takeEndedChild(parent: GatewaySpan, child: EndedChildSpan): boolean {
+    const limits = this.sink.limits;
+    if (
+      limits.attributeValueLengthLimit !== Infinity ||
+      limits.attributeCountLimit < child.block.keys.length + 1 ||
+      limits.eventCountLimit < 1 ||
+      limits.attributePerEventCountLimit < 1 ||
+      child.key.length === 0 ||
+      child.eventKey.length === 0
+    )
+      return false;
+    const ids = this.ids;
+    ids.drawSpanId();
+    child.parent = parent;
+    child.spanIdBytes = ids.lastBytes;
+    child.spanIdAt = ids.lastAt;
+    this.sink.spanEnded(child);
+    return true;
   }
 
   private childOf(

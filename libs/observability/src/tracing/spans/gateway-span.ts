@@ -11,6 +11,7 @@ import type {
 } from '@opentelemetry/api';
 import { diagApi, isAttributeValue, STATUS_CODE, TRACE_FLAGS } from '../../telemetry/otel-api';
 import { keyBit, type AttributeBlock } from './attribute-block';
+import type { EndedChildSpan } from './ended-child.span';
 import type { PiecewiseText } from './piecewise-text';
 import { epochMillis, toEpochMillis } from './span-clock';
 
@@ -27,7 +28,7 @@ export interface GatewaySpanLimits {
 /** Where ended spans go (the OTLP batch); `limits` apply to every span it receives. */
 export interface GatewaySpanSink {
   readonly limits: GatewaySpanLimits;
-  spanEnded(span: GatewaySpan): void;
+  spanEnded(span: GatewaySpan | EndedChildSpan): void;
 }
 
 export interface GatewaySpanEvent {

@@ -31,8 +31,19 @@ export class PooledIdGenerator implements IdGenerator {
     return this.take(SPAN_ID_BYTES);
   }
 
+  /** A span id as bytes only (`lastBytes` at `lastAt`), for a span whose hex id nobody reads. */
+  drawSpanId(): void {
+    this.draw(SPAN_ID_BYTES);
+  }
+
   /** The next id of `size` bytes that are not all zero (checked on the bytes, not the hex). */
   private take(size: number): string {
+    const at = this.draw(size);
+    return this.hex.slice(at * 2, (at + size) * 2);
+  }
+
+  /** Where the next id of `size` bytes that are not all zero starts in the pool. */
+  private draw(size: number): number {
     let at: number;
     do {
       if (this.offset + size > this.pool.length) {
@@ -45,7 +56,7 @@ export class PooledIdGenerator implements IdGenerator {
     } while (allZero(this.pool, at, size));
     this.lastBytes = this.pool;
     this.lastAt = at;
-    return this.hex.slice(at * 2, (at + size) * 2);
+    return at;
   }
 }
 
