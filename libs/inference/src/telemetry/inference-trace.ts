@@ -1,18 +1,20 @@
 import type { Context, Span } from '@opentelemetry/api';
 import type { GatewayRequest } from '@routeiq/common';
 import * as observability from '@routeiq/observability';
-import type { GatewayTracer, ServerSpan } from '@routeiq/observability';
-import type { ResolvedDeployment, UpstreamTrace } from '@routeiq/providers';
+import type { AttributeBlock, GatewayTracer, ServerSpan } from '@routeiq/observability';
+import type { ResolvedDeployment } from '@routeiq/providers';
 // The module's `performance`, not the global: the global is an accessor, called at every read.
 import { performance } from 'node:perf_hooks';
 import * as routing from '@routeiq/routing';
 import type { RoutingSession } from '@routeiq/routing';
 import { newFacts, readFacts, type ResponseFacts } from './response-facts';
+import { AttemptSpan } from './attempt.span';
+import { decisionAttributes } from './decision-attributes';
+import { responseAttributes, sameTokens } from './response-attributes';
 import {
   inputText,
   outputText,
   setAttemptAttributes,
-  decisionAttributes,
   setRequestAttributes,
   setServedAttributes,
 } from './trace-attributes';
@@ -48,7 +50,12 @@ export class InferenceTrace {
   private readonly span: Span;
   /** The server span this trace describes, when it adopted one (then it does not end it). */
   private readonly server: ServerSpan | undefined;
-  private readonly facts: ResponseFacts = newFacts();
+  /** What the answer says: read from stream chunks, or the answering call's. */
+  private facts: ResponseFacts | undefined;
+  /** The last call's complete answer, what it says, and that as the call span's attributes. */
+  private callPayload: object | undefined;
+  private callFacts: ResponseFacts | undefined;
+  private callResponse: AttributeBlock | undefined;
   private attempts = 0;
   private fallback: { group: string; span: Span; context: Context } | undefined;
   private output: string[] | undefined;
@@ -102,6 +109,7 @@ export class InferenceTrace {
     // Either the gateway sends `traceparent` itself, or the undici instrumentation does, parenting
     // its span on the context active when the request is created.
     return new AttemptSpan(
+      this,
       span,
       this.tracer.injectsUpstream
         ? { headers: this.tracer.upstreamHeadersOf(span, parent) }
@@ -112,7 +120,7 @@ export class InferenceTrace {
   /** A streamed chunk as the client gets it (facts, and the text when LOG_QUERIES is on). */
   chunk(payload: object): void {
     if (!this.recording) return;
-    readFacts(payload, this.facts);
+    readFacts(payload, (this.facts ??= newFacts()));
     if (this.output) {
       const delta = (payload as { choices?: Array<{ delta?: { content?: unknown } }> }).choices?.[0]
         ?.delta?.content;
@@ -120,10 +128,37 @@ export class InferenceTrace {
     }
   }
 
-  /** A complete (non-streamed) answer. */
+  /**
+   * The complete answer of the call whose span is `span`, which ends: the span gets what the answer
+   * says (its model, id, finish reasons and OpenAI usage), kept for the request span.
+   */
+  callSucceeded(span: Span, payload: object): void {
+    if (span.isRecording()) {
+      const facts = newFacts();
+      readFacts(payload, facts);
+      const usage = (
+        payload as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } }
+      ).usage;
+      const input = usage?.prompt_tokens;
+      const output = usage?.completion_tokens;
+      const block = responseAttributes(
+        facts,
+        typeof input === 'number' ? input : undefined,
+        typeof output === 'number' ? output : undefined,
+      );
+      if (block) this.tracer.addAttributeBlock(span, block);
+      this.callPayload = payload;
+      this.callFacts = facts;
+      this.callResponse = block;
+    }
+    span.end();
+  }
+
+  /** A complete (non-streamed) answer: the answering call's facts when it is that call's. */
   answered(payload: object): void {
     if (!this.recording) return;
-    readFacts(payload, this.facts);
+    if (payload === this.callPayload) this.facts = this.callFacts;
+    else readFacts(payload, (this.facts ??= newFacts()));
     if (this.tracer.captureContent) {
       this.span.setAttribute(GenAi.OUTPUT_MESSAGES, outputText(payload));
     }
@@ -164,24 +199,37 @@ export class InferenceTrace {
   private setEndAttributes(outcome: TraceOutcome): void {
     const span = this.span;
     const deployment = outcome.deployment;
-    const facts = this.facts;
     // A server span gets the status the client saw from the HTTP observer, 499 for a client gone.
     if (!this.server) span.setAttribute(Common.HTTP_STATUS, outcome.status);
     if (deployment) setServedAttributes(this.tracer, span, deployment);
-    if (facts.model) span.setAttribute(GenAi.RESPONSE_MODEL, facts.model);
-    if (facts.id) span.setAttribute(GenAi.RESPONSE_ID, facts.id);
-    if (facts.finishReasons.length > 0)
-      span.setAttribute(GenAi.RESPONSE_FINISH_REASONS, facts.finishReasons);
-    if (outcome.inputTokens !== undefined)
-      span.setAttribute(GenAi.USAGE_INPUT_TOKENS, outcome.inputTokens);
-    if (outcome.outputTokens !== undefined)
-      span.setAttribute(GenAi.USAGE_OUTPUT_TOKENS, outcome.outputTokens);
+    const response = this.callResponse;
+    if (
+      response !== undefined &&
+      this.facts === this.callFacts &&
+      sameTokens(response, outcome.inputTokens, outcome.outputTokens)
+    )
+      this.tracer.addAttributeBlock(span, response);
+    else this.setResponseAttributes(outcome);
     if (outcome.errorCode) span.setAttribute(Common.ERROR_TYPE, outcome.errorCode);
     if (this.output)
       span.setAttribute(
         GenAi.OUTPUT_MESSAGES,
         JSON.stringify([{ role: 'assistant', content: this.output.join('') }]),
       );
+  }
+
+  /** What the answer says and the request's token counts, one by one. */
+  private setResponseAttributes(outcome: TraceOutcome): void {
+    const span = this.span;
+    const facts = this.facts;
+    if (facts?.model) span.setAttribute(GenAi.RESPONSE_MODEL, facts.model);
+    if (facts?.id) span.setAttribute(GenAi.RESPONSE_ID, facts.id);
+    if (facts && facts.finishReasons.length > 0)
+      span.setAttribute(GenAi.RESPONSE_FINISH_REASONS, facts.finishReasons);
+    if (outcome.inputTokens !== undefined)
+      span.setAttribute(GenAi.USAGE_INPUT_TOKENS, outcome.inputTokens);
+    if (outcome.outputTokens !== undefined)
+      span.setAttribute(GenAi.USAGE_OUTPUT_TOKENS, outcome.outputTokens);
   }
 
   /**
@@ -241,56 +289,5 @@ export class InferenceTrace {
       context: this.tracer.contextWith(span, this.context),
     };
     return this.fallback;
-  }
-}
-
-/** The span of one upstream call. */
-export class AttemptSpan {
-  constructor(
-    private readonly span: Span,
-    /** Handed to the provider call: the context and the headers that carry it upstream. */
-    readonly upstream: UpstreamTrace,
-  ) {}
-
-  succeeded(payload: object | undefined): void {
-    if (payload && this.span.isRecording()) {
-      const facts = newFacts();
-      readFacts(payload, facts);
-      if (facts.model) this.span.setAttribute(GenAi.RESPONSE_MODEL, facts.model);
-      if (facts.id) this.span.setAttribute(GenAi.RESPONSE_ID, facts.id);
-      if (facts.finishReasons.length > 0)
-        this.span.setAttribute(GenAi.RESPONSE_FINISH_REASONS, facts.finishReasons);
-      const usage = (
-        payload as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } }
-      ).usage;
-      if (typeof usage?.prompt_tokens === 'number')
-        this.span.setAttribute(GenAi.USAGE_INPUT_TOKENS, usage.prompt_tokens);
-      if (typeof usage?.completion_tokens === 'number')
-        this.span.setAttribute(GenAi.USAGE_OUTPUT_TOKENS, usage.completion_tokens);
-    }
-    this.span.end();
-  }
-
-  /** A stream that has started: its span stays open until the stream ends. */
-  streaming(): void {
-    this.span.addEvent(RouteIq.FIRST_TOKEN_EVENT);
-  }
-
-  failed(error: unknown): void {
-    const failure = error as { code?: unknown; status?: unknown; kind?: unknown };
-    const type = typeof failure.code === 'string' ? failure.code : 'error';
-    this.span.setAttribute(Common.ERROR_TYPE, type);
-    if (typeof failure.status === 'number')
-      this.span.setAttribute(Common.HTTP_STATUS, failure.status);
-    this.span.setStatus({ code: STATUS_CODE.ERROR, message: type });
-    this.span.end();
-  }
-
-  end(errorCode?: string): void {
-    if (errorCode) {
-      this.span.setAttribute(Common.ERROR_TYPE, errorCode);
-      this.span.setStatus({ code: STATUS_CODE.ERROR, message: errorCode });
-    }
-    this.span.end();
   }
 }

@@ -3,7 +3,8 @@ import { genAiProviderName, type GatewayMetrics } from '@routeiq/observability';
 import type { ResolvedDeployment, UpstreamTrace } from '@routeiq/providers';
 import type { RoutingSession } from '@routeiq/routing';
 import type { CallOutcome } from '../usage-recorder.service';
-import type { AttemptSpan, InferenceTrace } from './inference-trace';
+import type { AttemptSpan } from './attempt.span';
+import type { InferenceTrace } from './inference-trace';
 
 interface ServedCall {
   readonly deployment: ResolvedDeployment;

@@ -13,7 +13,11 @@ function str(value: unknown): string | undefined {
 
 function addReason(facts: ResponseFacts, reason: unknown): void {
   const text = str(reason);
-  if (text && !facts.finishReasons.includes(text)) facts.finishReasons.push(text);
+  if (!text) return;
+  const reasons = facts.finishReasons;
+  // The first one in an array of its size (a push onto `[]` reserves 17 slots).
+  if (reasons.length === 0) facts.finishReasons = [text];
+  else if (!reasons.includes(text)) reasons.push(text);
 }
 
 /**

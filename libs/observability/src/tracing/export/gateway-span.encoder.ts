@@ -107,7 +107,7 @@ export class GatewaySpanEncoder {
     }
     this.writeNameKindTimes(w, span.name, span.kind, span.startMs, span.endMs);
     this.sections.write(w, span.name, span.keys, span.values, this.writeAttribute);
-    if (span.blocks) for (const block of span.blocks) w.bytesRaw(encodedBlock(block));
+    if (span.blocks) for (const block of span.blocks) this.writeBlock(w, block);
     writeCount(w, SPAN_DROPPED_ATTRIBUTES, span.droppedAttributesCount);
     if (span.events) for (const event of span.events) writeEvent(w, event);
     writeCount(w, SPAN_DROPPED_EVENTS, span.droppedEventsCount);
@@ -138,7 +138,7 @@ export class GatewaySpanEncoder {
     writeId(w, context.spanId, parent.spanIdBytes, parent.spanIdAt, SPAN_ID_BYTES);
     this.writeNameKindTimes(w, child.name, child.kind, child.startMs, child.endMs);
     this.attribute(w, child.key, child.value);
-    w.bytesRaw(encodedBlock(child.block));
+    this.writeBlock(w, child.block);
     writeEventFields(
       w,
       child.eventName,
@@ -151,6 +151,16 @@ export class GatewaySpanEncoder {
     writeStatus(w, UNSET_STATUS);
     writeSpanFlags(w, context.traceFlags, false);
     w.end(start, 2);
+  }
+
+  /** A lasting block as the bytes it keeps; one request's values as attributes set one by one. */
+  private writeBlock(w: ProtoBufferWriter, block: AttributeBlock): void {
+    if (block.lasting) {
+      w.bytesRaw(encodedBlock(block));
+      return;
+    }
+    const { keys, values } = block;
+    for (let i = 0; i < keys.length; i++) this.attribute(w, keys[i]!, values[i]!);
   }
 
   /** `Span.name`, `.kind`, `.start_time_unix_nano` and `.end_time_unix_nano`. */

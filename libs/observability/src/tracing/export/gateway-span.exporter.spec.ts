@@ -10,7 +10,7 @@ import {
   SCRIPT_RESOURCE,
   sdkScriptRequest,
 } from '../spans/__fixtures__/span-script.fixture';
-import { AttributeBlock } from '../spans/attribute-block';
+import { AttributeBlock, BlockKeys } from '../spans/attribute-block';
 import { EndedChildSpan } from '../spans/ended-child.span';
 import { PiecewiseText, TextPiece, type TextSink } from '../spans/piecewise-text';
 import type { GatewaySpan, GatewaySpanLimits } from '../spans/gateway-span';
@@ -387,15 +387,26 @@ describe(GatewaySpanExporter.name, () => {
         scopeSpans: Array<{ spans: Array<{ attributes: Array<{ key: string; value: unknown }> }> }>;
       }>;
     };
+    const requestKeys = new BlockKeys(['r.id', 'r.tokens']);
+    const requestBlocks: AttributeBlock[] = [];
     for (let i = 0; i < 3; i++) {
       const blocked = tracer.startSpan('span', {}, ROOT_CONTEXT) as GatewaySpan;
       blocked.setAttribute('own', i);
       blocked.addAttributeBlock(block);
       blocked.addAttributeBlock(new AttributeBlock({ 'second.block': 'yes' }));
+      // One request's values: the same id twice, then another (the encoder's value cache).
+      const perRequest = new AttributeBlock(requestKeys, [`id-${i >> 1}`, 10 + i]);
+      requestBlocks.push(perRequest);
+      blocked.addAttributeBlock(perRequest);
       blocked.end();
       const single = tracer.startSpan('span', {}, ROOT_CONTEXT);
       single.setAttribute('own', i);
-      single.setAttributes({ ...values, 'second.block': 'yes' });
+      single.setAttributes({
+        ...values,
+        'second.block': 'yes',
+        'r.id': `id-${i >> 1}`,
+        'r.tokens': 10 + i,
+      });
       single.end();
     }
     await exporter.forceFlush();
@@ -407,9 +418,15 @@ describe(GatewaySpanExporter.name, () => {
     expect(spans).toHaveLength(6);
     for (let i = 0; i < 6; i += 2) {
       expect(sorted(spans[i]!)).toEqual(sorted(spans[i + 1]!));
-      expect(spans[i]!.attributes).toHaveLength(7);
+      expect(spans[i]!.attributes).toHaveLength(9);
     }
     expect(block.encoded).toBeInstanceOf(Uint8Array);
+    // Not kept: written with each span.
+    expect(requestBlocks.map((perRequest) => perRequest.encoded)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('sends a batch once it holds the batch size, the rest after the delay', async () => {

@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@opentelemetry/api';
 import type { AttributeBlock } from '@routeiq/observability';
 import type { RouterDecision, RoutingSession } from '@routeiq/routing';
-import { decisionAttributes } from './trace-attributes';
+import { decisionAttributes } from './decision-attributes';
 
 function attributesOf(block: AttributeBlock): Record<string, AttributeValue> {
   return Object.fromEntries(block.keys.map((key, i) => [key, block.values[i]!]));
