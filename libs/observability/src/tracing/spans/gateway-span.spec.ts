@@ -45,6 +45,24 @@ describe(GatewaySpan.name, () => {
     expect(span.values).toEqual([10, 'two', true, ['x', null, 'y']]);
   });
 
+  it('keeps each span its own attributes and blocks, however many, from none at first', () => {
+    const { span: first } = spanOf();
+    const { span: second } = spanOf();
+    const blocks = Array.from({ length: 10 }, (_, i) => new AttributeBlock({ [`block.${i}`]: i }));
+    const keys = Array.from({ length: 20 }, (_, i) => `own.${i}`);
+
+    expect([first.keys, first.values, first.blocks]).toEqual([[], [], undefined]);
+    keys.forEach((key, i) => first.setAttribute(key, i));
+    blocks.forEach((block) => first.addAttributeBlock(block));
+    second.setAttribute('only', 'one');
+
+    expect(first.keys).toEqual(keys);
+    expect(first.values).toEqual(keys.map((_, i) => i));
+    expect(first.blocks).toEqual(blocks);
+    expect([second.keys, second.values, second.blocks]).toEqual([['only'], ['one'], undefined]);
+    expect(spanOf().span.keys).toEqual([]);
+  });
+
   it('counts attributes past the limit as dropped but still overwrites known keys', () => {
     const { span } = spanOf({ attributeCountLimit: 2 });
 
