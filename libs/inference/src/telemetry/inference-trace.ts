@@ -7,10 +7,10 @@ import type { ResolvedDeployment } from '@routeiq/providers';
 import { performance } from 'node:perf_hooks';
 import * as routing from '@routeiq/routing';
 import type { RoutingSession } from '@routeiq/routing';
-import { newFacts, readFacts, type ResponseFacts } from './response-facts';
 import { AttemptSpan } from './attempt.span';
 import { decisionAttributes } from './decision-attributes';
 import { responseAttributes, sameTokens } from './response-attributes';
+import { newFacts, readFacts, type ResponseFacts } from './response-facts';
 import {
   inputText,
   outputText,
