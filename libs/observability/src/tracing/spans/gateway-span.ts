@@ -9,21 +9,14 @@ import type {
   SpanStatus,
   TimeInput,
 } from '@opentelemetry/api';
-import { diagApi, isAttributeValue, STATUS_CODE, TRACE_FLAGS } from '../../telemetry/otel-api';
+import { diagApi, STATUS_CODE, TRACE_FLAGS } from '../../telemetry/otel-api';
+import { copyAttributes, truncate, validValue, type GatewaySpanLimits } from './attribute-limits';
 import { keyBit, type AttributeBlock } from './attribute-block';
 import type { EndedChildSpan } from './ended-child.span';
 import type { PiecewiseText } from './piecewise-text';
 import { epochMillis, toEpochMillis } from './span-clock';
 
-/** The SDK's span limits (`OTEL_SPAN_*_LIMIT`, `OTEL_ATTRIBUTE_*_LIMIT`), applied the same way. */
-export interface GatewaySpanLimits {
-  readonly attributeCountLimit: number;
-  readonly attributeValueLengthLimit: number;
-  readonly eventCountLimit: number;
-  readonly linkCountLimit: number;
-  readonly attributePerEventCountLimit: number;
-  readonly attributePerLinkCountLimit: number;
-}
+export type { GatewaySpanLimits } from './attribute-limits';
 
 /** Where ended spans go (the OTLP batch); `limits` apply to every span it receives. */
 export interface GatewaySpanSink {
@@ -349,47 +342,8 @@ export class GatewaySpan implements Span {
   }
 }
 
-function validValue(value: AttributeValue): boolean {
-  const type = typeof value;
-  if (type === 'string' || type === 'number' || type === 'boolean') return true;
-  return Array.isArray(value) && isAttributeValue(value);
-}
-
 function isTimeInput(value: Attributes | TimeInput | undefined): value is TimeInput {
   return typeof value === 'number' || value instanceof Date || Array.isArray(value);
-}
-
-function truncate(value: AttributeValue, limit: number): AttributeValue {
-  if (typeof value === 'string') return value.length <= limit ? value : value.substring(0, limit);
-  if (!Array.isArray(value)) return value;
-  return (value as unknown[]).map((item) =>
-    typeof item === 'string' && item.length > limit ? item.substring(0, limit) : item,
-  ) as AttributeValue;
-}
-
-/** Event and link attributes: valid ones, up to `countLimit`, truncated like the span's. */
-function copyAttributes(
-  attributes: Attributes,
-  countLimit: number,
-  limits: GatewaySpanLimits,
-): { attributes: Attributes; count: number; dropped: number } {
-  const copy: Attributes = {};
-  let count = 0;
-  let dropped = 0;
-  for (const key in attributes) {
-    if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
-    const value = attributes[key];
-    // As the SDK's sanitising: an empty value is kept (and counted) on events and links.
-    if (key.length === 0 || (value != null && !validValue(value))) continue;
-    if (count >= countLimit) {
-      dropped += 1;
-      continue;
-    }
-    const limit = limits.attributeValueLengthLimit;
-    copy[key] = value == null || limit === Infinity ? value : truncate(value, limit);
-    count += 1;
-  }
-  return { attributes: copy, count, dropped };
 }
 
 /**
