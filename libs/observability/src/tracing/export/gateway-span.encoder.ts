@@ -299,7 +299,10 @@ function writeEventFields(
   text: PiecewiseText | undefined,
 ): void {
   w.byte(SPAN_EVENTS);
-  const start = w.begin(1);
+  // An event with piecewise text (a decision record, ~0.5 KB) needs a two-byte length: reserved
+  // up front, its body is not moved when it ends.
+  const reserve = text === undefined ? 1 : 2;
+  const start = w.begin(reserve);
   w.byte(EVENT_TIME);
   w.fixed64Millis(timeMs);
   w.byte(EVENT_NAME);
@@ -307,5 +310,5 @@ function writeEventFields(
   if (attributes) writeAttributes(w, attributes, EVENT_ATTRIBUTES);
   if (text !== undefined) writeTextKeyValue(w, textKey!, text, EVENT_ATTRIBUTES);
   writeCount(w, EVENT_DROPPED_ATTRIBUTES, droppedAttributesCount);
-  w.end(start, 1);
+  w.end(start, reserve);
 }

@@ -90,7 +90,8 @@ export class GatewaySpanExporter implements GatewaySpanSink {
     try {
       for (let i = 0; i < pending.length; i++) this.encode(pending[i]!);
     } finally {
-      pending.length = 0;
+      // Pops, not `pending.length = 0`: a length store is a runtime call (see withRoom).
+      while (pending.length > 0) pending.pop();
     }
   }
 

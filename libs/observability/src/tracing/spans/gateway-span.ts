@@ -353,6 +353,14 @@ function isTimeInput(value: Attributes | TimeInput | undefined): value is TimeIn
  */
 function withRoom<T>(first: T): T[] {
   const items = [first, first, first, first, first, first, first, first];
-  items.length = 1;
+  // Pops, not `items.length = 1`: a length store is a runtime call (~500 instructions, counted
+  // under callgrind; 44 against 18 ns standalone). Neither shrinks the backing store of 8.
+  items.pop();
+  items.pop();
+  items.pop();
+  items.pop();
+  items.pop();
+  items.pop();
+  items.pop();
   return items;
 }
