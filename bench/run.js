@@ -18,6 +18,8 @@
 //   (default 4, pairs of fresh gateway processes the rounds are shared over): the interleaved
 //   tracing on/off comparison that follows the `tracing` target, bench/tracing-ab.js, and
 //   BENCH_TRACING_SHARED_ROUNDS (default 4: its shared-core rounds, both gateways loaded at once),
+//   BENCH_TRACING_WARMUP (default 16: s of load on each fresh gateway of that comparison before
+//   its first round; a fresh gateway takes ~20 s of c=64 load to reach its steady speed),
 //   BENCH_GATEWAY_CMD (replaces the gateway command; {port} {mockPort} {config} {dataDir}),
 //   BENCH_NODE_ENV (gateway NODE_ENV, default production), BENCH_NO_PIN=1 (no taskset).
 const fs = require('node:fs');
@@ -60,6 +62,7 @@ const AB_PAIRS = Math.round(positiveEnv('BENCH_AB_PAIRS', 3));
 const TRACING_ROUNDS = Math.round(positiveEnv('BENCH_TRACING_ROUNDS', 8));
 const TRACING_SECONDS = Math.round(positiveEnv('BENCH_TRACING_SECONDS', 4));
 const TRACING_PAIRS = Math.round(positiveEnv('BENCH_TRACING_PAIRS', 4));
+const TRACING_WARMUP = Math.round(positiveEnv('BENCH_TRACING_WARMUP', 16));
 const TRACING_SHARED_ROUNDS = Math.round(
   numberEnv('BENCH_TRACING_SHARED_ROUNDS', 4, { zeroAllowed: true }),
 );
@@ -291,7 +294,7 @@ async function main() {
           seconds: TRACING_SECONDS,
           pairs: TRACING_PAIRS,
           sharedRounds: TRACING_SHARED_ROUNDS,
-          warmup: WARMUP,
+          warmup: TRACING_WARMUP,
           log,
           startHelper,
         });

@@ -74,7 +74,7 @@ async function runTracingAb(options) {
   const sharedRounds = Math.max(0, options.sharedRounds ?? 0);
   const sink = await options.startHelper('OTLP sink', 'otlp-sink.js', cpuLoad);
   const script = wrk.writeScripts(options.tmp, wrk.MASTER_KEY, 'tracing-ab').plain;
-  const runs = { off: [], on: [], shared: [] };
+  const runs = { off: [], on: [], shared: [], order: [] };
   try {
     for (let pair = 0; pair < pairs; pair++) {
       const first = Math.floor((pair * rounds) / pairs);
@@ -137,6 +137,7 @@ async function runPair(
           ...gcBytesPerRequest(started[name].logFile, logFrom, result.requests),
         });
       }
+      runs.order.push(order[0]);
       const ratio = runs.on[round].rps / runs.off[round].rps;
       log(
         `tracing interleaved: round ${round + 1}/${rounds} (process pair ${pair + 1}/${pairs}): ` +
@@ -166,6 +167,7 @@ function summarise(runs, { rounds, seconds, pairs }, exported) {
     rounds,
     seconds,
     pairs,
+    orderRatios: orderRatios(rpsRatios, runs.order),
     off: {
       rps: median(runs.off.map((r) => r.rps)),
       cpuUs: median(runs.off.map((r) => r.cpuUsPerRequest)),
@@ -189,6 +191,18 @@ function summarise(runs, { rounds, seconds, pairs }, exported) {
   };
 }
 
+// The median ratio of the rounds that measured the untraced gateway first and of those that
+// measured the traced one first: apart, they show what the order of a round does to its reading.
+function orderRatios(ratios, firsts) {
+  const of = (first) => ratios.filter((_, i) => firsts[i] === first);
+  const offFirst = of('off');
+  const onFirst = of('on');
+  return {
+    offFirst: offFirst.length > 0 ? median(offFirst) : null,
+    onFirst: onFirst.length > 0 ? median(onFirst) : null,
+  };
+}
+
 // The shared-core rounds: per round the on/off ratios of req/s and of CPU per request.
 function summariseShared(rounds) {
   if (rounds.length === 0) return null;
@@ -204,6 +218,7 @@ function summariseShared(rounds) {
 
 function tracingAbMarkdown(ab) {
   const pct = (x) => `${(x * 100).toFixed(1)}%`;
+  const fmt = (x) => (x === null ? '–' : x.toFixed(2));
   return [
     `Tracing on vs off, interleaved (${ab.rounds} rounds of ${ab.seconds} s per gateway over ` +
       `${ab.pairs} pair(s) of fresh processes, non-streaming c=64, both gateways of a pair up at ` +
@@ -214,7 +229,9 @@ function tracingAbMarkdown(ab) {
     `| tracing off | ${Math.round(ab.off.rps).toLocaleString('en-US')} | ${Math.round(ab.off.cpuUs).toLocaleString('en-US')} µs | ${ab.off.allocKb.toFixed(1)} KB | ${ab.off.promotedKb.toFixed(2)} KB |`,
     `| tracing on, every request | ${Math.round(ab.on.rps).toLocaleString('en-US')} | ${Math.round(ab.on.cpuUs).toLocaleString('en-US')} µs | ${ab.on.allocKb.toFixed(1)} KB | ${ab.on.promotedKb.toFixed(2)} KB |`,
     '',
-    `- Per-round req/s ratios (on / off): ${ab.rpsRatios.map((r) => r.toFixed(2)).join(', ')}`,
+    `- Per-round req/s ratios (on / off): ${ab.rpsRatios.map((r) => r.toFixed(2)).join(', ')}` +
+      ` (median ${fmt(ab.orderRatios.offFirst)} where tracing off ran first, ` +
+      `${fmt(ab.orderRatios.onFirst)} where it ran second)`,
     `- Tracing at ratio 1.0 costs **${pct(ab.throughputLost)}** of throughput at c=64 ` +
       `(median of the rounds; target ${ab.target}): **${ab.result}**; CPU per request ` +
       `×${ab.cpuRatio.toFixed(2)}`,
