@@ -38,6 +38,20 @@ async function connectionsTo(database: TestDatabase): Promise<number> {
   }
 }
 
+/**
+ * Connections to the database once closed ones are gone: a backend leaves `pg_stat_activity` a
+ * moment after its client closed the socket, so a count right after the rejection can still see
+ * one. Connections left open stay, and the count after the deadline shows them.
+ */
+async function settledConnectionsTo(database: TestDatabase, deadlineMs = 3000): Promise<number> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const open = await connectionsTo(database);
+    if (open === 0 || Date.now() >= deadline) return open;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe(`start-up refusal (${testStack()})`, () => {
   let dir: string;
   let blocker: { server: Server; port: number };
@@ -83,7 +97,7 @@ describe(`start-up refusal (${testStack()})`, () => {
       await expect(
         startGateway({ config: join(dir, 'config.yaml'), port: blocker.port, host: '127.0.0.1' }),
       ).rejects.toMatchObject({ code: 'EADDRINUSE' });
-      expect(await connectionsTo(database as TestDatabase)).toBe(0);
+      expect(await settledConnectionsTo(database as TestDatabase)).toBe(0);
     });
   }
 });
