@@ -4,7 +4,11 @@
 // request traced and exported (lib/tracing.js), and short non-streaming c=64 wrk runs alternate
 // between them, the order flipped every round. On a machine whose speed drifts from one minute to
 // the next (these VMs), runs minutes apart compare the drift as much as the tracing; rounds seconds
-// apart do not. The figure is the median over rounds of (traced req/s / untraced req/s).
+// apart do not. A pair's rounds run off-on, on-off, ...: the geometric mean of its rounds' ratios
+// (traced req/s / untraced req/s) weighs both orders alike, so what the order of a round does to
+// its reading and a steady drift over the pair cancel. The figure is the median over pairs of
+// those means (before session 22: the median over rounds, which mixed the two orders' readings,
+// ~0.1 apart on these VMs, and moved by up to 10 points from run to run).
 // After a pair's alternating rounds come its shared-core rounds: both gateways loaded at once, each
 // by its own wrk, for the same seconds. The core's time is shared between them, so each completes
 // requests in inverse proportion to its CPU per request, under the same machine speed at every
@@ -74,7 +78,7 @@ async function runTracingAb(options) {
   const sharedRounds = Math.max(0, options.sharedRounds ?? 0);
   const sink = await options.startHelper('OTLP sink', 'otlp-sink.js', cpuLoad);
   const script = wrk.writeScripts(options.tmp, wrk.MASTER_KEY, 'tracing-ab').plain;
-  const runs = { off: [], on: [], shared: [], order: [] };
+  const runs = { off: [], on: [], shared: [], order: [], pair: [] };
   try {
     for (let pair = 0; pair < pairs; pair++) {
       const first = Math.floor((pair * rounds) / pairs);
@@ -138,6 +142,7 @@ async function runPair(
         });
       }
       runs.order.push(order[0]);
+      runs.pair.push(pair);
       const ratio = runs.on[round].rps / runs.off[round].rps;
       log(
         `tracing interleaved: round ${round + 1}/${rounds} (process pair ${pair + 1}/${pairs}): ` +
@@ -162,11 +167,14 @@ async function runPair(
 function summarise(runs, { rounds, seconds, pairs }, exported) {
   const rpsRatios = runs.on.map((on, i) => on.rps / runs.off[i].rps);
   const cpuRatios = runs.on.map((on, i) => on.cpuUsPerRequest / runs.off[i].cpuUsPerRequest);
-  const rpsRatio = median(rpsRatios);
+  const pairRatios = pairMeans(rpsRatios, runs.pair);
+  const rpsRatio = median(pairRatios);
   return {
     rounds,
     seconds,
     pairs,
+    pairRatios,
+    roundsRatio: median(rpsRatios),
     orderRatios: orderRatios(rpsRatios, runs.order),
     off: {
       rps: median(runs.off.map((r) => r.rps)),
@@ -182,13 +190,25 @@ function summarise(runs, { rounds, seconds, pairs }, exported) {
     },
     rpsRatios,
     rpsRatio,
-    cpuRatio: median(cpuRatios),
+    cpuRatio: median(pairMeans(cpuRatios, runs.pair)),
     throughputLost: 1 - rpsRatio,
     target: `< ${TARGET_LOSS * 100}%`,
     result: 1 - rpsRatio < TARGET_LOSS ? 'PASS' : 'FAIL',
     shared: summariseShared(runs.shared),
     exported,
   };
+}
+
+// Per pair of processes, the geometric mean of its rounds' ratios (in the order the pairs ran).
+function pairMeans(ratios, pairOf) {
+  const logs = new Map();
+  ratios.forEach((ratio, i) => {
+    const sums = logs.get(pairOf[i]) ?? { sum: 0, n: 0 };
+    sums.sum += Math.log(ratio);
+    sums.n += 1;
+    logs.set(pairOf[i], sums);
+  });
+  return [...logs.values()].map(({ sum, n }) => Math.exp(sum / n));
 }
 
 // The median ratio of the rounds that measured the untraced gateway first and of those that
@@ -232,8 +252,11 @@ function tracingAbMarkdown(ab) {
     `- Per-round req/s ratios (on / off): ${ab.rpsRatios.map((r) => r.toFixed(2)).join(', ')}` +
       ` (median ${fmt(ab.orderRatios.offFirst)} where tracing off ran first, ` +
       `${fmt(ab.orderRatios.onFirst)} where it ran second)`,
+    `- Per pair of processes (geometric mean of its rounds, both orders alike): ` +
+      `${ab.pairRatios.map((r) => r.toFixed(3)).join(', ')}; the median of the rounds alone ` +
+      `reads ${pct(1 - ab.roundsRatio)} lost`,
     `- Tracing at ratio 1.0 costs **${pct(ab.throughputLost)}** of throughput at c=64 ` +
-      `(median of the rounds; target ${ab.target}): **${ab.result}**; CPU per request ` +
+      `(median over the pairs; target ${ab.target}): **${ab.result}**; CPU per request ` +
       `×${ab.cpuRatio.toFixed(2)}`,
     ...(ab.shared
       ? [
