@@ -101,13 +101,22 @@ function tail(file, lines = 30) {
 }
 
 // options: { mockPort, tmp, outDir, cpu, provider = 'openai', env = {}, log = 'gateway.log',
-//            nodeFlags = [] }
+//            nodeFlags = [], wrapper = [] (a command the gateway runs under, e.g. valgrind and its
+//            arguments), readyTimeoutMs = 60000 }
 async function startGateway(options) {
   const { mockPort, tmp, outDir, cpu, provider = 'openai', env = {} } = options;
   const dataDir = fs.mkdtempSync(path.join(tmp, 'data-'));
   const port = await procs.freePort();
   const config = writeGatewayConfig(tmp, mockPort, provider);
-  const [command, args] = gatewayCommand({ port, mockPort, config, dataDir }, options.nodeFlags);
+  const [gatewayFile, gatewayArgs] = gatewayCommand(
+    { port, mockPort, config, dataDir },
+    options.nodeFlags,
+  );
+  const wrapper = options.wrapper ?? [];
+  const [command, args] =
+    wrapper.length > 0
+      ? [wrapper[0], [...wrapper.slice(1), gatewayFile, ...gatewayArgs]]
+      : [gatewayFile, gatewayArgs];
   const logFile = path.join(outDir, options.log ?? 'gateway.log');
   const logFd = fs.openSync(logFile, 'w');
   const child = procs.start('gateway', cpu, command, args, {
@@ -117,7 +126,11 @@ async function startGateway(options) {
   });
   fs.closeSync(logFd);
   try {
-    await procs.waitForStatus(child, `http://127.0.0.1:${port}/_health/ready`, 60_000);
+    await procs.waitForStatus(
+      child,
+      `http://127.0.0.1:${port}/_health/ready`,
+      options.readyTimeoutMs ?? 60_000,
+    );
   } catch (error) {
     await procs.stop(child);
     throw new Error(`${error.message}\n--- ${logFile} (tail) ---\n${tail(logFile)}`);
@@ -146,4 +159,4 @@ async function createQuotaKey(base) {
   return created.key;
 }
 
-module.exports = { ADMIN_KEY, QUOTA_ENV, startGateway, createQuotaKey };
+module.exports = { ADMIN_KEY, QUOTA_ENV, NODE_FLAGS, startGateway, createQuotaKey };
