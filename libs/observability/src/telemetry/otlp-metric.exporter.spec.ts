@@ -93,6 +93,45 @@ describe(createOtlpMetricExporter.name, () => {
     }
   });
 
+  it('sends an export again when the collector answers 503, after its Retry-After', async () => {
+    let attempts = 0;
+    const busy: Server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        attempts += 1;
+        if (attempts === 1) res.writeHead(503, { 'retry-after': '0' }).end();
+        else res.end();
+      });
+    });
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as AddressInfo;
+    try {
+      let exported: ResourceMetrics | undefined;
+      await exportCounter(
+        {
+          export: (metrics, done) => {
+            exported = metrics;
+            done({ code: ExportResultCode.SUCCESS });
+          },
+          forceFlush: () => Promise.resolve(),
+          shutdown: () => Promise.resolve(),
+        },
+        'gateway.spec.retried',
+      );
+      const exporter = createOtlpMetricExporter({
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      });
+
+      const result = await exportOnce(exporter, exported!);
+
+      expect(result).toEqual({ code: ExportResultCode.SUCCESS });
+      expect(attempts).toBe(2);
+      await exporter.shutdown();
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
+  });
+
   it('selects temporality as the SDK exporter does (cumulative, or the preference)', () => {
     const cumulative = createOtlpMetricExporter({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
     expect(cumulative.selectAggregationTemporality!(InstrumentType.COUNTER)).toBe(

@@ -46,8 +46,9 @@ class SenderTransport implements IExporterTransport {
  * `Readable` made per export into the request. Those stream objects, every export interval, gave
  * Node's stream internals shapes the request path's streams never have and turned their inline
  * caches megamorphic for every request after: ~13K instructions per traced request under
- * callgrind (docs/performance.md "Tracing overhead", session 16). A failed export is reported as
- * the traces' are: no retry, the next interval sends the next collection.
+ * callgrind (docs/performance.md "Tracing overhead", session 16). Failures are retried as the
+ * traces' are (OtlpHttpTransport: 429, 502, 503, 504 and network errors, within the deadline); a
+ * collection that still fails is reported failed, and the next interval sends the next one.
  * @throws ConfigValidationError naming every bad `OTEL_EXPORTER_OTLP_(METRICS_)*` variable.
  */
 export function createOtlpMetricExporter(env: Env, sender?: OtlpBodySender): PushMetricExporter {

@@ -201,9 +201,12 @@ describe(FastOtlpTraceExporter.name, () => {
     expect(result.error?.message).toMatch(/HTTP 500 Internal Server Error/);
   });
 
-  it('reports FAILED when the connection is refused', async () => {
+  it('reports FAILED when the connection is refused until the deadline leaves no room to retry', async () => {
     const port = await unusedPort();
-    const exporter = exporterFor({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` });
+    const exporter = exporterFor({
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      OTEL_EXPORTER_OTLP_TIMEOUT: '500',
+    });
 
     const result = await exportOnce(exporter, spans);
 
