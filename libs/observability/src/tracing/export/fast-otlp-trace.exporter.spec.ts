@@ -13,6 +13,7 @@ import { decodeTraceRequest } from './__fixtures__/otlp-trace-decoder.fixture';
 import { recordSampleSpans } from './__fixtures__/sample-spans.fixture';
 import { FastOtlpTraceExporter, type OtlpTraceExportEnv } from './fast-otlp-trace.exporter';
 import { OtlpProtoEncoder } from './otlp-proto.encoder';
+import { unusedPort } from '../../../../../test/support/unused-port';
 
 interface Received {
   readonly path: string;
@@ -79,14 +80,6 @@ async function waitUntil(condition: () => boolean): Promise<void> {
  */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 afterEach(async () => {

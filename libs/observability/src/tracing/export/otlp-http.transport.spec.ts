@@ -9,6 +9,7 @@ import {
   type OtlpRetryPolicy,
 } from './otlp-http.transport';
 import { resolveOtlpTraceExportConfig } from './otlp-trace-export.config';
+import { unusedPort } from '../../../../../test/support/unused-port';
 
 type Answer = (req: IncomingMessage, res: ServerResponse, attempt: number) => void;
 
@@ -39,14 +40,6 @@ function transportTo(url: string, timeout = 5_000, policy = QUICK): OtlpHttpTran
   const transport = new OtlpHttpTransport(config, policy);
   transports.push(transport);
   return transport;
-}
-
-async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 afterEach(async () => {
