@@ -199,14 +199,8 @@ async function main() {
     throw new Error('valgrind is not installed (Debian: apt-get install -y valgrind)');
   fs.mkdirSync(outDir, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'routeiq-instructions-'));
-  const start = async (name, script) => {
-    const child = procs.start(name, CPU_LOAD, process.execPath, [path.join(__dirname, script)]);
-    const { port } = await procs.firstJsonLine(child);
-    child.stdout.resume();
-    return { child, port };
-  };
-  const mock = await start('mock upstream', 'mock-upstream.js');
-  const sink = await start('OTLP sink', 'otlp-sink.js');
+  const mock = await procs.startHelper('mock upstream', 'mock-upstream.js', CPU_LOAD);
+  const sink = await procs.startHelper('OTLP sink', 'otlp-sink.js', CPU_LOAD);
   const results = {};
   try {
     for (const variant of VARIANTS) {

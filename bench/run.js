@@ -89,12 +89,7 @@ function log(message) {
   process.stderr.write(`bench: ${message}\n`);
 }
 
-async function startHelper(name, script, cpu, args = []) {
-  const child = procs.start(name, cpu, process.execPath, [path.join(__dirname, script), ...args]);
-  const { port } = await procs.firstJsonLine(child);
-  child.stdout.resume();
-  return { child, port };
-}
+const startHelper = procs.startHelper;
 
 // One real request of each kind, so a misconfigured target fails loudly instead of benchmarking
 // its error path. Both answers must be OpenAI-shaped and carry the mock's text: through the

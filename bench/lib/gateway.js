@@ -159,4 +159,4 @@ async function createQuotaKey(base) {
   return created.key;
 }
 
-module.exports = { ADMIN_KEY, QUOTA_ENV, NODE_FLAGS, startGateway, createQuotaKey };
+module.exports = { ADMIN_KEY, QUOTA_ENV, startGateway, createQuotaKey };

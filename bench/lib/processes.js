@@ -4,6 +4,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
+const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
 
 const children = new Set();
@@ -175,9 +176,19 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
+// One of bench/'s helper scripts (mock upstream, OTLP sink, bare proxy...) pinned to `cpu`, once it
+// printed its `{"port":N}`.
+async function startHelper(name, script, cpu, args = []) {
+  const child = start(name, cpu, process.execPath, [path.join(__dirname, '..', script), ...args]);
+  const { port } = await firstJsonLine(child);
+  child.stdout.resume();
+  return { child, port };
+}
+
 module.exports = {
   pinning,
   start,
+  startHelper,
   firstJsonLine,
   request,
   waitForStatus,
