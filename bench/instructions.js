@@ -127,9 +127,9 @@ async function countVariant(variant, { mockPort, sinkPort, tmp }) {
     control(pid, '-i', 'off');
     // Thread 1 of dump 1: the main thread over the counted requests.
     const dump = `${outFile}.${pid}.1-01`;
-    const { events, fns } = callgrind.selfCosts(dump, callgrind.readPerfMap(perfMapFile));
+    const { fns } = callgrind.selfCosts(dump, callgrind.readPerfMap(perfMapFile));
     const perRequest = new Map([...fns].map(([name, costs]) => [name, costs[0] / REQUESTS]));
-    return { events, perRequest };
+    return { perRequest };
   } finally {
     await procs.stop(started.child, 30_000);
     fs.rmSync(perfMapFile, { force: true });

@@ -168,7 +168,7 @@ export class OtlpHttpTransport {
       if (error instanceof OtlpExportError) throw error;
       if (abort.signal.aborted) throw this.timeoutError();
       const code = (error as { code?: unknown }).code;
-      const message = this.networkError(error as Error).message;
+      const message = this.networkErrorMessage(error as Error);
       if (typeof code !== 'string' || !RETRYABLE_NETWORK.has(code))
         throw new OtlpExportError(message);
       throw LOST_CONNECTION.has(code)
@@ -184,8 +184,8 @@ export class OtlpHttpTransport {
     return new OtlpExportError(`OTLP trace export to ${this.target()} timed out after ${ms} ms`);
   }
 
-  private networkError(error: Error): OtlpExportError {
-    return new OtlpExportError(`OTLP trace export to ${this.target()} failed: ${error.message}`);
+  private networkErrorMessage(error: Error): string {
+    return `OTLP trace export to ${this.target()} failed: ${error.message}`;
   }
 
   /** Undefined for a 2xx status. */
