@@ -11,7 +11,9 @@
 // (3000: one scavenge is ~13M instructions, so fewer requests carry it in steps). The gateway runs
 // with `--single-threaded-gc` (the collector's work on the main thread, where it is counted) and
 // `--perf-basic-prof` (names for JIT code). Variants: BENCH_INSTR_VARIANTS (off,unsampled,on);
-// functions listed: BENCH_INSTR_TOP (30). Output: stdout and .bench/instructions.{json,md}.
+// functions listed: BENCH_INSTR_TOP (30). Output: stdout and .bench/instructions.{json,md};
+// with BENCH_INSTR_KEEP=1 also each variant's callgrind dump and perf map in .bench/ (for
+// `node bench/lib/callgrind.js <dump> <map> [name]`: costs with callees included).
 // Needs valgrind (Debian: apt-get install -y valgrind); ~1 minute per variant.
 const fs = require('node:fs');
 const http = require('node:http');
@@ -30,6 +32,7 @@ const WARMUP = Number(process.env.BENCH_INSTR_WARMUP ?? 15_000);
 const REQUESTS = Number(process.env.BENCH_INSTR_REQUESTS ?? 3_000);
 const TOP = Number(process.env.BENCH_INSTR_TOP ?? 30);
 const VARIANTS = (process.env.BENCH_INSTR_VARIANTS ?? 'off,unsampled,on').split(',');
+const KEEP = process.env.BENCH_INSTR_KEEP === '1';
 const CONCURRENCY = 16;
 const CPU_LOAD = 0;
 const CPU_TARGET = 1;
@@ -128,6 +131,10 @@ async function countVariant(variant, { mockPort, sinkPort, tmp }) {
     // Thread 1 of dump 1: the main thread over the counted requests.
     const dump = `${outFile}.${pid}.1-01`;
     const { fns } = callgrind.selfCosts(dump, callgrind.readPerfMap(perfMapFile));
+    if (KEEP) {
+      fs.copyFileSync(dump, path.join(outDir, `callgrind.${variant}`));
+      fs.copyFileSync(perfMapFile, path.join(outDir, `callgrind.${variant}.map`));
+    }
     const perRequest = new Map([...fns].map(([name, costs]) => [name, costs[0] / REQUESTS]));
     return { perRequest };
   } finally {

@@ -78,4 +78,69 @@ function selfCosts(file, perfMap) {
   return { events, fns };
 }
 
-module.exports = { readPerfMap, selfCosts };
+// First event's cost of every function with its callees' (`inclusive`) and per callee
+// (`callees`: name -> Map(callee -> cost)). A call of a function to itself is not added again.
+function callCosts(file, perfMap) {
+  const names = new Map();
+  const jitNames = new Map();
+  const self = new Map();
+  const inclusive = new Map();
+  const callees = new Map();
+  let current;
+  let callee;
+  let callLine = false;
+  const named = (spec) => {
+    const match = /^\((\d+)\)(?: (.*))?$/.exec(spec);
+    if (!match) return spec;
+    if (match[2] !== undefined) names.set(match[1], match[2]);
+    return names.get(match[1]) ?? '?';
+  };
+  const resolve = (name) => {
+    if (!/^0x[0-9a-f]+$/.test(name)) return name;
+    let jit = jitNames.get(name);
+    if (jit === undefined) jitNames.set(name, (jit = lookup(perfMap, parseInt(name, 16))));
+    return jit;
+  };
+  const add = (map, name, cost) => map.set(name, (map.get(name) ?? 0) + cost);
+  for (const line of fs.readFileSync(file, 'latin1').split('\n')) {
+    if (line.startsWith('fn=')) current = resolve(named(line.slice(3).trim()));
+    else if (line.startsWith('cfn=')) callee = resolve(named(line.slice(4).trim()));
+    else if (line.startsWith('calls=')) callLine = true;
+    else if (/^[0-9+\-*]/.test(line) && current !== undefined) {
+      const cost = Number(line.trim().split(/\s+/)[1] ?? 0);
+      if (!callLine) {
+        add(self, current, cost);
+        add(inclusive, current, cost);
+        continue;
+      }
+      callLine = false;
+      if (callee === current) continue;
+      add(inclusive, current, cost);
+      let byCallee = callees.get(current);
+      if (byCallee === undefined) callees.set(current, (byCallee = new Map()));
+      add(byCallee, callee, cost);
+    }
+  }
+  return { self, inclusive, callees };
+}
+
+// `node bench/lib/callgrind.js <dump> <perf map> [requests] [name]`: the functions costliest with
+// their callees, per request; with a name (a substring), that function's callees.
+if (require.main === module) {
+  const [dump, map, requests = '3000', name] = process.argv.slice(2);
+  const perRequest = (cost) => (cost / Number(requests)).toFixed(0).padStart(9);
+  const { self, inclusive, callees } = callCosts(dump, readPerfMap(map));
+  if (name === undefined) {
+    const rows = [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 80);
+    for (const [fn, cost] of rows) console.log(perRequest(cost), perRequest(self.get(fn) ?? 0), fn);
+  } else {
+    for (const [fn, cost] of inclusive) {
+      if (!fn.includes(name)) continue;
+      console.log(perRequest(cost), perRequest(self.get(fn) ?? 0), fn);
+      const rows = [...(callees.get(fn) ?? [])].sort((a, b) => b[1] - a[1]).slice(0, 40);
+      for (const [to, c] of rows) console.log('   ', perRequest(c), to);
+    }
+  }
+}
+
+module.exports = { readPerfMap, selfCosts, callCosts };
