@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@opentelemetry/api';
+import { AttributeBlock, BlockKeys } from '../spans/attribute-block';
 import { AttributeSectionTemplates } from './attribute-section.templates';
 import { writeKeyValue } from './otlp-attributes.encoder';
 import { ProtoBufferWriter } from './proto-buffer.writer';
@@ -18,19 +19,22 @@ describe(AttributeSectionTemplates.name, () => {
   let templates: AttributeSectionTemplates;
   let batch: ProtoBufferWriter;
   let written: number;
+  let blocksEncoded: number;
 
   /** A section written at the writer's position, the span left open; its bytes. */
-  const writeSection = (w: ProtoBufferWriter, name: string, section: Section): Buffer => {
+  const writeSection = (
+    w: ProtoBufferWriter,
+    name: string,
+    section: Section,
+    blocks?: AttributeBlock[],
+  ): Buffer => {
     const start = w.pos;
     templates.write(
       w,
       name,
       section.map(([key]) => key),
       section.map(([, value]) => value),
-      (writer, key, value) => {
-        written += 1;
-        writeKeyValue(writer, key, value, ATTRIBUTES);
-      },
+      blocks,
     );
     return Buffer.from(w.buf.subarray(start, w.pos));
   };
@@ -44,7 +48,17 @@ describe(AttributeSectionTemplates.name, () => {
   };
 
   beforeEach(() => {
-    templates = new AttributeSectionTemplates();
+    blocksEncoded = 0;
+    templates = new AttributeSectionTemplates(
+      (writer, key, value) => {
+        written += 1;
+        writeKeyValue(writer, key, value, ATTRIBUTES);
+      },
+      (block) => {
+        blocksEncoded += 1;
+        return direct(block.keys.map((key, i) => [key, block.values[i]!]));
+      },
+    );
     batch = new ProtoBufferWriter(8);
     written = 0;
   });
@@ -191,6 +205,76 @@ describe(AttributeSectionTemplates.name, () => {
       const other = request('req-2', 2);
       expect(write('server', other, 0, w)).toEqual(direct(other));
       expect(write('server', first, 0, w)).toEqual(direct(first));
+    });
+  });
+
+  describe('with blocks', () => {
+    const server = new AttributeBlock({ 'http.request.method': 'POST', 'url.path': '/v1/chat' });
+    const served = new AttributeBlock({ 'routeiq.deployment.id': 'dep-1' });
+    const responseKeys = new BlockKeys(['gen_ai.response.model', 'gen_ai.response.id']);
+    const response = (id: string): AttributeBlock =>
+      new AttributeBlock(responseKeys, ['gpt-4o-2024', id]);
+    /** The section as the span's own attributes then each block's, in order. */
+    const flat = (section: Section, blocks: AttributeBlock[]): Section => [
+      ...section,
+      ...blocks.flatMap((block) =>
+        block.keys.map((key, i): [string, AttributeValue] => [key, block.values[i]!]),
+      ),
+    ];
+    const writeWith = (section: Section, blocks: AttributeBlock[], prefix = 0): Buffer => {
+      for (let i = 0; i < prefix; i++) batch.byte(0xff);
+      const bytes = writeSection(batch, 'server', section, blocks);
+      templates.spanDone(0);
+      return bytes;
+    };
+
+    it('copies a lasting block as one entry and compares a request block key by key', () => {
+      const own = (id: string): Section => [['routeiq.request_id', id]];
+      const first = [server, served, response('chatcmpl-1')];
+      expect(writeWith(own('req-1'), first, 2)).toEqual(direct(flat(own('req-1'), first)));
+      expect([written, blocksEncoded]).toEqual([3, 2]);
+
+      written = 0;
+      const second = [server, served, response('chatcmpl-2-longer')];
+      expect(writeWith(own('req-2'), second, 5)).toEqual(direct(flat(own('req-2'), second)));
+      expect([written, blocksEncoded]).toEqual([2, 2]); // the two ids; the blocks copied
+
+      written = 0;
+      const third = [server, served, response('chatcmpl-2-longer')];
+      expect(writeWith(own('req-2'), third)).toEqual(direct(flat(own('req-2'), third)));
+      expect([written, blocksEncoded]).toEqual([0, 2]);
+    });
+
+    it('writes a lasting block that is another object in the same place', () => {
+      const other = new AttributeBlock({ 'routeiq.deployment.id': 'dep-2' });
+      writeWith([], [server, served]);
+      const bytes = writeWith([], [server, other]);
+      expect(bytes).toEqual(direct(flat([], [server, other])));
+      expect(blocksEncoded).toBe(3);
+      // Back to the first: the template holds `other` now.
+      expect(writeWith([], [server, served])).toEqual(direct(flat([], [server, served])));
+      expect(blocksEncoded).toBe(4);
+    });
+
+    it('follows blocks and attributes that come, go and trade places', () => {
+      const cases: Array<[Section, AttributeBlock[]]> = [
+        [[['a', 'x']], [server]],
+        [[['a', 'x']], [server, response('id-1')]],
+        [[], [server, response('id-1')]],
+        [[['a', 'x']], [response('id-1'), server]],
+        [[['a', 'x']], [served, server]],
+        [
+          [
+            ['a', 'x'],
+            ['b', 1],
+          ],
+          [],
+        ],
+        [[['http.request.method', 'POST']], [server]],
+        [[], [response('id-2'), response('id-2')]],
+      ];
+      for (const [section, blocks] of cases)
+        expect(writeWith(section, blocks)).toEqual(direct(flat(section, blocks)));
     });
   });
 

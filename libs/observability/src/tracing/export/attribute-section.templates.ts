@@ -1,13 +1,23 @@
 import type { AttributeValue } from '@opentelemetry/api';
+import type { AttributeBlock } from '../spans/attribute-block';
 import type { ProtoBufferWriter } from './proto-buffer.writer';
 
 const TEMPLATES_LIMIT = 256;
+/** The key of a lasting block's entry (attribute keys are never empty). */
+const BLOCK_ENTRY = '';
 
 /** Writes one attribute (tag, key and value) at the writer's position. */
 export type AttributeWriter = (w: ProtoBufferWriter, key: string, value: AttributeValue) => void;
 
-/** The attributes of the last span of one name, and where their encoded bytes are. */
+/** The `KeyValue`s of a lasting block, as encoded once (AttributeBlock#encoded). */
+export type BlockBytes = (block: AttributeBlock) => Uint8Array;
+
+/**
+ * The entries of the last span of one name and where their encoded bytes are. An entry is an
+ * attribute (a span's own or one of a block of one request's values) or a lasting block whole.
+ */
 interface SectionTemplate {
+  /** An attribute's key, or BLOCK_ENTRY for a lasting block (in `blocks`). */
   readonly keys: string[];
   /**
    * The primitive values; undefined for an array, whose one string (if that is all it held) is
@@ -15,7 +25,8 @@ interface SectionTemplate {
    */
   readonly values: (AttributeValue | undefined)[];
   readonly arrays: (string | undefined)[];
-  /** `ends[i]`: where attribute `i` ends, from the start of the section. */
+  readonly blocks: (AttributeBlock | undefined)[];
+  /** `ends[i]`: where entry `i` ends, from the start of the section. */
   readonly ends: number[];
   count: number;
   /** Where the section starts in the batch's buffer (never written there again). */
@@ -26,7 +37,9 @@ interface SectionTemplate {
  * The attributes of a span, written as runs copied from the last span of the same name where
  * key and value are the same: a request's spans repeat most of their attributes request after
  * request (method, route, model, deployment, strategy...), so a span is a few copies and the
- * few attributes that changed (request id, tokens) instead of one lookup and one copy each.
+ * few attributes that changed (request id, response id) instead of one lookup and one copy each.
+ * The span's own attributes come first, then its blocks in order: a lasting block is one entry
+ * (the same block object, the same bytes), a block of one request's values is its attributes.
  * Exact: an attribute's bytes depend on its key and value only, and values are compared exactly
  * (one-string arrays by their string, other arrays never). A template is the section as written in
  * the batch being written (no copy is kept), so a run is copied inside its buffer; a new batch
@@ -40,6 +53,17 @@ export class AttributeSectionTemplates {
   private pending: SectionTemplate | undefined;
   /** The batch (writer) the templates point into. */
   private writer: ProtoBufferWriter | undefined;
+  // The section being written (see write).
+  private template: SectionTemplate | undefined;
+  private known = 0;
+  private start = 0;
+  private runFrom = -1;
+  private changed = false;
+
+  constructor(
+    private readonly writeOne: AttributeWriter,
+    private readonly blockBytes: BlockBytes,
+  ) {}
 
   /**
    * The span whose section was written last is complete, its body moved by `shift` bytes (its
@@ -58,14 +82,14 @@ export class AttributeSectionTemplates {
     this.pending = undefined;
   }
 
+  /** Writes the span's own attributes (`keys`, `values`), then its `blocks`. */
   write(
     w: ProtoBufferWriter,
     name: string,
     keys: readonly string[],
     values: readonly AttributeValue[],
-    writeOne: AttributeWriter,
+    blocks: readonly AttributeBlock[] | undefined,
   ): void {
-    const count = keys.length;
     this.pending = undefined;
     if (w !== this.writer) {
       // A new batch: the last one is sent (and must not be kept alive by templates pointing into
@@ -73,60 +97,150 @@ export class AttributeSectionTemplates {
       this.templates.clear();
       this.writer = w;
     }
+    const count = entryCount(keys, blocks);
     const template = this.templates.get(name);
-    const ends = this.ends;
-    const start = w.pos;
-    let runFrom = -1;
-    let changed = template === undefined || template.count !== count;
-    const known = template === undefined ? 0 : Math.max(0, Math.min(template.count, count));
-    for (let i = 0; i < count; i++) {
-      const key = keys[i]!;
-      const value = values[i]!;
-      if (i < known && same(template!, i, key, value)) {
-        if (runFrom < 0) runFrom = i;
-        continue;
+    this.template = template;
+    this.start = w.pos;
+    this.runFrom = -1;
+    this.changed = template === undefined || template.count !== count;
+    this.known = template === undefined ? 0 : Math.max(0, Math.min(template.count, count));
+    let i = 0;
+    for (; i < keys.length; i++) this.attribute(w, i, keys[i]!, values[i]!);
+    if (blocks !== undefined) {
+      for (let b = 0; b < blocks.length; b++) {
+        const block = blocks[b]!;
+        if (block.lasting) {
+          this.block(w, i++, block);
+          continue;
+        }
+        const blockKeys = block.keys;
+        const blockValues = block.values;
+        for (let k = 0; k < blockKeys.length; k++)
+          this.attribute(w, i++, blockKeys[k]!, blockValues[k]!);
       }
-      if (runFrom >= 0) copyRun(w, template!, runFrom, i, ends, start);
-      runFrom = -1;
-      changed = true;
-      writeOne(w, key, value);
-      ends[i] = w.pos - start;
-      // Later comparisons read other slots, and runs copy bytes not yet replaced: safe now.
-      if (i < known) note(template!, i, key, value);
     }
-    if (runFrom >= 0) copyRun(w, template!, runFrom, count, ends, start);
-    if (changed) this.remember(name, template, w, start, keys, values, known);
+    if (this.runFrom >= 0) this.copyRun(w, count);
+    if (this.changed) this.remember(name, template, w, keys, values, blocks, count);
+    this.template = undefined;
   }
 
-  /** The section just written becomes the template (slots below `noted` were noted already). */
+  private attribute(w: ProtoBufferWriter, i: number, key: string, value: AttributeValue): void {
+    const template = this.template;
+    if (i < this.known && same(template!, i, key, value)) {
+      if (this.runFrom < 0) this.runFrom = i;
+      return;
+    }
+    this.differs(w, i);
+    this.writeOne(w, key, value);
+    this.ends[i] = w.pos - this.start;
+    // Later comparisons read other slots, and runs copy bytes not yet replaced: safe now.
+    if (i < this.known) note(template!, i, key, value);
+  }
+
+  private block(w: ProtoBufferWriter, i: number, block: AttributeBlock): void {
+    const template = this.template;
+    if (i < this.known && template!.blocks[i] === block) {
+      if (this.runFrom < 0) this.runFrom = i;
+      return;
+    }
+    this.differs(w, i);
+    w.bytesRaw(this.blockBytes(block));
+    this.ends[i] = w.pos - this.start;
+    if (i < this.known) noteBlock(template!, i, block);
+  }
+
+  /** Entry `i` is not the template's: the run before it is copied. */
+  private differs(w: ProtoBufferWriter, i: number): void {
+    if (this.runFrom >= 0) this.copyRun(w, i);
+    this.runFrom = -1;
+    this.changed = true;
+  }
+
+  /** Copies entries `runFrom`..`to` (exclusive) of the template, noting where each ends. */
+  private copyRun(w: ProtoBufferWriter, to: number): void {
+    const template = this.template!;
+    const from = this.runFrom;
+    const sourceStart = from === 0 ? 0 : template.ends[from - 1]!;
+    const sourceEnd = template.ends[to - 1]!;
+    const length = sourceEnd - sourceStart;
+    w.ensure(length);
+    const at = template.at;
+    // A native move inside the buffer (templates point into the batch being written).
+    w.buf.copyWithin(w.pos, at + sourceStart, at + sourceEnd);
+    const shift = w.pos - this.start - sourceStart;
+    const ends = this.ends;
+    for (let i = from; i < to; i++) ends[i] = template.ends[i]! + shift;
+    w.pos += length;
+  }
+
+  /** The section just written becomes the template. */
   private remember(
     name: string,
     existing: SectionTemplate | undefined,
     w: ProtoBufferWriter,
-    start: number,
     keys: readonly string[],
     values: readonly AttributeValue[],
-    noted: number,
+    blocks: readonly AttributeBlock[] | undefined,
+    count: number,
   ): void {
     let template = existing;
     if (template === undefined) {
       if (this.templates.size >= TEMPLATES_LIMIT) return;
-      template = { keys: [], values: [], arrays: [], ends: [], count: 0, at: 0 };
+      template = { keys: [], values: [], arrays: [], blocks: [], ends: [], count: 0, at: 0 };
       this.templates.set(name, template);
     }
-    template.at = start;
-    const count = keys.length;
-    for (let i = noted; i < count; i++) note(template, i, keys[i]!, values[i]!);
+    template.at = this.start;
+    const noted = this.known;
+    // Slots below `known` were noted as they were written.
+    if (count > noted) noteFrom(template, noted, keys, values, blocks);
     const ends = this.ends;
-    for (let i = 0; i < count; i++) template.ends[i] = ends[i]!;
+    for (let e = 0; e < count; e++) template.ends[e] = ends[e]!;
     template.count = count;
     this.pending = template;
   }
 }
 
+/** Notes entries from `from` on (as write orders them). */
+function noteFrom(
+  template: SectionTemplate,
+  from: number,
+  keys: readonly string[],
+  values: readonly AttributeValue[],
+  blocks: readonly AttributeBlock[] | undefined,
+): void {
+  let i = 0;
+  for (; i < keys.length; i++) if (i >= from) note(template, i, keys[i]!, values[i]!);
+  if (blocks === undefined) return;
+  for (let b = 0; b < blocks.length; b++) {
+    const block = blocks[b]!;
+    if (block.lasting) {
+      if (i >= from) noteBlock(template, i, block);
+      i += 1;
+      continue;
+    }
+    for (let k = 0; k < block.keys.length; k++, i++)
+      if (i >= from) note(template, i, block.keys[k]!, block.values[k]!);
+  }
+}
+
+/** Entries of a section: its own attributes, one per lasting block, the others' attributes. */
+function entryCount(
+  keys: readonly string[],
+  blocks: readonly AttributeBlock[] | undefined,
+): number {
+  let count = keys.length;
+  if (blocks !== undefined)
+    for (let b = 0; b < blocks.length; b++) {
+      const block = blocks[b]!;
+      count += block.lasting ? 1 : block.keys.length;
+    }
+  return count;
+}
+
 /** Slot `i` of the template now holds `key` and `value` (an array's one string, copied). */
 function note(template: SectionTemplate, i: number, key: string, value: AttributeValue): void {
   template.keys[i] = key;
+  template.blocks[i] = undefined;
   if (typeof value === 'object') {
     const items = value as readonly unknown[];
     template.values[i] = undefined;
@@ -137,32 +251,20 @@ function note(template: SectionTemplate, i: number, key: string, value: Attribut
   }
 }
 
+/** Slot `i` of the template now holds a lasting block. */
+function noteBlock(template: SectionTemplate, i: number, block: AttributeBlock): void {
+  template.keys[i] = BLOCK_ENTRY;
+  template.blocks[i] = block;
+  template.values[i] = undefined;
+  template.arrays[i] = undefined;
+}
+
 function same(template: SectionTemplate, i: number, key: string, value: AttributeValue): boolean {
+  // A block's entry has no key an attribute can have.
   if (template.keys[i] !== key) return false;
   // Attribute values are never undefined: an array's slot in `values` matches no value.
   if (typeof value !== 'object') return template.values[i] === value;
   const items = value as readonly unknown[];
   const one = template.arrays[i];
   return one !== undefined && items.length === 1 && items[0] === one;
-}
-
-/** Copies attributes `from`..`to` (exclusive) of the template, noting where each ends. */
-function copyRun(
-  w: ProtoBufferWriter,
-  template: SectionTemplate,
-  from: number,
-  to: number,
-  ends: number[],
-  start: number,
-): void {
-  const sourceStart = from === 0 ? 0 : template.ends[from - 1]!;
-  const sourceEnd = template.ends[to - 1]!;
-  const length = sourceEnd - sourceStart;
-  w.ensure(length);
-  const at = template.at;
-  // A native move inside the buffer (templates point into the batch being written).
-  w.buf.copyWithin(w.pos, at + sourceStart, at + sourceEnd);
-  const shift = w.pos - start - sourceStart;
-  for (let i = from; i < to; i++) ends[i] = template.ends[i]! + shift;
-  w.pos += length;
 }

@@ -4,7 +4,7 @@ import { STATUS_CODE } from '../../telemetry/otel-api';
 import { EndedChildSpan } from '../spans/ended-child.span';
 import type { GatewaySpan, GatewaySpanEvent } from '../spans/gateway-span';
 import type { PiecewiseText } from '../spans/piecewise-text';
-import { AttributeSectionTemplates, type AttributeWriter } from './attribute-section.templates';
+import { AttributeSectionTemplates } from './attribute-section.templates';
 import { writeAttributes, writeKeyValue } from './otlp-attributes.encoder';
 import { writeTextKeyValue } from './otlp-text.encoder';
 import {
@@ -48,13 +48,17 @@ const CACHED_NAMES_LIMIT = 1024;
 const VALUES_PER_KEY = 4;
 
 /**
- * The last values one attribute key took, and their `KeyValue` bytes once a value repeated. A
- * one-string array (`['stop']`) is remembered by its string, with `arrays[i]` set.
+ * The last values one attribute key took, and their `KeyValue` bytes once a value came a third
+ * time (a request's response id comes twice, on its call span and its request span, and never
+ * again: no copy is kept for it). A one-string array (`['stop']`) is remembered by its string,
+ * with `arrays[i]` set.
  */
 interface CachedKey {
   readonly values: AttributeValue[];
   readonly arrays: boolean[];
   readonly bytes: (Uint8Array | undefined)[];
+  /** Times the value came back, until its bytes are kept. */
+  readonly repeats: number[];
   /** The slot the next new value takes (round robin). */
   next: number;
 }
@@ -63,17 +67,18 @@ interface CachedKey {
  * Encodes ended spans as elements of `ScopeSpans.spans` (tag and length included): the same
  * fields the SDK span encoding writes (see OtlpProtoEncoder), read from the gateway span's plain
  * fields. Most attributes repeat their value request after request (method, route, model,
- * deployment, status...): runs of attributes the last span of the same name had too are copied
- * as bytes (AttributeSectionTemplates), and an attribute whose value is one of the last few its
- * key took is copied as bytes as well.
+ * deployment, status...): runs of attributes and blocks the last span of the same name had too
+ * are copied as bytes (AttributeSectionTemplates), and an attribute whose value is one of the last
+ * few its key took is copied as bytes as well.
  */
 export class GatewaySpanEncoder {
   private readonly attributes = new Map<string, CachedKey>();
   /** `Span.name` (tag, length and bytes) per name: names repeat request after request. */
   private readonly names = new Map<string, Uint8Array>();
-  private readonly sections = new AttributeSectionTemplates();
-  private readonly writeAttribute: AttributeWriter = (w, key, value) =>
-    this.attribute(w, key, value);
+  private readonly sections = new AttributeSectionTemplates(
+    (w, key, value) => this.attribute(w, key, value),
+    encodedBlock,
+  );
 
   write(w: ProtoBufferWriter, span: GatewaySpan | EndedChildSpan): void {
     if (span instanceof EndedChildSpan) {
@@ -106,8 +111,7 @@ export class GatewaySpanEncoder {
       writeId(w, parent.spanId, parentSpan?.spanIdBytes, parentSpan?.spanIdAt ?? 0, SPAN_ID_BYTES);
     }
     this.writeNameKindTimes(w, span.name, span.kind, span.startMs, span.endMs);
-    this.sections.write(w, span.name, span.keys, span.values, this.writeAttribute);
-    if (span.blocks) for (const block of span.blocks) this.writeBlock(w, block);
+    this.sections.write(w, span.name, span.keys, span.values, span.blocks);
     writeCount(w, SPAN_DROPPED_ATTRIBUTES, span.droppedAttributesCount);
     if (span.events) for (const event of span.events) writeEvent(w, event);
     writeCount(w, SPAN_DROPPED_EVENTS, span.droppedEventsCount);
@@ -212,19 +216,21 @@ export class GatewaySpanEncoder {
     for (let i = 0; i < values.length; i++) {
       if (values[i] !== probe || cached.arrays[i] !== array) continue;
       const bytes = cached.bytes[i];
-      if (bytes !== undefined) w.bytesRaw(bytes);
-      else {
-        // Seen once before: worth keeping as bytes now.
-        const start = w.pos;
-        writeKeyValue(w, key, value, SPAN_ATTRIBUTES);
-        cached.bytes[i] = Buffer.from(w.buf.subarray(start, w.pos));
+      if (bytes !== undefined) {
+        w.bytesRaw(bytes);
+        return;
       }
+      const start = w.pos;
+      writeKeyValue(w, key, value, SPAN_ATTRIBUTES);
+      // Seen twice before: worth keeping as bytes now.
+      if (cached.repeats[i]! >= 1) cached.bytes[i] = Buffer.from(w.buf.subarray(start, w.pos));
+      else cached.repeats[i] = 1;
       return;
     }
     this.encode(w, key, value, probe, array, cached);
   }
 
-  /** A value not remembered for its key: written, and remembered (bytes once it repeats). */
+  /** A value not remembered for its key: written, and remembered (bytes once it recurs). */
   private encode(
     w: ProtoBufferWriter,
     key: string,
@@ -237,13 +243,20 @@ export class GatewaySpanEncoder {
     if (probe === undefined) return;
     if (cached === undefined) {
       if (this.attributes.size < CACHED_KEYS_LIMIT)
-        this.attributes.set(key, { values: [probe], arrays: [array], bytes: [undefined], next: 1 });
+        this.attributes.set(key, {
+          values: [probe],
+          arrays: [array],
+          bytes: [undefined],
+          repeats: [0],
+          next: 1,
+        });
       return;
     }
     const slot = cached.next;
     cached.values[slot] = probe;
     cached.arrays[slot] = array;
     cached.bytes[slot] = undefined;
+    cached.repeats[slot] = 0;
     cached.next = (slot + 1) % VALUES_PER_KEY;
   }
 }
