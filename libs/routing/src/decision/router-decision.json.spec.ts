@@ -92,6 +92,7 @@ function utf8Of(decision: RouterDecision): Buffer {
   const sink: TextSink = {
     piece: (piece: TextPiece) => parts.push(Buffer.from(piece.utf8)),
     text: (text: string) => parts.push(Buffer.from(text, 'utf8')),
+    escaped: (text: string) => parts.push(Buffer.from(JSON.stringify(text).slice(1, -1), 'utf8')),
   };
   routerDecisionText(decision).writeTo(sink);
   return Buffer.concat(parts);
@@ -232,7 +233,11 @@ describe('routerDecisionJson', () => {
     }
     const recurring = (decision: RouterDecision): TextPiece[] => {
       const pieces: TextPiece[] = [];
-      routerDecisionText(decision).writeTo({ piece: (p) => pieces.push(p), text: () => undefined });
+      routerDecisionText(decision).writeTo({
+        piece: (p) => pieces.push(p),
+        text: () => undefined,
+        escaped: () => undefined,
+      });
       return pieces;
     };
     // The same group and names twice: the very same pieces (bytes made once), most of the record.

@@ -12,23 +12,6 @@ import type {
 // UTF-8 bytes. The gateway's encoder copies those bytes into the OTLP buffer: no string is built
 // per record (docs/performance.md "Tracing overhead", sessions 16 and 17).
 
-// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(text, i)
-const charCodeAt = String.prototype.charCodeAt;
-
-/**
- * Whether a string needs no escaping in JSON (printable ASCII but `"` and `\`), by a loop: ids,
- * times and names are short, where a regular expression's call costs more than the characters
- * (~740 instructions for an id, counted under callgrind). Read through `.call` on a template
- * copy: strings of many representations reach it (see ProtoBufferWriter).
- */
-export function isPlain(value: string): boolean {
-  const text = `${value}`;
-  for (let i = 0; i < text.length; i++) {
-    const code = charCodeAt.call(text, i);
-    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return false;
-  }
-  return true;
-}
 /** Recurring strings whose JSON is kept, at most (past it, they are written each time). */
 const KNOWN_TEXT_LIMIT = 4096;
 /** Model groups whose record head is kept, at most. */
@@ -88,9 +71,8 @@ class RecordText extends PiecewiseText {
 }
 
 /**
- * Writes the record: what recurs as pieces, what is this record's own (ids, times, numbers, a
- * fallback, an id that needs escaping) as text, always in this order (routerDecisionText relies
- * on it).
+ * Writes the record: what recurs as pieces, what is this record's own (ids and times escaped,
+ * numbers, a fallback as text), always in this order (routerDecisionText relies on it).
  */
 export function writeRecord(decision: RouterDecision, sink: TextSink): void {
   const timings = decision.timings;
@@ -208,19 +190,18 @@ function sameCandidates(
   return true;
 }
 
-/** A string as JSON. */
+/** A string as JSON (once per recurring string: see knownText). */
 function text(value: string): string {
-  return isPlain(value) ? `"${value}"` : JSON.stringify(value);
+  return JSON.stringify(value);
 }
 
-/** A string of this record only, as JSON. */
+/**
+ * A string of this record only, as JSON: between quotes, escaped by the sink (the same text as
+ * JSON.stringify's, and the same pieces around it whatever the string holds).
+ */
 function writeText(sink: TextSink, value: string): void {
-  if (!isPlain(value)) {
-    sink.text(JSON.stringify(value));
-    return;
-  }
   sink.piece(QUOTE);
-  sink.text(value);
+  sink.escaped(value);
   sink.piece(QUOTE);
 }
 

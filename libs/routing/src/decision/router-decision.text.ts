@@ -1,6 +1,6 @@
 import { PiecewiseText, TextPiece, type TextSink } from '@routeiq/observability';
 import type { RouterDecision, RouterDecisionAttempt } from './router-decision';
-import { head, isPlain, num, writeRecord } from './router-decision.json';
+import { head, num, writeRecord } from './router-decision.json';
 
 // The routing decision record of a traced request as the span event's value. Records of one
 // model group take a few shapes (the same group head, chosen deployment, reason, outcome and
@@ -53,10 +53,7 @@ class RouterDecisionText extends PiecewiseText {
 
   writeTo(sink: TextSink): void {
     const decision = this.decision;
-    const shape =
-      decision.fallback === undefined && isPlain(decision.request_id) && isPlain(decision.timestamp)
-        ? shapeOf(decision)
-        : undefined;
+    const shape = decision.fallback === undefined ? shapeOf(decision) : undefined;
     if (shape === undefined) writeRecord(decision, sink);
     else writeShaped(decision, shape.parts, sink);
   }
@@ -66,9 +63,9 @@ class RouterDecisionText extends PiecewiseText {
 function writeShaped(decision: RouterDecision, parts: readonly TextPiece[], sink: TextSink): void {
   const timings = decision.timings;
   sink.piece(parts[0]!);
-  sink.text(decision.request_id);
+  sink.escaped(decision.request_id);
   sink.piece(parts[1]!);
-  sink.text(decision.timestamp);
+  sink.escaped(decision.timestamp);
   sink.piece(parts[2]!);
   sink.text(num(timings.decision_us));
   sink.piece(parts[3]!);
@@ -149,17 +146,15 @@ function attemptShape(attempt: RouterDecisionAttempt): AttemptShape {
   };
 }
 
-/** The record's text split at its own values (what writeRecord writes as text). */
+/** The record's text split at its own values (what writeRecord writes as text or escaped). */
 function partsOf(decision: RouterDecision): TextPiece[] {
   const parts: string[] = [];
   let part = '';
-  writeRecord(decision, {
-    piece: (piece) => (part += piece.text),
-    text: () => {
-      parts.push(part);
-      part = '';
-    },
-  });
+  const split = (): void => {
+    parts.push(part);
+    part = '';
+  };
+  writeRecord(decision, { piece: (piece) => (part += piece.text), text: split, escaped: split });
   parts.push(part);
   return parts.map((text) => new TextPiece(text));
 }

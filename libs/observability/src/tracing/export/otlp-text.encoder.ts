@@ -1,6 +1,14 @@
-import type { PiecewiseText, TextPiece, TextSink } from '../spans/piecewise-text';
+import {
+  jsonStringBody,
+  type PiecewiseText,
+  type TextPiece,
+  type TextSink,
+} from '../spans/piecewise-text';
 import type { ProtoBufferWriter } from './proto-buffer.writer';
 
+/** Read through `.call` on a template copy: see ProtoBufferWriter. */
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(text, i)
+const charCodeAt = String.prototype.charCodeAt;
 // Tags of opentelemetry-proto common/v1 KeyValue.value and AnyValue.string_value.
 const KEY_VALUE_VALUE = 0x12;
 const ANY_STRING = 0x0a;
@@ -15,6 +23,28 @@ class WriterTextSink implements TextSink {
 
   text(text: string): void {
     this.w!.rawText(text);
+  }
+
+  /**
+   * Printable ASCII but `"` and `\` is copied as it is, in one pass that checks as it copies;
+   * anything else is escaped as JSON.stringify does, written over what the pass had copied.
+   */
+  escaped(text: string): void {
+    const w = this.w!;
+    const value = `${text}`;
+    const length = value.length;
+    w.ensure(length);
+    const buf = w.buf;
+    let pos = w.pos;
+    for (let i = 0; i < length; i++) {
+      const code = charCodeAt.call(value, i);
+      if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) {
+        w.rawText(jsonStringBody(value));
+        return;
+      }
+      buf[pos++] = code;
+    }
+    w.pos = pos;
   }
 }
 

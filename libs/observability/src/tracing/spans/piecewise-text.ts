@@ -11,8 +11,18 @@ export class TextPiece {
 export interface TextSink {
   /** A recurring piece (its bytes are copied). */
   piece(piece: TextPiece): void;
-  /** A piece of this value only (a request id, a number). */
+  /** A piece of this value only (a number, a fragment of JSON). */
   text(text: string): void;
+  /**
+   * A string of this value only (a request id, a time) as the inside of a JSON string: escaped
+   * as `JSON.stringify` escapes it, without the quotes.
+   */
+  escaped(text: string): void;
+}
+
+/** `text` as `JSON.stringify` writes it, without the quotes. */
+export function jsonStringBody(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
 }
 
 /**
@@ -42,5 +52,9 @@ class StringSink implements TextSink {
 
   text(text: string): void {
     this.value += text;
+  }
+
+  escaped(text: string): void {
+    this.value += jsonStringBody(text);
   }
 }
