@@ -32,7 +32,7 @@ import {
   writeStatus,
   writeTraceState,
 } from './otlp-fields.encoder';
-import { ProtoBufferWriter, varintSize } from './proto-buffer.writer';
+import { ProtoBufferWriter, varintSize, viewOf } from './proto-buffer.writer';
 
 const CACHED_KEYS_LIMIT = 1024;
 const UNSET_STATUS: SpanStatus = Object.freeze({ code: STATUS_CODE.UNSET });
@@ -75,6 +75,9 @@ export class GatewaySpanEncoder {
   private readonly attributes = new Map<string, CachedKey>();
   /** `Span.name` (tag, length and bytes) per name: names repeat request after request. */
   private readonly names = new Map<string, Uint8Array>();
+  /** The id pool whose view is kept, and the view. */
+  private pool: Uint8Array | undefined;
+  private poolView: DataView | undefined;
   private readonly sections = new AttributeSectionTemplates(
     (w, key, value) => this.attribute(w, key, value),
     encodedBlock,
@@ -101,14 +104,15 @@ export class GatewaySpanEncoder {
     const context = span.spanContext();
     const parent = span.parent;
     w.byte(SPAN_TRACE_ID);
-    writeId(w, context.traceId, span.traceIdBytes, span.traceIdAt, TRACE_ID_BYTES);
+    this.writeId(w, context.traceId, span.traceIdBytes, span.traceIdAt, TRACE_ID_BYTES);
     w.byte(SPAN_SPAN_ID);
-    writeId(w, context.spanId, span.spanIdBytes, span.spanIdAt, SPAN_ID_BYTES);
+    this.writeId(w, context.spanId, span.spanIdBytes, span.spanIdAt, SPAN_ID_BYTES);
     writeTraceState(w, SPAN_TRACE_STATE, context.traceState?.serialize());
     if (parent) {
       const parentSpan = span.parentSpan;
       w.byte(SPAN_PARENT_SPAN_ID);
-      writeId(w, parent.spanId, parentSpan?.spanIdBytes, parentSpan?.spanIdAt ?? 0, SPAN_ID_BYTES);
+      const bytes = parentSpan?.spanIdBytes;
+      this.writeId(w, parent.spanId, bytes, parentSpan?.spanIdAt ?? 0, SPAN_ID_BYTES);
     }
     this.writeNameKindTimes(w, span.name, span.kind, span.startMs, span.endMs);
     this.sections.write(w, span.name, span.keys, span.values, span.blocks);
@@ -134,12 +138,12 @@ export class GatewaySpanEncoder {
     w.byte(SCOPE_SPANS_SPANS);
     const start = w.begin(2);
     w.byte(SPAN_TRACE_ID);
-    writeId(w, context.traceId, parent.traceIdBytes, parent.traceIdAt, TRACE_ID_BYTES);
+    this.writeId(w, context.traceId, parent.traceIdBytes, parent.traceIdAt, TRACE_ID_BYTES);
     w.byte(SPAN_SPAN_ID);
-    w.bytesFrom(child.spanIdBytes!, child.spanIdAt, SPAN_ID_BYTES);
+    w.id(this.viewOf(child.spanIdBytes!), child.spanIdAt, SPAN_ID_BYTES);
     writeTraceState(w, SPAN_TRACE_STATE, context.traceState?.serialize());
     w.byte(SPAN_PARENT_SPAN_ID);
-    writeId(w, context.spanId, parent.spanIdBytes, parent.spanIdAt, SPAN_ID_BYTES);
+    this.writeId(w, context.spanId, parent.spanIdBytes, parent.spanIdAt, SPAN_ID_BYTES);
     this.writeNameKindTimes(w, child.name, child.kind, child.startMs, child.endMs);
     this.attribute(w, child.key, child.value);
     this.writeBlock(w, child.block);
@@ -155,6 +159,31 @@ export class GatewaySpanEncoder {
     writeStatus(w, UNSET_STATUS);
     writeSpanFlags(w, context.traceFlags, false);
     w.end(start, 2);
+  }
+
+  /**
+   * An id (length-prefixed) from its raw bytes when known (`size` of them: the hex string's length
+   * is not read, its site saw sliced, flat and internalized strings and went megamorphic), else
+   * from its hex.
+   */
+  private writeId(
+    w: ProtoBufferWriter,
+    hex: string,
+    bytes: Uint8Array | undefined,
+    at: number,
+    size: number,
+  ): void {
+    if (bytes === undefined) w.hexBytes(hex);
+    else w.id(this.viewOf(bytes), at, size);
+  }
+
+  /** A view of an id pool's bytes (spans of a burst mostly share the pool: one view is kept). */
+  private viewOf(bytes: Uint8Array): DataView {
+    if (bytes !== this.pool) {
+      this.pool = bytes;
+      this.poolView = viewOf(bytes);
+    }
+    return this.poolView!;
   }
 
   /** A lasting block as the bytes it keeps; one request's values as attributes set one by one. */
@@ -271,22 +300,6 @@ function encodedBlock(block: AttributeBlock): Uint8Array {
     encoded = block.encoded = Buffer.from(w.finish());
   }
   return encoded;
-}
-
-/**
- * An id (length-prefixed) from its raw bytes when known (`size` of them: the hex string's length
- * is not read, its site saw sliced, flat and internalized strings and went megamorphic), else
- * from its hex.
- */
-function writeId(
-  w: ProtoBufferWriter,
-  hex: string,
-  bytes: Uint8Array | undefined,
-  at: number,
-  size: number,
-): void {
-  if (bytes === undefined) w.hexBytes(hex);
-  else w.bytesFrom(bytes, at, size);
 }
 
 function writeEvent(w: ProtoBufferWriter, event: GatewaySpanEvent): void {

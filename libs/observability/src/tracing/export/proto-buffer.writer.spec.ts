@@ -1,4 +1,4 @@
-import { ProtoBufferWriter } from './proto-buffer.writer';
+import { ProtoBufferWriter, viewOf } from './proto-buffer.writer';
 
 const nanosWritten = (write: (w: ProtoBufferWriter) => void): bigint => {
   const w = new ProtoBufferWriter(4);
@@ -113,5 +113,25 @@ describe(ProtoBufferWriter.name, () => {
     w.bytesRaw(Buffer.from([1, 2, 3, 4, 5]));
 
     expect([...w.finish()]).toEqual([0x0a, 1, 2, 3, 4, 5]);
+  });
+
+  it('writes ids as their bytes with a one-byte length, from a view of a pool at any offset', () => {
+    // A small Buffer is a slice of Node's shared pool: its view must start at its own bytes.
+    const pool = Buffer.from([...Array(40).keys()].map((i) => (i * 37 + 11) & 0xff));
+    expect(pool.byteOffset).toBeGreaterThan(0);
+    const w = new ProtoBufferWriter(3); // grows twice over the ids
+    w.byte(0x0a);
+    w.id(viewOf(pool), 4, 16);
+    w.byte(0x12);
+    w.id(viewOf(pool), 32, 8);
+
+    expect([...w.finish()]).toEqual([
+      0x0a,
+      16,
+      ...pool.subarray(4, 20),
+      0x12,
+      8,
+      ...pool.subarray(32, 40),
+    ]);
   });
 });

@@ -41,6 +41,8 @@ export function varintSize(value: number): number {
  */
 export class ProtoBufferWriter {
   buf: Buffer;
+  /** `buf` as a DataView: fixed-width values and ids go in as 32-bit words, not byte by byte. */
+  view: DataView;
   pos = 0;
 
   /** @param keys encoded attribute keys, shared across writers so each key is encoded once */
@@ -49,6 +51,7 @@ export class ProtoBufferWriter {
     private readonly keys = new Map<string, Uint8Array>(),
   ) {
     this.buf = Buffer.allocUnsafe(initialSize);
+    this.view = viewOf(this.buf);
   }
 
   /** The bytes written so far (a view, not a copy). */
@@ -136,8 +139,11 @@ export class ProtoBufferWriter {
     const low = (scaled - over * TWO_POW_23) * 512 + nanos;
     const high = over + Math.floor(low / TWO_POW_32);
     this.ensure(8);
-    this.uint32(low >>> 0);
-    this.uint32(high >>> 0);
+    const view = this.view;
+    const pos = this.pos;
+    view.setUint32(pos, low >>> 0, true);
+    view.setUint32(pos + 4, high >>> 0, true);
+    this.pos = pos + 8;
   }
 
   double(value: number): void {
@@ -203,14 +209,17 @@ export class ProtoBufferWriter {
     this.pos += value.length;
   }
 
-  /** `length` bytes of `source` from `at`, length-prefixed (a few bytes: a loop beats a call). */
-  bytesFrom(source: Uint8Array, at: number, length: number): void {
-    this.ensure(5 + length);
-    this.varint32(length);
-    const buf = this.buf;
-    let pos = this.pos;
-    for (let i = at; i < at + length; i++) buf[pos++] = source[i]!;
-    this.pos = pos;
+  /**
+   * An id: `size` bytes (a multiple of 4, below 128) of `source` from `at`, length-prefixed, as
+   * 32-bit words (half the time of a byte loop for 8 and 16 bytes, measured).
+   */
+  id(source: DataView, at: number, size: number): void {
+    this.ensure(1 + size);
+    const view = this.view;
+    const pos = this.pos;
+    this.buf[pos] = size;
+    for (let i = 0; i < size; i += 4) view.setUint32(pos + 1 + i, source.getUint32(at + i));
+    this.pos = pos + 1 + size;
   }
 
   bytes(value: Uint8Array): void {
@@ -317,7 +326,13 @@ export class ProtoBufferWriter {
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+    this.view = viewOf(next);
   }
+}
+
+/** A DataView over exactly the bytes of `bytes`. */
+export function viewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**
