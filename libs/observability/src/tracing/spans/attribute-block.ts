@@ -21,7 +21,7 @@ export class BlockKeys {
 export class AttributeBlock {
   readonly keys: readonly string[];
   readonly values: readonly AttributeValue[];
-  /** A bit per key length (mod 32): a span tells a key is in none of its blocks without a search. */
+  /** A bit per key (keyBit): a span tells a key is in none of its blocks without a search. */
   readonly keyMask: number;
   /** The block's `KeyValue`s as the gateway's encoder writes them, once it has. */
   encoded: Uint8Array | undefined = undefined;
@@ -64,7 +64,20 @@ export class AttributeBlock {
   }
 }
 
-/** The bit of a key in a {@link AttributeBlock.keyMask}: keys of different bits differ. */
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(text, i)
+const charCodeAt = String.prototype.charCodeAt;
+
+/**
+ * The bit of a key in a {@link AttributeBlock.keyMask}: keys of different bits differ. From the
+ * length and two of the last characters: attribute keys share prefixes (`gen_ai.`, `routeiq.`)
+ * and many share a length, where a bit of the length alone sent most blocks of a request span
+ * to a key-by-key search (callgrind: ~2.9K instructions a traced request). Read through `.call`
+ * on a template copy: see ProtoBufferWriter.
+ */
 export function keyBit(key: string): number {
-  return 1 << (key.length & 31);
+  const text = `${key}`;
+  const length = text.length;
+  if (length < 3) return 1 << length;
+  const mixed = length + charCodeAt.call(text, length - 1) + 7 * charCodeAt.call(text, length - 3);
+  return 1 << (mixed & 31);
 }

@@ -5,7 +5,7 @@ import {
   type AttributeValue,
   type SpanContext,
 } from '@opentelemetry/api';
-import { AttributeBlock } from './attribute-block';
+import { AttributeBlock, keyBit } from './attribute-block';
 import { GatewaySpan, type GatewaySpanLimits, type GatewaySpanSink } from './gateway-span';
 import { resolveGatewaySpanLimits } from './gateway-span.config';
 import { epochMillis } from './span-clock';
@@ -161,7 +161,10 @@ describe(GatewaySpan.name, () => {
       });
     });
 
-    it('tells keys of the same length apart from the keys of its blocks', () => {
+    it('tells keys of the same bit apart from the keys of its blocks', () => {
+      // The same length and last characters: the same bit, told apart by a search.
+      expect(keyBit('x.one')).toBe(keyBit('b.one'));
+      expect(keyBit('y.one')).toBe(keyBit('b.one'));
       const { span } = spanOf();
       span.addAttributeBlock(block);
       span.setAttribute('x.one', 'own'); // as long as 'b.one'
@@ -172,6 +175,22 @@ describe(GatewaySpan.name, () => {
         own: { 'x.one': 'own', 'b.one': 'replaced', 'b.two': 2 },
         blocks: [expect.objectContaining({ keys: ['y.one'] })],
       });
+    });
+
+    it('finds short keys, and a key of a block whose bit another key of the span shares', () => {
+      const { span } = spanOf();
+      const short = new AttributeBlock({ a: 1, ab: 2 });
+      span.setAttribute('zb', 'own'); // as long as 'ab'
+      span.addAttributeBlock(short);
+      span.setAttribute('a', 'replaced');
+      const taken = [...Array(40).keys()].map((i) => `k${i}`);
+      for (const key of taken) span.setAttribute(key, key); // every bit, most likely
+      span.addAttributeBlock(new AttributeBlock({ k7: 'from a block' }));
+
+      expect(attributes(span).own).toEqual(
+        expect.objectContaining({ zb: 'own', a: 'replaced', ab: 2, k7: 'from a block', k8: 'k8' }),
+      );
+      expect(attributes(span).blocks).toEqual([]);
     });
 
     it('takes no block once ended', () => {

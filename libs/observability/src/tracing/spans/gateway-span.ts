@@ -103,7 +103,7 @@ export class GatewaySpan implements Span {
         : truncate(value, limits.attributeValueLengthLimit);
     const keys = this.keys;
     const bit = keyBit(key);
-    // A key already set has its length bit in `ownKeys`: most new keys skip the search.
+    // A key already set has its bit in `ownKeys`: most new keys skip the search.
     if ((this.ownKeys & bit) !== 0) {
       for (let i = 0; i < keys.length; i++) {
         if (keys[i] === key) {
@@ -168,7 +168,7 @@ export class GatewaySpan implements Span {
   private hasAnyKeyOf(block: AttributeBlock): boolean {
     const spanKeys = this.ownKeys | this.blockKeys;
     if ((block.keyMask & spanKeys) === 0) return false;
-    // Key by key, the bit first: most keys of a block share no length with the span's.
+    // Key by key, the bit first: most keys of a block share no bit with the span's.
     const keys = block.keys;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
