@@ -93,6 +93,7 @@ function utf8Of(decision: RouterDecision): Buffer {
     piece: (piece: TextPiece) => parts.push(Buffer.from(piece.utf8)),
     text: (text: string) => parts.push(Buffer.from(text, 'utf8')),
     escaped: (text: string) => parts.push(Buffer.from(JSON.stringify(text).slice(1, -1), 'utf8')),
+    bytes: (utf8: Uint8Array) => parts.push(Buffer.from(utf8)),
   };
   routerDecisionText(decision).writeTo(sink);
   return Buffer.concat(parts);
@@ -223,7 +224,7 @@ describe('routerDecisionJson', () => {
     }
   });
 
-  it("writes as pieces the UTF-8 bytes of JSON.stringify's text, recurring pieces kept", () => {
+  it("writes the UTF-8 bytes of JSON.stringify's text, from kept pieces and records", () => {
     const next = seededRandom(20261201);
     // Groups and shapes recur over the records: most are written from a kept shape.
     for (let i = 0; i < 3000; i++) {
@@ -231,18 +232,26 @@ describe('routerDecisionJson', () => {
       expect(utf8Of(decision).equals(Buffer.from(JSON.stringify(decision), 'utf8'))).toBe(true);
       expect(routerDecisionText(decision).toString()).toBe(JSON.stringify(decision));
     }
-    const recurring = (decision: RouterDecision): TextPiece[] => {
-      const pieces: TextPiece[] = [];
+    const writes = (decision: RouterDecision): string[] => {
+      const calls: string[] = [];
       routerDecisionText(decision).writeTo({
-        piece: (p) => pieces.push(p),
-        text: () => undefined,
-        escaped: () => undefined,
+        piece: () => calls.push('piece'),
+        text: () => calls.push('text'),
+        escaped: () => calls.push('escaped'),
+        bytes: () => calls.push('bytes'),
       });
-      return pieces;
+      return calls;
     };
-    // The same group and names twice: the very same pieces (bytes made once), most of the record.
-    const [first, second] = [recurring(record()), recurring(record({ request_id: 'other' }))];
-    expect(second).toHaveLength(first.length);
-    second.forEach((piece, i) => expect(piece).toBe(first[i]));
+    const kept = (overrides: Partial<RouterDecision> = {}): RouterDecision =>
+      record({ model_group: 'kept-records', ...overrides });
+    // A shape's first record: its pieces and values; the next ones: the last record with their
+    // values written over it, one copy, whatever their lengths.
+    expect(writes(kept())).toEqual(expect.arrayContaining(['piece', 'escaped', 'text']));
+    expect(writes(kept({ request_id: 'another-id-of-another-length' }))).toEqual(['bytes']);
+    expect(writes(kept({ timings: { decision_us: 123_456, total_ms: 7 } }))).toEqual(['bytes']);
+    // An id that needs escaping is written piece by piece, escaped; no record is kept for it.
+    expect(writes(kept({ request_id: 'needs "escaping"' }))).toContain('escaped');
+    expect(writes(kept())).toContain('escaped');
+    expect(writes(kept({ request_id: 'plain-again' }))).toEqual(['bytes']);
   });
 });

@@ -1,5 +1,6 @@
 import { PiecewiseText, TextPiece, type TextSink } from '@routeiq/observability';
 import type { RouterDecision, RouterDecisionAttempt } from './router-decision';
+import { KeptRecord } from './kept-record';
 import { head, num, writeRecord } from './router-decision.json';
 
 // The routing decision record of a traced request as the span event's value. Records of one
@@ -7,7 +8,9 @@ import { head, num, writeRecord } from './router-decision.json';
 // attempts) and differ only in their ids, times and durations: per shape, the text between those
 // values is kept as a few pieces, so a record is about ten copies into the OTLP buffer where it
 // was ~25 pieces or a string built, flattened and encoded (docs/performance.md "Tracing
-// overhead", session 17). Records of no kept shape are written piece by piece (writeRecord).
+// overhead", session 17); and the last record of each shape is kept whole, so the next one is
+// that record with its own values written over (KeptRecord, session 23): one copy. Records of no
+// kept shape are written piece by piece (writeRecord).
 
 /** Shapes kept per model group (a group's records take a few in turn). */
 const SHAPES_PER_GROUP = 4;
@@ -25,6 +28,8 @@ interface Shape {
   readonly attempts: readonly AttemptShape[];
   /** The text around the record's own values, in order (one more than there are values). */
   readonly parts: readonly TextPiece[];
+  /** The last record of the shape, its bytes (none while its values needed escaping). */
+  record: KeptRecord | undefined;
 }
 
 interface AttemptShape {
@@ -55,33 +60,52 @@ class RouterDecisionText extends PiecewiseText {
     const decision = this.decision;
     const shape = decision.fallback === undefined ? shapeOf(decision) : undefined;
     if (shape === undefined) writeRecord(decision, sink);
-    else writeShaped(decision, shape.parts, sink);
+    else writeShaped(decision, shape, sink);
   }
 }
 
-/** The record's own values between its shape's parts, in writeRecord's order. */
-function writeShaped(decision: RouterDecision, parts: readonly TextPiece[], sink: TextSink): void {
-  const timings = decision.timings;
+/** A record's own values (shared: records are written one at a time, each to its end). */
+const values: string[] = [];
+
+/**
+ * The record as its shape's last record with this one's values, or its values between the shape's
+ * parts (then kept as the shape's last record).
+ */
+function writeShaped(decision: RouterDecision, shape: Shape, sink: TextSink): void {
+  const count = valuesOf(decision, values);
+  const record = shape.record;
+  if (record !== undefined && record.patch(values)) {
+    sink.bytes(record.utf8());
+    return;
+  }
+  const parts = shape.parts;
   sink.piece(parts[0]!);
-  sink.escaped(decision.request_id);
+  sink.escaped(values[0]!);
   sink.piece(parts[1]!);
-  sink.escaped(decision.timestamp);
-  sink.piece(parts[2]!);
-  sink.text(num(timings.decision_us));
-  sink.piece(parts[3]!);
-  sink.text(num(timings.total_ms));
+  sink.escaped(values[1]!);
+  for (let i = 2; i < count; i++) {
+    sink.piece(parts[i]!);
+    sink.text(values[i]!);
+  }
+  sink.piece(parts[count]!);
+  shape.record = KeptRecord.of(parts, values, count);
+}
+
+/** The record's own values in writeRecord's order, into `out`; how many there are. */
+function valuesOf(decision: RouterDecision, out: string[]): number {
+  const timings = decision.timings;
+  out[0] = decision.request_id;
+  out[1] = decision.timestamp;
+  out[2] = num(timings.decision_us);
+  out[3] = num(timings.total_ms);
   let next = 4;
   const attempts = decision.attempts;
   for (let i = 0; i < attempts.length; i++) {
     const attempt = attempts[i]!;
-    sink.piece(parts[next++]!);
-    if (attempt.status !== undefined) {
-      sink.text(num(attempt.status));
-      sink.piece(parts[next++]!);
-    }
-    sink.text(num(attempt.duration_ms));
+    if (attempt.status !== undefined) out[next++] = num(attempt.status);
+    out[next++] = num(attempt.duration_ms);
   }
-  sink.piece(parts[next]!);
+  return next;
 }
 
 function shapeOf(decision: RouterDecision): Shape | undefined {
@@ -102,6 +126,7 @@ function shapeOf(decision: RouterDecision): Shape | undefined {
     outcome: decision.outcome,
     attempts: decision.attempts.map(attemptShape),
     parts: partsOf(decision),
+    record: undefined,
   };
   // The newest first; the oldest goes past the limit.
   kept.unshift(shape);
@@ -154,7 +179,14 @@ function partsOf(decision: RouterDecision): TextPiece[] {
     parts.push(part);
     part = '';
   };
-  writeRecord(decision, { piece: (piece) => (part += piece.text), text: split, escaped: split });
+  writeRecord(decision, {
+    piece: (piece) => (part += piece.text),
+    text: split,
+    escaped: split,
+    bytes: () => {
+      throw new Error('writeRecord writes no bytes of its own');
+    },
+  });
   parts.push(part);
   return parts.map((text) => new TextPiece(text));
 }

@@ -25,6 +25,10 @@ class WriterTextSink implements TextSink {
     this.w!.rawText(text);
   }
 
+  bytes(utf8: Uint8Array): void {
+    this.w!.raw(utf8);
+  }
+
   /**
    * Printable ASCII but `"` and `\` is copied as it is, in one pass that checks as it copies;
    * anything else is escaped as JSON.stringify does, written over what the pass had copied.

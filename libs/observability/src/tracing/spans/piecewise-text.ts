@@ -18,6 +18,8 @@ export interface TextSink {
    * as `JSON.stringify` escapes it, without the quotes.
    */
   escaped(text: string): void;
+  /** UTF-8 bytes of this value only (copied before the call returns: the caller reuses them). */
+  bytes(utf8: Uint8Array): void;
 }
 
 /** `text` as `JSON.stringify` writes it, without the quotes. */
@@ -56,5 +58,9 @@ class StringSink implements TextSink {
 
   escaped(text: string): void {
     this.value += jsonStringBody(text);
+  }
+
+  bytes(utf8: Uint8Array): void {
+    this.value += Buffer.from(utf8.buffer, utf8.byteOffset, utf8.byteLength).toString('utf8');
   }
 }
