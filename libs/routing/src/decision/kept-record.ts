@@ -1,7 +1,9 @@
+import * as observability from '@routeiq/observability';
 import type { TextPiece } from '@routeiq/observability';
 
-// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(text, i)
-const charCodeAt = String.prototype.charCodeAt;
+// Read once: a lib's index re-exports compile to getters, called at every use (docs/performance.md
+// "Tracing overhead", session 18).
+const { writeJsonPlain } = observability;
 /** Room past a kept record's bytes, for values that grow. */
 const SPARE_BYTES = 64;
 
@@ -44,7 +46,7 @@ export class KeptRecord {
       pos += part.length;
       if (i === count) break;
       const value = values[i]!;
-      if (!writePlain(bytes, pos, value)) return undefined;
+      if (!writeJsonPlain(bytes, pos, value)) return undefined;
       at.push(pos);
       lengths.push(value.length);
       pos += value.length;
@@ -64,7 +66,7 @@ export class KeptRecord {
       const length = value.length;
       const shift = length - lengths[i]!;
       if (shift !== 0 && !this.move(i, shift)) return false;
-      if (!writePlain(this.bytes, at[i]!, value)) return false;
+      if (!writeJsonPlain(this.bytes, at[i]!, value)) return false;
     }
     return true;
   }
@@ -86,19 +88,4 @@ export class KeptRecord {
     for (let j = i + 1; j < this.at.length; j++) this.at[j] = this.at[j]! + shift;
     return true;
   }
-}
-
-/**
- * Writes `value` at `pos` if it is printable ASCII but `"` and `\` (the same text in JSON, one
- * byte a character); false where it stops otherwise. Read through `.call` on a template copy:
- * strings of many representations reach it (see the observability lib's ProtoBufferWriter).
- */
-function writePlain(bytes: Buffer, pos: number, value: string): boolean {
-  const text = `${value}`;
-  for (let i = 0; i < text.length; i++) {
-    const code = charCodeAt.call(text, i);
-    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return false;
-    bytes[pos + i] = code;
-  }
-  return true;
 }

@@ -1,14 +1,12 @@
 import {
   jsonStringBody,
+  writeJsonPlain,
   type PiecewiseText,
   type TextPiece,
   type TextSink,
 } from '../spans/piecewise-text';
 import type { ProtoBufferWriter } from './proto-buffer.writer';
 
-/** Read through `.call` on a template copy: see ProtoBufferWriter. */
-// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(text, i)
-const charCodeAt = String.prototype.charCodeAt;
 // Tags of opentelemetry-proto common/v1 KeyValue.value and AnyValue.string_value.
 const KEY_VALUE_VALUE = 0x12;
 const ANY_STRING = 0x0a;
@@ -35,20 +33,10 @@ class WriterTextSink implements TextSink {
    */
   escaped(text: string): void {
     const w = this.w!;
-    const value = `${text}`;
-    const length = value.length;
-    w.ensure(length);
-    const buf = w.buf;
-    let pos = w.pos;
-    for (let i = 0; i < length; i++) {
-      const code = charCodeAt.call(value, i);
-      if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) {
-        w.rawText(jsonStringBody(value));
-        return;
-      }
-      buf[pos++] = code;
-    }
-    w.pos = pos;
+    const value = `${text}`; // one representation for `.length` (see ProtoBufferWriter)
+    w.ensure(value.length);
+    if (writeJsonPlain(w.buf, w.pos, value)) w.pos += value.length;
+    else w.rawText(jsonStringBody(value));
   }
 }
 

@@ -22,6 +22,25 @@ export interface TextSink {
   bytes(utf8: Uint8Array): void;
 }
 
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(text, i)
+const charCodeAt = String.prototype.charCodeAt;
+
+/**
+ * Writes `text` into `bytes` from `pos`, one byte a character, if it is the same text inside a
+ * JSON string (printable ASCII but `"` and `\`); false where it stops otherwise, `bytes` written up
+ * to there. Read through `.call` on a template copy: strings of many representations reach it
+ * (see ProtoBufferWriter).
+ */
+export function writeJsonPlain(bytes: Uint8Array, pos: number, text: string): boolean {
+  const value = `${text}`;
+  for (let i = 0; i < value.length; i++) {
+    const code = charCodeAt.call(value, i);
+    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return false;
+    bytes[pos + i] = code;
+  }
+  return true;
+}
+
 /** `text` as `JSON.stringify` writes it, without the quotes. */
 export function jsonStringBody(text: string): string {
   return JSON.stringify(text).slice(1, -1);
