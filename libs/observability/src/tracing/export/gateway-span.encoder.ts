@@ -1,10 +1,11 @@
-import type { Attributes, AttributeValue, SpanStatus } from '@opentelemetry/api';
+import type { Attributes, SpanStatus } from '@opentelemetry/api';
 import type { AttributeBlock } from '../spans/attribute-block';
 import { STATUS_CODE } from '../../telemetry/otel-api';
 import { EndedChildSpan } from '../spans/ended-child.span';
 import type { GatewaySpan, GatewaySpanEvent } from '../spans/gateway-span';
 import type { PiecewiseText } from '../spans/piecewise-text';
 import { AttributeSectionTemplates } from './attribute-section.templates';
+import { AttributeValueCache } from './attribute-value.cache';
 import { writeAttributes, writeKeyValue } from './otlp-attributes.encoder';
 import { writeTextKeyValue } from './otlp-text.encoder';
 import {
@@ -34,34 +35,11 @@ import {
 } from './otlp-fields.encoder';
 import { ProtoBufferWriter, varintSize, viewOf } from './proto-buffer.writer';
 
-const CACHED_KEYS_LIMIT = 1024;
 const UNSET_STATUS: SpanStatus = Object.freeze({ code: STATUS_CODE.UNSET });
 const TRACE_ID_BYTES = 16;
 const SPAN_ID_BYTES = 8;
 /** Span names whose encoding is kept, at most. */
 const CACHED_NAMES_LIMIT = 1024;
-
-/**
- * Values remembered per attribute key: a key often takes a few values in turn (the request model
- * on the request span, the upstream model on the call span).
- */
-const VALUES_PER_KEY = 4;
-
-/**
- * The last values one attribute key took, and their `KeyValue` bytes once a value came a third
- * time (a request's response id comes twice, on its call span and its request span, and never
- * again: no copy is kept for it). A one-string array (`['stop']`) is remembered by its string,
- * with `arrays[i]` set.
- */
-interface CachedKey {
-  readonly values: AttributeValue[];
-  readonly arrays: boolean[];
-  readonly bytes: (Uint8Array | undefined)[];
-  /** Times the value came back, until its bytes are kept. */
-  readonly repeats: number[];
-  /** The slot the next new value takes (round robin). */
-  next: number;
-}
 
 /**
  * Encodes ended spans as elements of `ScopeSpans.spans` (tag and length included): the same
@@ -72,14 +50,14 @@ interface CachedKey {
  * few its key took is copied as bytes as well.
  */
 export class GatewaySpanEncoder {
-  private readonly attributes = new Map<string, CachedKey>();
+  private readonly values = new AttributeValueCache();
   /** `Span.name` (tag, length and bytes) per name: names repeat request after request. */
   private readonly names = new Map<string, Uint8Array>();
   /** The id pool whose view is kept, and the view. */
   private pool: Uint8Array | undefined;
   private poolView: DataView | undefined;
   private readonly sections = new AttributeSectionTemplates(
-    (w, key, value) => this.attribute(w, key, value),
+    (w, key, value) => this.values.write(w, key, value),
     encodedBlock,
   );
 
@@ -145,7 +123,7 @@ export class GatewaySpanEncoder {
     w.byte(SPAN_PARENT_SPAN_ID);
     this.writeId(w, context.spanId, parent.spanIdBytes, parent.spanIdAt, SPAN_ID_BYTES);
     this.writeNameKindTimes(w, child.name, child.kind, child.startMs, child.endMs);
-    this.attribute(w, child.key, child.value);
+    this.values.write(w, child.key, child.value);
     this.writeBlock(w, child.block);
     writeEventFields(
       w,
@@ -193,7 +171,7 @@ export class GatewaySpanEncoder {
       return;
     }
     const { keys, values } = block;
-    for (let i = 0; i < keys.length; i++) this.attribute(w, keys[i]!, values[i]!);
+    for (let i = 0; i < keys.length; i++) this.values.write(w, keys[i]!, values[i]!);
   }
 
   /** `Span.name`, `.kind`, `.start_time_unix_nano` and `.end_time_unix_nano`. */
@@ -225,68 +203,6 @@ export class GatewaySpanEncoder {
     w.string(name);
     if (this.names.size < CACHED_NAMES_LIMIT)
       this.names.set(name, Buffer.from(w.buf.subarray(start, w.pos)));
-  }
-
-  private attribute(w: ProtoBufferWriter, key: string, value: AttributeValue): void {
-    // Arrays are compared by their one string, if that is all they hold; other arrays never.
-    let probe: AttributeValue | undefined = value;
-    let array = false;
-    if (typeof value === 'object') {
-      const items = value as unknown[];
-      probe = items.length === 1 && typeof items[0] === 'string' ? items[0] : undefined;
-      array = true;
-    }
-    const cached = this.attributes.get(key);
-    if (probe === undefined || cached === undefined) {
-      this.encode(w, key, value, probe, array, undefined);
-      return;
-    }
-    const values = cached.values;
-    for (let i = 0; i < values.length; i++) {
-      if (values[i] !== probe || cached.arrays[i] !== array) continue;
-      const bytes = cached.bytes[i];
-      if (bytes !== undefined) {
-        w.bytesRaw(bytes);
-        return;
-      }
-      const start = w.pos;
-      writeKeyValue(w, key, value, SPAN_ATTRIBUTES);
-      // Seen twice before: worth keeping as bytes now.
-      if (cached.repeats[i]! >= 1) cached.bytes[i] = Buffer.from(w.buf.subarray(start, w.pos));
-      else cached.repeats[i] = 1;
-      return;
-    }
-    this.encode(w, key, value, probe, array, cached);
-  }
-
-  /** A value not remembered for its key: written, and remembered (bytes once it recurs). */
-  private encode(
-    w: ProtoBufferWriter,
-    key: string,
-    value: AttributeValue,
-    probe: AttributeValue | undefined,
-    array: boolean,
-    cached: CachedKey | undefined,
-  ): void {
-    writeKeyValue(w, key, value, SPAN_ATTRIBUTES);
-    if (probe === undefined) return;
-    if (cached === undefined) {
-      if (this.attributes.size < CACHED_KEYS_LIMIT)
-        this.attributes.set(key, {
-          values: [probe],
-          arrays: [array],
-          bytes: [undefined],
-          repeats: [0],
-          next: 1,
-        });
-      return;
-    }
-    const slot = cached.next;
-    cached.values[slot] = probe;
-    cached.arrays[slot] = array;
-    cached.bytes[slot] = undefined;
-    cached.repeats[slot] = 0;
-    cached.next = (slot + 1) % VALUES_PER_KEY;
   }
 }
 
