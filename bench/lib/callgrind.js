@@ -35,15 +35,11 @@ function lookup(entries, address) {
   return entry && address < entry.end ? entry.name : '(JIT code, unnamed)';
 }
 
-// { events: ['Ir', ...], fns: Map(name -> [cost per event]) }: each function's own cost (what
-// its callees cost is not in it). Callgrind names code it has no symbols for by its address.
-function selfCosts(file, perfMap) {
+// Callgrind's compressed names ("(12) name" once, "(12)" after) and JIT addresses named from
+// the perf map.
+function nameReader(perfMap) {
   const names = new Map();
   const jitNames = new Map();
-  const fns = new Map();
-  let events = [];
-  let current;
-  let callLine = false;
   const named = (spec) => {
     const match = /^\((\d+)\)(?: (.*))?$/.exec(spec);
     if (!match) return spec;
@@ -56,6 +52,17 @@ function selfCosts(file, perfMap) {
     if (jit === undefined) jitNames.set(name, (jit = lookup(perfMap, parseInt(name, 16))));
     return jit;
   };
+  return { named, resolve };
+}
+
+// { events: ['Ir', ...], fns: Map(name -> [cost per event]) }: each function's own cost (what
+// its callees cost is not in it). Callgrind names code it has no symbols for by its address.
+function selfCosts(file, perfMap) {
+  const { named, resolve } = nameReader(perfMap);
+  const fns = new Map();
+  let events = [];
+  let current;
+  let callLine = false;
   for (const line of fs.readFileSync(file, 'latin1').split('\n')) {
     if (line.startsWith('events:')) events = line.slice(7).trim().split(/\s+/);
     else if (line.startsWith('fn=')) current = resolve(named(line.slice(3).trim()));
@@ -81,26 +88,13 @@ function selfCosts(file, perfMap) {
 // First event's cost of every function with its callees' (`inclusive`) and per callee
 // (`callees`: name -> Map(callee -> cost)). A call of a function to itself is not added again.
 function callCosts(file, perfMap) {
-  const names = new Map();
-  const jitNames = new Map();
+  const { named, resolve } = nameReader(perfMap);
   const self = new Map();
   const inclusive = new Map();
   const callees = new Map();
   let current;
   let callee;
   let callLine = false;
-  const named = (spec) => {
-    const match = /^\((\d+)\)(?: (.*))?$/.exec(spec);
-    if (!match) return spec;
-    if (match[2] !== undefined) names.set(match[1], match[2]);
-    return names.get(match[1]) ?? '?';
-  };
-  const resolve = (name) => {
-    if (!/^0x[0-9a-f]+$/.test(name)) return name;
-    let jit = jitNames.get(name);
-    if (jit === undefined) jitNames.set(name, (jit = lookup(perfMap, parseInt(name, 16))));
-    return jit;
-  };
   const add = (map, name, cost) => map.set(name, (map.get(name) ?? 0) + cost);
   for (const line of fs.readFileSync(file, 'latin1').split('\n')) {
     if (line.startsWith('fn=')) current = resolve(named(line.slice(3).trim()));
