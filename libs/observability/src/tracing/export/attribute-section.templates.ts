@@ -120,7 +120,7 @@ export class AttributeSectionTemplates {
       }
     }
     if (this.runFrom >= 0) this.copyRun(w, count);
-    if (this.changed) this.remember(name, template, w, keys, values, blocks, count);
+    if (this.changed) this.remember(name, template, keys, values, blocks, count);
     this.template = undefined;
   }
 
@@ -177,7 +177,6 @@ export class AttributeSectionTemplates {
   private remember(
     name: string,
     existing: SectionTemplate | undefined,
-    w: ProtoBufferWriter,
     keys: readonly string[],
     values: readonly AttributeValue[],
     blocks: readonly AttributeBlock[] | undefined,
