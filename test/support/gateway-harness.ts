@@ -88,11 +88,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     ...options.env,
   });
   try {
-    const gateway = await startGateway({
-      config: configPath,
-      port: await freePort(),
-      host: '127.0.0.1',
-    });
+    const gateway = await startOnFreePort(configPath);
     return {
       gateway,
       url: gateway.url,
@@ -112,6 +108,21 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     process.env = saved;
     await stack.database?.drop();
     throw error;
+  }
+}
+
+/**
+ * The gateway on a free port, or on another if that one was taken before the gateway listened: a
+ * port freePort gave back can become the local port of any connection meanwhile (another worker's,
+ * or this gateway's own Redis client retrying a dead address).
+ */
+async function startOnFreePort(config: string): Promise<RunningGateway> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startGateway({ config, port: await freePort(), host: '127.0.0.1' });
+    } catch (error) {
+      if (attempt >= 3 || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    }
   }
 }
 
