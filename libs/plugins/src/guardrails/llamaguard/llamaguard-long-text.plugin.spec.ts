@@ -173,11 +173,11 @@ describe(`${LlamaGuardGuardrailPlugin.name} on long texts`, () => {
       await new Promise((resolve) => setTimeout(resolve, 30));
       return 'safe';
     });
-    const started = Date.now();
+    // One deadline: each call alone would answer within 50 ms, so the refusal and the windows
+    // never asked show it (no wall-clock bound: a loaded CI machine took 1.15 s once).
     await expect(guard.onLlmPreCall(chat(filler(100_000)))).rejects.toMatchObject({
       message: 'Guardrail llamaguard is unavailable: no answer within 50 ms',
     });
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(asked.length).toBeLessThan(9);
   });
 
