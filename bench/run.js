@@ -14,10 +14,10 @@
 //   BENCH_AB_ROUNDS (default 6), BENCH_AB_SECONDS (default 3) and BENCH_AB_PAIRS (default 3,
 //   pairs of fresh processes the rounds are shared over): the interleaved gateway vs bare proxy
 //   comparison that follows the `gateway` target when `proxy` ran too, bench/proxy-ab.js,
-//   BENCH_TRACING_ROUNDS (default 8), BENCH_TRACING_SECONDS (default 4) and BENCH_TRACING_PAIRS
-//   (default 4, pairs of fresh gateway processes the rounds are shared over): the interleaved
+//   BENCH_TRACING_ROUNDS (default 16), BENCH_TRACING_SECONDS (default 4) and BENCH_TRACING_PAIRS
+//   (default 8, pairs of fresh gateway processes the rounds are shared over): the interleaved
 //   tracing on/off comparison that follows the `tracing` target, bench/tracing-ab.js, and
-//   BENCH_TRACING_SHARED_ROUNDS (default 4: its shared-core rounds, both gateways loaded at once),
+//   BENCH_TRACING_SHARED_ROUNDS (default 8: its shared-core rounds, both gateways loaded at once),
 //   BENCH_TRACING_WARMUP (default 16: s of load on each fresh gateway of that comparison before
 //   its first round; a fresh gateway takes ~20 s of c=64 load to reach its steady speed),
 //   BENCH_GATEWAY_CMD (replaces the gateway command; {port} {mockPort} {config} {dataDir}),
@@ -59,12 +59,12 @@ const TTFB_REQUESTS = Math.round(positiveEnv('BENCH_TTFB_REQUESTS', 500));
 const AB_ROUNDS = Math.round(positiveEnv('BENCH_AB_ROUNDS', 6));
 const AB_SECONDS = Math.round(positiveEnv('BENCH_AB_SECONDS', 3));
 const AB_PAIRS = Math.round(positiveEnv('BENCH_AB_PAIRS', 3));
-const TRACING_ROUNDS = Math.round(positiveEnv('BENCH_TRACING_ROUNDS', 8));
+const TRACING_ROUNDS = Math.round(positiveEnv('BENCH_TRACING_ROUNDS', 16));
 const TRACING_SECONDS = Math.round(positiveEnv('BENCH_TRACING_SECONDS', 4));
-const TRACING_PAIRS = Math.round(positiveEnv('BENCH_TRACING_PAIRS', 4));
+const TRACING_PAIRS = Math.round(positiveEnv('BENCH_TRACING_PAIRS', 8));
 const TRACING_WARMUP = Math.round(positiveEnv('BENCH_TRACING_WARMUP', 16));
 const TRACING_SHARED_ROUNDS = Math.round(
-  numberEnv('BENCH_TRACING_SHARED_ROUNDS', 4, { zeroAllowed: true }),
+  numberEnv('BENCH_TRACING_SHARED_ROUNDS', 8, { zeroAllowed: true }),
 );
 const DEFAULT_TARGETS =
   'direct,proxy,nest,gateway,tracing,anthropic,quota,mcp,cache,routing,ml-routing';
